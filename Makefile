@@ -1,0 +1,80 @@
+# eiso: build, test and demo. `make` builds bin/noded and bin/hubd; `make check` runs every
+# test; `make demo` starts a hub and a whole province's agencies on loopback.
+# SANITIZE=1 builds into build-san/ with AddressSanitizer and UndefinedBehaviorSanitizer.
+
+CC      ?= gcc
+SANITIZE ?=
+B       := build$(if $(SANITIZE),-san)
+PKGS    := libzmq lmdb libsodium libprotobuf-c libuv inih
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
+OPT     := $(if $(SANITIZE),-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all,-O2)
+CFLAGS  ?= -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(CFLAGS) -I$(B)/gen -Icommon \
+              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDFLAGS += $(if $(SANITIZE),-fsanitize=address,undefined)
+
+COMMON  := err log keys store blob wire chain conf
+NODED   := main init doc outbox sender status
+HUBD    := main init enroll ingest zap status
+UNIT    := test_store test_chain test_wire test_blob test_conf test_keys
+
+COMMON_O := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)
+NODED_O  := $(NODED:%=$(B)/noded/%.o)
+HUBD_O   := $(HUBD:%=$(B)/hubd/%.o)
+
+all: $(B)/bin/noded $(B)/bin/hubd $(B)/bin/forge
+ifeq ($(SANITIZE),)
+	@mkdir -p bin && ln -sf ../$(B)/bin/noded bin/noded && ln -sf ../$(B)/bin/hubd bin/hubd
+endif
+
+$(B)/gen/eiso.pb-c.c $(B)/gen/eiso.pb-c.h: proto/eiso.proto
+	@mkdir -p $(B)/gen
+	protoc-c --proto_path=proto --c_out=$(B)/gen proto/eiso.proto
+
+# Generated code is not ours to warn about.
+$(B)/gen/eiso.pb-c.o: $(B)/gen/eiso.pb-c.c
+	$(CC) -std=c11 $(OPT) $(CFLAGS) $(shell pkg-config --cflags libprotobuf-c) -c -o $@ $<
+
+$(B)/%.o: %.c $(B)/gen/eiso.pb-c.h $(wildcard common/*.h noded/*.h hubd/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/bin/noded: $(NODED_O) $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/bin/hubd: $(HUBD_O) $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# forge: a deliberately misbehaving node for the hostile tests (tests/tools/forge.c).
+$(B)/bin/forge: $(B)/tests/tools/forge.o $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+unit: $(UNIT:%=$(B)/tests/unit/%)
+
+deps:
+	@deploy/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all unit
+	@BUILD=$(B) tests/run
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@deploy/demo start
+
+demo-stop:
+	@deploy/demo stop
+
+clean:
+	rm -rf build build-san bin
+
+.PHONY: all unit deps check demo demo-stop clean
+.SECONDARY:

@@ -1,0 +1,171 @@
+/* conf.c: the directive-table INI loader (inih) and writer shared by noded and hubd. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "conf.h"
+#include "err.h"
+
+#define CONF_MAX_DIRECTIVES 64
+
+struct conf_load_ctx {
+	const struct conf_directive *tab;
+	void *obj;
+	const char *path;
+	FILE *f;
+	int line;      /* counted by conf_reader: Debian's inih passes no line numbers */
+	int seen[CONF_MAX_DIRECTIVES];
+	int failed;
+};
+
+static char *
+conf_reader(char *str, int num, void *stream)
+{
+	struct conf_load_ctx *c = stream;
+	char *s = fgets(str, num, c->f);
+
+	if (s != NULL)
+		c->line++;
+	return s;
+}
+
+static int
+conf_find(const struct conf_directive *tab, const char *section, const char *name)
+{
+	for (int i = 0; tab[i].name != NULL; i++)
+		if (strcmp(tab[i].section, section) == 0 && strcmp(tab[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static int
+conf_apply(const struct conf_directive *d, void *obj, const char *value)
+{
+	char *p = (char *)obj + d->offset, *end;
+	unsigned long long v;
+
+	switch (d->type) {
+	case CONF_STRING:
+		if (strlen(value) >= d->size)
+			return eiso_seterr(EISO_CONF, "%s.%s: longer than %zu bytes", d->section,
+			    d->name, d->size - 1);
+		strcpy(p, value);
+		return 0;
+	case CONF_UINT:
+		errno = 0;
+		v = strtoull(value, &end, 10);
+		if (value[0] == '\0' || value[0] == '-' || *end != '\0' || errno != 0)
+			return eiso_seterr(EISO_CONF, "%s.%s: '%s' is not a number", d->section,
+			    d->name, value);
+		if (v < d->min || v > d->max)
+			return eiso_seterr(EISO_CONF, "%s.%s: %llu is outside %" PRIu64 "..%"
+			    PRIu64, d->section, d->name, v, d->min, d->max);
+		*(uint64_t *)(void *)p = v;
+		return 0;
+	}
+	return EISO_CONF;
+}
+
+void
+conf_defaults(const struct conf_directive *tab, void *obj)
+{
+	for (int i = 0; tab[i].name != NULL; i++) {
+		if (tab[i].def != NULL)
+			conf_apply(&tab[i], obj, tab[i].def);
+		else if (tab[i].type == CONF_STRING)
+			((char *)obj + tab[i].offset)[0] = '\0';
+	}
+}
+
+int
+conf_set(const struct conf_directive *tab, void *obj, const char *section, const char *name,
+    const char *value)
+{
+	int i = conf_find(tab, section, name);
+
+	if (i < 0)
+		return eiso_seterr(EISO_CONF, "unknown directive '%s' in [%s]", name, section);
+	return conf_apply(&tab[i], obj, value);
+}
+
+static int
+conf_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct conf_load_ctx *c = user;
+	int line = c->line;
+	int i;
+
+	if (c->failed)
+		return 0;
+	if ((i = conf_find(c->tab, section, name)) < 0) {
+		eiso_seterr(EISO_CONF, "%s:%d: unknown directive '%s' in [%s]", c->path, line,
+		    name, section);
+		c->failed = 1;
+		return 0;
+	}
+	if (conf_apply(&c->tab[i], c->obj, value) != 0) {
+		char why[400];
+		snprintf(why, sizeof(why), "%s", eiso_lasterr(EISO_CONF));
+		eiso_seterr(EISO_CONF, "%s:%d: %s", c->path, line, why);
+		c->failed = 1;
+		return 0;
+	}
+	c->seen[i] = 1;
+	return 1;
+}
+
+int
+conf_load(const char *path, const struct conf_directive *tab, void *obj)
+{
+	struct conf_load_ctx c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.tab = tab;
+	c.obj = obj;
+	c.path = path;
+	conf_defaults(tab, obj);
+	if ((c.f = fopen(path, "r")) == NULL)
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	rc = ini_parse_stream(conf_reader, &c, conf_handler, &c);
+	fclose(c.f);
+	if (c.failed)
+		return EISO_CONF;
+	if (rc != 0)
+		return eiso_seterr(EISO_CONF, "%s:%d: syntax error", path, rc);
+	for (int i = 0; tab[i].name != NULL; i++)
+		if (tab[i].def == NULL && !c.seen[i])
+			return eiso_seterr(EISO_CONF, "%s: required directive '%s' missing from "
+			    "[%s]", path, tab[i].name, tab[i].section);
+	return 0;
+}
+
+int
+conf_write(FILE *f, const struct conf_directive *tab, const void *obj)
+{
+	const char *section = NULL;
+
+	for (int i = 0; tab[i].name != NULL; i++) {
+		const struct conf_directive *d = &tab[i];
+		const char *p = (const char *)obj + d->offset;
+
+		if (section == NULL || strcmp(section, d->section) != 0) {
+			fprintf(f, "%s[%s]\n", section ? "\n" : "", d->section);
+			section = d->section;
+		}
+		fprintf(f, "# %s", d->help);
+		if (d->def != NULL)
+			fprintf(f, " (default: %s)", d->def[0] ? d->def : "empty");
+		else
+			fprintf(f, " (required)");
+		fputc('\n', f);
+		if (d->type == CONF_STRING)
+			fprintf(f, "%s = %s\n", d->name, p);
+		else
+			fprintf(f, "%s = %" PRIu64 "\n", d->name, *(const uint64_t *)(const void *)p);
+	}
+	return ferror(f) ? EISO_IO : 0;
+}

@@ -1,0 +1,164 @@
+/* keys.c: Ed25519 and CURVE key pairs, hex key files, and the permission rule for secrets. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "err.h"
+#include "keys.h"
+
+int
+keys_init(void)
+{
+	if (sodium_init() < 0)
+		return eiso_seterr(EISO_CRYPTO, "libsodium failed to initialise");
+	return 0;
+}
+
+int
+keys_sign_generate(uint8_t pub[KEYS_SIGN_PUB], uint8_t **sec)
+{
+	if ((*sec = sodium_malloc(KEYS_SIGN_SEC)) == NULL)
+		return EISO_NOMEM;
+	if (crypto_sign_ed25519_keypair(pub, *sec) != 0) {
+		keys_free(sec);
+		return EISO_CRYPTO;
+	}
+	return 0;
+}
+
+int
+keys_curve_generate(uint8_t pub[KEYS_CURVE], uint8_t **sec)
+{
+	if ((*sec = sodium_malloc(KEYS_CURVE)) == NULL)
+		return EISO_NOMEM;
+	/* CURVE (ZeroMQ) keys are X25519 keys. */
+	randombytes_buf(*sec, KEYS_CURVE);
+	if (crypto_scalarmult_base(pub, *sec) != 0) {
+		keys_free(sec);
+		return EISO_CRYPTO;
+	}
+	return 0;
+}
+
+void
+keys_hex(char *out, const uint8_t *bin, size_t len)
+{
+	sodium_bin2hex(out, len * 2 + 1, bin, len);
+}
+
+int
+keys_unhex(uint8_t *bin, size_t len, const char *hex)
+{
+	size_t got;
+	const char *end;
+
+	if (strlen(hex) != len * 2 ||
+	    sodium_hex2bin(bin, len, hex, len * 2, NULL, &got, &end) != 0 || got != len)
+		return EISO_PARSE;
+	return 0;
+}
+
+int
+keys_write(const char *path, const uint8_t *key, size_t len, int secret)
+{
+	char hex[2 * 128 + 2];
+	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+	size_t n;
+
+	if (len > 128)
+		return EISO_INVAL;
+	flags |= secret ? O_EXCL : O_TRUNC;
+	if ((fd = open(path, flags, secret ? 0600 : 0644)) == -1) {
+		if (errno == EEXIST)
+			return eiso_seterr(EISO_EXISTS, "%s: key file exists, not overwriting", path);
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	}
+	keys_hex(hex, key, len);
+	n = strlen(hex);
+	hex[n++] = '\n';
+	if (write(fd, hex, n) != (ssize_t)n || fsync(fd) != 0) {
+		sodium_memzero(hex, sizeof(hex));
+		close(fd);
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	}
+	sodium_memzero(hex, sizeof(hex));
+	return close(fd) == 0 ? 0 : eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+}
+
+/* Read one hex line of exactly len bytes from an open fd into key. */
+static int
+keys_read_fd(int fd, const char *path, uint8_t *key, size_t len)
+{
+	char hex[2 * 128 + 4];
+	ssize_t n;
+	int rc = 0;
+
+	if (len > 128)
+		return EISO_INVAL;
+	n = read(fd, hex, sizeof(hex) - 1);
+	if (n < 0)
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	hex[n] = '\0';
+	while (n > 0 && (hex[n - 1] == '\n' || hex[n - 1] == '\r' || hex[n - 1] == ' '))
+		hex[--n] = '\0';
+	if (keys_unhex(key, len, hex) != 0)
+		rc = eiso_seterr(EISO_PARSE, "%s: expected %zu hex characters", path, len * 2);
+	sodium_memzero(hex, sizeof(hex));
+	return rc;
+}
+
+int
+keys_read_public(const char *path, uint8_t *key, size_t len)
+{
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	rc = keys_read_fd(fd, path, key, len);
+	close(fd);
+	return rc;
+}
+
+int
+keys_read_secret(const char *path, size_t len, uint8_t **key)
+{
+	struct stat st;
+	int fd, rc;
+
+	*key = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		rc = eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if ((st.st_mode & 077) != 0) {
+		rc = eiso_seterr(EISO_PERM, "%s: secret key file has mode %03o, must be 0600 or "
+		    "stricter", path, (unsigned)(st.st_mode & 0777));
+		goto fail;
+	}
+	if ((*key = sodium_malloc(len)) == NULL) {
+		rc = EISO_NOMEM;
+		goto fail;
+	}
+	if ((rc = keys_read_fd(fd, path, *key, len)) != 0)
+		keys_free(key);
+fail:
+	close(fd);
+	return rc;
+}
+
+void
+keys_free(uint8_t **key)
+{
+	if (*key != NULL) {
+		sodium_free(*key);   /* wipes before freeing */
+		*key = NULL;
+	}
+}

@@ -1,0 +1,268 @@
+/* store.c: LMDB environment, write-with-retry on a full map, and small key/value helpers. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "err.h"
+#include "store.h"
+
+#define STORE_INITIAL_MAP ((size_t)256 << 20)
+
+struct store {
+	MDB_env *env;
+	MDB_dbi dbi[STORE_MAX_DBS];
+	int ndb;
+	int readonly;
+};
+
+int
+store_rc(int mdb_rc)
+{
+	switch (mdb_rc) {
+	case 0:
+		return 0;
+	case MDB_NOTFOUND:
+		return EISO_NOTFOUND;
+	case MDB_MAP_FULL:
+		return MDB_MAP_FULL;
+	default:
+		return eiso_seterr(EISO_STORE, "lmdb: %s", mdb_strerror(mdb_rc));
+	}
+}
+
+int64_t
+store_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+store_check_schema(store_t *st)
+{
+	MDB_txn *txn;
+	uint64_t v;
+	int rc;
+
+	if (st->readonly) {
+		if ((rc = store_read_begin(st, &txn)) != 0)
+			return rc;
+		rc = store_get_u64(txn, st->dbi[0], "schema", &v);
+		store_read_end(&txn);
+		if (rc == EISO_NOTFOUND)
+			return eiso_seterr(EISO_STORE, "store has no schema version (not initialised)");
+	} else {
+		if ((rc = store_rc(mdb_txn_begin(st->env, NULL, 0, &txn))) != 0)
+			return rc;
+		rc = store_get_u64(txn, st->dbi[0], "schema", &v);
+		if (rc == EISO_NOTFOUND) {
+			v = STORE_SCHEMA;
+			rc = store_put_u64(txn, st->dbi[0], "schema", v);
+		}
+		if (rc == 0)
+			rc = store_rc(mdb_txn_commit(txn));
+		else
+			mdb_txn_abort(txn);
+	}
+	if (rc != 0)
+		return rc;
+	if (v > STORE_SCHEMA)
+		return eiso_seterr(EISO_VERSION, "store schema %llu is newer than this program's "
+		    "(%d): use a newer binary", (unsigned long long)v, STORE_SCHEMA);
+	return 0;
+}
+
+int
+store_open(const char *dir, const char *const *dbnames, int ndb, int readonly, store_t **out)
+{
+	store_t *st;
+	MDB_txn *txn;
+	int rc;
+
+	*out = NULL;
+	if (ndb < 1 || ndb > STORE_MAX_DBS || strcmp(dbnames[0], "meta") != 0)
+		return EISO_INVAL;
+	if (!readonly && mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return eiso_seterr(EISO_STORE, "%s: %s", dir, strerror(errno));
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return EISO_NOMEM;
+	st->ndb = ndb;
+	st->readonly = readonly;
+	if ((rc = mdb_env_create(&st->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(st->env, STORE_MAX_DBS)) != 0 ||
+	    (rc = mdb_env_set_maxreaders(st->env, 512)) != 0 ||
+	    (rc = mdb_env_set_mapsize(st->env, STORE_INITIAL_MAP)) != 0 ||
+	    (rc = mdb_env_open(st->env, dir, readonly ? MDB_RDONLY : 0, 0600)) != 0) {
+		rc = eiso_seterr(EISO_STORE, "%s: %s", dir, mdb_strerror(rc));
+		goto fail;
+	}
+	/* A map grown by another process needs this to be seen here. */
+	mdb_env_set_mapsize(st->env, 0);
+	if ((rc = mdb_txn_begin(st->env, NULL, readonly ? MDB_RDONLY : 0, &txn)) != 0) {
+		rc = eiso_seterr(EISO_STORE, "%s: %s", dir, mdb_strerror(rc));
+		goto fail;
+	}
+	for (int i = 0; i < ndb; i++) {
+		if ((rc = mdb_dbi_open(txn, dbnames[i], readonly ? 0 : MDB_CREATE,
+		    &st->dbi[i])) != 0) {
+			mdb_txn_abort(txn);
+			rc = eiso_seterr(EISO_STORE, "%s: table %s: %s", dir, dbnames[i],
+			    mdb_strerror(rc));
+			goto fail;
+		}
+	}
+	if ((rc = mdb_txn_commit(txn)) != 0) {
+		rc = eiso_seterr(EISO_STORE, "%s: %s", dir, mdb_strerror(rc));
+		goto fail;
+	}
+	if ((rc = store_check_schema(st)) != 0)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	store_close(&st);
+	return rc;
+}
+
+void
+store_close(store_t **st)
+{
+	if (*st == NULL)
+		return;
+	if ((*st)->env != NULL)
+		mdb_env_close((*st)->env);
+	free(*st);
+	*st = NULL;
+}
+
+MDB_dbi
+store_dbi(const store_t *st, int i)
+{
+	return st->dbi[i];
+}
+
+MDB_env *
+store_env(const store_t *st)
+{
+	return st->env;
+}
+
+/* Double the map; only valid while this process has no transaction open. */
+static int
+store_grow(store_t *st)
+{
+	MDB_envinfo info;
+	int rc;
+
+	mdb_env_info(st->env, &info);
+	if ((rc = mdb_env_set_mapsize(st->env, info.me_mapsize * 2)) != 0)
+		return eiso_seterr(EISO_STORE, "growing the map: %s", mdb_strerror(rc));
+	return 0;
+}
+
+static int
+store_txn_begin(store_t *st, unsigned flags, MDB_txn **txn)
+{
+	int rc = mdb_txn_begin(st->env, NULL, flags, txn);
+
+	if (rc == MDB_MAP_RESIZED) {
+		mdb_env_set_mapsize(st->env, 0);
+		rc = mdb_txn_begin(st->env, NULL, flags, txn);
+	}
+	return rc == 0 ? 0 : eiso_seterr(EISO_STORE, "lmdb: %s", mdb_strerror(rc));
+}
+
+int
+store_write(store_t *st, store_write_fn fn, void *arg)
+{
+	MDB_txn *txn;
+	int rc;
+
+	for (;;) {
+		if ((rc = store_txn_begin(st, 0, &txn)) != 0)
+			return rc;
+		rc = fn(txn, arg);
+		if (rc == 0) {
+			rc = mdb_txn_commit(txn);
+			if (rc == 0)
+				return 0;
+			if (rc != MDB_MAP_FULL)
+				return eiso_seterr(EISO_STORE, "commit: %s", mdb_strerror(rc));
+		} else {
+			mdb_txn_abort(txn);
+			if (rc != MDB_MAP_FULL)
+				return rc;
+		}
+		if ((rc = store_grow(st)) != 0)
+			return rc;
+	}
+}
+
+int
+store_read_begin(store_t *st, MDB_txn **txn)
+{
+	return store_txn_begin(st, MDB_RDONLY, txn);
+}
+
+void
+store_read_end(MDB_txn **txn)
+{
+	if (*txn != NULL) {
+		mdb_txn_abort(*txn);
+		*txn = NULL;
+	}
+}
+
+int
+store_get_str(MDB_txn *txn, MDB_dbi dbi, const char *key, MDB_val *val)
+{
+	MDB_val k = { strlen(key), (void *)key };
+
+	return store_rc(mdb_get(txn, dbi, &k, val));
+}
+
+int
+store_put_str(MDB_txn *txn, MDB_dbi dbi, const char *key, const void *data, size_t len)
+{
+	MDB_val k = { strlen(key), (void *)key }, v = { len, (void *)data };
+
+	return store_rc(mdb_put(txn, dbi, &k, &v, 0));
+}
+
+int
+store_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t *v)
+{
+	MDB_val val;
+	int rc;
+
+	if ((rc = store_get_str(txn, dbi, key, &val)) != 0)
+		return rc;
+	if (val.mv_size != 8)
+		return eiso_seterr(EISO_STORE, "meta %s: bad value size %zu", key, val.mv_size);
+	*v = store_get_be64(val.mv_data);
+	return 0;
+}
+
+int
+store_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t v)
+{
+	uint8_t buf[8];
+
+	store_be64(buf, v);
+	return store_put_str(txn, dbi, key, buf, sizeof(buf));
+}
+
+size_t
+store_count(MDB_txn *txn, MDB_dbi dbi)
+{
+	MDB_stat s;
+
+	if (mdb_stat(txn, dbi, &s) != 0)
+		return 0;
+	return s.ms_entries;
+}

@@ -1,0 +1,82 @@
+/*
+ * store.h: the LMDB environment behind each daemon.
+ *
+ * One environment per daemon with named sub-databases. Keys that hold numbers are big-endian
+ * so cursor order is numeric order. A write runs as a callback inside store_write(), which
+ * grows the map and runs the callback again when LMDB says the map is full: callbacks must
+ * therefore start from scratch on every call (no side effects outside the transaction).
+ */
+#ifndef EISO_STORE_H
+#define EISO_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lmdb.h>
+
+#define STORE_MAX_DBS 24
+#define STORE_SCHEMA 1           /* layout version kept under "schema" in the meta db */
+
+typedef struct store store_t;
+
+/*
+ * Open (creating if needed) the environment in directory dir with the named sub-databases
+ * dbnames[0..ndb-1]; dbnames[0] must be "meta". readonly opens without creating anything.
+ * Returns 0, EISO_STORE (detail names the directory and LMDB's reason), EISO_VERSION (the
+ * store was made by a newer layout), EISO_NOMEM.
+ */
+int store_open(const char *dir, const char *const *dbnames, int ndb, int readonly,
+    store_t **out);
+
+/* Close and free; sets *st to NULL. No transaction may be open. */
+void store_close(store_t **st);
+
+/* The handle of sub-database i (index into the dbnames given to store_open). */
+MDB_dbi store_dbi(const store_t *st, int i);
+MDB_env *store_env(const store_t *st);
+
+/*
+ * Run fn(txn, arg) in a write transaction and commit it durably. fn returns 0 to commit or a
+ * negative EISO_* / LMDB code to abort; MDB_MAP_FULL from fn grows the map and retries.
+ * Returns fn's error, or EISO_STORE when the commit fails.
+ */
+typedef int (*store_write_fn)(MDB_txn *txn, void *arg);
+int store_write(store_t *st, store_write_fn fn, void *arg);
+
+/* Begin/end a read-only transaction (handles a map grown by another process). */
+int store_read_begin(store_t *st, MDB_txn **txn);
+void store_read_end(MDB_txn **txn);
+
+/* Map an LMDB return code: 0 -> 0, MDB_NOTFOUND -> EISO_NOTFOUND, MDB_MAP_FULL kept, else EISO_STORE. */
+int store_rc(int mdb_rc);
+
+/* u64 values under string keys (meta tables). get returns 0 or EISO_NOTFOUND. */
+int store_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t *v);
+int store_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t v);
+/* Raw values under string keys; get points *val into the map (valid until the txn ends). */
+int store_get_str(MDB_txn *txn, MDB_dbi dbi, const char *key, MDB_val *val);
+int store_put_str(MDB_txn *txn, MDB_dbi dbi, const char *key, const void *data, size_t len);
+
+/* Number of entries in a sub-database. */
+size_t store_count(MDB_txn *txn, MDB_dbi dbi);
+
+static inline void
+store_be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static inline uint64_t
+store_get_be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Current time in unix milliseconds. */
+int64_t store_now_ms(void);
+
+#endif

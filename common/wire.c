@@ -1,0 +1,183 @@
+/* wire.c: envelope packing with frame limits, body limit checks, reject code names. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zmq.h>
+
+#include "err.h"
+#include "keys.h"
+#include "wire.h"
+
+int
+wire_pack(const Eiso__Envelope *env, size_t max_frame, uint8_t **buf, size_t *len)
+{
+	size_t n = eiso__envelope__get_packed_size(env);
+
+	*buf = NULL;
+	if (n > max_frame)
+		return eiso_seterr(EISO_TOOBIG, "message of %zu bytes exceeds the frame limit %zu",
+		    n, max_frame);
+	if ((*buf = malloc(n ? n : 1)) == NULL)
+		return EISO_NOMEM;
+	*len = eiso__envelope__pack(env, *buf);
+	return 0;
+}
+
+int
+wire_unpack(const void *buf, size_t len, size_t max_frame, Eiso__Envelope **env)
+{
+	*env = NULL;
+	if (len > max_frame)
+		return eiso_seterr(EISO_TOOBIG, "frame of %zu bytes exceeds the limit %zu",
+		    len, max_frame);
+	if ((*env = eiso__envelope__unpack(NULL, len, buf)) == NULL)
+		return eiso_seterr(EISO_PARSE, "frame is not a valid Envelope");
+	if ((*env)->msg_case == EISO__ENVELOPE__MSG__NOT_SET) {
+		wire_free(env);
+		return eiso_seterr(EISO_PARSE, "envelope carries no known message");
+	}
+	return 0;
+}
+
+void
+wire_free(Eiso__Envelope **env)
+{
+	if (*env != NULL) {
+		eiso__envelope__free_unpacked(*env, NULL);
+		*env = NULL;
+	}
+}
+
+static void
+wire_free_buf(void *data, void *hint)
+{
+	(void)hint;
+	free(data);
+}
+
+int
+wire_send(void *sock, const Eiso__Envelope *env, size_t max_frame, int flags)
+{
+	zmq_msg_t msg;
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	if ((rc = wire_pack(env, max_frame, &buf, &len)) != 0)
+		return rc;
+	/* Hand the buffer to ZeroMQ: no second copy. */
+	if (zmq_msg_init_data(&msg, buf, len, wire_free_buf, NULL) != 0) {
+		free(buf);
+		return EISO_NOMEM;
+	}
+	if (zmq_msg_send(&msg, sock, flags) < 0) {
+		int saved = errno;
+		zmq_msg_close(&msg);
+		errno = saved;
+		return EISO_NET;
+	}
+	return 0;
+}
+
+int
+wire_agency_ok(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > WIRE_MAX_AGENCY || id[0] == '.' || id[0] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = id[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		    c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+wire_check_text(const char *what, const char *s)
+{
+	if (s != NULL && strlen(s) > WIRE_MAX_FIELD)
+		return eiso_seterr(EISO_TOOBIG, "%s longer than %d bytes", what, WIRE_MAX_FIELD);
+	return 0;
+}
+
+static int
+wire_check_doc(const Eiso__DocPut *d)
+{
+	int rc;
+
+	if (d->code == NULL || d->code[0] == '\0')
+		return eiso_seterr(EISO_PARSE, "document without a code");
+	if ((rc = wire_check_text("document code", d->code)) != 0 ||
+	    (rc = wire_check_text("document title", d->title)) != 0 ||
+	    (rc = wire_check_text("document kind", d->kind)) != 0 ||
+	    (rc = wire_check_text("document status", d->status)) != 0 ||
+	    (rc = wire_check_text("document access", d->access)) != 0 ||
+	    (rc = wire_check_text("revision note", d->note)) != 0)
+		return rc;
+	if (d->n_files > WIRE_MAX_FILES)
+		return eiso_seterr(EISO_TOOBIG, "document %s has %zu files, limit %d", d->code,
+		    d->n_files, WIRE_MAX_FILES);
+	for (size_t i = 0; i < d->n_files; i++) {
+		const Eiso__BlobRef *f = d->files[i];
+		if (f->sha256.len != KEYS_HASH)
+			return eiso_seterr(EISO_PARSE, "file reference with a %zu-byte hash",
+			    f->sha256.len);
+		if (f->size > WIRE_MAX_BLOB)
+			return eiso_seterr(EISO_TOOBIG, "file of %llu bytes",
+			    (unsigned long long)f->size);
+		if ((rc = wire_check_text("file name", f->name)) != 0 ||
+		    (rc = wire_check_text("media type", f->media_type)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+wire_check_body(const Eiso__ChangeSetBody *body)
+{
+	int rc;
+
+	if (body->agency == NULL || !wire_agency_ok(body->agency))
+		return eiso_seterr(EISO_PARSE, "change set names no valid agency");
+	if (body->seq == 0)
+		return eiso_seterr(EISO_PARSE, "change set seq 0");
+	if (body->prev_hash.len != KEYS_HASH)
+		return eiso_seterr(EISO_PARSE, "prev_hash of %zu bytes", body->prev_hash.len);
+	if (body->n_changes > WIRE_MAX_CHANGES)
+		return eiso_seterr(EISO_TOOBIG, "%zu changes in one set, limit %d",
+		    body->n_changes, WIRE_MAX_CHANGES);
+	for (size_t i = 0; i < body->n_changes; i++) {
+		const Eiso__Change *c = body->changes[i];
+		switch (c->op_case) {
+		case EISO__CHANGE__OP_DOC_PUT:
+			if ((rc = wire_check_doc(c->doc_put)) != 0)
+				return rc;
+			break;
+		default:
+			return eiso_seterr(EISO_PARSE, "change %llu has no known operation",
+			    (unsigned long long)c->id);
+		}
+	}
+	return 0;
+}
+
+const char *
+wire_reject_name(Eiso__RejectCode code)
+{
+	switch (code) {
+	case EISO__REJECT_CODE__REJECT_PROTOCOL: return "protocol";
+	case EISO__REJECT_CODE__REJECT_TOO_LARGE: return "too-large";
+	case EISO__REJECT_CODE__REJECT_IDENTITY: return "identity";
+	case EISO__REJECT_CODE__REJECT_SIGNATURE: return "signature";
+	case EISO__REJECT_CODE__REJECT_GAP: return "gap";
+	case EISO__REJECT_CODE__REJECT_FORK: return "fork";
+	case EISO__REJECT_CODE__REJECT_BLOB: return "blob";
+	case EISO__REJECT_CODE__REJECT_AGENCY_STATE: return "agency-state";
+	case EISO__REJECT_CODE__REJECT_INTERNAL: return "internal";
+	default: return "unknown";
+	}
+}
