@@ -1,0 +1,430 @@
+/*
+ * test_chain.c: unit tests for common/chain.c with real libsodium keys: sealing a chain of
+ * change sets and the verdict for every way a received set can be wrong (I2, I5).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "chain.h"
+#include "err.h"
+#include "keys.h"
+#include "wire.h"
+#include "unit.h"
+
+#define AGENCY "ubnd-vinh-yen"
+#define NSETS 3
+
+struct fixture {
+	uint8_t pub[KEYS_SIGN_PUB];
+	uint8_t *sec;
+	uint8_t other_pub[KEYS_SIGN_PUB];
+	uint8_t *other_sec;
+	struct chain_head head[NSETS + 1];   /* head[i]: after set i; head[0] empty */
+	uint8_t *packed[NSETS + 1];          /* packed ChangeSet of seq i */
+	size_t packed_len[NSETS + 1];
+	Eiso__ChangeSet *cs[NSETS + 1];      /* unpacked, as a hub would receive it */
+};
+
+/* One document change; the title is the text field the tamper test flips. */
+struct doc_change {
+	Eiso__Change change;
+	Eiso__DocPut doc;
+	Eiso__BlobRef file;
+	Eiso__BlobRef *files[1];
+	uint8_t sha[KEYS_HASH];
+};
+
+static void
+make_change(struct doc_change *c, uint64_t id, const char *code)
+{
+	Eiso__Change ch = EISO__CHANGE__INIT;
+	Eiso__DocPut doc = EISO__DOC_PUT__INIT;
+	Eiso__BlobRef file = EISO__BLOB_REF__INIT;
+
+	c->change = ch;
+	c->doc = doc;
+	c->file = file;
+	crypto_hash_sha256(c->sha, (const uint8_t *)code, strlen(code));
+	c->file.sha256.data = c->sha;
+	c->file.sha256.len = KEYS_HASH;
+	c->file.size = 12345;
+	c->file.name = "quy-trinh.pdf";
+	c->file.media_type = "application/pdf";
+	c->files[0] = &c->file;
+	c->doc.code = (char *)code;
+	c->doc.title = "Quality Policy of the People's Committee";
+	c->doc.kind = "policy";
+	c->doc.issue = 2;
+	c->doc.status = "effective";
+	c->doc.access = "public";
+	c->doc.note = "yearly review";
+	c->doc.n_files = 1;
+	c->doc.files = c->files;
+	c->change.id = id;
+	c->change.at = 1700000000000LL + (int64_t)id;
+	c->change.op_case = EISO__CHANGE__OP_DOC_PUT;
+	c->change.doc_put = &c->doc;
+}
+
+static int
+seal(const struct chain_head *prev, const char *agency, const uint8_t *sec, uint64_t id,
+    uint8_t **out, size_t *outlen, struct chain_head *next)
+{
+	struct doc_change c;
+	Eiso__Change *changes[1];
+	char code[16];
+
+	snprintf(code, sizeof(code), "QT-%02llu", (unsigned long long)id);
+	make_change(&c, id, code);
+	changes[0] = &c.change;
+	return chain_seal(prev, agency, 1700000000000LL + (int64_t)id, changes, 1, sec, out,
+	    outlen, next);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL || keys_init() != 0 ||
+	    keys_sign_generate(f->pub, &f->sec) != 0 ||
+	    keys_sign_generate(f->other_pub, &f->other_sec) != 0)
+		return -1;
+	for (int i = 1; i <= NSETS; i++) {
+		if (seal(&f->head[i - 1], AGENCY, f->sec, (uint64_t)i, &f->packed[i],
+		    &f->packed_len[i], &f->head[i]) != 0)
+			return -1;
+		f->cs[i] = eiso__change_set__unpack(NULL, f->packed_len[i], f->packed[i]);
+		if (f->cs[i] == NULL)
+			return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	for (int i = 1; i <= NSETS; i++) {
+		eiso__change_set__free_unpacked(f->cs[i], NULL);
+		free(f->packed[i]);
+	}
+	keys_free(&f->sec);
+	keys_free(&f->other_sec);
+	free(f);
+	return 0;
+}
+
+/* Verify and expect a verdict; on APPLY/DUPLICATE check the body and hash, else no body. */
+static void
+expect(const Eiso__ChangeSet *cs, const char *agency, const uint8_t *pub,
+    const struct chain_head *applied, enum chain_verdict want, uint64_t want_seq)
+{
+	Eiso__ChangeSetBody *body = (Eiso__ChangeSetBody *)1;
+	uint8_t hash[KEYS_HASH], direct[KEYS_HASH];
+	enum chain_verdict v;
+
+	v = chain_verify(cs, agency, pub, applied, &body, hash);
+	if (v != want)
+		fail_msg("verdict %s, wanted %s (%s)", chain_verdict_name(v),
+		    chain_verdict_name(want), eiso_lasterr(0));
+	if (want == CHAIN_APPLY || want == CHAIN_DUPLICATE) {
+		assert_non_null(body);
+		assert_int_equal(body->seq, want_seq);
+		assert_string_equal(body->agency, agency);
+		/* The hash is SHA-256 of the body bytes as sent, not of a re-serialization. */
+		crypto_hash_sha256(direct, cs->body.data, cs->body.len);
+		assert_memory_equal(hash, direct, KEYS_HASH);
+		eiso__change_set_body__free_unpacked(body, NULL);
+	} else {
+		assert_null(body);
+	}
+}
+
+static void
+test_seal_and_verify_in_order(void **state)
+{
+	struct fixture *f = *state;
+	static const uint8_t zeros[KEYS_HASH];
+	struct chain_head applied = { 0, { 0 } };
+
+	for (int i = 1; i <= NSETS; i++) {
+		Eiso__ChangeSetBody *b = eiso__change_set_body__unpack(NULL, f->cs[i]->body.len,
+		    f->cs[i]->body.data);
+		uint8_t h[KEYS_HASH];
+
+		assert_non_null(b);
+		assert_int_equal(b->seq, i);
+		assert_int_equal(b->prev_hash.len, KEYS_HASH);
+		/* seq 1 links to 32 zero bytes, every later one to the previous body's hash. */
+		assert_memory_equal(b->prev_hash.data, i == 1 ? zeros : f->head[i - 1].hash,
+		    KEYS_HASH);
+		assert_int_equal(b->n_changes, 1);
+		assert_string_equal(b->changes[0]->doc_put->title,
+		    "Quality Policy of the People's Committee");
+		eiso__change_set_body__free_unpacked(b, NULL);
+
+		assert_int_equal(f->head[i].seq, i);
+		crypto_hash_sha256(h, f->cs[i]->body.data, f->cs[i]->body.len);
+		assert_memory_equal(f->head[i].hash, h, KEYS_HASH);
+		assert_int_equal(f->cs[i]->signature.len, KEYS_SIG);
+
+		expect(f->cs[i], AGENCY, f->pub, &applied, CHAIN_APPLY, (uint64_t)i);
+		applied = f->head[i];
+	}
+}
+
+/* A body whose text changed but still parses: only the signature can catch it. */
+static void
+test_tampered_body(void **state)
+{
+	struct fixture *f = *state;
+	const char *title = "Quality Policy";
+	Eiso__ChangeSet cs = *f->cs[1];
+	Eiso__ChangeSetBody *b;
+	uint8_t *body = malloc(cs.body.len);
+	uint8_t *at;
+
+	assert_non_null(body);
+	memcpy(body, cs.body.data, cs.body.len);
+	at = memmem(body, cs.body.len, title, strlen(title));
+	assert_non_null(at);
+	at[0] ^= 0x20;     /* 'Q' -> 'q': same length, still valid text */
+	cs.body.data = body;
+
+	b = eiso__change_set_body__unpack(NULL, cs.body.len, cs.body.data);
+	assert_non_null(b);
+	assert_string_equal(b->changes[0]->doc_put->title,
+	    "quality Policy of the People's Committee");
+	eiso__change_set_body__free_unpacked(b, NULL);
+
+	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 0);
+	free(body);
+}
+
+static void
+test_tampered_signature(void **state)
+{
+	struct fixture *f = *state;
+	Eiso__ChangeSet cs = *f->cs[1];
+	uint8_t sig[KEYS_SIG];
+
+	memcpy(sig, cs.signature.data, KEYS_SIG);
+	sig[10] ^= 0x01;
+	cs.signature.data = sig;
+	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 0);
+
+	/* A truncated signature is refused, not read past its end. */
+	memcpy(sig, f->cs[1]->signature.data, KEYS_SIG);
+	cs.signature.len = KEYS_SIG - 1;
+	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 0);
+	cs.signature.len = 0;
+	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 0);
+}
+
+static void
+test_wrong_key(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t *out;
+	size_t len;
+	struct chain_head next;
+	Eiso__ChangeSet *cs;
+
+	expect(f->cs[1], AGENCY, f->other_pub, &f->head[0], CHAIN_SIGNATURE, 0);
+
+	/* The same agency's set signed by someone else's key. */
+	assert_int_equal(seal(&f->head[0], AGENCY, f->other_sec, 1, &out, &len, &next), 0);
+	assert_non_null(cs = eiso__change_set__unpack(NULL, len, out));
+	expect(cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 0);
+	expect(cs, AGENCY, f->other_pub, &f->head[0], CHAIN_APPLY, 1);
+	eiso__change_set__free_unpacked(cs, NULL);
+	free(out);
+}
+
+static void
+test_gap(void **state)
+{
+	struct fixture *f = *state;
+
+	expect(f->cs[3], AGENCY, f->pub, &f->head[1], CHAIN_GAP, 0);
+	expect(f->cs[2], AGENCY, f->pub, &f->head[0], CHAIN_GAP, 0);
+	expect(f->cs[3], AGENCY, f->pub, &f->head[0], CHAIN_GAP, 0);
+}
+
+static void
+test_fork(void **state)
+{
+	struct fixture *f = *state;
+	struct chain_head other1, other2;
+	uint8_t *out1, *out2;
+	size_t len1, len2;
+	Eiso__ChangeSet *cs;
+
+	/* Another history from the same key: a different set 1, then a set 2 on top of it. */
+	assert_int_equal(seal(&f->head[0], AGENCY, f->sec, 7, &out1, &len1, &other1), 0);
+	assert_int_equal(other1.seq, 1);
+	assert_memory_not_equal(other1.hash, f->head[1].hash, KEYS_HASH);
+	assert_int_equal(seal(&other1, AGENCY, f->sec, 8, &out2, &len2, &other2), 0);
+	assert_int_equal(other2.seq, 2);
+
+	assert_non_null(cs = eiso__change_set__unpack(NULL, len2, out2));
+	expect(cs, AGENCY, f->pub, &f->head[1], CHAIN_FORK, 0);
+	expect(cs, AGENCY, f->pub, &other1, CHAIN_APPLY, 2);
+	eiso__change_set__free_unpacked(cs, NULL);
+
+	/* The other set 1 is "duplicate" by seq: the caller must compare it with the stored one. */
+	assert_non_null(cs = eiso__change_set__unpack(NULL, len1, out1));
+	expect(cs, AGENCY, f->pub, &f->head[1], CHAIN_DUPLICATE, 1);
+	eiso__change_set__free_unpacked(cs, NULL);
+	free(out1);
+	free(out2);
+}
+
+static void
+test_duplicate(void **state)
+{
+	struct fixture *f = *state;
+	Eiso__ChangeSetBody *body;
+	uint8_t hash[KEYS_HASH];
+
+	/* Set 1 again after 2 was applied: same hash as when it was sealed. */
+	assert_int_equal(chain_verify(f->cs[1], AGENCY, f->pub, &f->head[2], &body, hash),
+	    CHAIN_DUPLICATE);
+	assert_non_null(body);
+	assert_int_equal(body->seq, 1);
+	assert_memory_equal(hash, f->head[1].hash, KEYS_HASH);
+	eiso__change_set_body__free_unpacked(body, NULL);
+
+	expect(f->cs[2], AGENCY, f->pub, &f->head[2], CHAIN_DUPLICATE, 2);
+	expect(f->cs[2], AGENCY, f->pub, &f->head[3], CHAIN_DUPLICATE, 2);
+	/* A duplicate still has to be signed by the enrolled key. */
+	expect(f->cs[1], AGENCY, f->other_pub, &f->head[2], CHAIN_SIGNATURE, 0);
+}
+
+static void
+test_identity(void **state)
+{
+	struct fixture *f = *state;
+
+	expect(f->cs[1], "other", f->pub, &f->head[0], CHAIN_IDENTITY, 0);
+	/* Identity is judged before the signature (the hub's order of checks). */
+	expect(f->cs[1], "other", f->other_pub, &f->head[0], CHAIN_IDENTITY, 0);
+}
+
+/* The signature covers the domain and a NUL before the body, not the body alone. */
+static void
+test_signature_domain(void **state)
+{
+	struct fixture *f = *state;
+	const Eiso__ChangeSet *orig = f->cs[1];
+	Eiso__ChangeSet cs = *orig;
+	uint8_t sig[KEYS_SIG];
+	size_t dl = strlen(WIRE_SIGN_DOMAIN);
+	uint8_t *in = malloc(dl + 1 + orig->body.len);
+
+	assert_non_null(in);
+	assert_true(chain_sig_ok(orig->body.data, orig->body.len, orig->signature.data,
+	    orig->signature.len, f->pub));
+
+	/* Plain Ed25519 over the body: valid signature, wrong message. */
+	crypto_sign_ed25519_detached(sig, NULL, orig->body.data, orig->body.len, f->sec);
+	assert_int_equal(crypto_sign_ed25519_verify_detached(sig, orig->body.data,
+	    orig->body.len, f->pub), 0);
+	assert_false(chain_sig_ok(orig->body.data, orig->body.len, sig, KEYS_SIG, f->pub));
+	cs.signature.data = sig;
+	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 0);
+
+	/* Domain without the NUL separator: refused. */
+	memcpy(in, WIRE_SIGN_DOMAIN, dl);
+	memcpy(in + dl, orig->body.data, orig->body.len);
+	crypto_sign_ed25519_detached(sig, NULL, in, dl + orig->body.len, f->sec);
+	assert_false(chain_sig_ok(orig->body.data, orig->body.len, sig, KEYS_SIG, f->pub));
+
+	/* Domain, NUL, body, signed by hand: what an independent client would do. */
+	in[dl] = '\0';
+	memcpy(in + dl + 1, orig->body.data, orig->body.len);
+	crypto_sign_ed25519_detached(sig, NULL, in, dl + 1 + orig->body.len, f->sec);
+	assert_true(chain_sig_ok(orig->body.data, orig->body.len, sig, KEYS_SIG, f->pub));
+	assert_memory_equal(sig, orig->signature.data, KEYS_SIG);   /* Ed25519 is deterministic */
+	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_APPLY, 1);
+
+	/* chain_sign agrees with the hand-made signature. */
+	assert_int_equal(chain_sign(orig->body.data, orig->body.len, f->sec, sig), 0);
+	assert_memory_equal(sig, orig->signature.data, KEYS_SIG);
+	free(in);
+}
+
+static void
+test_malformed(void **state)
+{
+	struct fixture *f = *state;
+	static const uint8_t junk[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	Eiso__ChangeSetBody body = EISO__CHANGE_SET_BODY__INIT;
+	uint8_t prev[KEYS_HASH] = { 0 }, buf[256], sig[KEYS_SIG];
+	Eiso__ChangeSet cs = EISO__CHANGE_SET__INIT;
+
+	cs.body.data = (uint8_t *)junk;
+	cs.body.len = sizeof(junk);
+	cs.signature.data = sig;
+	cs.signature.len = KEYS_SIG;
+	assert_int_equal(chain_sign(junk, sizeof(junk), f->sec, sig), 0);
+	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_MALFORMED, 0);
+
+	/* Parses, signed, but breaks a limit (seq 0). */
+	body.agency = AGENCY;
+	body.seq = 0;
+	body.prev_hash.data = prev;
+	body.prev_hash.len = KEYS_HASH;
+	assert_true(eiso__change_set_body__get_packed_size(&body) <= sizeof(buf));
+	cs.body.len = eiso__change_set_body__pack(&body, buf);
+	cs.body.data = buf;
+	assert_int_equal(chain_sign(buf, cs.body.len, f->sec, sig), 0);
+	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_MALFORMED, 0);
+
+	/* The same body with seq 1 is fine: the failure above was the limit. */
+	body.seq = 1;
+	cs.body.len = eiso__change_set_body__pack(&body, buf);
+	assert_int_equal(chain_sign(buf, cs.body.len, f->sec, sig), 0);
+	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_APPLY, 1);
+}
+
+static void
+test_verdict_names(void **state)
+{
+	(void)state;
+	assert_string_equal(chain_verdict_name(CHAIN_APPLY), "apply");
+	assert_string_equal(chain_verdict_name(CHAIN_DUPLICATE), "duplicate");
+	assert_string_equal(chain_verdict_name(CHAIN_GAP), "gap");
+	assert_string_equal(chain_verdict_name(CHAIN_FORK), "fork");
+	assert_string_equal(chain_verdict_name(CHAIN_IDENTITY), "identity");
+	assert_string_equal(chain_verdict_name(CHAIN_SIGNATURE), "signature");
+	assert_string_equal(chain_verdict_name(CHAIN_MALFORMED), "malformed");
+	assert_string_equal(chain_verdict_name((enum chain_verdict)99), "unknown");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seal_and_verify_in_order),
+		cmocka_unit_test(test_tampered_body),
+		cmocka_unit_test(test_tampered_signature),
+		cmocka_unit_test(test_wrong_key),
+		cmocka_unit_test(test_gap),
+		cmocka_unit_test(test_fork),
+		cmocka_unit_test(test_duplicate),
+		cmocka_unit_test(test_identity),
+		cmocka_unit_test(test_signature_domain),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_verdict_names),
+	};
+
+	return cmocka_run_group_tests_name("chain", tests, setup, teardown);
+}
