@@ -1,0 +1,574 @@
+/*
+ * test_wire.c: unit tests for common/wire.c: envelope round trips for every message kind,
+ * frame limits on both sides, garbage input, the change set body limits (I8), agency ids,
+ * and wire_send over a ZeroMQ inproc pair.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <zmq.h>
+
+#include "err.h"
+#include "keys.h"
+#include "wire.h"
+#include "unit.h"
+
+static const uint8_t sha_a[KEYS_HASH] = { 0xaa, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 0xbb };
+
+/* Pack with the default limit, unpack, and check the kind survived. Caller frees *out. */
+static void
+round_trip(const Eiso__Envelope *env, Eiso__Envelope **out)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = wire_pack(env, WIRE_MAX_FRAME_DEFAULT, &buf, &len);
+	if (rc != 0)
+		fail_msg("wire_pack: %s", eiso_lasterr(rc));
+	assert_non_null(buf);
+	assert_int_equal(len, eiso__envelope__get_packed_size(env));
+	rc = wire_unpack(buf, len, WIRE_MAX_FRAME_DEFAULT, out);
+	free(buf);
+	if (rc != 0)
+		fail_msg("wire_unpack: %s", eiso_lasterr(rc));
+	assert_non_null(*out);
+	assert_int_equal((*out)->msg_case, env->msg_case);
+}
+
+static void
+test_round_trip_hello_welcome(void **state)
+{
+	Eiso__Envelope env = EISO__ENVELOPE__INIT, *out;
+	Eiso__Hello hello = EISO__HELLO__INIT;
+	Eiso__Welcome w = EISO__WELCOME__INIT;
+
+	(void)state;
+	hello.protocol = WIRE_PROTOCOL;
+	hello.agency = "so-khcn.vinh-phuc";
+	hello.head_seq = 1234567890123ULL;
+	env.msg_case = EISO__ENVELOPE__MSG_HELLO;
+	env.hello = &hello;
+	round_trip(&env, &out);
+	assert_int_equal(out->hello->protocol, WIRE_PROTOCOL);
+	assert_string_equal(out->hello->agency, "so-khcn.vinh-phuc");
+	assert_true(out->hello->head_seq == 1234567890123ULL);
+	wire_free(&out);
+	assert_null(out);
+
+	w.protocol = WIRE_PROTOCOL;
+	w.applied_seq = 42;
+	w.applied_hash.data = (uint8_t *)sha_a;
+	w.applied_hash.len = KEYS_HASH;
+	w.window = 64;
+	w.max_frame = (uint32_t)WIRE_MAX_FRAME_DEFAULT;
+	w.chunk_size = 262144;
+	env.msg_case = EISO__ENVELOPE__MSG_WELCOME;
+	env.welcome = &w;
+	round_trip(&env, &out);
+	assert_int_equal(out->welcome->applied_seq, 42);
+	assert_int_equal(out->welcome->applied_hash.len, KEYS_HASH);
+	assert_memory_equal(out->welcome->applied_hash.data, sha_a, KEYS_HASH);
+	assert_int_equal(out->welcome->window, 64);
+	assert_int_equal(out->welcome->max_frame, WIRE_MAX_FRAME_DEFAULT);
+	assert_int_equal(out->welcome->chunk_size, 262144);
+	wire_free(&out);
+}
+
+static void
+test_round_trip_change_set_ack_reject(void **state)
+{
+	Eiso__Envelope env = EISO__ENVELOPE__INIT, *out;
+	Eiso__ChangeSet cs = EISO__CHANGE_SET__INIT;
+	Eiso__Ack ack = EISO__ACK__INIT;
+	Eiso__Reject rej = EISO__REJECT__INIT;
+	uint8_t body[300], sig[KEYS_SIG];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(body); i++)
+		body[i] = (uint8_t)(i * 7);
+	memset(sig, 0x5a, sizeof(sig));
+	cs.body.data = body;
+	cs.body.len = sizeof(body);
+	cs.signature.data = sig;
+	cs.signature.len = sizeof(sig);
+	env.msg_case = EISO__ENVELOPE__MSG_CHANGE_SET;
+	env.change_set = &cs;
+	round_trip(&env, &out);
+	/* The body travels as opaque bytes, exactly as signed. */
+	assert_int_equal(out->change_set->body.len, sizeof(body));
+	assert_memory_equal(out->change_set->body.data, body, sizeof(body));
+	assert_memory_equal(out->change_set->signature.data, sig, sizeof(sig));
+	wire_free(&out);
+
+	ack.seq = 99;
+	ack.head_hash.data = (uint8_t *)sha_a;
+	ack.head_hash.len = KEYS_HASH;
+	env.msg_case = EISO__ENVELOPE__MSG_ACK;
+	env.ack = &ack;
+	round_trip(&env, &out);
+	assert_int_equal(out->ack->seq, 99);
+	assert_memory_equal(out->ack->head_hash.data, sha_a, KEYS_HASH);
+	wire_free(&out);
+
+	rej.code = EISO__REJECT_CODE__REJECT_GAP;
+	rej.reason = "seq 9 after applied 5";
+	rej.seq = 9;
+	rej.expected_seq = 6;
+	env.msg_case = EISO__ENVELOPE__MSG_REJECT;
+	env.reject = &rej;
+	round_trip(&env, &out);
+	assert_int_equal(out->reject->code, EISO__REJECT_CODE__REJECT_GAP);
+	assert_string_equal(out->reject->reason, "seq 9 after applied 5");
+	assert_int_equal(out->reject->seq, 9);
+	assert_int_equal(out->reject->expected_seq, 6);
+	wire_free(&out);
+}
+
+static void
+test_round_trip_blobs_ping_pong(void **state)
+{
+	Eiso__Envelope env = EISO__ENVELOPE__INIT, *out;
+	Eiso__BlobNeed need = EISO__BLOB_NEED__INIT;
+	Eiso__BlobChunk chunk = EISO__BLOB_CHUNK__INIT;
+	Eiso__Ping ping = EISO__PING__INIT;
+	Eiso__Pong pong = EISO__PONG__INIT;
+	uint8_t *data;
+
+	(void)state;
+	assert_int_equal(keys_init(), 0);
+	need.sha256.data = (uint8_t *)sha_a;
+	need.sha256.len = KEYS_HASH;
+	need.offset = 1 << 20;
+	need.size = (uint64_t)5 << 30;
+	env.msg_case = EISO__ENVELOPE__MSG_BLOB_NEED;
+	env.blob_need = &need;
+	round_trip(&env, &out);
+	assert_memory_equal(out->blob_need->sha256.data, sha_a, KEYS_HASH);
+	assert_int_equal(out->blob_need->offset, 1 << 20);
+	assert_true(out->blob_need->size == (uint64_t)5 << 30);
+	wire_free(&out);
+
+	assert_non_null(data = unit_random(256 << 10));
+	chunk.sha256 = need.sha256;
+	chunk.offset = 512 << 10;
+	chunk.size = 3 << 20;
+	chunk.data.data = data;
+	chunk.data.len = 256 << 10;
+	env.msg_case = EISO__ENVELOPE__MSG_BLOB_CHUNK;
+	env.blob_chunk = &chunk;
+	round_trip(&env, &out);
+	assert_int_equal(out->blob_chunk->offset, 512 << 10);
+	assert_int_equal(out->blob_chunk->size, 3 << 20);
+	assert_int_equal(out->blob_chunk->data.len, 256 << 10);
+	assert_memory_equal(out->blob_chunk->data.data, data, 256 << 10);
+	wire_free(&out);
+	free(data);
+
+	ping.nonce = UINT64_MAX;
+	ping.head_seq = 17;
+	env.msg_case = EISO__ENVELOPE__MSG_PING;
+	env.ping = &ping;
+	round_trip(&env, &out);
+	assert_true(out->ping->nonce == UINT64_MAX);
+	assert_int_equal(out->ping->head_seq, 17);
+	wire_free(&out);
+
+	pong.nonce = 77;
+	pong.applied_seq = 16;
+	env.msg_case = EISO__ENVELOPE__MSG_PONG;
+	env.pong = &pong;
+	round_trip(&env, &out);
+	assert_int_equal(out->pong->nonce, 77);
+	assert_int_equal(out->pong->applied_seq, 16);
+	wire_free(&out);
+	wire_free(&out);     /* freeing twice is harmless: the pointer was cleared */
+}
+
+/* A BlobChunk of `data` bytes of payload. */
+static void
+chunk_env(Eiso__Envelope *env, Eiso__BlobChunk *chunk, uint8_t *data, size_t len)
+{
+	Eiso__Envelope e = EISO__ENVELOPE__INIT;
+	Eiso__BlobChunk c = EISO__BLOB_CHUNK__INIT;
+
+	*env = e;
+	*chunk = c;
+	chunk->sha256.data = (uint8_t *)sha_a;
+	chunk->sha256.len = KEYS_HASH;
+	chunk->size = len;
+	chunk->data.data = data;
+	chunk->data.len = len;
+	env->msg_case = EISO__ENVELOPE__MSG_BLOB_CHUNK;
+	env->blob_chunk = chunk;
+}
+
+static void
+test_frame_limit(void **state)
+{
+	Eiso__Envelope env, *out = (Eiso__Envelope *)1;
+	Eiso__BlobChunk chunk;
+	size_t len, exact;
+	uint8_t *data = calloc(1, WIRE_MAX_FRAME_MIN + 100), *buf = (uint8_t *)1;
+
+	(void)state;
+	assert_non_null(data);
+	chunk_env(&env, &chunk, data, WIRE_MAX_FRAME_MIN + 100);
+	exact = eiso__envelope__get_packed_size(&env);
+	assert_true(exact > WIRE_MAX_FRAME_MIN);
+
+	/* Sender side: refuses to build a frame over the limit. */
+	eiso_clearerr();
+	assert_int_equal(wire_pack(&env, WIRE_MAX_FRAME_MIN, &buf, &len), EISO_TOOBIG);
+	assert_null(buf);
+	assert_non_null(strstr(eiso_lasterr(EISO_TOOBIG), "limit"));
+	assert_int_equal(wire_pack(&env, exact - 1, &buf, &len), EISO_TOOBIG);
+	assert_null(buf);
+	assert_int_equal(wire_pack(&env, exact, &buf, &len), 0);   /* the limit is inclusive */
+	assert_int_equal(len, exact);
+
+	/* Receiver side: refuses by length, before looking at the bytes. */
+	assert_int_equal(wire_unpack(buf, len, WIRE_MAX_FRAME_MIN, &out), EISO_TOOBIG);
+	assert_null(out);
+	assert_int_equal(wire_unpack(buf, len, len - 1, &out), EISO_TOOBIG);
+	assert_null(out);
+	assert_int_equal(wire_unpack(buf, len, len, &out), 0);
+	assert_int_equal(out->blob_chunk->data.len, WIRE_MAX_FRAME_MIN + 100);
+	wire_free(&out);
+	free(buf);
+	free(data);
+}
+
+static void
+test_garbage(void **state)
+{
+	static const uint8_t junk[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x07 };
+	/* Field 99 (unknown) only: parses, but carries no message. */
+	static const uint8_t unknown[] = { 0x98, 0x06, 0x01 };
+	Eiso__Envelope env, *out = (Eiso__Envelope *)1;
+	Eiso__BlobChunk chunk;
+	uint8_t data[1000] = { 0 }, *buf;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(wire_unpack(junk, sizeof(junk), WIRE_MAX_FRAME_DEFAULT, &out),
+	    EISO_PARSE);
+	assert_null(out);
+	assert_int_equal(wire_unpack(unknown, sizeof(unknown), WIRE_MAX_FRAME_DEFAULT, &out),
+	    EISO_PARSE);
+	assert_null(out);
+	assert_int_equal(wire_unpack("", 0, WIRE_MAX_FRAME_DEFAULT, &out), EISO_PARSE);
+	assert_null(out);
+
+	/* A valid frame cut short. */
+	chunk_env(&env, &chunk, data, sizeof(data));
+	assert_int_equal(wire_pack(&env, WIRE_MAX_FRAME_DEFAULT, &buf, &len), 0);
+	assert_int_equal(wire_unpack(buf, len - 1, WIRE_MAX_FRAME_DEFAULT, &out), EISO_PARSE);
+	assert_null(out);
+	assert_int_equal(wire_unpack(buf, len / 2, WIRE_MAX_FRAME_DEFAULT, &out), EISO_PARSE);
+	assert_null(out);
+	free(buf);
+}
+
+static void
+test_agency_ids(void **state)
+{
+	static const char *const good[] = { "a", "0", "hn", "so-khcn", "ubnd.vinh-yen",
+	    "x_1", "_under", "9lives", "a-", "a.",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" /* 64 */ };
+	static const char *const bad[] = { "", ".", "-", ".hidden", "-opt", "A", "Upper",
+	    "with space", "slash/y", "back\\slash", "colon:x", "tab\tx", "new\nline", "x\r",
+	    "h\xc3\xa0-n\xe1\xbb\x99i" /* "hà-nội" */, "a*", "a%s", "..", "quote'",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" /* 65 */ };
+
+	(void)state;
+	assert_int_equal(strlen(good[10]), WIRE_MAX_AGENCY);
+	assert_int_equal(strlen(bad[19]), WIRE_MAX_AGENCY + 1);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (!wire_agency_ok(good[i]))
+			fail_msg("'%s' should be a valid agency id", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (wire_agency_ok(bad[i]))
+			fail_msg("'%s' should not be a valid agency id", bad[i]);
+}
+
+/* A valid body with one document holding nfiles files; fields can be broken afterwards. */
+struct body {
+	Eiso__ChangeSetBody b;
+	Eiso__Change ch;
+	Eiso__Change *chs[1];
+	Eiso__DocPut doc;
+	Eiso__BlobRef files[WIRE_MAX_FILES + 1];
+	Eiso__BlobRef *fp[WIRE_MAX_FILES + 1];
+	uint8_t prev[KEYS_HASH + 1];
+};
+
+static void
+make_body(struct body *x, size_t nfiles)
+{
+	Eiso__ChangeSetBody b = EISO__CHANGE_SET_BODY__INIT;
+	Eiso__Change ch = EISO__CHANGE__INIT;
+	Eiso__DocPut doc = EISO__DOC_PUT__INIT;
+	Eiso__BlobRef f = EISO__BLOB_REF__INIT;
+
+	memset(x, 0, sizeof(*x));
+	x->b = b;
+	x->ch = ch;
+	x->doc = doc;
+	for (size_t i = 0; i <= WIRE_MAX_FILES; i++) {
+		x->files[i] = f;
+		x->files[i].sha256.data = (uint8_t *)sha_a;
+		x->files[i].sha256.len = KEYS_HASH;
+		x->files[i].size = 1000 + i;
+		x->files[i].name = "bm-01.docx";
+		x->files[i].media_type = "application/octet-stream";
+		x->fp[i] = &x->files[i];
+	}
+	x->doc.code = "BM-01";
+	x->doc.title = "Form";
+	x->doc.n_files = nfiles;
+	x->doc.files = x->fp;
+	x->ch.id = 1;
+	x->ch.op_case = EISO__CHANGE__OP_DOC_PUT;
+	x->ch.doc_put = &x->doc;
+	x->chs[0] = &x->ch;
+	x->b.agency = "ubnd-phuc-yen";
+	x->b.seq = 1;
+	x->b.prev_hash.data = x->prev;
+	x->b.prev_hash.len = KEYS_HASH;
+	x->b.n_changes = 1;
+	x->b.changes = x->chs;
+}
+
+static void
+expect_body(const Eiso__ChangeSetBody *b, int want, const char *detail)
+{
+	int rc;
+
+	eiso_clearerr();
+	rc = wire_check_body(b);
+	if (rc != want)
+		fail_msg("wire_check_body: %d (%s), wanted %d", rc, eiso_lasterr(rc), want);
+	if (detail != NULL && strstr(eiso_lasterr(rc), detail) == NULL)
+		fail_msg("detail '%s' does not mention '%s'", eiso_lasterr(rc), detail);
+}
+
+static void
+test_body_limits_counts(void **state)
+{
+	struct body x;
+	Eiso__Change **many;
+	Eiso__Change none = EISO__CHANGE__INIT;
+	Eiso__Change *nonep[1] = { &none };
+
+	(void)state;
+	make_body(&x, 1);
+	expect_body(&x.b, 0, NULL);
+	make_body(&x, WIRE_MAX_FILES);
+	expect_body(&x.b, 0, NULL);
+	make_body(&x, WIRE_MAX_FILES + 1);
+	expect_body(&x.b, EISO_TOOBIG, "files");
+
+	/* Too many changes: one change repeated, the count alone must refuse it. */
+	make_body(&x, 1);
+	assert_non_null(many = calloc(WIRE_MAX_CHANGES + 1, sizeof(*many)));
+	for (size_t i = 0; i <= WIRE_MAX_CHANGES; i++)
+		many[i] = &x.ch;
+	x.b.changes = many;
+	x.b.n_changes = WIRE_MAX_CHANGES;
+	expect_body(&x.b, 0, NULL);
+	x.b.n_changes = WIRE_MAX_CHANGES + 1;
+	expect_body(&x.b, EISO_TOOBIG, "changes");
+	free(many);
+
+	/* A change with no operation set is not silently ignored. */
+	make_body(&x, 0);
+	x.b.changes = nonep;
+	expect_body(&x.b, EISO_PARSE, "operation");
+
+	/* An empty set (no changes) is within the limits. */
+	make_body(&x, 0);
+	x.b.n_changes = 0;
+	expect_body(&x.b, 0, NULL);
+}
+
+static void
+test_body_limits_text(void **state)
+{
+	struct body x;
+	char *big = malloc(WIRE_MAX_FIELD + 2);
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, 'x', WIRE_MAX_FIELD + 1);
+	big[WIRE_MAX_FIELD + 1] = '\0';
+
+	make_body(&x, 1);
+	x.doc.title = big;
+	expect_body(&x.b, EISO_TOOBIG, "title");
+	big[WIRE_MAX_FIELD] = '\0';      /* exactly the limit is fine */
+	expect_body(&x.b, 0, NULL);
+	big[WIRE_MAX_FIELD] = 'x';
+
+	/* Every text field is bounded, not just the title. */
+	make_body(&x, 1);
+	x.doc.code = big;
+	expect_body(&x.b, EISO_TOOBIG, "code");
+	make_body(&x, 1);
+	x.doc.kind = big;
+	expect_body(&x.b, EISO_TOOBIG, "kind");
+	make_body(&x, 1);
+	x.doc.status = big;
+	expect_body(&x.b, EISO_TOOBIG, "status");
+	make_body(&x, 1);
+	x.doc.access = big;
+	expect_body(&x.b, EISO_TOOBIG, "access");
+	make_body(&x, 1);
+	x.doc.note = big;
+	expect_body(&x.b, EISO_TOOBIG, "note");
+	make_body(&x, 3);
+	x.files[2].name = big;
+	expect_body(&x.b, EISO_TOOBIG, "name");
+	make_body(&x, 3);
+	x.files[2].media_type = big;
+	expect_body(&x.b, EISO_TOOBIG, "media");
+
+	make_body(&x, 1);
+	x.doc.code = "";
+	expect_body(&x.b, EISO_PARSE, "code");
+	free(big);
+}
+
+static void
+test_body_limits_fields(void **state)
+{
+	struct body x;
+
+	(void)state;
+	make_body(&x, 1);
+	x.b.seq = 0;
+	expect_body(&x.b, EISO_PARSE, "seq");
+
+	make_body(&x, 1);
+	x.b.prev_hash.len = KEYS_HASH - 1;
+	expect_body(&x.b, EISO_PARSE, "prev_hash");
+	x.b.prev_hash.len = KEYS_HASH + 1;
+	expect_body(&x.b, EISO_PARSE, "prev_hash");
+	x.b.prev_hash.len = 0;
+	expect_body(&x.b, EISO_PARSE, "prev_hash");
+
+	make_body(&x, 1);
+	x.b.agency = "";
+	expect_body(&x.b, EISO_PARSE, "agency");
+	x.b.agency = "Bad Agency";
+	expect_body(&x.b, EISO_PARSE, "agency");
+	x.b.agency = "-x";
+	expect_body(&x.b, EISO_PARSE, "agency");
+
+	make_body(&x, 2);
+	x.files[1].sha256.len = KEYS_HASH - 1;
+	expect_body(&x.b, EISO_PARSE, "hash");
+	make_body(&x, 2);
+	x.files[1].size = WIRE_MAX_BLOB;
+	expect_body(&x.b, 0, NULL);
+	x.files[1].size = WIRE_MAX_BLOB + 1;
+	expect_body(&x.b, EISO_TOOBIG, NULL);
+}
+
+static void
+test_reject_names(void **state)
+{
+	(void)state;
+	assert_string_equal(wire_reject_name(EISO__REJECT_CODE__REJECT_PROTOCOL), "protocol");
+	assert_string_equal(wire_reject_name(EISO__REJECT_CODE__REJECT_TOO_LARGE), "too-large");
+	assert_string_equal(wire_reject_name(EISO__REJECT_CODE__REJECT_IDENTITY), "identity");
+	assert_string_equal(wire_reject_name(EISO__REJECT_CODE__REJECT_SIGNATURE), "signature");
+	assert_string_equal(wire_reject_name(EISO__REJECT_CODE__REJECT_GAP), "gap");
+	assert_string_equal(wire_reject_name(EISO__REJECT_CODE__REJECT_FORK), "fork");
+	assert_string_equal(wire_reject_name(EISO__REJECT_CODE__REJECT_BLOB), "blob");
+	assert_string_equal(wire_reject_name(EISO__REJECT_CODE__REJECT_AGENCY_STATE),
+	    "agency-state");
+	assert_string_equal(wire_reject_name(EISO__REJECT_CODE__REJECT_INTERNAL), "internal");
+	assert_string_equal(wire_reject_name(EISO__REJECT_CODE__REJECT_NONE), "unknown");
+	assert_string_equal(wire_reject_name((Eiso__RejectCode)1000), "unknown");
+}
+
+/* wire_send hands one whole message to ZeroMQ; an oversized one is never sent. */
+static void
+test_send_inproc(void **state)
+{
+	Eiso__Envelope env = EISO__ENVELOPE__INIT, *out;
+	Eiso__Ping ping = EISO__PING__INIT;
+	Eiso__BlobChunk chunk;
+	void *ctx, *a, *b;
+	zmq_msg_t msg;
+	uint8_t *data = calloc(1, WIRE_MAX_FRAME_MIN);
+	int more, linger = 0;
+	size_t moresz = sizeof(more);
+
+	(void)state;
+	assert_non_null(data);
+	assert_non_null(ctx = zmq_ctx_new());
+	assert_non_null(a = zmq_socket(ctx, ZMQ_PAIR));
+	assert_non_null(b = zmq_socket(ctx, ZMQ_PAIR));
+	assert_int_equal(zmq_setsockopt(a, ZMQ_LINGER, &linger, sizeof(linger)), 0);
+	assert_int_equal(zmq_setsockopt(b, ZMQ_LINGER, &linger, sizeof(linger)), 0);
+	assert_int_equal(zmq_bind(b, "inproc://test-wire"), 0);
+	assert_int_equal(zmq_connect(a, "inproc://test-wire"), 0);
+
+	chunk_env(&env, &chunk, data, WIRE_MAX_FRAME_MIN);
+	assert_int_equal(wire_send(a, &env, WIRE_MAX_FRAME_MIN, 0), EISO_TOOBIG);
+
+	ping.nonce = 5;
+	ping.head_seq = 6;
+	env.msg_case = EISO__ENVELOPE__MSG_PING;
+	env.ping = &ping;
+	assert_int_equal(wire_send(a, &env, WIRE_MAX_FRAME_DEFAULT, 0), 0);
+
+	/* The first message to arrive is the ping: the oversized chunk never left. */
+	assert_int_equal(zmq_msg_init(&msg), 0);
+	assert_true(zmq_msg_recv(&msg, b, 0) >= 0);
+	assert_int_equal(zmq_getsockopt(b, ZMQ_RCVMORE, &more, &moresz), 0);
+	assert_int_equal(more, 0);      /* one frame per message */
+	assert_int_equal(wire_unpack(zmq_msg_data(&msg), zmq_msg_size(&msg),
+	    WIRE_MAX_FRAME_DEFAULT, &out), 0);
+	zmq_msg_close(&msg);
+	assert_int_equal(out->msg_case, EISO__ENVELOPE__MSG_PING);
+	assert_int_equal(out->ping->nonce, 5);
+	assert_int_equal(out->ping->head_seq, 6);
+	wire_free(&out);
+
+	assert_int_equal(zmq_msg_init(&msg), 0);
+	assert_int_equal(zmq_msg_recv(&msg, b, ZMQ_DONTWAIT), -1);
+	assert_int_equal(zmq_errno(), EAGAIN);
+	zmq_msg_close(&msg);
+
+	zmq_close(a);
+	zmq_close(b);
+	zmq_ctx_term(ctx);
+	free(data);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_hello_welcome),
+		cmocka_unit_test(test_round_trip_change_set_ack_reject),
+		cmocka_unit_test(test_round_trip_blobs_ping_pong),
+		cmocka_unit_test(test_frame_limit),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_agency_ids),
+		cmocka_unit_test(test_body_limits_counts),
+		cmocka_unit_test(test_body_limits_text),
+		cmocka_unit_test(test_body_limits_fields),
+		cmocka_unit_test(test_reject_names),
+		cmocka_unit_test(test_send_inproc),
+	};
+
+	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
+}
