@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# 06-hostile: a forged node attacks the hub. An unknown CURVE key gets no connection at all;
+# a body claiming another agency, a broken signature, a seq gap and a fork are rejected with
+# the right code; a resent applied set is acked again and changes nothing (I4, I5). Afterwards
+# the hub still runs, its state for both agencies is unchanged, and the genuine nodes still
+# replicate.
+. "$(dirname "$0")/lib.sh"
+
+A=so-tai-chinh
+B=so-xay-dung
+hub_init
+node_init na "$A"
+node_init nb "$B"
+start_hub
+start_node na
+start_node nb
+for i in 1 2 3 4; do put na "QT-A$i" >/dev/null; put nb "QT-B$i" >/dev/null; done
+wait_synced na 30
+wait_synced nb 30
+# Two connections with one key would muddle the test: A's daemon rests while A's keys attack.
+stop na
+
+state() { echo "$(hub_get "$1" applied_seq) $(hub_get "$1" head_hash)"; }
+a_before=$(state "$A")
+b_before=$(state "$B")
+read -r a_seq a_hash <<<"$a_before"
+rej_before=$(( $(hub_get "$A" rejected) + $(hub_get "$B" rejected) ))
+note "before: $A $a_before; $B $b_before"
+
+# forge EXPECTED_EXIT ARGS...: run forge against the hub; its output (welcome line, answer)
+# is in $FORGED.
+forge() {
+	local want=$1 rc=0
+	shift
+	FORGED=$("$FORGE" --hub "$HUB_ENDPOINT" --hub-key "$HUB_KEY" --timeout-ms 3000 "$@" \
+	    2>>"$LOG_DIR/forge.log") || rc=$?
+	note "forge $*: exit $rc: $(tr '\n' '|' <<<"$FORGED")"
+	[[ $rc == "$want" ]] || fail "forge $* exited $rc, expected $want"
+	ANSWER=$(tail -n 1 <<<"$FORGED")
+}
+
+# Sanity: A's own keys are welcomed with A's resume point.
+forge 0 --keys "$(node_keys na)" --agency "$A"
+[[ $ANSWER == "welcome $a_seq $a_hash" ]] || fail "welcome line '$ANSWER', expected 'welcome $a_seq $a_hash'"
+
+# (a) an unenrolled transport key never completes the handshake: silence.
+forge 3 --new-keys --agency "$A" --seq 1
+[[ $ANSWER == "no answer" ]] || fail "unknown key got an answer: $ANSWER"
+forge 3 --new-keys --agency "$A"
+
+# (b) A's keys claiming B: in the Hello, and inside the change set body.
+forge 0 --keys "$(node_keys na)" --agency "$B"
+[[ $ANSWER == "reject identity: "* ]] || fail "Hello as $B with $A's keys: $ANSWER"
+forge 0 --keys "$(node_keys na)" --agency "$A" --claim "$B"
+[[ $ANSWER == "reject identity: "* ]] || fail "body claiming $B over $A's link: $ANSWER"
+
+# (c) a signature with one bit flipped.
+forge 0 --keys "$(node_keys na)" --agency "$A" --bad-signature
+[[ $ANSWER == "reject signature: "* ]] || fail "bad signature: $ANSWER"
+# ...and a valid Ed25519 signature by the wrong key: A's transport key, B's signing key.
+mkdir -m 700 "$TEST_DIR/mixed"
+cp -p "$(node_keys na)"/curve.* "$(node_keys nb)"/sign.* "$TEST_DIR/mixed/"
+forge 0 --keys "$TEST_DIR/mixed" --agency "$A" --seq $((a_seq + 1))
+[[ $ANSWER == "reject signature: "* ]] || fail "set signed with $B's key over $A's link: $ANSWER"
+
+# (d) a verbatim resend of applied sets: acked again with the current head, nothing changes.
+forge 0 --keys "$(node_keys na)" --agency "$A" --replay 1 --store "$(node_store na)"
+[[ $ANSWER == "ack $a_seq $a_hash" ]] || fail "replay of seq 1: '$ANSWER', expected 'ack $a_seq $a_hash'"
+forge 0 --keys "$(node_keys na)" --agency "$A" --replay "$a_seq" --store "$(node_store na)"
+[[ $ANSWER == "ack $a_seq $a_hash" ]] || fail "replay of seq $a_seq: '$ANSWER'"
+[[ $(state "$A") == "$a_before" ]] || fail "replay changed the hub: $(state "$A")"
+
+# (e) a seq that skips ahead.
+forge 0 --keys "$(node_keys na)" --agency "$A" --seq $((a_seq + 5))
+[[ $ANSWER == "reject gap: "*"(expected $((a_seq + 1)))" ]] || fail "gap: $ANSWER"
+
+# (f) the right seq linked to a made-up predecessor; and a different body for an applied seq.
+forge 0 --keys "$(node_keys na)" --agency "$A" --fork
+[[ $ANSWER == "reject fork: "* ]] || fail "fork: $ANSWER"
+forge 0 --keys "$(node_keys na)" --agency "$A" --seq 2
+[[ $ANSWER == "reject fork: "* ]] || fail "different body for applied seq 2: $ANSWER"
+
+check_daemons
+[[ $(state "$A") == "$a_before" ]] || fail "$A changed at the hub: $(state "$A"), was $a_before"
+[[ $(state "$B") == "$b_before" ]] || fail "$B changed at the hub: $(state "$B"), was $b_before"
+rej_after=$(( $(hub_get "$A" rejected) + $(hub_get "$B" rejected) ))
+note "rejected change sets counted: $rej_before -> $rej_after"
+((rej_after - rej_before >= 6)) || fail "hub counted $((rej_after - rej_before)) rejected sets, expected at least 6"
+for code in identity signature gap fork; do
+	log_has "$HUB" "reject $A seq [0-9]+: $code: " || fail "hub log has no 'reject $A seq N: $code: ' line"
+done
+"$HUBD" doc -c "$(hub_conf)" "$A" FORGED-1 >/dev/null 2>&1 && fail "the hub holds the forged document"
+
+# The genuine nodes carry on.
+start_node na
+put na QT-A5 >/dev/null
+put nb QT-B5 >/dev/null
+wait_synced na 30
+wait_synced nb 30
+[[ $(hub_get "$A" applied_seq) -gt $a_seq ]] || fail "$A did not advance after the attacks"
+stop na
+stop nb
+stop "$HUB"

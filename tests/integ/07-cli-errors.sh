@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# 07-cli-errors: bad input gets a clear message and a non-zero exit, and changes nothing:
+# missing options, missing files, an existing node directory, secret keys readable by others,
+# bad keys and rosters at enrollment, unknown configuration directives (file:line).
+. "$(dirname "$0")/lib.sh"
+
+hub_init
+node_init n1 so-y-te
+NCONF=$(node_conf n1)
+HCONF=$(hub_conf)
+
+# noded doc put
+must_fail '--code' "$NODED" doc put -c "$NCONF" --title "no code"
+missing=$TEST_DIR/no/such/file.pdf
+must_fail "$missing" "$NODED" doc put -c "$NCONF" --code QT-01 --title t --file "$missing"
+[[ $(node_get n1 pending_changes) == 0 && $(node_get n1 head_seq) == 0 ]] ||
+    fail "a refused write left something behind: $(node_status n1)"
+must_fail 'usage|unknown|command' "$NODED" frobnicate
+must_fail 'usage|unknown|subcommand' "$NODED" doc frob -c "$NCONF"
+"$NODED" --help >/dev/null || fail "noded --help exited non-zero"
+"$NODED" doc put --help >/dev/null || fail "noded doc put --help exited non-zero"
+
+# noded init
+must_fail "$TEST_DIR/n1.*exists|exists.*$TEST_DIR/n1" \
+    "$NODED" init --agency so-y-te --hub "$HUB_ENDPOINT" --hub-key "$HUB_KEY" --data "$TEST_DIR/n1"
+must_fail 'agency' "$NODED" init --agency 'Bad Agency!' --hub "$HUB_ENDPOINT" --hub-key "$HUB_KEY" \
+    --data "$TEST_DIR/bad1"
+must_fail 'hub-key|hex' "$NODED" init --agency ok --hub "$HUB_ENDPOINT" --hub-key nothex \
+    --data "$TEST_DIR/bad2"
+must_fail 'hub' "$NODED" init --agency ok --hub 'not-an-endpoint' --hub-key "$HUB_KEY" \
+    --data "$TEST_DIR/bad3"
+[[ ! -e $TEST_DIR/bad1/noded.conf && ! -e $TEST_DIR/bad2/noded.conf && ! -e $TEST_DIR/bad3/noded.conf ]] ||
+    fail "a refused noded init left a noded.conf behind"
+
+# Secret keys readable by others: the daemon refuses, naming the file and its mode.
+for key in sign.key curve.key; do
+	chmod 644 "$(node_keys n1)/$key"
+	must_fail "$key.*644|644.*$key" timeout 20 "$NODED" run -c "$NCONF"
+	chmod 600 "$(node_keys n1)/$key"
+done
+chmod 640 "$(node_keys n1)/sign.key"
+must_fail "sign.key.*640|640.*sign.key" timeout 20 "$NODED" run -c "$NCONF"
+chmod 600 "$(node_keys n1)/sign.key"
+
+# hubd enroll: bad keys, unknown roster formats, and nothing enrolled by a refusal.
+read -r _ sign curve < <("$NODED" init --agency so-cong-thuong --hub "$HUB_ENDPOINT" \
+    --hub-key "$HUB_KEY" --data "$TEST_DIR/n2")
+must_fail 'key|hex' "$HUBD" enroll -c "$HCONF" so-cong-thuong zz"${sign:2}" "$curve"
+must_fail 'key|hex' "$HUBD" enroll -c "$HCONF" so-cong-thuong "$sign" "${curve:0:40}"
+must_fail 'agency|id' "$HUBD" enroll -c "$HCONF" 'So Cong Thuong' "$sign" "$curve"
+printf 'name\tkey\nso-cong-thuong\t%s\n' "$sign" >"$TEST_DIR/roster-bad.tsv"
+must_fail 'roster-bad.tsv' "$HUBD" enroll -c "$HCONF" --roster "$TEST_DIR/roster-bad.tsv"
+printf 'id\tlevel\tparent\tname_vi\tname_en\tsign_pub\tcurve_pub\nso-cong-thuong\tprovince\t\tSo Cong Thuong\n' \
+    >"$TEST_DIR/roster-short.tsv"
+must_fail 'roster-short.tsv' "$HUBD" enroll -c "$HCONF" --roster "$TEST_DIR/roster-short.tsv"
+must_fail 'roster-none.tsv' "$HUBD" enroll -c "$HCONF" --roster "$TEST_DIR/roster-none.tsv"
+if hub_status | grep -q '"so-cong-thuong"'; then fail "a refused enrollment enrolled so-cong-thuong"; fi
+# ...while a good line works.
+hub_enroll so-cong-thuong "$sign" "$curve" >/dev/null
+hub_status | grep -q '"so-cong-thuong"' || fail "good enrollment not in hubd status"
+
+# Unknown directives and bad values are file:line errors, for both daemons.
+cp "$NCONF" "$TEST_DIR/noded.conf.orig"
+printf '[sender]\nwindow = 64\nwindw = 8\n' >>"$NCONF"
+line=$(grep -n '^windw' "$NCONF" | cut -d: -f1)
+must_fail "noded.conf:$line:.*windw" "$NODED" status -c "$NCONF"
+must_fail "noded.conf:$line:" "$NODED" doc put -c "$NCONF" --code QT-09 --title t
+cp "$TEST_DIR/noded.conf.orig" "$NCONF"
+printf '[sender]\nwindow = 0\n' >>"$NCONF"
+line=$(grep -n '^window = 0' "$NCONF" | cut -d: -f1)
+must_fail "noded.conf:$line:.*window" "$NODED" status -c "$NCONF"
+must_fail "noded.conf:$line:" timeout 20 "$NODED" run -c "$NCONF"
+cp "$TEST_DIR/noded.conf.orig" "$NCONF"
+"$NODED" status -c "$NCONF" >/dev/null || fail "restored noded.conf no longer loads"
+
+cp "$HCONF" "$TEST_DIR/hubd.conf.orig"
+printf '[ingest]\nmax_frame = lots\n' >>"$HCONF"
+line=$(grep -n '^max_frame = lots' "$HCONF" | cut -d: -f1)
+must_fail "hubd.conf:$line:.*max_frame" "$HUBD" status -c "$HCONF"
+must_fail "hubd.conf:$line:" timeout 20 "$HUBD" run -c "$HCONF"
+cp "$TEST_DIR/hubd.conf.orig" "$HCONF"
+printf '[hubb]\nlisten = tcp://127.0.0.1:1\n' >>"$HCONF"
+line=$(grep -n '^listen = tcp://127.0.0.1:1$' "$HCONF" | cut -d: -f1)
+must_fail "hubd.conf:$line:" "$HUBD" status -c "$HCONF"
+cp "$TEST_DIR/hubd.conf.orig" "$HCONF"
+must_fail "$TEST_DIR/nothere.conf" "$HUBD" status -c "$TEST_DIR/nothere.conf"
+must_fail "$TEST_DIR/nothere.conf" "$NODED" status -c "$TEST_DIR/nothere.conf"
+
+# After all that, the pair still works.
+start_hub
+start_node n1
+put n1 QT-01 >/dev/null
+wait_synced n1 30
+stop n1
+stop "$HUB"
