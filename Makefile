@@ -7,14 +7,15 @@ SANITIZE ?=
 B       := build$(if $(SANITIZE),-san)
 PKGS    := libzmq lmdb libsodium libprotobuf-c libuv inih
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
-OPT     := $(if $(SANITIZE),-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all,-O2)
+SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT     := $(if $(SANITIZE),-O1 $(SANFLAGS),-O2)
 CFLAGS  ?= -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(CFLAGS) -I$(B)/gen -Icommon \
               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
-LDFLAGS += $(if $(SANITIZE),-fsanitize=address,undefined)
+LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 
-COMMON  := err log keys store blob wire chain conf
+COMMON  := err log keys store blob wire chain conf fsutil
 NODED   := main init doc outbox sender status
 HUBD    := main init enroll ingest zap status
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys
@@ -38,7 +39,7 @@ $(B)/gen/eiso.pb-c.o: $(B)/gen/eiso.pb-c.c
 
 $(B)/%.o: %.c $(B)/gen/eiso.pb-c.h $(wildcard common/*.h noded/*.h hubd/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/bin/noded: $(NODED_O) $(COMMON_O)
 	@mkdir -p $(dir $@)

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -168,4 +169,27 @@ conf_write(FILE *f, const struct conf_directive *tab, const void *obj)
 			fprintf(f, "%s = %" PRIu64 "\n", d->name, *(const uint64_t *)(const void *)p);
 	}
 	return ferror(f) ? EISO_IO : 0;
+}
+
+int
+conf_save(const char *path, const char *header, const struct conf_directive *tab,
+    const void *obj)
+{
+	char tmp[4200];
+	FILE *f;
+	int rc, n;
+
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return eiso_seterr(EISO_IO, "%s: path too long", path);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return eiso_seterr(EISO_IO, "%s: %s", tmp, strerror(errno));
+	fprintf(f, "# %s\n\n", header);
+	rc = conf_write(f, tab, obj);
+	if (fclose(f) != 0 || rc != 0 || rename(tmp, path) != 0) {
+		rc = eiso_seterr(EISO_IO, "writing %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return rc;
+	}
+	return 0;
 }

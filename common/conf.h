@@ -44,4 +44,11 @@ int conf_set(const struct conf_directive *tab, void *obj, const char *section,
 /* Write every directive with its help and current value, grouped by section. */
 int conf_write(FILE *f, const struct conf_directive *tab, const void *obj);
 
+/*
+ * Write the file at path atomically (temporary file, then rename): a header comment line, then
+ * conf_write. Returns 0 or EISO_IO (detail names the file).
+ */
+int conf_save(const char *path, const char *header, const struct conf_directive *tab,
+    const void *obj);
+
 #endif

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <sodium.h>
 
 #include "err.h"
+#include "fsutil.h"
 #include "keys.h"
 
 int
@@ -161,4 +163,41 @@ keys_free(uint8_t **key)
 		sodium_free(*key);   /* wipes before freeing */
 		*key = NULL;
 	}
+}
+
+/* Write one generated pair: the secret first, so a half-made pair is never published. */
+static int
+keys_write_pair(const char *dir, const char *name, const uint8_t *pub, size_t publen,
+    const uint8_t *sec, size_t seclen)
+{
+	char file[32], path[PATH_MAX];
+	int rc;
+
+	snprintf(file, sizeof(file), "%s.key", name);
+	if ((rc = fsutil_path(path, sizeof(path), dir, file)) != 0 ||
+	    (rc = keys_write(path, sec, seclen, 1)) != 0)
+		return rc;
+	snprintf(file, sizeof(file), "%s.pub", name);
+	if ((rc = fsutil_path(path, sizeof(path), dir, file)) != 0)
+		return rc;
+	return keys_write(path, pub, publen, 0);
+}
+
+int
+keys_create_pairs(const char *dir, uint8_t sign_pub[KEYS_SIGN_PUB], uint8_t curve_pub[KEYS_CURVE])
+{
+	uint8_t *sec = NULL;
+	int rc;
+
+	if ((rc = keys_sign_generate(sign_pub, &sec)) != 0)
+		return rc;
+	rc = keys_write_pair(dir, "sign", sign_pub, KEYS_SIGN_PUB, sec, KEYS_SIGN_SEC);
+	keys_free(&sec);
+	if (rc != 0)
+		return rc;
+	if ((rc = keys_curve_generate(curve_pub, &sec)) != 0)
+		return rc;
+	rc = keys_write_pair(dir, "curve", curve_pub, KEYS_CURVE, sec, KEYS_CURVE);
+	keys_free(&sec);
+	return rc;
 }

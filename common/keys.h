@@ -39,6 +39,14 @@ int keys_read_public(const char *path, uint8_t *key, size_t len);
  */
 int keys_read_secret(const char *path, size_t len, uint8_t **key);
 
+/*
+ * Create both pairs of a party in directory dir: sign.key/sign.pub (Ed25519) and
+ * curve.key/curve.pub (CURVE). Existing secret files are never overwritten (EISO_EXISTS).
+ * Returns 0, EISO_EXISTS, EISO_IO, EISO_TOOBIG (path), EISO_CRYPTO, EISO_NOMEM.
+ */
+int keys_create_pairs(const char *dir, uint8_t sign_pub[KEYS_SIGN_PUB],
+    uint8_t curve_pub[KEYS_CURVE]);
+
 /* Wipe and free a secret from keys_*; sets *key to NULL. */
 void keys_free(uint8_t **key);
 

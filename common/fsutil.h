@@ -1,0 +1,15 @@
+/*
+ * fsutil.h: small file-system helpers shared by both daemons' setup verbs.
+ */
+#ifndef EISO_FSUTIL_H
+#define EISO_FSUTIL_H
+
+#include <stddef.h>
+
+/* buf = dir "/" rel. Returns 0, or EISO_TOOBIG when it does not fit (buf then empty). */
+int fsutil_path(char *buf, size_t len, const char *dir, const char *rel);
+
+/* mkdir with mode unless it exists as a directory. Returns 0 or EISO_IO (detail names path). */
+int fsutil_mkdir(const char *path, unsigned mode);
+
+#endif

@@ -1,0 +1,367 @@
+/*
+ * enroll.c: the hub's agencies: enrollment binds an agency id to its Ed25519 signing key and
+ * its CURVE transport key (I5). One by one or from a roster (TSV with a header line), all or
+ * nothing. Also the per-agency key layout and head records the ingest thread uses.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "hubd.h"
+#include "keys.h"
+#include "wire.h"
+
+#define ENROLL_MAX_COLS 16
+
+size_t
+agency_key(uint8_t *key, size_t cap, const char *id, const void *suffix, size_t slen)
+{
+	size_t n = strlen(id);
+
+	if (n + 1 + slen > cap)
+		return 0;
+	memcpy(key, id, n);
+	key[n] = '\0';
+	if (slen > 0)
+		memcpy(key + n + 1, suffix, slen);
+	return n + 1 + slen;
+}
+
+int
+agency_get(MDB_txn *txn, const struct hub *h, const char *id, Eiso__AgencyRecord **rec)
+{
+	MDB_val k = { strlen(id), (void *)id }, v;
+	int rc;
+
+	*rec = NULL;
+	if ((rc = store_rc(mdb_get(txn, store_dbi(h->st, HDB_AGENCIES), &k, &v))) != 0)
+		return rc;
+	if ((*rec = eiso__agency_record__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+		return eiso_seterr(EISO_STORE, "agency record %s is corrupt", id);
+	return 0;
+}
+
+int
+agency_by_curve(MDB_txn *txn, const struct hub *h, const uint8_t curve_pub[32], char *id,
+    size_t idlen)
+{
+	MDB_val k = { KEYS_CURVE, (void *)curve_pub }, v;
+	int rc;
+
+	if ((rc = store_rc(mdb_get(txn, store_dbi(h->st, HDB_CURVEKEYS), &k, &v))) != 0)
+		return rc;
+	if (v.mv_size >= idlen)
+		return EISO_STORE;
+	memcpy(id, v.mv_data, v.mv_size);
+	id[v.mv_size] = '\0';
+	return 0;
+}
+
+int
+head_get(MDB_txn *txn, const struct hub *h, const char *id, Eiso__HeadRecord **head)
+{
+	MDB_val k = { strlen(id), (void *)id }, v;
+	int rc;
+
+	*head = NULL;
+	if ((rc = store_rc(mdb_get(txn, store_dbi(h->st, HDB_HEADS), &k, &v))) != 0)
+		return rc;
+	if ((*head = eiso__head_record__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+		return eiso_seterr(EISO_STORE, "head record %s is corrupt", id);
+	return 0;
+}
+
+int
+head_put(MDB_txn *txn, const struct hub *h, const char *id, const Eiso__HeadRecord *head)
+{
+	uint8_t buf[256];
+	MDB_val k = { strlen(id), (void *)id }, v = { 0, buf };
+
+	if (eiso__head_record__get_packed_size(head) > sizeof(buf))
+		return EISO_TOOBIG;
+	v.mv_size = eiso__head_record__pack(head, buf);
+	return store_rc(mdb_put(txn, store_dbi(h->st, HDB_HEADS), &k, &v, 0));
+}
+
+struct enroll_row {
+	char *f[ENROLL_MAX_COLS];     /* id level parent name_vi name_en sign_pub curve_pub */
+	int line;
+};
+
+enum { COL_ID, COL_LEVEL, COL_PARENT, COL_NAME_VI, COL_NAME_EN, COL_SIGN, COL_CURVE, COL_N };
+static const char *const col_names[COL_N] = {
+	"id", "level", "parent", "name_vi", "name_en", "sign_pub", "curve_pub"
+};
+
+struct enroll_txn {
+	struct hub *h;
+	struct enroll_row *rows;
+	size_t nrows;
+	const char *src;
+	size_t added, updated;
+};
+
+static int
+enroll_one(MDB_txn *txn, struct enroll_txn *e, const struct enroll_row *r)
+{
+	Eiso__AgencyRecord rec = EISO__AGENCY_RECORD__INIT, *old = NULL;
+	uint8_t sign[KEYS_SIGN_PUB], curve[KEYS_CURVE], buf[2048];
+	char other[WIRE_MAX_AGENCY + 8];
+	const char *id = r->f[COL_ID];
+	MDB_val k, v;
+	int rc;
+
+	if (!wire_agency_ok(id))
+		return eiso_seterr(EISO_INVAL, "%s:%d: agency id '%s' is invalid (1-%d of a-z 0-9 "
+		    ". _ -)", e->src, r->line, id, WIRE_MAX_AGENCY);
+	if (keys_unhex(sign, sizeof(sign), r->f[COL_SIGN]) != 0)
+		return eiso_seterr(EISO_INVAL, "%s:%d: %s: sign_pub must be %d hex characters",
+		    e->src, r->line, id, 2 * KEYS_SIGN_PUB);
+	if (keys_unhex(curve, sizeof(curve), r->f[COL_CURVE]) != 0)
+		return eiso_seterr(EISO_INVAL, "%s:%d: %s: curve_pub must be %d hex characters",
+		    e->src, r->line, id, 2 * KEYS_CURVE);
+	rc = agency_by_curve(txn, e->h, curve, other, sizeof(other));
+	if (rc == 0 && strcmp(other, id) != 0)
+		return eiso_seterr(EISO_EXISTS, "%s:%d: %s: curve_pub is already enrolled for %s",
+		    e->src, r->line, id, other);
+	rc = agency_get(txn, e->h, id, &old);
+	if (rc == 0) {
+		int same = old->sign_pub.len == KEYS_SIGN_PUB && old->curve_pub.len == KEYS_CURVE &&
+		    memcmp(old->sign_pub.data, sign, KEYS_SIGN_PUB) == 0 &&
+		    memcmp(old->curve_pub.data, curve, KEYS_CURVE) == 0;
+		rec.enrolled = old->enrolled;
+		eiso__agency_record__free_unpacked(old, NULL);
+		if (!same)
+			return eiso_seterr(EISO_EXISTS, "%s:%d: %s is already enrolled with other "
+			    "keys; keys are never replaced silently", e->src, r->line, id);
+		e->updated++;
+	} else if (rc == EISO_NOTFOUND) {
+		rec.enrolled = store_now_ms();
+		e->added++;
+	} else {
+		return rc;
+	}
+	rec.id = (char *)id;
+	rec.level = r->f[COL_LEVEL];
+	rec.parent = r->f[COL_PARENT];
+	rec.name_vi = r->f[COL_NAME_VI];
+	rec.name_en = r->f[COL_NAME_EN];
+	rec.sign_pub.data = sign;
+	rec.sign_pub.len = KEYS_SIGN_PUB;
+	rec.curve_pub.data = curve;
+	rec.curve_pub.len = KEYS_CURVE;
+	rec.state = "active";
+	if (eiso__agency_record__get_packed_size(&rec) > sizeof(buf))
+		return eiso_seterr(EISO_TOOBIG, "%s:%d: %s: names too long", e->src, r->line, id);
+	k.mv_data = (void *)id;
+	k.mv_size = strlen(id);
+	v.mv_data = buf;
+	v.mv_size = eiso__agency_record__pack(&rec, buf);
+	if ((rc = store_rc(mdb_put(txn, store_dbi(e->h->st, HDB_AGENCIES), &k, &v, 0))) != 0)
+		return rc;
+	k.mv_data = curve;
+	k.mv_size = KEYS_CURVE;
+	v.mv_data = (void *)id;
+	v.mv_size = strlen(id);
+	return store_rc(mdb_put(txn, store_dbi(e->h->st, HDB_CURVEKEYS), &k, &v, 0));
+}
+
+static int
+enroll_txn(MDB_txn *txn, void *arg)
+{
+	struct enroll_txn *e = arg;
+	int rc;
+
+	e->added = e->updated = 0;
+	for (size_t i = 0; i < e->nrows; i++)
+		if ((rc = enroll_one(txn, e, &e->rows[i])) != 0)
+			return rc;
+	return 0;
+}
+
+/* Split a TSV line in place into at most max fields. */
+static int
+enroll_split(char *line, char **f, int max)
+{
+	int n = 0;
+	char *p = line;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	while (n < max) {
+		f[n++] = p;
+		if ((p = strchr(p, '\t')) == NULL)
+			break;
+		*p++ = '\0';
+	}
+	return n;
+}
+
+/* Read a roster: '#' comments, a header naming the columns, then one agency per line. */
+static int
+enroll_read_roster(const char *path, struct enroll_row **rows, size_t *nrows, char ***lines,
+    size_t *nlines)
+{
+	FILE *f;
+	char buf[4096], *cols[ENROLL_MAX_COLS];
+	int map[COL_N], lineno = 0, header = 0, rc = 0;
+	static char empty[] = "";
+
+	*rows = NULL;
+	*nrows = 0;
+	*lines = NULL;
+	*nlines = 0;
+	if ((f = fopen(path, "r")) == NULL)
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		char *copy, **nl;
+		struct enroll_row *nr;
+		int n;
+
+		lineno++;
+		if (buf[0] == '#' || buf[strspn(buf, " \t\r\n")] == '\0')
+			continue;
+		if ((copy = strdup(buf)) == NULL ||
+		    (nl = realloc(*lines, (*nlines + 1) * sizeof(char *))) == NULL) {
+			free(copy);
+			rc = EISO_NOMEM;
+			goto done;
+		}
+		*lines = nl;
+		(*lines)[(*nlines)++] = copy;
+		n = enroll_split(copy, cols, ENROLL_MAX_COLS);
+		if (!header) {
+			for (int c = 0; c < COL_N; c++) {
+				map[c] = -1;
+				for (int i = 0; i < n; i++)
+					if (strcmp(cols[i], col_names[c]) == 0)
+						map[c] = i;
+				if (map[c] < 0 && (c == COL_ID || c == COL_SIGN || c == COL_CURVE)) {
+					rc = eiso_seterr(EISO_PARSE, "%s:%d: header has no '%s' "
+					    "column (need id, sign_pub, curve_pub; optional level, "
+					    "parent, name_vi, name_en)", path, lineno, col_names[c]);
+					goto done;
+				}
+			}
+			header = 1;
+			continue;
+		}
+		if ((nr = realloc(*rows, (*nrows + 1) * sizeof(**rows))) == NULL) {
+			rc = EISO_NOMEM;
+			goto done;
+		}
+		*rows = nr;
+		nr = &(*rows)[(*nrows)++];
+		nr->line = lineno;
+		for (int c = 0; c < COL_N; c++) {
+			nr->f[c] = map[c] >= 0 && map[c] < n ? cols[map[c]] : empty;
+			if (c == COL_PARENT && strcmp(nr->f[c], "-") == 0)
+				nr->f[c] = empty;
+		}
+	}
+	if (!header)
+		rc = eiso_seterr(EISO_PARSE, "%s: no header line (id level parent name_vi name_en "
+		    "sign_pub curve_pub)", path);
+done:
+	fclose(f);
+	return rc;
+}
+
+static void
+enroll_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: hubd enroll [-c CONF] ID SIGN_PUB CURVE_PUB [--level L] [--parent ID]\n"
+	    "                   [--name-vi NAME] [--name-en NAME]\n"
+	    "       hubd enroll [-c CONF] --roster FILE\n"
+	    "\n"
+	    "Binds agency ids to their public keys (the line printed by noded init). A roster is\n"
+	    "tab-separated with a header line naming the columns: id, sign_pub, curve_pub, and\n"
+	    "optionally level, parent, name_vi, name_en. All rows are enrolled or none.\n"
+	    "Re-enrolling the same keys updates names; different keys are refused.\n");
+}
+
+int
+cmd_enroll(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "roster", required_argument, NULL, 'r' },
+		{ "level", required_argument, NULL, 'L' },
+		{ "parent", required_argument, NULL, 'P' },
+		{ "name-vi", required_argument, NULL, 'v' },
+		{ "name-en", required_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *conf = HUBD_DEFAULT_CONF, *roster = NULL;
+	static char empty[] = "";
+	struct enroll_row one = { { 0 }, 0 };
+	struct enroll_txn e;
+	struct hub h;
+	char **lines = NULL;
+	size_t nlines = 0;
+	int c, rc, ret = 1;
+
+	for (int i = 0; i < COL_N; i++)
+		one.f[i] = empty;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': conf = optarg; break;
+		case 'r': roster = optarg; break;
+		case 'L': one.f[COL_LEVEL] = optarg; break;
+		case 'P': one.f[COL_PARENT] = optarg; break;
+		case 'v': one.f[COL_NAME_VI] = optarg; break;
+		case 'e': one.f[COL_NAME_EN] = optarg; break;
+		case 'h': enroll_usage(stdout); return 0;
+		default: enroll_usage(stderr); return 2;
+		}
+	}
+	memset(&e, 0, sizeof(e));
+	eiso_clearerr();
+	if (roster != NULL) {
+		if (optind != argc) {
+			fprintf(stderr, "hubd enroll: --roster takes no other arguments\n");
+			return 2;
+		}
+		if ((rc = enroll_read_roster(roster, &e.rows, &e.nrows, &lines, &nlines)) != 0) {
+			fprintf(stderr, "hubd enroll: %s\n", eiso_lasterr(rc));
+			goto done;
+		}
+		e.src = roster;
+	} else {
+		if (argc - optind != 3) {
+			fprintf(stderr, "hubd enroll: expected ID SIGN_PUB CURVE_PUB\n");
+			enroll_usage(stderr);
+			return 2;
+		}
+		one.f[COL_ID] = argv[optind];
+		one.f[COL_SIGN] = argv[optind + 1];
+		one.f[COL_CURVE] = argv[optind + 2];
+		one.line = 1;
+		e.rows = &one;
+		e.nrows = 1;
+		e.src = "command line";
+	}
+	if ((rc = hub_open(conf, 0, &h)) != 0) {
+		fprintf(stderr, "hubd enroll: %s\n", eiso_lasterr(rc));
+		goto done;
+	}
+	e.h = &h;
+	rc = store_write(h.st, enroll_txn, &e);
+	hub_close(&h);
+	if (rc != 0) {
+		fprintf(stderr, "hubd enroll: %s (nothing enrolled)\n", eiso_lasterr(rc));
+		goto done;
+	}
+	printf("enrolled %zu new, %zu unchanged or renamed\n", e.added, e.updated);
+	ret = 0;
+done:
+	if (e.rows != &one)
+		free(e.rows);
+	for (size_t i = 0; i < nlines; i++)
+		free(lines[i]);
+	free(lines);
+	return ret;
+}

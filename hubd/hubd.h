@@ -1,0 +1,70 @@
+/*
+ * hubd.h: the provincial hub. One private header for the daemon and its verbs, prototypes
+ * grouped by file.
+ */
+#ifndef HUBD_H
+#define HUBD_H
+
+#include <stdint.h>
+
+#include "blob.h"
+#include "conf.h"
+#include "eiso.pb-c.h"
+#include "store.h"
+
+#define HUBD_DEFAULT_CONF "/etc/eiso/hubd.conf"
+
+struct hubd_conf {
+	char data[1024];
+	char listen[256];
+	uint64_t window;
+	uint64_t max_frame;
+	uint64_t chunk_size;
+	uint64_t max_batch;
+	uint64_t max_batch_bytes;
+};
+
+/* Sub-databases of the hub's environment, in store_open order. */
+enum hub_db {
+	HDB_META, HDB_AGENCIES, HDB_CURVEKEYS, HDB_LOG, HDB_HEADS, HDB_DOCS, HDB_WANTS,
+	HDB_CHUNKS, HDB_BLOBMETA, HDB_COUNT
+};
+
+struct hub {
+	struct hubd_conf conf;
+	store_t *st;
+	struct blob_tables bt;
+};
+
+/* main.c */
+extern const struct conf_directive hubd_directives[];
+extern const char *const hub_dbnames[HDB_COUNT];
+int hub_open(const char *conf_path, int readonly, struct hub *h);
+void hub_close(struct hub *h);
+
+/* init.c */
+int cmd_init(int argc, char **argv);
+
+/* enroll.c: agencies and their keys */
+int cmd_enroll(int argc, char **argv);
+int agency_get(MDB_txn *txn, const struct hub *h, const char *id, Eiso__AgencyRecord **rec);
+int agency_by_curve(MDB_txn *txn, const struct hub *h, const uint8_t curve_pub[32],
+    char *id, size_t idlen);
+/* Key of (agency, suffix) tables: the id, a NUL, then suffix bytes. Returns key length. */
+size_t agency_key(uint8_t *key, size_t cap, const char *id, const void *suffix, size_t slen);
+int head_get(MDB_txn *txn, const struct hub *h, const char *id, Eiso__HeadRecord **head);
+int head_put(MDB_txn *txn, const struct hub *h, const char *id, const Eiso__HeadRecord *head);
+
+/* zap.c: ZeroMQ authentication, fail-closed */
+int zap_open(void *zctx, void **sock);
+void zap_handle(struct hub *h, void *sock);
+
+/* ingest.c */
+int cmd_run(int argc, char **argv);
+
+/* status.c: read-only views */
+int cmd_status(int argc, char **argv);
+int cmd_blob(int argc, char **argv);
+int cmd_doc(int argc, char **argv);
+
+#endif

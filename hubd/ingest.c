@@ -1,0 +1,800 @@
+/*
+ * ingest.c: `hubd run`, the hub daemon's ingest side.
+ *
+ * A ZeroMQ ROUTER with CURVE, admitted by the ZAP handler (zap.c), receives envelopes from
+ * nodes. Messages are drained into a batch, then judged and applied in ONE LMDB write
+ * transaction (group commit), in the order of DESIGN.md step 5: transport identity, signature,
+ * seq, prev_hash, blobs. Only after the commit is durable are the replies sent: cumulative
+ * Acks (I3), Rejects with reasons, BlobNeeds, Welcomes. A set whose files the hub lacks is held
+ * back: the hub asks for the files (resuming partial ones) and sends a Welcome once they are
+ * whole, so the node resends from there. This thread is the only writer of the hub's store.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zmq.h>
+
+#include "chain.h"
+#include "err.h"
+#include "hubd.h"
+#include "keys.h"
+#include "log.h"
+#include "wire.h"
+
+#ifndef ZMQ_ZAP_ENFORCE_DOMAIN
+#define ZMQ_ZAP_ENFORCE_DOMAIN 93   /* libzmq >= 4.3 (draft API in its header) */
+#endif
+
+#define INGEST_RID_MAX 256
+#define INGEST_KEY_MAX (WIRE_MAX_AGENCY + 1 + 64)
+
+struct item {
+	uint8_t rid[INGEST_RID_MAX];
+	size_t ridlen;
+	char agency[WIRE_MAX_AGENCY + 8];
+	Eiso__Envelope *env;          /* NULL when the frame did not unpack */
+	Eiso__RejectCode perr;
+	char why[160];
+	size_t bytes;
+};
+
+struct reply {
+	uint8_t rid[INGEST_RID_MAX];
+	size_t ridlen;
+	uint8_t *buf;
+	size_t len;
+};
+
+/* One agency's state while a batch is applied; written back once at the end. */
+struct touched {
+	char id[WIRE_MAX_AGENCY + 8];
+	uint8_t rid[INGEST_RID_MAX];
+	size_t ridlen;
+	Eiso__AgencyRecord *rec;
+	uint64_t seq;
+	uint8_t hash[KEYS_HASH];
+	int64_t applied_at;
+	uint64_t node_head;
+	uint64_t rejected;
+	int waiting;                  /* the hub asked this agency for blobs */
+	int ack;                      /* send a cumulative Ack after the commit */
+	int welcome;                  /* blobs complete: send a Welcome after the commit */
+};
+
+struct stats {
+	uint64_t applied, rejected, duplicates, deferred, batches;
+};
+
+struct ingest {
+	struct hub h;
+	void *zctx, *router, *zap;
+	struct item *items;
+	size_t nitems, capitems;
+	struct reply *replies;
+	size_t nreplies, capreplies;
+	struct touched *t;
+	size_t nt, capt;
+	struct stats batch, total;
+	int64_t now;
+};
+
+static volatile sig_atomic_t ingest_stop;
+
+static void
+ingest_on_signal(int sig)
+{
+	(void)sig;
+	ingest_stop = 1;
+}
+
+/* Queue a reply for after the commit. */
+static int
+ingest_reply(struct ingest *g, const uint8_t *rid, size_t ridlen, const Eiso__Envelope *env)
+{
+	struct reply *r;
+	int rc;
+
+	if (g->nreplies == g->capreplies) {
+		size_t ncap = g->capreplies ? g->capreplies * 2 : 256;
+		struct reply *p = realloc(g->replies, ncap * sizeof(*p));
+		if (p == NULL)
+			return EISO_NOMEM;
+		g->replies = p;
+		g->capreplies = ncap;
+	}
+	r = &g->replies[g->nreplies];
+	if ((rc = wire_pack(env, g->h.conf.max_frame, &r->buf, &r->len)) != 0)
+		return rc;
+	memcpy(r->rid, rid, ridlen);
+	r->ridlen = ridlen;
+	g->nreplies++;
+	return 0;
+}
+
+static void
+ingest_drop_replies(struct ingest *g)
+{
+	for (size_t i = 0; i < g->nreplies; i++)
+		free(g->replies[i].buf);
+	g->nreplies = 0;
+}
+
+static int
+ingest_reject(struct ingest *g, struct touched *t, Eiso__RejectCode code, uint64_t seq,
+    const char *reason)
+{
+	Eiso__Envelope env = EISO__ENVELOPE__INIT;
+	Eiso__Reject r = EISO__REJECT__INIT;
+
+	log_warnx("reject %s seq %llu: %s: %s", t->id, (unsigned long long)seq,
+	    wire_reject_name(code), reason);
+	r.code = code;
+	r.reason = (char *)reason;
+	r.seq = seq;
+	r.expected_seq = t->seq + 1;
+	env.msg_case = EISO__ENVELOPE__MSG_REJECT;
+	env.reject = &r;
+	if (code != EISO__REJECT_CODE__REJECT_GAP) {
+		t->rejected++;
+		g->batch.rejected++;
+	}
+	return ingest_reply(g, t->rid, t->ridlen, &env);
+}
+
+static int
+ingest_welcome(struct ingest *g, struct touched *t)
+{
+	Eiso__Envelope env = EISO__ENVELOPE__INIT;
+	Eiso__Welcome w = EISO__WELCOME__INIT;
+
+	w.protocol = WIRE_PROTOCOL;
+	w.applied_seq = t->seq;
+	w.applied_hash.data = t->hash;
+	w.applied_hash.len = KEYS_HASH;
+	w.window = (uint32_t)g->h.conf.window;
+	w.max_frame = (uint32_t)g->h.conf.max_frame;
+	w.chunk_size = (uint32_t)g->h.conf.chunk_size;
+	env.msg_case = EISO__ENVELOPE__MSG_WELCOME;
+	env.welcome = &w;
+	return ingest_reply(g, t->rid, t->ridlen, &env);
+}
+
+static int
+ingest_blob_need(struct ingest *g, struct touched *t, const uint8_t *sha, uint64_t have,
+    uint64_t size)
+{
+	Eiso__Envelope env = EISO__ENVELOPE__INIT;
+	Eiso__BlobNeed b = EISO__BLOB_NEED__INIT;
+
+	b.sha256.data = (uint8_t *)sha;
+	b.sha256.len = KEYS_HASH;
+	b.offset = have;
+	b.size = size;
+	env.msg_case = EISO__ENVELOPE__MSG_BLOB_NEED;
+	env.blob_need = &b;
+	return ingest_reply(g, t->rid, t->ridlen, &env);
+}
+
+/* Does the agency have blob requests outstanding? */
+static int
+ingest_has_wants(MDB_txn *txn, struct ingest *g, const char *id)
+{
+	uint8_t key[INGEST_KEY_MAX];
+	size_t klen = agency_key(key, sizeof(key), id, NULL, 0);
+	MDB_cursor *c;
+	MDB_val k = { klen, key }, v;
+	int found = 0;
+
+	if (mdb_cursor_open(txn, store_dbi(g->h.st, HDB_WANTS), &c) != 0)
+		return 0;
+	if (mdb_cursor_get(c, &k, &v, MDB_SET_RANGE) == 0)
+		found = k.mv_size > klen && memcmp(k.mv_data, key, klen) == 0;
+	mdb_cursor_close(c);
+	return found;
+}
+
+/* The batch's state for an agency, loaded from the store on first use. */
+static int
+ingest_touch(MDB_txn *txn, struct ingest *g, const struct item *it, struct touched **out)
+{
+	Eiso__HeadRecord *hr;
+	struct touched *t;
+	int rc;
+
+	for (size_t i = 0; i < g->nt; i++) {
+		if (strcmp(g->t[i].id, it->agency) == 0) {
+			t = &g->t[i];
+			goto found;
+		}
+	}
+	if (g->nt == g->capt) {
+		size_t ncap = g->capt ? g->capt * 2 : 64;
+		struct touched *p = realloc(g->t, ncap * sizeof(*p));
+		if (p == NULL)
+			return EISO_NOMEM;
+		g->t = p;
+		g->capt = ncap;
+	}
+	t = &g->t[g->nt];
+	memset(t, 0, sizeof(*t));
+	snprintf(t->id, sizeof(t->id), "%s", it->agency);
+	if ((rc = agency_get(txn, &g->h, t->id, &t->rec)) != 0 && rc != EISO_NOTFOUND)
+		return rc;
+	rc = head_get(txn, &g->h, t->id, &hr);
+	if (rc == 0) {
+		t->seq = hr->seq;
+		if (hr->hash.len == KEYS_HASH)
+			memcpy(t->hash, hr->hash.data, KEYS_HASH);
+		t->applied_at = hr->applied_at;
+		t->node_head = hr->node_head;
+		t->rejected = hr->rejected;
+		eiso__head_record__free_unpacked(hr, NULL);
+	} else if (rc != EISO_NOTFOUND) {
+		return rc;
+	}
+	t->waiting = ingest_has_wants(txn, g, t->id);
+	g->nt++;
+found:
+	memcpy(t->rid, it->rid, it->ridlen);
+	t->ridlen = it->ridlen;
+	*out = t;
+	return 0;
+}
+
+static int
+ingest_put_log(MDB_txn *txn, struct ingest *g, struct touched *t, uint64_t seq,
+    const Eiso__ChangeSet *cs)
+{
+	uint8_t key[INGEST_KEY_MAX], be[8];
+	MDB_val k, v;
+	int rc;
+
+	store_be64(be, seq);
+	k.mv_data = key;
+	k.mv_size = agency_key(key, sizeof(key), t->id, be, sizeof(be));
+	v.mv_size = eiso__change_set__get_packed_size(cs);
+	/* Reserve space in the map and pack straight into it: no heap copy of the set. */
+	if ((rc = store_rc(mdb_put(txn, store_dbi(g->h.st, HDB_LOG), &k, &v,
+	    MDB_NOOVERWRITE | MDB_RESERVE))) != 0)
+		return rc;
+	eiso__change_set__pack(cs, v.mv_data);
+	return 0;
+}
+
+/* Is this set, at an already applied seq, the one we hold? */
+static int
+ingest_same_as_logged(MDB_txn *txn, struct ingest *g, struct touched *t, uint64_t seq,
+    const uint8_t hash[KEYS_HASH])
+{
+	uint8_t key[INGEST_KEY_MAX], be[8], mine[KEYS_HASH];
+	Eiso__ChangeSet *cs;
+	MDB_val k, v;
+
+	store_be64(be, seq);
+	k.mv_data = key;
+	k.mv_size = agency_key(key, sizeof(key), t->id, be, sizeof(be));
+	if (mdb_get(txn, store_dbi(g->h.st, HDB_LOG), &k, &v) != 0)
+		return 0;
+	if ((cs = eiso__change_set__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+		return 0;
+	chain_hash(cs->body.data, cs->body.len, mine);
+	eiso__change_set__free_unpacked(cs, NULL);
+	return memcmp(mine, hash, KEYS_HASH) == 0;
+}
+
+/* Materialise the set's changes into the hub's tables. */
+static int
+ingest_apply_changes(MDB_txn *txn, struct ingest *g, struct touched *t,
+    const Eiso__ChangeSetBody *body)
+{
+	for (size_t i = 0; i < body->n_changes; i++) {
+		const Eiso__Change *c = body->changes[i];
+		const Eiso__DocPut *d;
+		uint8_t key[INGEST_KEY_MAX + WIRE_MAX_FIELD];
+		MDB_val k, v;
+		int rc;
+
+		switch (c->op_case) {
+		case EISO__CHANGE__OP_DOC_PUT:
+			d = c->doc_put;
+			k.mv_data = key;
+			k.mv_size = agency_key(key, sizeof(key), t->id, d->code, strlen(d->code));
+			if (k.mv_size == 0 || k.mv_size > 511)
+				return eiso_seterr(EISO_TOOBIG, "document code too long");
+			v.mv_size = eiso__doc_put__get_packed_size(d);
+			if ((rc = store_rc(mdb_put(txn, store_dbi(g->h.st, HDB_DOCS), &k, &v,
+			    MDB_RESERVE))) != 0)
+				return rc;
+			eiso__doc_put__pack(d, v.mv_data);
+			break;
+		default:
+			return eiso_seterr(EISO_PARSE, "unknown change operation");
+		}
+	}
+	return 0;
+}
+
+/* Blobs the set references that the hub does not hold whole: ask for them. Returns count. */
+static int
+ingest_missing_blobs(MDB_txn *txn, struct ingest *g, struct touched *t,
+    const Eiso__ChangeSetBody *body, int *missing)
+{
+	*missing = 0;
+	for (size_t i = 0; i < body->n_changes; i++) {
+		const Eiso__Change *c = body->changes[i];
+
+		if (c->op_case != EISO__CHANGE__OP_DOC_PUT)
+			continue;
+		for (size_t j = 0; j < c->doc_put->n_files; j++) {
+			const Eiso__BlobRef *f = c->doc_put->files[j];
+			struct blob_meta m;
+			uint8_t key[INGEST_KEY_MAX], be[8];
+			MDB_val k, v;
+			int rc;
+
+			rc = blob_meta(txn, &g->h.bt, f->sha256.data, &m);
+			if (rc == 0 && m.complete)
+				continue;
+			if (rc != 0 && rc != EISO_NOTFOUND)
+				return rc;
+			if (rc == 0 && m.size != f->size)
+				return eiso_seterr(EISO_INVAL, "file %s declared with size %llu, "
+				    "held as %llu", f->name, (unsigned long long)f->size,
+				    (unsigned long long)m.size);
+			if ((rc = blob_want(txn, &g->h.bt, f->sha256.data, f->size)) != 0 ||
+			    (rc = blob_meta(txn, &g->h.bt, f->sha256.data, &m)) != 0)
+				return rc;
+			store_be64(be, f->size);
+			k.mv_data = key;
+			k.mv_size = agency_key(key, sizeof(key), t->id, f->sha256.data, KEYS_HASH);
+			v.mv_data = be;
+			v.mv_size = sizeof(be);
+			if ((rc = store_rc(mdb_put(txn, store_dbi(g->h.st, HDB_WANTS), &k, &v,
+			    0))) != 0)
+				return rc;
+			if ((rc = ingest_blob_need(g, t, f->sha256.data, m.have, f->size)) != 0)
+				return rc;
+			(*missing)++;
+		}
+	}
+	return 0;
+}
+
+static int
+ingest_change_set(MDB_txn *txn, struct ingest *g, struct touched *t, const Eiso__ChangeSet *cs)
+{
+	struct chain_head applied;
+	Eiso__ChangeSetBody *body = NULL;
+	enum chain_verdict v;
+	uint8_t hash[KEYS_HASH];
+	char why[256];
+	int rc = 0, missing;
+
+	applied.seq = t->seq;
+	memcpy(applied.hash, t->hash, KEYS_HASH);
+	eiso_clearerr();
+	v = chain_verify(cs, t->id, t->rec->sign_pub.data, &applied, &body, hash);
+	snprintf(why, sizeof(why), "%s", eiso_lasterr(EISO_INVAL));
+	switch (v) {
+	case CHAIN_MALFORMED:
+		return ingest_reject(g, t, strstr(why, "limit") || strstr(why, "longer") ?
+		    EISO__REJECT_CODE__REJECT_TOO_LARGE : EISO__REJECT_CODE__REJECT_PROTOCOL, 0,
+		    why);
+	case CHAIN_IDENTITY:
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_IDENTITY, 0, why);
+	case CHAIN_SIGNATURE:
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_SIGNATURE, 0, why);
+	case CHAIN_GAP:
+		if (t->waiting) {
+			/* In flight behind a set that waits for its files: the node resends. */
+			g->batch.deferred++;
+			return 0;
+		}
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_GAP, 0, why);
+	case CHAIN_FORK:
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_FORK, t->seq + 1, why);
+	case CHAIN_DUPLICATE:
+		if (ingest_same_as_logged(txn, g, t, body->seq, hash)) {
+			log_info("duplicate %s seq %llu (applied %llu): acknowledged again, "
+			    "nothing changed", t->id, (unsigned long long)body->seq,
+			    (unsigned long long)t->seq);
+			g->batch.duplicates++;
+			t->ack = 1;
+		} else {
+			snprintf(why, sizeof(why), "seq %llu is already applied with different "
+			    "content", (unsigned long long)body->seq);
+			rc = ingest_reject(g, t, EISO__REJECT_CODE__REJECT_FORK, body->seq, why);
+		}
+		break;
+	case CHAIN_APPLY:
+		if ((rc = ingest_missing_blobs(txn, g, t, body, &missing)) != 0)
+			break;
+		if (missing > 0) {
+			log_debug("%s seq %llu waits for %d files", t->id,
+			    (unsigned long long)body->seq, missing);
+			t->waiting = 1;
+			g->batch.deferred++;
+			break;
+		}
+		if ((rc = ingest_put_log(txn, g, t, body->seq, cs)) != 0 ||
+		    (rc = ingest_apply_changes(txn, g, t, body)) != 0)
+			break;
+		t->seq = body->seq;
+		memcpy(t->hash, hash, KEYS_HASH);
+		t->applied_at = g->now;
+		t->ack = 1;
+		g->batch.applied++;
+		break;
+	}
+	if (body != NULL)
+		eiso__change_set_body__free_unpacked(body, NULL);
+	return rc;
+}
+
+static int
+ingest_blob_chunk(MDB_txn *txn, struct ingest *g, struct touched *t, const Eiso__BlobChunk *bc)
+{
+	uint8_t key[INGEST_KEY_MAX];
+	struct blob_meta m;
+	MDB_val k, v;
+	int rc, done;
+
+	if (bc->sha256.len != KEYS_HASH || bc->data.len > g->h.conf.chunk_size)
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_BLOB, 0,
+		    "malformed blob chunk");
+	k.mv_data = key;
+	k.mv_size = agency_key(key, sizeof(key), t->id, bc->sha256.data, KEYS_HASH);
+	if ((rc = mdb_get(txn, store_dbi(g->h.st, HDB_WANTS), &k, &v)) == MDB_NOTFOUND)
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_BLOB, 0,
+		    "blob was not requested");
+	if (rc != 0)
+		return store_rc(rc);
+	if (bc->size != store_get_be64(v.mv_data))
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_BLOB, 0,
+		    "blob size differs from the change set's");
+	eiso_clearerr();
+	rc = blob_append(txn, &g->h.bt, bc->sha256.data, bc->size, bc->offset, bc->data.data,
+	    bc->data.len, &done);
+	if (rc == EISO_INVAL) {
+		if ((rc = blob_meta(txn, &g->h.bt, bc->sha256.data, &m)) != 0)
+			return rc;
+		if (bc->offset < m.have)
+			return 0;   /* already held: a resend after a resume */
+		return ingest_blob_need(g, t, bc->sha256.data, m.have, m.size);
+	}
+	if (rc == EISO_HASH) {
+		mdb_del(txn, store_dbi(g->h.st, HDB_WANTS), &k, NULL);
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_BLOB, 0,
+		    "blob content does not match its SHA-256; discarded");
+	}
+	if (rc != 0)
+		return rc;
+	if (done) {
+		if ((rc = store_rc(mdb_del(txn, store_dbi(g->h.st, HDB_WANTS), &k, NULL))) != 0)
+			return rc;
+		if (!ingest_has_wants(txn, g, t->id)) {
+			t->waiting = 0;
+			t->welcome = 1;   /* resend from applied + 1 */
+		}
+	}
+	return 0;
+}
+
+static int
+ingest_one(MDB_txn *txn, struct ingest *g, struct item *it)
+{
+	Eiso__Envelope *env = it->env, reply = EISO__ENVELOPE__INIT;
+	Eiso__Pong pong = EISO__PONG__INIT;
+	struct touched *t;
+	int rc;
+
+	if ((rc = ingest_touch(txn, g, it, &t)) != 0)
+		return rc;
+	if (env == NULL)
+		return ingest_reject(g, t, it->perr, 0, it->why);
+	if (t->rec == NULL || t->rec->state == NULL || strcmp(t->rec->state, "active") != 0)
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_AGENCY_STATE, 0,
+		    "agency is not enrolled as active");
+	switch (env->msg_case) {
+	case EISO__ENVELOPE__MSG_HELLO:
+		if (env->hello->protocol != WIRE_PROTOCOL)
+			return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_PROTOCOL, 0,
+			    "unsupported protocol version");
+		if (env->hello->agency == NULL || strcmp(env->hello->agency, t->id) != 0)
+			return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_IDENTITY, 0,
+			    "hello names another agency than the connection's key");
+		t->node_head = env->hello->head_seq;
+		return ingest_welcome(g, t);
+	case EISO__ENVELOPE__MSG_CHANGE_SET:
+		return ingest_change_set(txn, g, t, env->change_set);
+	case EISO__ENVELOPE__MSG_BLOB_CHUNK:
+		return ingest_blob_chunk(txn, g, t, env->blob_chunk);
+	case EISO__ENVELOPE__MSG_PING:
+		t->node_head = env->ping->head_seq;
+		pong.nonce = env->ping->nonce;
+		pong.applied_seq = t->seq;
+		reply.msg_case = EISO__ENVELOPE__MSG_PONG;
+		reply.pong = &pong;
+		return ingest_reply(g, t->rid, t->ridlen, &reply);
+	default:
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_PROTOCOL, 0,
+		    "message not accepted by the hub");
+	}
+}
+
+static void
+ingest_forget_touched(struct ingest *g)
+{
+	for (size_t i = 0; i < g->nt; i++)
+		if (g->t[i].rec != NULL)
+			eiso__agency_record__free_unpacked(g->t[i].rec, NULL);
+	g->nt = 0;
+}
+
+/* The batch transaction. Starts from scratch each call (store_write may retry it). */
+static int
+ingest_batch_txn(MDB_txn *txn, void *arg)
+{
+	struct ingest *g = arg;
+	int rc;
+
+	ingest_drop_replies(g);
+	ingest_forget_touched(g);
+	memset(&g->batch, 0, sizeof(g->batch));
+	g->now = store_now_ms();
+	for (size_t i = 0; i < g->nitems; i++)
+		if ((rc = ingest_one(txn, g, &g->items[i])) != 0)
+			return rc;
+	for (size_t i = 0; i < g->nt; i++) {
+		struct touched *t = &g->t[i];
+		Eiso__HeadRecord hr = EISO__HEAD_RECORD__INIT;
+		Eiso__Envelope env = EISO__ENVELOPE__INIT;
+		Eiso__Ack ack = EISO__ACK__INIT;
+
+		if (t->rec == NULL)
+			continue;   /* never store anything for an unknown agency */
+		hr.seq = t->seq;
+		hr.hash.data = t->hash;
+		hr.hash.len = KEYS_HASH;
+		hr.applied_at = t->applied_at;
+		hr.last_seen = g->now;
+		hr.node_head = t->node_head;
+		hr.rejected = t->rejected;
+		if ((rc = head_put(txn, &g->h, t->id, &hr)) != 0)
+			return rc;
+		if (t->ack) {
+			ack.seq = t->seq;
+			ack.head_hash.data = t->hash;
+			ack.head_hash.len = KEYS_HASH;
+			env.msg_case = EISO__ENVELOPE__MSG_ACK;
+			env.ack = &ack;
+			if ((rc = ingest_reply(g, t->rid, t->ridlen, &env)) != 0)
+				return rc;
+		}
+		if (t->welcome && (rc = ingest_welcome(g, t)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Receive one message (routing id + payload) into the next batch slot; 0 if none waits. */
+static int
+ingest_recv(struct ingest *g, size_t *bytes)
+{
+	zmq_msg_t rid, msg;
+	struct item *it;
+	const char *user;
+	int rc, got = 0;
+
+	if (g->nitems == g->capitems) {
+		size_t ncap = g->capitems ? g->capitems * 2 : 256;
+		struct item *p = realloc(g->items, ncap * sizeof(*p));
+		if (p == NULL)
+			return 0;
+		g->items = p;
+		g->capitems = ncap;
+	}
+	it = &g->items[g->nitems];
+	zmq_msg_init(&rid);
+	zmq_msg_init(&msg);
+	if (zmq_msg_recv(&rid, g->router, ZMQ_DONTWAIT) < 0)
+		goto done;
+	if (!zmq_msg_more(&rid) || zmq_msg_recv(&msg, g->router, 0) < 0)
+		goto done;
+	while (zmq_msg_more(&msg)) {   /* extra frames: not our protocol; drop them */
+		zmq_msg_t extra;
+		zmq_msg_init(&extra);
+		zmq_msg_recv(&extra, g->router, 0);
+		zmq_msg_close(&extra);
+	}
+	got = 1;
+	user = zmq_msg_gets(&msg, "User-Id");
+	if (user == NULL || !wire_agency_ok(user) || zmq_msg_size(&rid) > INGEST_RID_MAX) {
+		log_warnx("message without an authenticated agency dropped");
+		goto done;
+	}
+	memset(it, 0, sizeof(*it));
+	memcpy(it->rid, zmq_msg_data(&rid), zmq_msg_size(&rid));
+	it->ridlen = zmq_msg_size(&rid);
+	snprintf(it->agency, sizeof(it->agency), "%s", user);
+	it->bytes = zmq_msg_size(&msg);
+	eiso_clearerr();
+	rc = wire_unpack(zmq_msg_data(&msg), zmq_msg_size(&msg), g->h.conf.max_frame, &it->env);
+	if (rc != 0) {
+		it->perr = rc == EISO_TOOBIG ? EISO__REJECT_CODE__REJECT_TOO_LARGE :
+		    EISO__REJECT_CODE__REJECT_PROTOCOL;
+		snprintf(it->why, sizeof(it->why), "%s", eiso_lasterr(rc));
+	}
+	*bytes += it->bytes;
+	g->nitems++;
+done:
+	zmq_msg_close(&rid);
+	zmq_msg_close(&msg);
+	return got;
+}
+
+static void
+ingest_send_replies(struct ingest *g)
+{
+	for (size_t i = 0; i < g->nreplies; i++) {
+		struct reply *r = &g->replies[i];
+
+		if (zmq_send(g->router, r->rid, r->ridlen, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+		    zmq_send(g->router, r->buf, r->len, ZMQ_DONTWAIT) < 0)
+			log_debug("reply dropped: %s", zmq_strerror(zmq_errno()));
+	}
+	ingest_drop_replies(g);
+}
+
+/* Drain what is waiting, apply it in one transaction, then answer. */
+static void
+ingest_batch(struct ingest *g)
+{
+	size_t bytes = 0;
+	int rc;
+
+	while (g->nitems < g->h.conf.max_batch && bytes < g->h.conf.max_batch_bytes &&
+	    ingest_recv(g, &bytes))
+		;
+	if (g->nitems == 0)
+		return;
+	eiso_clearerr();
+	rc = store_write(g->h.st, ingest_batch_txn, g);
+	if (rc != 0) {
+		/* Nothing was applied and nothing is acknowledged: nodes resend. */
+		log_warnx("batch of %zu messages not applied: %s", g->nitems, eiso_lasterr(rc));
+		ingest_drop_replies(g);
+	} else {
+		g->total.applied += g->batch.applied;
+		g->total.rejected += g->batch.rejected;
+		g->total.duplicates += g->batch.duplicates;
+		g->total.deferred += g->batch.deferred;
+		g->total.batches++;
+		ingest_send_replies(g);
+	}
+	ingest_forget_touched(g);
+	for (size_t i = 0; i < g->nitems; i++)
+		wire_free(&g->items[i].env);
+	g->nitems = 0;
+}
+
+static int
+ingest_open_router(struct ingest *g)
+{
+	char path[1100];
+	uint8_t *sec = NULL;
+	int one = 1, zero = 0, hwm = 100000;
+	int64_t maxmsg = (int64_t)g->h.conf.max_frame * 2;
+	int rc;
+
+	if ((rc = zap_open(g->zctx, &g->zap)) != 0)
+		return rc;
+	snprintf(path, sizeof(path), "%s/keys/curve.key", g->h.conf.data);
+	if ((rc = keys_read_secret(path, KEYS_CURVE, &sec)) != 0)
+		return rc;
+	if ((g->router = zmq_socket(g->zctx, ZMQ_ROUTER)) == NULL) {
+		keys_free(&sec);
+		return EISO_NET;
+	}
+	rc = zmq_setsockopt(g->router, ZMQ_CURVE_SERVER, &one, sizeof(one)) != 0 ||
+	    zmq_setsockopt(g->router, ZMQ_CURVE_SECRETKEY, sec, KEYS_CURVE) != 0 ||
+	    zmq_setsockopt(g->router, ZMQ_ZAP_DOMAIN, WIRE_ZAP_DOMAIN,
+		strlen(WIRE_ZAP_DOMAIN)) != 0 ||
+	    zmq_setsockopt(g->router, ZMQ_ZAP_ENFORCE_DOMAIN, &one, sizeof(one)) != 0 ||
+	    zmq_setsockopt(g->router, ZMQ_LINGER, &zero, sizeof(zero)) != 0 ||
+	    zmq_setsockopt(g->router, ZMQ_SNDHWM, &hwm, sizeof(hwm)) != 0 ||
+	    zmq_setsockopt(g->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg)) != 0;
+	keys_free(&sec);
+	if (rc)
+		return eiso_seterr(EISO_NET, "hub socket options: %s", zmq_strerror(zmq_errno()));
+	if (zmq_bind(g->router, g->h.conf.listen) != 0)
+		return eiso_seterr(EISO_NET, "cannot listen on %s: %s", g->h.conf.listen,
+		    zmq_strerror(zmq_errno()));
+	return 0;
+}
+
+static void
+run_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: hubd run [-c CONF] [-d]\n"
+	    "\n"
+	    "Runs the hub daemon in the foreground: accepts enrolled nodes, verifies and applies\n"
+	    "their change sets. Logs go to stderr. SIGTERM or SIGINT stop it after the current\n"
+	    "batch is committed.\n"
+	    "  -c CONF   config file (default " HUBD_DEFAULT_CONF ")\n"
+	    "  -d        debug logging\n");
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *conf = HUBD_DEFAULT_CONF;
+	struct ingest *g;
+	struct sigaction sa;
+	int c, rc, debug = 0;
+
+	while ((c = getopt_long(argc, argv, "c:dh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': conf = optarg; break;
+		case 'd': debug = 1; break;
+		case 'h': run_usage(stdout); return 0;
+		default: run_usage(stderr); return 2;
+		}
+	}
+	log_init("hubd", debug);
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		fatalx("out of memory");
+	eiso_clearerr();
+	if ((rc = hub_open(conf, 0, &g->h)) != 0)
+		fatalx("%s", eiso_lasterr(rc));
+	if ((g->zctx = zmq_ctx_new()) == NULL)
+		fatalx("zeromq: %s", zmq_strerror(zmq_errno()));
+	eiso_clearerr();
+	if ((rc = ingest_open_router(g)) != 0)
+		fatalx("%s", eiso_lasterr(rc));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ingest_on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	log_info("listening on %s", g->h.conf.listen);
+
+	while (!ingest_stop) {
+		zmq_pollitem_t items[2] = {
+			{ g->zap, 0, ZMQ_POLLIN, 0 },
+			{ g->router, 0, ZMQ_POLLIN, 0 },
+		};
+
+		if (zmq_poll(items, 2, 500) < 0) {
+			if (zmq_errno() == EINTR)
+				continue;
+			fatalx("poll: %s", zmq_strerror(zmq_errno()));
+		}
+		if (items[0].revents & ZMQ_POLLIN)
+			zap_handle(&g->h, g->zap);
+		if (items[1].revents & ZMQ_POLLIN)
+			ingest_batch(g);
+	}
+	log_info("stopping: %llu change sets applied, %llu rejected, %llu duplicates in %llu "
+	    "batches", (unsigned long long)g->total.applied,
+	    (unsigned long long)g->total.rejected, (unsigned long long)g->total.duplicates,
+	    (unsigned long long)g->total.batches);
+	zmq_close(g->router);
+	zmq_close(g->zap);
+	zmq_ctx_term(g->zctx);
+	hub_close(&g->h);
+	free(g->items);
+	free(g->replies);
+	free(g->t);
+	free(g);
+	return 0;
+}

@@ -1,0 +1,681 @@
+/*
+ * sender.c: `noded run`, the node daemon.
+ *
+ * One libuv loop. A timer seals pending changes into signed change sets and keeps the link
+ * alive; the ZeroMQ DEALER (CURVE, hub key pinned) is polled through ZMQ_FD, which is
+ * edge-triggered: after every wake we receive and send until ZMQ_EVENTS says neither is
+ * possible. Change sets stream from the outbox with at most `window` unacknowledged; the hub's
+ * Welcome is the resume point after any reconnect, rewind or restart. File blobs are sent in
+ * chunks only when the hub asks for them (BlobNeed), from the offset it already holds.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uv.h>
+#include <zmq.h>
+
+#include "err.h"
+#include "keys.h"
+#include "log.h"
+#include "noded.h"
+#include "wire.h"
+
+#define SENDER_MAX_JOBS  64          /* blobs the hub may have asked for at once */
+#define SENDER_SEAL_SETS 64          /* sets sealed per transaction */
+#define SENDER_SNDHWM    32          /* messages queued in ZeroMQ at most (bounds memory) */
+
+enum link_state { LINK_CONNECTING, LINK_CONNECTED, LINK_REJECTED };
+
+static const char *const link_names[] = { "connecting", "connected", "rejected" };
+
+struct blob_job {
+	uint8_t sha[KEYS_HASH];
+	uint64_t off;
+	uint64_t size;
+};
+
+struct sender {
+	struct node n;
+	uint8_t *sign_sec, *curve_sec;
+	uint8_t curve_pub[KEYS_CURVE], hub_pub[KEYS_CURVE];
+
+	uv_loop_t *loop;
+	uv_poll_t *poll;            /* one per socket: a closing handle is never reused */
+	uv_timer_t tick;
+	uv_signal_t sigterm, sigint;
+	void *zctx, *sock;
+
+	enum link_state link;
+	int hello_due;              /* a Hello waits for the socket to be writable */
+	uint64_t head;              /* newest sealed seq */
+	uint64_t acked;             /* cumulative ack from the hub */
+	uint64_t next;              /* next seq to send */
+	uint64_t window;
+	size_t chunk;
+	int64_t hello_at;           /* when the last Hello went out */
+	int64_t last_rx;            /* last message from the hub */
+	int64_t last_ping;
+	int64_t progress_at;        /* last ack progress or blob chunk sent */
+	int64_t retry_at;           /* REJECTED: when to ask again */
+	uint64_t backoff_ms;
+	int ack_dirty;
+	int64_t last_ack;
+
+	struct blob_job jobs[SENDER_MAX_JOBS];
+	int njobs;
+	uint8_t *chunkbuf;
+};
+
+static void sender_service(struct sender *s);
+
+static void
+sender_set_link(struct sender *s, enum link_state l)
+{
+	if (s->link != l)
+		log_debug("link %s -> %s", link_names[s->link], link_names[l]);
+	s->link = l;
+	s->ack_dirty = 1;   /* persisted with the ack state for noded status */
+}
+
+struct persist_txn {
+	struct sender *s;
+	int final;
+};
+
+static int
+sender_persist_txn(MDB_txn *txn, void *arg)
+{
+	struct persist_txn *p = arg;
+	struct sender *s = p->s;
+	MDB_dbi meta = store_dbi(s->n.st, NDB_META);
+	const char *link = p->final ? "stopped" : link_names[s->link];
+	int rc;
+
+	if ((rc = store_put_u64(txn, meta, "acked_seq", s->acked)) != 0 ||
+	    (rc = store_put_u64(txn, meta, "last_ack", (uint64_t)s->last_ack)) != 0 ||
+	    (rc = store_put_u64(txn, meta, "pid", p->final ? 0 : (uint64_t)getpid())) != 0 ||
+	    (rc = store_put_str(txn, meta, "link", link, strlen(link))) != 0)
+		return rc;
+	return 0;
+}
+
+/* Acks and link state are written in batches: they are hints, the hub's Welcome is the truth. */
+static void
+sender_persist(struct sender *s, int final)
+{
+	struct persist_txn p = { s, final };
+	int rc;
+
+	if (!s->ack_dirty && !final)
+		return;
+	if ((rc = store_write(s->n.st, sender_persist_txn, &p)) != 0)
+		log_warnx("saving the acknowledged seq: %s", eiso_lasterr(rc));
+	else
+		s->ack_dirty = 0;
+}
+
+static void
+sender_free_handle(uv_handle_t *h)
+{
+	free(h);
+}
+
+static void
+sender_close_socket(struct sender *s)
+{
+	if (s->poll != NULL) {
+		uv_poll_stop(s->poll);
+		uv_close((uv_handle_t *)s->poll, sender_free_handle);
+		s->poll = NULL;
+	}
+	if (s->sock != NULL) {
+		zmq_close(s->sock);
+		s->sock = NULL;
+	}
+}
+
+static void
+sender_on_poll(uv_poll_t *h, int status, int events)
+{
+	struct sender *s = h->data;
+
+	(void)status;
+	(void)events;
+	sender_service(s);
+}
+
+/* A fresh DEALER to the hub; Hello goes out as soon as the connection is writable. */
+static int
+sender_open_socket(struct sender *s)
+{
+	int zero = 0, one = 1, hwm = SENDER_SNDHWM;
+	int ivl = (int)s->n.conf.reconnect_min_ms, ivlmax = (int)s->n.conf.reconnect_max_ms;
+	int fd;
+	size_t fdlen = sizeof(fd);
+
+	sender_close_socket(s);
+	if ((s->sock = zmq_socket(s->zctx, ZMQ_DEALER)) == NULL)
+		return EISO_NET;
+	if (zmq_setsockopt(s->sock, ZMQ_CURVE_SERVERKEY, s->hub_pub, KEYS_CURVE) != 0 ||
+	    zmq_setsockopt(s->sock, ZMQ_CURVE_PUBLICKEY, s->curve_pub, KEYS_CURVE) != 0 ||
+	    zmq_setsockopt(s->sock, ZMQ_CURVE_SECRETKEY, s->curve_sec, KEYS_CURVE) != 0 ||
+	    zmq_setsockopt(s->sock, ZMQ_LINGER, &zero, sizeof(zero)) != 0 ||
+	    zmq_setsockopt(s->sock, ZMQ_IMMEDIATE, &one, sizeof(one)) != 0 ||
+	    zmq_setsockopt(s->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm)) != 0 ||
+	    zmq_setsockopt(s->sock, ZMQ_RECONNECT_IVL, &ivl, sizeof(ivl)) != 0 ||
+	    zmq_setsockopt(s->sock, ZMQ_RECONNECT_IVL_MAX, &ivlmax, sizeof(ivlmax)) != 0 ||
+	    zmq_connect(s->sock, s->n.conf.hub_endpoint) != 0 ||
+	    zmq_getsockopt(s->sock, ZMQ_FD, &fd, &fdlen) != 0) {
+		log_warnx("hub socket %s: %s", s->n.conf.hub_endpoint, zmq_strerror(zmq_errno()));
+		return EISO_NET;
+	}
+	if ((s->poll = malloc(sizeof(*s->poll))) == NULL)
+		return EISO_NOMEM;
+	uv_poll_init(s->loop, s->poll, fd);
+	s->poll->data = s;
+	uv_poll_start(s->poll, UV_READABLE, sender_on_poll);
+	s->hello_due = 1;
+	s->hello_at = store_now_ms();
+	s->last_rx = s->hello_at;
+	s->njobs = 0;
+	sender_set_link(s, LINK_CONNECTING);
+	return 0;
+}
+
+/* Ask for the resume point again on the same socket (acks stalled, hub restarted). */
+static void
+sender_rehello(struct sender *s)
+{
+	s->hello_due = 1;
+	s->hello_at = store_now_ms();
+	s->njobs = 0;
+	sender_set_link(s, LINK_CONNECTING);
+}
+
+static int
+sender_send_env(struct sender *s, const Eiso__Envelope *env)
+{
+	int rc = wire_send(s->sock, env, WIRE_MAX_FRAME_MAX, ZMQ_DONTWAIT);
+
+	if (rc == EISO_NET && errno != EAGAIN)
+		log_warnx("send to hub: %s", zmq_strerror(errno));
+	return rc;
+}
+
+static int
+sender_send_hello(struct sender *s)
+{
+	Eiso__Envelope env = EISO__ENVELOPE__INIT;
+	Eiso__Hello h = EISO__HELLO__INIT;
+
+	h.protocol = WIRE_PROTOCOL;
+	h.agency = s->n.conf.agency;
+	h.head_seq = s->head;
+	env.msg_case = EISO__ENVELOPE__MSG_HELLO;
+	env.hello = &h;
+	return sender_send_env(s, &env);
+}
+
+/* Send outbox[next]; returns 0 when sent. */
+static int
+sender_send_set(struct sender *s)
+{
+	Eiso__Envelope env = EISO__ENVELOPE__INIT;
+	Eiso__ChangeSet *cs;
+	MDB_txn *txn;
+	MDB_val v;
+	int rc;
+
+	if ((rc = store_read_begin(s->n.st, &txn)) != 0)
+		return rc;
+	if ((rc = outbox_get(txn, &s->n, s->next, &v)) != 0) {
+		log_warnx("outbox has no set %llu: %s", (unsigned long long)s->next,
+		    eiso_lasterr(rc));
+		store_read_end(&txn);
+		return rc;
+	}
+	cs = eiso__change_set__unpack(NULL, v.mv_size, v.mv_data);
+	store_read_end(&txn);
+	if (cs == NULL) {
+		log_warnx("outbox set %llu is corrupt", (unsigned long long)s->next);
+		return EISO_STORE;
+	}
+	env.msg_case = EISO__ENVELOPE__MSG_CHANGE_SET;
+	env.change_set = cs;
+	rc = sender_send_env(s, &env);
+	eiso__change_set__free_unpacked(cs, NULL);
+	if (rc == 0) {
+		if (s->next == s->acked + 1)
+			s->progress_at = store_now_ms();   /* the stall clock starts now */
+		log_debug("sent set %llu", (unsigned long long)s->next);
+		s->next++;
+	}
+	return rc;
+}
+
+/* Send the next chunk of the first blob the hub asked for. */
+static int
+sender_send_chunk(struct sender *s)
+{
+	Eiso__Envelope env = EISO__ENVELOPE__INIT;
+	Eiso__BlobChunk bc = EISO__BLOB_CHUNK__INIT;
+	struct blob_job *j = &s->jobs[0];
+	MDB_txn *txn;
+	size_t want, got = 0;
+	int rc;
+
+	want = s->chunk;
+	if (want > j->size - j->off)
+		want = (size_t)(j->size - j->off);
+	if ((rc = store_read_begin(s->n.st, &txn)) != 0)
+		return rc;
+	rc = blob_read(txn, &s->n.bt, j->sha, j->off, s->chunkbuf, want, &got);
+	store_read_end(&txn);
+	if (rc != 0 || got != want) {
+		char hex[2 * KEYS_HASH + 1];
+		keys_hex(hex, j->sha, KEYS_HASH);
+		log_warnx("hub asked for blob %s at %llu, which this node does not hold", hex,
+		    (unsigned long long)j->off);
+		memmove(&s->jobs[0], &s->jobs[1], (size_t)--s->njobs * sizeof(s->jobs[0]));
+		return 0;
+	}
+	bc.sha256.data = j->sha;
+	bc.sha256.len = KEYS_HASH;
+	bc.offset = j->off;
+	bc.size = j->size;
+	bc.data.data = s->chunkbuf;
+	bc.data.len = got;
+	env.msg_case = EISO__ENVELOPE__MSG_BLOB_CHUNK;
+	env.blob_chunk = &bc;
+	if ((rc = sender_send_env(s, &env)) != 0)
+		return rc;
+	s->progress_at = store_now_ms();
+	j->off += got;
+	if (j->off >= j->size)
+		memmove(&s->jobs[0], &s->jobs[1], (size_t)--s->njobs * sizeof(s->jobs[0]));
+	return 0;
+}
+
+/* Send one thing if there is something to send; returns 1 if it sent. */
+static int
+sender_send_one(struct sender *s)
+{
+	if (s->hello_due) {
+		if (sender_send_hello(s) != 0)
+			return 0;
+		s->hello_due = 0;
+		return 1;
+	}
+	if (s->link != LINK_CONNECTED)
+		return 0;
+	/* The hub holds the chain back until it has the files, so files go first. */
+	if (s->njobs > 0)
+		return sender_send_chunk(s) == 0;
+	if (s->next <= s->head && s->next <= s->acked + s->window)
+		return sender_send_set(s) == 0;
+	return 0;
+}
+
+static void
+sender_on_welcome(struct sender *s, const Eiso__Welcome *w)
+{
+	uint8_t mine[KEYS_HASH];
+	MDB_txn *txn;
+	int rc;
+
+	if (w->protocol != WIRE_PROTOCOL) {
+		log_warnx("hub speaks protocol %u, this node %d", w->protocol, WIRE_PROTOCOL);
+		sender_set_link(s, LINK_REJECTED);
+		return;
+	}
+	if (w->applied_seq > s->head) {
+		log_warnx("hub has seq %llu but this node's head is %llu: the node's store is "
+		    "behind the hub", (unsigned long long)w->applied_seq,
+		    (unsigned long long)s->head);
+		sender_set_link(s, LINK_REJECTED);
+		return;
+	}
+	if (w->applied_seq > 0) {
+		if ((rc = store_read_begin(s->n.st, &txn)) != 0)
+			return;
+		rc = outbox_set_hash(txn, &s->n, w->applied_seq, mine);
+		store_read_end(&txn);
+		if (rc != 0 || w->applied_hash.len != KEYS_HASH ||
+		    memcmp(mine, w->applied_hash.data, KEYS_HASH) != 0) {
+			log_warnx("hub's seq %llu differs from this node's: histories have "
+			    "diverged", (unsigned long long)w->applied_seq);
+			sender_set_link(s, LINK_REJECTED);
+			return;
+		}
+	}
+	if (w->applied_seq < s->acked)
+		log_warnx("hub has seq %llu, less than the %llu it acknowledged before: "
+		    "resending", (unsigned long long)w->applied_seq, (unsigned long long)s->acked);
+	if (s->link != LINK_CONNECTED)
+		log_info("connected to hub %s, hub has seq %llu, head %llu",
+		    s->n.conf.hub_endpoint, (unsigned long long)w->applied_seq,
+		    (unsigned long long)s->head);
+	s->acked = w->applied_seq;
+	s->next = w->applied_seq + 1;
+	s->window = w->window > 0 && w->window < s->n.conf.window ? w->window : s->n.conf.window;
+	s->chunk = w->chunk_size > 0 && w->chunk_size <= BLOB_CHUNK_MAX ? w->chunk_size :
+	    BLOB_CHUNK_DEFAULT;
+	s->progress_at = store_now_ms();
+	s->backoff_ms = s->n.conf.reconnect_min_ms;
+	s->njobs = 0;
+	s->ack_dirty = 1;
+	sender_set_link(s, LINK_CONNECTED);
+}
+
+static void
+sender_on_reject(struct sender *s, const Eiso__Reject *r)
+{
+	log_warnx("hub rejected seq %llu: %s: %s (expects %llu)", (unsigned long long)r->seq,
+	    wire_reject_name(r->code), r->reason ? r->reason : "",
+	    (unsigned long long)r->expected_seq);
+	switch (r->code) {
+	case EISO__REJECT_CODE__REJECT_GAP:
+		if (r->expected_seq >= 1 && r->expected_seq <= s->head + 1 &&
+		    r->expected_seq > s->acked) {
+			s->next = r->expected_seq;
+			s->acked = r->expected_seq - 1;
+		}
+		break;
+	case EISO__REJECT_CODE__REJECT_BLOB:
+	case EISO__REJECT_CODE__REJECT_INTERNAL:
+	case EISO__REJECT_CODE__REJECT_PROTOCOL:
+		sender_rehello(s);
+		break;
+	default:
+		/* Identity, signature, fork, size, agency state: needs a person. */
+		sender_set_link(s, LINK_REJECTED);
+		s->retry_at = store_now_ms() + (int64_t)s->n.conf.reconnect_max_ms;
+		break;
+	}
+}
+
+static void
+sender_on_blob_need(struct sender *s, const Eiso__BlobNeed *b)
+{
+	if (b->sha256.len != KEYS_HASH || b->offset > b->size)
+		return;
+	for (int i = 0; i < s->njobs; i++)
+		if (memcmp(s->jobs[i].sha, b->sha256.data, KEYS_HASH) == 0)
+			return;
+	if (s->njobs == SENDER_MAX_JOBS) {
+		log_warnx("hub asked for more than %d blobs at once", SENDER_MAX_JOBS);
+		return;
+	}
+	memcpy(s->jobs[s->njobs].sha, b->sha256.data, KEYS_HASH);
+	s->jobs[s->njobs].off = b->offset;
+	s->jobs[s->njobs].size = b->size;
+	s->njobs++;
+	s->progress_at = store_now_ms();
+}
+
+static void
+sender_recv_one(struct sender *s)
+{
+	zmq_msg_t msg;
+	Eiso__Envelope *env;
+	int rc;
+
+	zmq_msg_init(&msg);
+	if (zmq_msg_recv(&msg, s->sock, ZMQ_DONTWAIT) < 0) {
+		zmq_msg_close(&msg);
+		return;
+	}
+	s->last_rx = store_now_ms();
+	rc = wire_unpack(zmq_msg_data(&msg), zmq_msg_size(&msg), WIRE_MAX_FRAME_MAX, &env);
+	zmq_msg_close(&msg);
+	if (rc != 0) {
+		log_warnx("bad message from hub: %s", eiso_lasterr(rc));
+		return;
+	}
+	switch (env->msg_case) {
+	case EISO__ENVELOPE__MSG_WELCOME:
+		sender_on_welcome(s, env->welcome);
+		break;
+	case EISO__ENVELOPE__MSG_ACK:
+		if (env->ack->seq > s->acked && env->ack->seq <= s->head) {
+			s->acked = env->ack->seq;
+			if (s->next <= s->acked)
+				s->next = s->acked + 1;
+			s->last_ack = s->last_rx;
+			s->progress_at = s->last_rx;
+			s->ack_dirty = 1;
+		}
+		break;
+	case EISO__ENVELOPE__MSG_REJECT:
+		sender_on_reject(s, env->reject);
+		break;
+	case EISO__ENVELOPE__MSG_BLOB_NEED:
+		sender_on_blob_need(s, env->blob_need);
+		break;
+	case EISO__ENVELOPE__MSG_PONG:
+		break;
+	default:
+		log_warnx("unexpected message %d from hub", (int)env->msg_case);
+		break;
+	}
+	wire_free(&env);
+}
+
+/* Drain the socket both ways; required by the edge-triggered ZMQ_FD. */
+static void
+sender_service(struct sender *s)
+{
+	int ev, guard = 0;
+	size_t len = sizeof(ev);
+
+	while (s->sock != NULL && guard++ < 100000) {
+		if (zmq_getsockopt(s->sock, ZMQ_EVENTS, &ev, &len) != 0)
+			break;
+		if (ev & ZMQ_POLLIN) {
+			sender_recv_one(s);
+			continue;
+		}
+		if ((ev & ZMQ_POLLOUT) && sender_send_one(s))
+			continue;
+		break;
+	}
+}
+
+static void
+sender_seal(struct sender *s)
+{
+	struct chain_head head;
+	unsigned sealed;
+	MDB_txn *txn;
+	int rc;
+
+	if ((rc = outbox_seal(&s->n, s->sign_sec, SENDER_SEAL_SETS, &sealed)) != 0) {
+		log_warnx("sealing change sets: %s", eiso_lasterr(rc));
+		return;
+	}
+	if (sealed == 0)
+		return;
+	if ((rc = store_read_begin(s->n.st, &txn)) != 0)
+		return;
+	if (outbox_head(txn, &s->n, &head) == 0)
+		s->head = head.seq;
+	store_read_end(&txn);
+}
+
+static void
+sender_on_tick(uv_timer_t *t)
+{
+	struct sender *s = t->data;
+	int64_t now = store_now_ms();
+	int64_t beat = (int64_t)s->n.conf.heartbeat_ms;
+
+	sender_seal(s);
+	switch (s->link) {
+	case LINK_CONNECTING:
+		if (now - s->hello_at > (int64_t)s->backoff_ms + 3 * beat) {
+			log_debug("no welcome from hub, reconnecting");
+			s->backoff_ms *= 2;
+			if (s->backoff_ms > s->n.conf.reconnect_max_ms)
+				s->backoff_ms = s->n.conf.reconnect_max_ms;
+			sender_open_socket(s);
+		}
+		break;
+	case LINK_CONNECTED:
+		if (now - s->last_rx > 3 * beat) {
+			log_warnx("hub silent for %lld ms, reconnecting",
+			    (long long)(now - s->last_rx));
+			sender_open_socket(s);
+		} else if ((s->next > s->acked + 1 || s->njobs > 0) &&
+		    now - s->progress_at > (int64_t)s->n.conf.ack_timeout_ms) {
+			log_info("no acknowledgement for %lld ms, asking the hub where it is",
+			    (long long)(now - s->progress_at));
+			sender_rehello(s);
+		} else if (now - s->last_ping > beat) {
+			Eiso__Envelope env = EISO__ENVELOPE__INIT;
+			Eiso__Ping p = EISO__PING__INIT;
+
+			p.nonce = (uint64_t)now;
+			p.head_seq = s->head;
+			env.msg_case = EISO__ENVELOPE__MSG_PING;
+			env.ping = &p;
+			if (sender_send_env(s, &env) == 0)
+				s->last_ping = now;
+		}
+		break;
+	case LINK_REJECTED:
+		if (now >= s->retry_at) {
+			s->backoff_ms = s->n.conf.reconnect_max_ms;
+			sender_rehello(s);
+		}
+		break;
+	}
+	sender_persist(s, 0);
+	sender_service(s);
+}
+
+static void
+sender_on_signal(uv_signal_t *h, int signum)
+{
+	struct sender *s = h->data;
+
+	log_info("signal %d: stopping", signum);
+	uv_stop(s->loop);
+}
+
+static int
+sender_load_keys(struct sender *s)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if ((rc = node_path(&s->n, path, sizeof(path), "keys/sign.key")) != 0 ||
+	    (rc = keys_read_secret(path, KEYS_SIGN_SEC, &s->sign_sec)) != 0 ||
+	    (rc = node_path(&s->n, path, sizeof(path), "keys/curve.key")) != 0 ||
+	    (rc = keys_read_secret(path, KEYS_CURVE, &s->curve_sec)) != 0 ||
+	    (rc = node_path(&s->n, path, sizeof(path), "keys/curve.pub")) != 0 ||
+	    (rc = keys_read_public(path, s->curve_pub, KEYS_CURVE)) != 0)
+		return rc;
+	if (keys_unhex(s->hub_pub, KEYS_CURVE, s->n.conf.hub_key) != 0)
+		return eiso_seterr(EISO_CONF, "hub.public_key must be %d hex characters",
+		    2 * KEYS_CURVE);
+	return 0;
+}
+
+static void
+run_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: noded run [-c CONF] [-d]\n"
+	    "\n"
+	    "Runs the node daemon in the foreground: seals pending changes into signed change\n"
+	    "sets and streams them to the hub. Logs go to stderr. SIGTERM or SIGINT stop it.\n"
+	    "  -c CONF   config file (default " NODED_DEFAULT_CONF ")\n"
+	    "  -d        debug logging\n");
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *conf = NODED_DEFAULT_CONF;
+	struct sender *s;
+	struct chain_head head;
+	MDB_txn *txn;
+	uint64_t acked = 0;
+	int c, rc, debug = 0;
+
+	while ((c = getopt_long(argc, argv, "c:dh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': conf = optarg; break;
+		case 'd': debug = 1; break;
+		case 'h': run_usage(stdout); return 0;
+		default: run_usage(stderr); return 2;
+		}
+	}
+	log_init("noded", debug);
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		fatalx("out of memory");
+	eiso_clearerr();
+	if ((rc = node_open(conf, 0, &s->n)) != 0)
+		fatalx("%s", eiso_lasterr(rc));
+	if ((rc = sender_load_keys(s)) != 0)
+		fatalx("%s", eiso_lasterr(rc));
+	if ((s->chunkbuf = malloc(BLOB_CHUNK_MAX)) == NULL)
+		fatalx("out of memory");
+	if ((rc = store_read_begin(s->n.st, &txn)) != 0)
+		fatalx("%s", eiso_lasterr(rc));
+	if (outbox_head(txn, &s->n, &head) != 0)
+		fatalx("%s", eiso_lasterr(EISO_STORE));
+	store_get_u64(txn, store_dbi(s->n.st, NDB_META), "acked_seq", &acked);
+	store_read_end(&txn);
+	s->head = head.seq;
+	s->acked = acked;
+	s->next = acked + 1;
+	s->window = s->n.conf.window;
+	s->chunk = BLOB_CHUNK_DEFAULT;
+	s->backoff_ms = s->n.conf.reconnect_min_ms;
+
+	s->loop = uv_default_loop();
+	if ((s->zctx = zmq_ctx_new()) == NULL)
+		fatalx("zeromq: %s", zmq_strerror(zmq_errno()));
+	if (sender_open_socket(s) != 0)
+		fatalx("cannot open the hub socket for %s", s->n.conf.hub_endpoint);
+	uv_timer_init(s->loop, &s->tick);
+	s->tick.data = s;
+	uv_timer_start(&s->tick, sender_on_tick, 0, s->n.conf.linger_ms);
+	uv_signal_init(s->loop, &s->sigterm);
+	s->sigterm.data = s;
+	uv_signal_start(&s->sigterm, sender_on_signal, SIGTERM);
+	uv_signal_init(s->loop, &s->sigint);
+	s->sigint.data = s;
+	uv_signal_start(&s->sigint, sender_on_signal, SIGINT);
+	signal(SIGPIPE, SIG_IGN);
+	log_info("agency %s, head %llu, acknowledged %llu, hub %s", s->n.conf.agency,
+	    (unsigned long long)s->head, (unsigned long long)s->acked, s->n.conf.hub_endpoint);
+
+	uv_run(s->loop, UV_RUN_DEFAULT);
+
+	sender_persist(s, 1);
+	sender_close_socket(s);
+	uv_close((uv_handle_t *)&s->tick, NULL);
+	uv_close((uv_handle_t *)&s->sigterm, NULL);
+	uv_close((uv_handle_t *)&s->sigint, NULL);
+	uv_run(s->loop, UV_RUN_NOWAIT);
+	uv_loop_close(s->loop);
+	zmq_ctx_term(s->zctx);
+	keys_free(&s->sign_sec);
+	keys_free(&s->curve_sec);
+	free(s->chunkbuf);
+	node_close(&s->n);
+	free(s);
+	return 0;
+}
