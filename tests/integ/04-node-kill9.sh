@@ -17,14 +17,15 @@ big=""          # the 30 MB file currently being sent
 nbig=0
 midsend=0       # kills that left sets unacked
 midblob=0       # kills that left the hub with part of a file
-cycle=0
-for delay in 0.15 0.3 0.5 0.8 0.25 0.6 1.0 0.4 0.2 0.7; do
-	cycle=$((cycle + 1))
+last_have=0     # bytes of big the hub held after the previous kill
+delay=0.08      # seconds between start and kill, adapted to catch the file in transit
+for ((cycle = 1; cycle <= 14; cycle++)); do
 	if [[ -z $big || $(hub_blob_have "$(sha256 "$big")") == *" 1" ]]; then
 		nbig=$((nbig + 1))
 		big=$TEST_DIR/files/big-$nbig.bin
 		random_file "$big" $((30 * 1024 * 1024 + nbig))
 		put n1 "BIG-$nbig" --file "$big" >/dev/null
+		last_have=0
 	fi
 	for i in 1 2 3; do put n1 "C$cycle-$i" >/dev/null; done
 	_spawn n1 "$NODED" run -c "$(node_conf n1)"
@@ -36,9 +37,19 @@ for delay in 0.15 0.3 0.5 0.8 0.25 0.6 1.0 0.4 0.2 0.7; do
 	have=$(hub_blob_have "$(sha256 "$big")")
 	note "cycle $cycle: killed after ${delay}s: node head $head acked $acked; hub has of big-$nbig: $have"
 	((acked < head)) && midsend=$((midsend + 1))
-	read -r h s c <<<"$have"
-	[[ $have != none ]] && ((h > 0 && h < s)) && midblob=$((midblob + 1))
-	((midblob >= 2 && cycle >= 4)) && break
+	h=0 s=1 c=0
+	[[ $have == none ]] || read -r h s c <<<"$have"
+	# A transfer resumes where it stopped: what the hub holds never shrinks.
+	((h >= last_have || c == 1)) || fail "hub held $last_have bytes of big-$nbig, now $h: the transfer restarted"
+	last_have=$h
+	if ((c == 1)); then
+		delay=$("$PY" -c "print(round(max(0.01, $delay * 0.6), 3))")
+	elif ((h == 0)); then
+		delay=$("$PY" -c "print(round($delay * 1.7, 3))")
+	else
+		midblob=$((midblob + 1))
+	fi
+	((midblob >= 3 && cycle >= 4)) && break
 done
 note "$cycle kills: $midsend with sets unacked, $midblob in the middle of a file"
 ((midsend >= 1)) || fail "no kill happened while sets were unacked"

@@ -44,7 +44,7 @@ chmod 600 "$(node_keys n1)/sign.key"
 
 # hubd enroll: bad keys, unknown roster formats, and nothing enrolled by a refusal.
 read -r _ sign curve < <("$NODED" init --agency so-cong-thuong --hub "$HUB_ENDPOINT" \
-    --hub-key "$HUB_KEY" --data "$TEST_DIR/n2")
+    --hub-key "$HUB_KEY" --data "$TEST_DIR/n2" 2>/dev/null)
 must_fail 'key|hex' "$HUBD" enroll -c "$HCONF" so-cong-thuong zz"${sign:2}" "$curve"
 must_fail 'key|hex' "$HUBD" enroll -c "$HCONF" so-cong-thuong "$sign" "${curve:0:40}"
 must_fail 'agency|id' "$HUBD" enroll -c "$HCONF" 'So Cong Thuong' "$sign" "$curve"

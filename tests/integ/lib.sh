@@ -258,7 +258,7 @@ kill9() {
 	[[ -n $pid ]] || fail "kill9 $name: not running"
 	kill -KILL "$pid"
 	for ((i = 0; i < 50; i++)); do _alive "$pid" || break; sleep 0.1; done
-	wait "$pid" 2>/dev/null || true
+	{ wait "$pid"; } 2>/dev/null || true
 	unset "DAEMON_PID[$name]"
 	printf '=== %s killed with SIGKILL\n' "$(date +%T.%N)" >>"$LOG_DIR/$name.log"
 	note "killed $name with SIGKILL"
@@ -279,7 +279,7 @@ hub_init() {
 	HUB=$name
 	port=$(free_port)
 	HUB_ENDPOINT=tcp://127.0.0.1:$port
-	HUB_KEY=$("$HUBD" init --data "$TEST_DIR/$name" --listen "$HUB_ENDPOINT")
+	HUB_KEY=$("$HUBD" init --data "$TEST_DIR/$name" --listen "$HUB_ENDPOINT" 2>>"$LOG_DIR/init.log")
 	[[ $HUB_KEY =~ ^[0-9a-f]{64}$ ]] || fail "hubd init printed '$HUB_KEY', not a 64-hex key"
 	[[ -f $TEST_DIR/$name/hubd.conf ]] || fail "hubd init made no $TEST_DIR/$name/hubd.conf"
 }
@@ -327,7 +327,7 @@ node_init() {
 	local name=$1 agency=$2 line
 	local -a f
 	line=$("$NODED" init --agency "$agency" --hub "$HUB_ENDPOINT" --hub-key "$HUB_KEY" \
-	    --data "$TEST_DIR/$name")
+	    --data "$TEST_DIR/$name" 2>>"$LOG_DIR/init.log")
 	read -r -a f <<<"$line"
 	[[ ${#f[@]} == 3 && ${f[0]} == "$agency" && ${f[1]} =~ ^[0-9a-f]{64}$ &&
 	    ${f[2]} =~ ^[0-9a-f]{64}$ ]] || fail "noded init printed '$line', not 'ID SIGN CURVE'"
