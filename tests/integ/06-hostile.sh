@@ -89,6 +89,8 @@ note "rejected change sets counted: $rej_before -> $rej_after"
 for code in identity signature gap fork; do
 	log_has "$HUB" "reject $A seq [0-9]+: $code: " || fail "hub log has no 'reject $A seq N: $code: ' line"
 done
+log_has "$HUB" "duplicate $A seq 1 " || fail "hub log has no 'duplicate $A seq 1' line"
+log_has "$HUB" "zap: refused key" || fail "hub log does not show the refused transport key"
 "$HUBD" doc -c "$(hub_conf)" "$A" FORGED-1 >/dev/null 2>&1 && fail "the hub holds the forged document"
 
 # The genuine nodes carry on.
