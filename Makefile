@@ -5,7 +5,7 @@
 CC      ?= gcc
 SANITIZE ?=
 B       := build$(if $(SANITIZE),-san)
-PKGS    := libzmq lmdb libsodium libprotobuf-c libuv inih
+PKGS    := libzmq lmdb libsodium libprotobuf-c libuv inih libutf8proc
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT     := $(if $(SANITIZE),-O1 $(SANFLAGS),-O2)

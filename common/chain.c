@@ -102,19 +102,23 @@ fail:
 
 enum chain_verdict
 chain_verify(const Eiso__ChangeSet *cs, const char *agency, const uint8_t sign_pub[KEYS_SIGN_PUB],
-    const struct chain_head *applied, Eiso__ChangeSetBody **body, uint8_t hash[KEYS_HASH])
+    const struct chain_head *applied, Eiso__ChangeSetBody **body, uint8_t hash[KEYS_HASH],
+    uint64_t *seq)
 {
 	Eiso__ChangeSetBody *b;
 	enum chain_verdict v;
+	int rc;
 
 	*body = NULL;
+	*seq = 0;
 	b = eiso__change_set_body__unpack(NULL, cs->body.len, cs->body.data);
 	if (b == NULL) {
 		eiso_seterr(EISO_PARSE, "change set body does not parse");
 		return CHAIN_MALFORMED;
 	}
-	if (wire_check_body(b) != 0) {
-		v = CHAIN_MALFORMED;
+	*seq = b->seq;
+	if ((rc = wire_check_body(b)) != 0) {
+		v = rc == EISO_TOOBIG ? CHAIN_TOO_LARGE : CHAIN_MALFORMED;
 		goto fail;
 	}
 	if (strcmp(b->agency, agency) != 0) {
@@ -160,6 +164,7 @@ chain_verdict_name(enum chain_verdict v)
 		[CHAIN_APPLY] = "apply", [CHAIN_DUPLICATE] = "duplicate", [CHAIN_GAP] = "gap",
 		[CHAIN_FORK] = "fork", [CHAIN_IDENTITY] = "identity",
 		[CHAIN_SIGNATURE] = "signature", [CHAIN_MALFORMED] = "malformed",
+		[CHAIN_TOO_LARGE] = "too-large",
 	};
 	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "unknown";
 }

@@ -27,7 +27,8 @@ enum chain_verdict {
 	CHAIN_FORK,         /* seq == applied + 1 but prev_hash != applied hash */
 	CHAIN_IDENTITY,     /* body names another agency than the connection's */
 	CHAIN_SIGNATURE,    /* signature does not verify with the enrolled key */
-	CHAIN_MALFORMED,    /* body does not parse or breaks a limit (detail in eiso_lasterr) */
+	CHAIN_MALFORMED,    /* body does not parse or is not valid (detail in eiso_lasterr) */
+	CHAIN_TOO_LARGE,    /* body breaks a size or count limit (detail in eiso_lasterr) */
 };
 
 void chain_hash(const uint8_t *body, size_t len, uint8_t out[KEYS_HASH]);
@@ -50,10 +51,11 @@ int chain_seal(const struct chain_head *prev, const char *agency, int64_t create
  * Judge a received set for the connection's agency against its enrolled key and applied head.
  * On CHAIN_APPLY and CHAIN_DUPLICATE, *body is the unpacked body (free with
  * eiso__change_set_body__free_unpacked) and hash the body's SHA-256; otherwise *body is NULL.
+ * *seq is the seq the body claims whenever it parsed (0 otherwise), for reject messages.
  */
 enum chain_verdict chain_verify(const Eiso__ChangeSet *cs, const char *agency,
     const uint8_t sign_pub[KEYS_SIGN_PUB], const struct chain_head *applied,
-    Eiso__ChangeSetBody **body, uint8_t hash[KEYS_HASH]);
+    Eiso__ChangeSetBody **body, uint8_t hash[KEYS_HASH], uint64_t *seq);
 
 const char *chain_verdict_name(enum chain_verdict v);
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
 #include <zmq.h>
 
 #include "err.h"
@@ -99,8 +100,19 @@ wire_agency_ok(const char *id)
 static int
 wire_check_text(const char *what, const char *s)
 {
-	if (s != NULL && strlen(s) > WIRE_MAX_FIELD)
+	utf8proc_ssize_t n, len;
+	utf8proc_int32_t cp;
+
+	if (s == NULL)
+		return 0;
+	len = (utf8proc_ssize_t)strlen(s);
+	if (len > WIRE_MAX_FIELD)
 		return eiso_seterr(EISO_TOOBIG, "%s longer than %d bytes", what, WIRE_MAX_FIELD);
+	for (utf8proc_ssize_t i = 0; i < len; i += n) {
+		n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, len - i, &cp);
+		if (n < 0)
+			return eiso_seterr(EISO_PARSE, "%s is not valid UTF-8", what);
+	}
 	return 0;
 }
 
@@ -111,6 +123,9 @@ wire_check_doc(const Eiso__DocPut *d)
 
 	if (d->code == NULL || d->code[0] == '\0')
 		return eiso_seterr(EISO_PARSE, "document without a code");
+	if (strlen(d->code) > WIRE_MAX_CODE)
+		return eiso_seterr(EISO_TOOBIG, "document code longer than %d bytes",
+		    WIRE_MAX_CODE);
 	if ((rc = wire_check_text("document code", d->code)) != 0 ||
 	    (rc = wire_check_text("document title", d->title)) != 0 ||
 	    (rc = wire_check_text("document kind", d->kind)) != 0 ||

@@ -25,6 +25,7 @@
 #define WIRE_MAX_AGENCY      64      /* bytes of an agency id: [a-z0-9._-] */
 #define WIRE_MAX_CHANGES     100000  /* changes in one set */
 #define WIRE_MAX_FIELD       4096    /* bytes of any text field */
+#define WIRE_MAX_CODE        128     /* bytes of a document code (it is part of store keys) */
 #define WIRE_MAX_FILES       64      /* blob references in one document */
 #define WIRE_MAX_BLOB        ((uint64_t)1 << 40)
 
@@ -41,7 +42,10 @@ int wire_send(void *sock, const Eiso__Envelope *env, size_t max_frame, int flags
 /* Agency ids: 1..WIRE_MAX_AGENCY of [a-z0-9._-], not starting with '.' or '-'. */
 int wire_agency_ok(const char *id);
 
-/* Check a body against the limits above (text sizes, counts, hash and blob sizes). 0 or EISO_TOOBIG/EISO_PARSE with detail. */
+/*
+ * Check a body against the limits above (text sizes, counts, hash and blob sizes) and that
+ * every text field is valid UTF-8. Returns 0, EISO_TOOBIG (a limit) or EISO_PARSE, with detail.
+ */
 int wire_check_body(const Eiso__ChangeSetBody *body);
 
 /* Name of a reject code for logs ("gap", "signature" ...). */

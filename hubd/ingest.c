@@ -294,7 +294,7 @@ ingest_apply_changes(MDB_txn *txn, struct ingest *g, struct touched *t,
 	for (size_t i = 0; i < body->n_changes; i++) {
 		const Eiso__Change *c = body->changes[i];
 		const Eiso__DocPut *d;
-		uint8_t key[INGEST_KEY_MAX + WIRE_MAX_FIELD];
+		uint8_t key[INGEST_KEY_MAX + WIRE_MAX_CODE];
 		MDB_val k, v;
 		int rc;
 
@@ -302,9 +302,8 @@ ingest_apply_changes(MDB_txn *txn, struct ingest *g, struct touched *t,
 		case EISO__CHANGE__OP_DOC_PUT:
 			d = c->doc_put;
 			k.mv_data = key;
+			/* wire_check_body bounds the code, so the key fits LMDB's 511 bytes. */
 			k.mv_size = agency_key(key, sizeof(key), t->id, d->code, strlen(d->code));
-			if (k.mv_size == 0 || k.mv_size > 511)
-				return eiso_seterr(EISO_TOOBIG, "document code too long");
 			v.mv_size = eiso__doc_put__get_packed_size(d);
 			if ((rc = store_rc(mdb_put(txn, store_dbi(g->h.st, HDB_DOCS), &k, &v,
 			    MDB_RESERVE))) != 0)
@@ -316,6 +315,34 @@ ingest_apply_changes(MDB_txn *txn, struct ingest *g, struct touched *t,
 		}
 	}
 	return 0;
+}
+
+/*
+ * A file declared with another size than the hub holds for its hash can never complete:
+ * refuse that set on its own (before anything is written) rather than fail the batch.
+ */
+static int
+ingest_blob_sizes_ok(MDB_txn *txn, struct ingest *g, const Eiso__ChangeSetBody *body,
+    char *why, size_t whylen)
+{
+	for (size_t i = 0; i < body->n_changes; i++) {
+		const Eiso__Change *c = body->changes[i];
+
+		if (c->op_case != EISO__CHANGE__OP_DOC_PUT)
+			continue;
+		for (size_t j = 0; j < c->doc_put->n_files; j++) {
+			const Eiso__BlobRef *f = c->doc_put->files[j];
+			struct blob_meta m;
+
+			if (blob_meta(txn, &g->h.bt, f->sha256.data, &m) == 0 && m.size != f->size) {
+				snprintf(why, whylen, "file %s declared with %llu bytes, its hash "
+				    "names %llu", f->name, (unsigned long long)f->size,
+				    (unsigned long long)m.size);
+				return 0;
+			}
+		}
+	}
+	return 1;
 }
 
 /* Blobs the set references that the hub does not hold whole: ask for them. Returns count. */
@@ -341,10 +368,6 @@ ingest_missing_blobs(MDB_txn *txn, struct ingest *g, struct touched *t,
 				continue;
 			if (rc != 0 && rc != EISO_NOTFOUND)
 				return rc;
-			if (rc == 0 && m.size != f->size)
-				return eiso_seterr(EISO_INVAL, "file %s declared with size %llu, "
-				    "held as %llu", f->name, (unsigned long long)f->size,
-				    (unsigned long long)m.size);
 			if ((rc = blob_want(txn, &g->h.bt, f->sha256.data, f->size)) != 0 ||
 			    (rc = blob_meta(txn, &g->h.bt, f->sha256.data, &m)) != 0)
 				return rc;
@@ -371,32 +394,33 @@ ingest_change_set(MDB_txn *txn, struct ingest *g, struct touched *t, const Eiso_
 	Eiso__ChangeSetBody *body = NULL;
 	enum chain_verdict v;
 	uint8_t hash[KEYS_HASH];
+	uint64_t seq;
 	char why[256];
 	int rc = 0, missing;
 
 	applied.seq = t->seq;
 	memcpy(applied.hash, t->hash, KEYS_HASH);
 	eiso_clearerr();
-	v = chain_verify(cs, t->id, t->rec->sign_pub.data, &applied, &body, hash);
+	v = chain_verify(cs, t->id, t->rec->sign_pub.data, &applied, &body, hash, &seq);
 	snprintf(why, sizeof(why), "%s", eiso_lasterr(EISO_INVAL));
 	switch (v) {
 	case CHAIN_MALFORMED:
-		return ingest_reject(g, t, strstr(why, "limit") || strstr(why, "longer") ?
-		    EISO__REJECT_CODE__REJECT_TOO_LARGE : EISO__REJECT_CODE__REJECT_PROTOCOL, 0,
-		    why);
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_PROTOCOL, seq, why);
+	case CHAIN_TOO_LARGE:
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_TOO_LARGE, seq, why);
 	case CHAIN_IDENTITY:
-		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_IDENTITY, 0, why);
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_IDENTITY, seq, why);
 	case CHAIN_SIGNATURE:
-		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_SIGNATURE, 0, why);
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_SIGNATURE, seq, why);
 	case CHAIN_GAP:
 		if (t->waiting) {
 			/* In flight behind a set that waits for its files: the node resends. */
 			g->batch.deferred++;
 			return 0;
 		}
-		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_GAP, 0, why);
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_GAP, seq, why);
 	case CHAIN_FORK:
-		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_FORK, t->seq + 1, why);
+		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_FORK, seq, why);
 	case CHAIN_DUPLICATE:
 		if (ingest_same_as_logged(txn, g, t, body->seq, hash)) {
 			log_info("duplicate %s seq %llu (applied %llu): acknowledged again, "
@@ -411,6 +435,10 @@ ingest_change_set(MDB_txn *txn, struct ingest *g, struct touched *t, const Eiso_
 		}
 		break;
 	case CHAIN_APPLY:
+		if (!ingest_blob_sizes_ok(txn, g, body, why, sizeof(why))) {
+			rc = ingest_reject(g, t, EISO__REJECT_CODE__REJECT_BLOB, seq, why);
+			break;
+		}
 		if ((rc = ingest_missing_blobs(txn, g, t, body, &missing)) != 0)
 			break;
 		if (missing > 0) {
@@ -448,9 +476,13 @@ ingest_blob_chunk(MDB_txn *txn, struct ingest *g, struct touched *t, const Eiso_
 		    "malformed blob chunk");
 	k.mv_data = key;
 	k.mv_size = agency_key(key, sizeof(key), t->id, bc->sha256.data, KEYS_HASH);
-	if ((rc = mdb_get(txn, store_dbi(g->h.st, HDB_WANTS), &k, &v)) == MDB_NOTFOUND)
+	if ((rc = mdb_get(txn, store_dbi(g->h.st, HDB_WANTS), &k, &v)) == MDB_NOTFOUND) {
+		/* The tail of a transfer another agency completed first is harmless. */
+		if (blob_meta(txn, &g->h.bt, bc->sha256.data, &m) == 0 && m.complete)
+			return 0;
 		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_BLOB, 0,
 		    "blob was not requested");
+	}
 	if (rc != 0)
 		return store_rc(rc);
 	if (bc->size != store_get_be64(v.mv_data))

@@ -83,6 +83,14 @@ sender_set_link(struct sender *s, enum link_state l)
 	s->ack_dirty = 1;   /* persisted with the ack state for noded status */
 }
 
+/* Stop sending until a person looks, asking the hub again every reconnect_max_ms. */
+static void
+sender_hold(struct sender *s)
+{
+	sender_set_link(s, LINK_REJECTED);
+	s->retry_at = store_now_ms() + (int64_t)s->n.conf.reconnect_max_ms;
+}
+
 struct persist_txn {
 	struct sender *s;
 	int final;
@@ -331,14 +339,20 @@ sender_on_welcome(struct sender *s, const Eiso__Welcome *w)
 
 	if (w->protocol != WIRE_PROTOCOL) {
 		log_warnx("hub speaks protocol %u, this node %d", w->protocol, WIRE_PROTOCOL);
-		sender_set_link(s, LINK_REJECTED);
+		sender_hold(s);
+		return;
+	}
+	if (w->max_frame > 0 && s->n.conf.max_set_bytes + 65536 > w->max_frame) {
+		log_warnx("sender.max_set_bytes %llu is too close to the hub's max_frame %u: "
+		    "lower it", (unsigned long long)s->n.conf.max_set_bytes, w->max_frame);
+		sender_hold(s);
 		return;
 	}
 	if (w->applied_seq > s->head) {
 		log_warnx("hub has seq %llu but this node's head is %llu: the node's store is "
 		    "behind the hub", (unsigned long long)w->applied_seq,
 		    (unsigned long long)s->head);
-		sender_set_link(s, LINK_REJECTED);
+		sender_hold(s);
 		return;
 	}
 	if (w->applied_seq > 0) {
@@ -350,7 +364,7 @@ sender_on_welcome(struct sender *s, const Eiso__Welcome *w)
 		    memcmp(mine, w->applied_hash.data, KEYS_HASH) != 0) {
 			log_warnx("hub's seq %llu differs from this node's: histories have "
 			    "diverged", (unsigned long long)w->applied_seq);
-			sender_set_link(s, LINK_REJECTED);
+			sender_hold(s);
 			return;
 		}
 	}
@@ -394,8 +408,7 @@ sender_on_reject(struct sender *s, const Eiso__Reject *r)
 		break;
 	default:
 		/* Identity, signature, fork, size, agency state: needs a person. */
-		sender_set_link(s, LINK_REJECTED);
-		s->retry_at = store_now_ms() + (int64_t)s->n.conf.reconnect_max_ms;
+		sender_hold(s);
 		break;
 	}
 }
@@ -405,9 +418,12 @@ sender_on_blob_need(struct sender *s, const Eiso__BlobNeed *b)
 {
 	if (b->sha256.len != KEYS_HASH || b->offset > b->size)
 		return;
-	for (int i = 0; i < s->njobs; i++)
-		if (memcmp(s->jobs[i].sha, b->sha256.data, KEYS_HASH) == 0)
+	for (int i = 0; i < s->njobs; i++) {
+		if (memcmp(s->jobs[i].sha, b->sha256.data, KEYS_HASH) == 0) {
+			s->jobs[i].off = b->offset;   /* the hub knows what it holds */
 			return;
+		}
+	}
 	if (s->njobs == SENDER_MAX_JOBS) {
 		log_warnx("hub asked for more than %d blobs at once", SENDER_MAX_JOBS);
 		return;

@@ -40,7 +40,8 @@ cmd_status(int argc, char **argv)
 	MDB_dbi meta;
 	uint64_t acked = 0, last_ack = 0, pid = 0;
 	size_t pending;
-	char hex[2 * KEYS_HASH + 1], link[32] = "stopped";
+	char hex[2 * KEYS_HASH + 1], ahex[2 * KEYS_HASH + 1], link[32] = "stopped";
+	uint8_t acked_hash[KEYS_HASH];
 	int c, rc, json = 0, running;
 
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
@@ -70,22 +71,27 @@ cmd_status(int argc, char **argv)
 		link[v.mv_size] = '\0';
 	}
 	pending = store_count(txn, store_dbi(n.st, NDB_PENDING));
+	/* The hash at the acknowledged seq is what must equal the hub's head (I6). */
+	memset(acked_hash, 0, sizeof(acked_hash));
+	if (acked > 0 && acked <= head.seq)
+		outbox_set_hash(txn, &n, acked, acked_hash);
 	store_read_end(&txn);
 	running = pid != 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 	if (!running)
 		strcpy(link, "stopped");
 	keys_hex(hex, head.hash, KEYS_HASH);
+	keys_hex(ahex, acked_hash, KEYS_HASH);
 	if (json) {
 		printf("{\"agency\":\"%s\",\"head_seq\":%llu,\"head_hash\":\"%s\","
-		    "\"acked_seq\":%llu,\"pending_sets\":%llu,\"pending_changes\":%zu,"
-		    "\"link\":\"%s\",\"last_ack\":%llu,\"daemon\":%s}\n", n.conf.agency,
-		    (unsigned long long)head.seq, hex, (unsigned long long)acked,
+		    "\"acked_seq\":%llu,\"acked_hash\":\"%s\",\"pending_sets\":%llu,"
+		    "\"pending_changes\":%zu,\"link\":\"%s\",\"last_ack\":%llu,\"daemon\":%s}\n",
+		    n.conf.agency, (unsigned long long)head.seq, hex, (unsigned long long)acked, ahex,
 		    (unsigned long long)(head.seq - (acked < head.seq ? acked : head.seq)),
 		    pending, link, (unsigned long long)last_ack, running ? "true" : "false");
 	} else {
 		printf("agency           %s\n", n.conf.agency);
 		printf("head             %llu %s\n", (unsigned long long)head.seq, hex);
-		printf("acknowledged     %llu\n", (unsigned long long)acked);
+		printf("acknowledged     %llu %s\n", (unsigned long long)acked, ahex);
 		printf("pending sets     %llu\n",
 		    (unsigned long long)(head.seq - (acked < head.seq ? acked : head.seq)));
 		printf("pending changes  %zu (not yet sealed)\n", pending);

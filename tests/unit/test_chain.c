@@ -129,8 +129,9 @@ expect(const Eiso__ChangeSet *cs, const char *agency, const uint8_t *pub,
 	Eiso__ChangeSetBody *body = (Eiso__ChangeSetBody *)1;
 	uint8_t hash[KEYS_HASH], direct[KEYS_HASH];
 	enum chain_verdict v;
+	uint64_t seq;
 
-	v = chain_verify(cs, agency, pub, applied, &body, hash);
+	v = chain_verify(cs, agency, pub, applied, &body, hash, &seq);
 	if (v != want)
 		fail_msg("verdict %s, wanted %s (%s)", chain_verdict_name(v),
 		    chain_verdict_name(want), eiso_lasterr(0));
@@ -293,10 +294,12 @@ test_duplicate(void **state)
 	struct fixture *f = *state;
 	Eiso__ChangeSetBody *body;
 	uint8_t hash[KEYS_HASH];
+	uint64_t seq;
 
 	/* Set 1 again after 2 was applied: same hash as when it was sealed. */
-	assert_int_equal(chain_verify(f->cs[1], AGENCY, f->pub, &f->head[2], &body, hash),
+	assert_int_equal(chain_verify(f->cs[1], AGENCY, f->pub, &f->head[2], &body, hash, &seq),
 	    CHAIN_DUPLICATE);
+	assert_int_equal(seq, 1);
 	assert_non_null(body);
 	assert_int_equal(body->seq, 1);
 	assert_memory_equal(hash, f->head[1].hash, KEYS_HASH);
