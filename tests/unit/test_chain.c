@@ -121,7 +121,10 @@ teardown(void **state)
 	return 0;
 }
 
-/* Verify and expect a verdict; on APPLY/DUPLICATE check the body and hash, else no body. */
+/*
+ * Verify and expect a verdict and the seq the body claims (0 when it does not parse); on
+ * APPLY/DUPLICATE check the body and hash, else that no body came back.
+ */
 static void
 expect(const Eiso__ChangeSet *cs, const char *agency, const uint8_t *pub,
     const struct chain_head *applied, enum chain_verdict want, uint64_t want_seq)
@@ -129,12 +132,14 @@ expect(const Eiso__ChangeSet *cs, const char *agency, const uint8_t *pub,
 	Eiso__ChangeSetBody *body = (Eiso__ChangeSetBody *)1;
 	uint8_t hash[KEYS_HASH], direct[KEYS_HASH];
 	enum chain_verdict v;
-	uint64_t seq;
+	uint64_t seq = 12345;
 
 	v = chain_verify(cs, agency, pub, applied, &body, hash, &seq);
 	if (v != want)
 		fail_msg("verdict %s, wanted %s (%s)", chain_verdict_name(v),
 		    chain_verdict_name(want), eiso_lasterr(0));
+	/* Every reject names the seq it is about, so the node can be told. */
+	assert_int_equal(seq, want_seq);
 	if (want == CHAIN_APPLY || want == CHAIN_DUPLICATE) {
 		assert_non_null(body);
 		assert_int_equal(body->seq, want_seq);
@@ -205,7 +210,7 @@ test_tampered_body(void **state)
 	    "quality Policy of the People's Committee");
 	eiso__change_set_body__free_unpacked(b, NULL);
 
-	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 0);
+	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 1);
 	free(body);
 }
 
@@ -219,14 +224,14 @@ test_tampered_signature(void **state)
 	memcpy(sig, cs.signature.data, KEYS_SIG);
 	sig[10] ^= 0x01;
 	cs.signature.data = sig;
-	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 0);
+	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 1);
 
 	/* A truncated signature is refused, not read past its end. */
 	memcpy(sig, f->cs[1]->signature.data, KEYS_SIG);
 	cs.signature.len = KEYS_SIG - 1;
-	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 0);
+	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 1);
 	cs.signature.len = 0;
-	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 0);
+	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 1);
 }
 
 static void
@@ -238,12 +243,12 @@ test_wrong_key(void **state)
 	struct chain_head next;
 	Eiso__ChangeSet *cs;
 
-	expect(f->cs[1], AGENCY, f->other_pub, &f->head[0], CHAIN_SIGNATURE, 0);
+	expect(f->cs[1], AGENCY, f->other_pub, &f->head[0], CHAIN_SIGNATURE, 1);
 
 	/* The same agency's set signed by someone else's key. */
 	assert_int_equal(seal(&f->head[0], AGENCY, f->other_sec, 1, &out, &len, &next), 0);
 	assert_non_null(cs = eiso__change_set__unpack(NULL, len, out));
-	expect(cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 0);
+	expect(cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 1);
 	expect(cs, AGENCY, f->other_pub, &f->head[0], CHAIN_APPLY, 1);
 	eiso__change_set__free_unpacked(cs, NULL);
 	free(out);
@@ -254,9 +259,9 @@ test_gap(void **state)
 {
 	struct fixture *f = *state;
 
-	expect(f->cs[3], AGENCY, f->pub, &f->head[1], CHAIN_GAP, 0);
-	expect(f->cs[2], AGENCY, f->pub, &f->head[0], CHAIN_GAP, 0);
-	expect(f->cs[3], AGENCY, f->pub, &f->head[0], CHAIN_GAP, 0);
+	expect(f->cs[3], AGENCY, f->pub, &f->head[1], CHAIN_GAP, 3);
+	expect(f->cs[2], AGENCY, f->pub, &f->head[0], CHAIN_GAP, 2);
+	expect(f->cs[3], AGENCY, f->pub, &f->head[0], CHAIN_GAP, 3);
 }
 
 static void
@@ -276,7 +281,7 @@ test_fork(void **state)
 	assert_int_equal(other2.seq, 2);
 
 	assert_non_null(cs = eiso__change_set__unpack(NULL, len2, out2));
-	expect(cs, AGENCY, f->pub, &f->head[1], CHAIN_FORK, 0);
+	expect(cs, AGENCY, f->pub, &f->head[1], CHAIN_FORK, 2);
 	expect(cs, AGENCY, f->pub, &other1, CHAIN_APPLY, 2);
 	eiso__change_set__free_unpacked(cs, NULL);
 
@@ -308,7 +313,7 @@ test_duplicate(void **state)
 	expect(f->cs[2], AGENCY, f->pub, &f->head[2], CHAIN_DUPLICATE, 2);
 	expect(f->cs[2], AGENCY, f->pub, &f->head[3], CHAIN_DUPLICATE, 2);
 	/* A duplicate still has to be signed by the enrolled key. */
-	expect(f->cs[1], AGENCY, f->other_pub, &f->head[2], CHAIN_SIGNATURE, 0);
+	expect(f->cs[1], AGENCY, f->other_pub, &f->head[2], CHAIN_SIGNATURE, 1);
 }
 
 static void
@@ -316,9 +321,9 @@ test_identity(void **state)
 {
 	struct fixture *f = *state;
 
-	expect(f->cs[1], "other", f->pub, &f->head[0], CHAIN_IDENTITY, 0);
+	expect(f->cs[1], "other", f->pub, &f->head[0], CHAIN_IDENTITY, 1);
 	/* Identity is judged before the signature (the hub's order of checks). */
-	expect(f->cs[1], "other", f->other_pub, &f->head[0], CHAIN_IDENTITY, 0);
+	expect(f->cs[1], "other", f->other_pub, &f->head[0], CHAIN_IDENTITY, 1);
 }
 
 /* The signature covers the domain and a NUL before the body, not the body alone. */
@@ -342,7 +347,7 @@ test_signature_domain(void **state)
 	    orig->body.len, f->pub), 0);
 	assert_false(chain_sig_ok(orig->body.data, orig->body.len, sig, KEYS_SIG, f->pub));
 	cs.signature.data = sig;
-	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 0);
+	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_SIGNATURE, 1);
 
 	/* Domain without the NUL separator: refused. */
 	memcpy(in, WIRE_SIGN_DOMAIN, dl);
@@ -398,6 +403,52 @@ test_malformed(void **state)
 	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_APPLY, 1);
 }
 
+/* A signed set over a size limit is "too large", not "malformed": the node is told which. */
+static void
+test_too_large(void **state)
+{
+	struct fixture *f = *state;
+	struct chain_head next;
+	struct doc_change c;
+	Eiso__Change *changes[1] = { &c.change };
+	Eiso__BlobRef *files[WIRE_MAX_FILES + 1];
+	Eiso__ChangeSet *cs;
+	uint8_t *out;
+	size_t len;
+
+	make_change(&c, 5, "QT-05");
+	for (size_t i = 0; i <= WIRE_MAX_FILES; i++)
+		files[i] = &c.file;
+	c.doc.files = files;
+	c.doc.n_files = WIRE_MAX_FILES + 1;
+	assert_int_equal(chain_seal(&f->head[3], AGENCY, 1, changes, 1, f->sec, &out, &len,
+	    &next), 0);
+	assert_non_null(cs = eiso__change_set__unpack(NULL, len, out));
+	expect(cs, AGENCY, f->pub, &f->head[3], CHAIN_TOO_LARGE, 4);
+	eiso__change_set__free_unpacked(cs, NULL);
+	free(out);
+
+	/* Invalid UTF-8 in a text field is malformed, with the seq still reported. */
+	make_change(&c, 6, "QT-06");
+	c.doc.title = "Quy tr\xecnh";      /* Latin-1, not UTF-8 */
+	assert_int_equal(chain_seal(&f->head[3], AGENCY, 1, changes, 1, f->sec, &out, &len,
+	    &next), 0);
+	assert_non_null(cs = eiso__change_set__unpack(NULL, len, out));
+	expect(cs, AGENCY, f->pub, &f->head[3], CHAIN_MALFORMED, 4);
+	eiso__change_set__free_unpacked(cs, NULL);
+	free(out);
+
+	/* And the same title in UTF-8 is applied. */
+	make_change(&c, 7, "QT-07");
+	c.doc.title = "Quy tr\xc3\xacnh";   /* "Quy trình" */
+	assert_int_equal(chain_seal(&f->head[3], AGENCY, 1, changes, 1, f->sec, &out, &len,
+	    &next), 0);
+	assert_non_null(cs = eiso__change_set__unpack(NULL, len, out));
+	expect(cs, AGENCY, f->pub, &f->head[3], CHAIN_APPLY, 4);
+	eiso__change_set__free_unpacked(cs, NULL);
+	free(out);
+}
+
 static void
 test_verdict_names(void **state)
 {
@@ -409,6 +460,7 @@ test_verdict_names(void **state)
 	assert_string_equal(chain_verdict_name(CHAIN_IDENTITY), "identity");
 	assert_string_equal(chain_verdict_name(CHAIN_SIGNATURE), "signature");
 	assert_string_equal(chain_verdict_name(CHAIN_MALFORMED), "malformed");
+	assert_string_equal(chain_verdict_name(CHAIN_TOO_LARGE), "too-large");
 	assert_string_equal(chain_verdict_name((enum chain_verdict)99), "unknown");
 }
 
@@ -426,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_signature_domain),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_verdict_names),
 	};
 

@@ -440,7 +440,44 @@ test_body_limits_text(void **state)
 	make_body(&x, 1);
 	x.doc.code = "";
 	expect_body(&x.b, EISO_PARSE, "code");
+
+	/* A document code is part of store keys: it has a tighter limit of its own. */
+	make_body(&x, 1);
+	big[WIRE_MAX_CODE] = '\0';
+	x.doc.code = big;
+	expect_body(&x.b, 0, NULL);
+	big[WIRE_MAX_CODE] = 'x';
+	big[WIRE_MAX_CODE + 1] = '\0';
+	expect_body(&x.b, EISO_TOOBIG, "code");
 	free(big);
+}
+
+static void
+test_body_utf8(void **state)
+{
+	static const char *const bad[] = {
+		"\xff",                    /* never valid */
+		"Quy tr\xecnh",             /* Latin-1 */
+		"\xc3",                    /* truncated sequence */
+		"\xc0\xaf",                /* overlong '/' */
+		"\xed\xa0\x80",            /* UTF-16 surrogate */
+		"\xf4\x90\x80\x80",        /* above U+10FFFF */
+	};
+	struct body x;
+
+	(void)state;
+	make_body(&x, 2);
+	x.doc.title = "Quy tr\xc3\xacnh ti\xe1\xba\xbfp nh\xe1\xba\xadn h\xe1\xbb\x93 s\xc6\xa1";
+	x.doc.note = "\xe2\x82\xac \xf0\x9f\x93\x84";    /* euro sign, 4-byte emoji */
+	expect_body(&x.b, 0, NULL);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		make_body(&x, 2);
+		x.doc.title = (char *)bad[i];
+		expect_body(&x.b, EISO_PARSE, "UTF-8");
+		make_body(&x, 2);
+		x.files[1].name = (char *)bad[i];
+		expect_body(&x.b, EISO_PARSE, "UTF-8");
+	}
 }
 
 static void
@@ -566,6 +603,7 @@ main(void)
 		cmocka_unit_test(test_body_limits_counts),
 		cmocka_unit_test(test_body_limits_text),
 		cmocka_unit_test(test_body_limits_fields),
+		cmocka_unit_test(test_body_utf8),
 		cmocka_unit_test(test_reject_names),
 		cmocka_unit_test(test_send_inproc),
 	};
