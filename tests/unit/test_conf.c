@@ -325,6 +325,44 @@ test_write_loads_back(void **state)
 	assert_int_equal(back.window, 64);
 }
 
+static void
+test_save(void **state)
+{
+	struct fixture *f = *state;
+	static const char head[] = "# eiso node configuration\n\n[node]\n";
+	struct tconf back;
+	char *tmp = unit_path(f->dir, "noded.conf.tmp");
+	char *nodir = unit_path(f->dir, "no-such-dir/noded.conf");
+	unsigned char *text;
+	size_t len;
+
+	conf_defaults(tab, &f->c);
+	strcpy(f->c.agency, "ubnd-binh-xuyen");
+	f->c.window = 3;
+	assert_int_equal(conf_save(f->path, "eiso node configuration", tab, &f->c), 0);
+	assert_non_null(text = unit_read_file(f->path, &len));
+	assert_int_equal(strncmp((char *)text, head, strlen(head)), 0);
+	free(text);
+	assert_int_equal(access(tmp, F_OK), -1);      /* renamed into place, nothing left */
+
+	memset(&back, 0, sizeof(back));
+	assert_int_equal(conf_load(f->path, tab, &back), 0);
+	assert_string_equal(back.agency, "ubnd-binh-xuyen");
+	assert_int_equal(back.window, 3);
+
+	/* Saving over an existing file replaces it whole. */
+	f->c.window = 4;
+	assert_int_equal(conf_save(f->path, "again", tab, &f->c), 0);
+	assert_int_equal(conf_load(f->path, tab, &back), 0);
+	assert_int_equal(back.window, 4);
+
+	eiso_clearerr();
+	assert_int_equal(conf_save(nodir, "x", tab, &f->c), EISO_IO);
+	assert_non_null(strstr(eiso_lasterr(EISO_IO), "no-such-dir"));
+	free(tmp);
+	free(nodir);
+}
+
 int
 main(void)
 {
@@ -338,6 +376,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_other_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conf_set, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_loads_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_save, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);

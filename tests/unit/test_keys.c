@@ -221,6 +221,57 @@ test_bad_key_files(void **state)
 	free(path);
 }
 
+/* The four files of a party, as `noded init` and `hubd init` make them. */
+static void
+test_create_pairs(void **state)
+{
+	static const char *const files[] = { "sign.key", "sign.pub", "curve.key", "curve.pub" };
+	struct fixture *f = *state;
+	uint8_t spub[KEYS_SIGN_PUB], cpub[KEYS_CURVE], spub2[KEYS_SIGN_PUB], cpub2[KEYS_CURVE];
+	uint8_t key[KEYS_CURVE], derived[KEYS_SIGN_PUB], *sec = NULL;
+	unsigned char *before, *after;
+	size_t nb, na;
+	struct stat sb;
+	char *p;
+
+	assert_int_equal(keys_create_pairs(f->dir, spub, cpub), 0);
+	for (size_t i = 0; i < 4; i++) {
+		assert_non_null(p = unit_path(f->dir, files[i]));
+		assert_int_equal(stat(p, &sb), 0);
+		if (strstr(files[i], ".key") != NULL)
+			assert_int_equal(sb.st_mode & 0777, 0600);
+		free(p);
+	}
+	assert_int_equal(keys_read_public(f->pub, key, KEYS_SIGN_PUB), 0);
+	assert_memory_equal(key, spub, KEYS_SIGN_PUB);
+	assert_int_equal(keys_read_secret(f->sec, KEYS_SIGN_SEC, &sec), 0);
+	crypto_sign_ed25519_sk_to_pk(derived, sec);
+	assert_memory_equal(derived, spub, KEYS_SIGN_PUB);
+	keys_free(&sec);
+
+	assert_non_null(p = unit_path(f->dir, "curve.pub"));
+	assert_int_equal(keys_read_public(p, key, KEYS_CURVE), 0);
+	assert_memory_equal(key, cpub, KEYS_CURVE);
+	free(p);
+	assert_non_null(p = unit_path(f->dir, "curve.key"));
+	assert_int_equal(keys_read_secret(p, KEYS_CURVE, &sec), 0);
+	assert_int_equal(crypto_scalarmult_base(derived, sec), 0);
+	assert_memory_equal(derived, cpub, KEYS_CURVE);
+	keys_free(&sec);
+	free(p);
+	/* Two independent pairs, not one key used twice. */
+	assert_memory_not_equal(spub, cpub, KEYS_CURVE);
+
+	/* A second run refuses and leaves the published keys alone. */
+	assert_non_null(before = unit_read_file(f->pub, &nb));
+	assert_int_equal(keys_create_pairs(f->dir, spub2, cpub2), EISO_EXISTS);
+	assert_non_null(after = unit_read_file(f->pub, &na));
+	assert_int_equal(na, nb);
+	assert_memory_equal(after, before, nb);
+	free(before);
+	free(after);
+}
+
 static void
 test_hex(void **state)
 {
@@ -249,6 +300,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_secret_mode_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secret_not_overwritten, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_key_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_pairs, setup, teardown),
 		cmocka_unit_test(test_hex),
 	};
 
