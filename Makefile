@@ -29,7 +29,7 @@ ifeq ($(SANITIZE),)
 	@mkdir -p bin && ln -sf ../$(B)/bin/noded bin/noded && ln -sf ../$(B)/bin/hubd bin/hubd
 endif
 
-$(B)/gen/eiso.pb-c.c $(B)/gen/eiso.pb-c.h: proto/eiso.proto
+$(B)/gen/eiso.pb-c.c $(B)/gen/eiso.pb-c.h &: proto/eiso.proto
 	@mkdir -p $(B)/gen
 	protoc-c --proto_path=proto --c_out=$(B)/gen proto/eiso.proto
 
@@ -37,7 +37,7 @@ $(B)/gen/eiso.pb-c.c $(B)/gen/eiso.pb-c.h: proto/eiso.proto
 $(B)/gen/eiso.pb-c.o: $(B)/gen/eiso.pb-c.c
 	$(CC) -std=c11 $(OPT) $(CFLAGS) $(shell pkg-config --cflags libprotobuf-c) -c -o $@ $<
 
-$(B)/%.o: %.c $(B)/gen/eiso.pb-c.h $(wildcard common/*.h noded/*.h hubd/*.h)
+$(B)/%.o: %.c $(B)/gen/eiso.pb-c.h $(wildcard common/*.h noded/*.h hubd/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -44,15 +44,16 @@ int blob_want(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_
 /*
  * Append len bytes at offset, which must equal meta.have (EISO_INVAL otherwise, detail says
  * what was expected). size must match the declared size. When the blob becomes whole its hash
- * is verified: 0 and complete on success; EISO_HASH, with every chunk deleted so the transfer
- * restarts from 0, on mismatch. *done is set to 1 when the blob is complete.
+ * is verified: 0 and complete on success; EISO_HASH on mismatch, with every chunk deleted and
+ * the meta reset so the transfer restarts from 0 -- commit the transaction to keep that reset.
+ * *done is set to 1 when the blob is complete.
  */
 int blob_append(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HASH],
     uint64_t size, uint64_t offset, const void *data, size_t len, int *done);
 
 /*
- * Read up to len bytes at offset of a held range into buf; *got is the count (0 at the end).
- * Returns 0, EISO_NOTFOUND.
+ * Read up to len bytes at offset of a held range into buf; *got is the count (0 when nothing
+ * is held there: past the end, or a blob not held at all). Returns 0 or EISO_STORE.
  */
 int blob_read(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HASH],
     uint64_t offset, void *buf, size_t len, size_t *got);

@@ -11,6 +11,8 @@
 #include "err.h"
 
 #define CONF_MAX_DIRECTIVES 64
+/* Debian's inih splits lines longer than this (INI_MAX_LINE 200, less "\r\n\0"). */
+#define CONF_MAX_LINE 197
 
 struct conf_load_ctx {
 	const struct conf_directive *tab;
@@ -27,9 +29,19 @@ conf_reader(char *str, int num, void *stream)
 {
 	struct conf_load_ctx *c = stream;
 	char *s = fgets(str, num, c->f);
+	size_t n;
 
-	if (s != NULL)
-		c->line++;
+	if (s == NULL || c->failed)
+		return NULL;
+	c->line++;
+	n = strlen(s);
+	/* A line inih would cut in two is refused rather than misread. */
+	if (n > 0 && s[n - 1] != '\n' && !feof(c->f)) {
+		eiso_seterr(EISO_CONF, "%s:%d: line longer than %d bytes", c->path, c->line,
+		    num - 3);
+		c->failed = 1;
+		return NULL;
+	}
 	return s;
 }
 
@@ -53,6 +65,13 @@ conf_apply(const struct conf_directive *d, void *obj, const char *value)
 		if (strlen(value) >= d->size)
 			return eiso_seterr(EISO_CONF, "%s.%s: longer than %zu bytes", d->section,
 			    d->name, d->size - 1);
+		/* Keep every value writable as one line that loads back identically. */
+		if (strlen(d->name) + 3 + strlen(value) > CONF_MAX_LINE)
+			return eiso_seterr(EISO_CONF, "%s.%s: value makes a line longer than %d "
+			    "bytes", d->section, d->name, CONF_MAX_LINE);
+		if (strchr(value, ';') != NULL || strchr(value, '#') != NULL)
+			return eiso_seterr(EISO_CONF, "%s.%s: ';' and '#' are not allowed in "
+			    "values", d->section, d->name);
 		strcpy(p, value);
 		return 0;
 	case CONF_UINT:
@@ -124,6 +143,10 @@ conf_load(const char *path, const struct conf_directive *tab, void *obj)
 	struct conf_load_ctx c;
 	int rc;
 
+	for (int i = 0; tab[i].name != NULL; i++)
+		if (i >= CONF_MAX_DIRECTIVES)
+			return eiso_seterr(EISO_CONF, "directive table longer than %d rows",
+			    CONF_MAX_DIRECTIVES);
 	memset(&c, 0, sizeof(c));
 	c.tab = tab;
 	c.obj = obj;
@@ -186,7 +209,14 @@ conf_save(const char *path, const char *header, const struct conf_directive *tab
 		return eiso_seterr(EISO_IO, "%s: %s", tmp, strerror(errno));
 	fprintf(f, "# %s\n\n", header);
 	rc = conf_write(f, tab, obj);
-	if (fclose(f) != 0 || rc != 0 || rename(tmp, path) != 0) {
+	/* Data on disk before the name points at it: never an empty config after a crash. */
+	if (rc != 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		rc = eiso_seterr(EISO_IO, "writing %s: %s", tmp, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		return rc;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
 		rc = eiso_seterr(EISO_IO, "writing %s: %s", path, strerror(errno));
 		unlink(tmp);
 		return rc;

@@ -325,6 +325,31 @@ test_write_loads_back(void **state)
 	assert_int_equal(back.window, 64);
 }
 
+/* Debian's inih cuts lines at 200 bytes: a long line is an error naming it, never misread. */
+static void
+test_long_line(void **state)
+{
+	struct fixture *f = *state;
+	char text[600];
+
+	snprintf(text, sizeof(text), "[node]\nagency = vp-a\n# %0250d\n", 7);
+	assert_int_equal(load(f, text), EISO_CONF);
+	assert_non_null(strstr(eiso_lasterr(EISO_CONF), ":3: line longer than"));
+}
+
+/* Values that would not load back identically (inih drops " ;comment") are refused. */
+static void
+test_unwritable_values(void **state)
+{
+	struct fixture *f = *state;
+
+	conf_defaults(tab, &f->c);
+	assert_int_equal(conf_set(tab, &f->c, "node", "data", "/srv/a ;b"), EISO_CONF);
+	assert_non_null(strstr(eiso_lasterr(EISO_CONF), "not allowed"));
+	assert_int_equal(conf_set(tab, &f->c, "node", "data", "/srv/eiso"), 0);
+	assert_string_equal(f->c.data, "/srv/eiso");
+}
+
 static void
 test_save(void **state)
 {
@@ -377,6 +402,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_conf_set, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_loads_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_save, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unwritable_values, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
