@@ -16,8 +16,8 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 
 COMMON  := err log keys store blob wire chain conf fsutil
-NODED   := main init doc outbox sender status
-HUBD    := main init enroll ingest zap status
+NODED   := main node init doc outbox sender status
+HUBD    := main hub init enroll ingest zap status
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys
 
 COMMON_O := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)

@@ -1,0 +1,64 @@
+/*
+ * hub.c: the hub's configuration table and the opening of its store, shared by every verb
+ * and by tools that work on a hub's store.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "fsutil.h"
+#include "hubd.h"
+
+#define HC(field) offsetof(struct hubd_conf, field), sizeof(((struct hubd_conf *)0)->field)
+
+const struct conf_directive hubd_directives[] = {
+	{ "hub", "data", CONF_STRING, HC(data), 0, 0, NULL,
+	    "data directory: keys/ and store/ live here" },
+	{ "hub", "listen", CONF_STRING, HC(listen), 0, 0, "tcp://127.0.0.1:7701",
+	    "ZeroMQ endpoint the nodes connect to" },
+	{ "ingest", "window", CONF_UINT, HC(window), 1, 4096, "64",
+	    "change sets a node may send ahead of acknowledgements" },
+	{ "ingest", "max_frame", CONF_UINT, HC(max_frame), 65536, 67108864, "4194304",
+	    "largest message accepted, in bytes" },
+	{ "ingest", "chunk_size", CONF_UINT, HC(chunk_size), 4096, 1048576, "262144",
+	    "bytes of file data in one blob chunk" },
+	{ "ingest", "max_batch", CONF_UINT, HC(max_batch), 1, 100000, "4096",
+	    "messages applied in one transaction (group commit) at most" },
+	{ "ingest", "max_batch_bytes", CONF_UINT, HC(max_batch_bytes), 65536, 1073741824,
+	    "67108864", "bytes of messages in one transaction at most" },
+	CONF_END
+};
+
+const char *const hub_dbnames[HDB_COUNT] = {
+	[HDB_META] = "meta", [HDB_AGENCIES] = "agencies", [HDB_CURVEKEYS] = "curvekeys",
+	[HDB_LOG] = "log", [HDB_HEADS] = "heads", [HDB_DOCS] = "docs", [HDB_WANTS] = "wants",
+	[HDB_CHUNKS] = "chunks", [HDB_BLOBMETA] = "blobmeta",
+};
+
+int
+hub_open(const char *conf_path, int readonly, struct hub *h)
+{
+	char dir[1100];
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	if ((rc = conf_load(conf_path, hubd_directives, &h->conf)) != 0)
+		return rc;
+	if (h->conf.chunk_size + 1024 > h->conf.max_frame)
+		return eiso_seterr(EISO_CONF, "%s: ingest.chunk_size must be well below "
+		    "ingest.max_frame", conf_path);
+	if ((rc = fsutil_path(dir, sizeof(dir), h->conf.data, "store")) != 0 ||
+	    (rc = store_open(dir, hub_dbnames, HDB_COUNT, readonly, &h->st)) != 0)
+		return rc;
+	h->bt.chunks = store_dbi(h->st, HDB_CHUNKS);
+	h->bt.meta = store_dbi(h->st, HDB_BLOBMETA);
+	return 0;
+}
+
+void
+hub_close(struct hub *h)
+{
+	store_close(&h->st);
+}
+
