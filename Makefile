@@ -5,7 +5,7 @@
 CC      ?= gcc
 SANITIZE ?=
 B       := build$(if $(SANITIZE),-san)
-PKGS    := libzmq lmdb libsodium libprotobuf-c libuv inih libutf8proc
+PKGS    := libzmq lmdb libsodium libprotobuf-c libuv inih libutf8proc libsystemd
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT     := $(if $(SANITIZE),-O1 $(SANFLAGS),-O2)
@@ -15,9 +15,9 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(CFLAGS) -I$(B)/gen -Icommo
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 
-COMMON  := err log keys store blob wire chain conf fsutil
-NODED   := main node init doc outbox sender status
-HUBD    := main hub init enroll ingest zap status
+COMMON  := err log keys store blob wire chain conf fsutil daemon
+NODED   := main node init doc outbox sender status config
+HUBD    := main hub init enroll ingest zap status config
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys
 
 COMMON_O := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)

@@ -201,3 +201,42 @@ keys_create_pairs(const char *dir, uint8_t sign_pub[KEYS_SIGN_PUB], uint8_t curv
 	keys_free(&sec);
 	return rc;
 }
+
+/* Read name.key and name.pub in dir and check that the public half derives from the secret. */
+static int
+keys_check_pair(const char *dir, const char *name, size_t publen, size_t seclen, int sign)
+{
+	char file[32], path[PATH_MAX];
+	uint8_t pub[KEYS_SIGN_PUB], derived[KEYS_SIGN_PUB], *sec = NULL;
+	int rc;
+
+	snprintf(file, sizeof(file), "%s.key", name);
+	if ((rc = fsutil_path(path, sizeof(path), dir, file)) != 0 ||
+	    (rc = keys_read_secret(path, seclen, &sec)) != 0)
+		return rc;
+	if (sign)
+		rc = crypto_sign_ed25519_sk_to_pk(derived, sec);
+	else
+		rc = crypto_scalarmult_base(derived, sec);
+	keys_free(&sec);
+	if (rc != 0)
+		return eiso_seterr(EISO_CRYPTO, "%s: not a valid secret key", path);
+	snprintf(file, sizeof(file), "%s.pub", name);
+	if ((rc = fsutil_path(path, sizeof(path), dir, file)) != 0 ||
+	    (rc = keys_read_public(path, pub, publen)) != 0)
+		return rc;
+	if (sodium_memcmp(pub, derived, publen) != 0)
+		return eiso_seterr(EISO_CRYPTO, "%s does not match %s.key: the pair is mixed up",
+		    path, name);
+	return 0;
+}
+
+int
+keys_check_pairs(const char *dir)
+{
+	int rc;
+
+	if ((rc = keys_check_pair(dir, "sign", KEYS_SIGN_PUB, KEYS_SIGN_SEC, 1)) != 0)
+		return rc;
+	return keys_check_pair(dir, "curve", KEYS_CURVE, KEYS_CURVE, 0);
+}

@@ -47,6 +47,14 @@ int keys_read_secret(const char *path, size_t len, uint8_t **key);
 int keys_create_pairs(const char *dir, uint8_t sign_pub[KEYS_SIGN_PUB],
     uint8_t curve_pub[KEYS_CURVE]);
 
+/*
+ * Check the pairs keys_create_pairs made in dir as the daemons will read them: secret files
+ * readable and of mode 0600 or stricter, public files readable, each public key the one its
+ * secret derives. Returns 0, EISO_IO, EISO_PERM, EISO_PARSE, EISO_NOMEM, EISO_CRYPTO (a pair
+ * does not match; detail names the files), EISO_TOOBIG (path).
+ */
+int keys_check_pairs(const char *dir);
+
 /* Wipe and free a secret from keys_*; sets *key to NULL. */
 void keys_free(uint8_t **key);
 

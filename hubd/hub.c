@@ -27,6 +27,8 @@ const struct conf_directive hubd_directives[] = {
 	    "messages applied in one transaction (group commit) at most" },
 	{ "ingest", "max_batch_bytes", CONF_UINT, HC(max_batch_bytes), 65536, 1073741824,
 	    "67108864", "bytes of messages in one transaction at most" },
+	{ "log", "debug", CONF_UINT, HC(log_debug), 0, 1, "0",
+	    "1 logs debug messages too, as hubd run -d does" },
 	CONF_END
 };
 

@@ -22,6 +22,7 @@ struct hubd_conf {
 	uint64_t chunk_size;
 	uint64_t max_batch;
 	uint64_t max_batch_bytes;
+	uint64_t log_debug;
 };
 
 /* Sub-databases of the hub's environment, in store_open order. */
@@ -66,5 +67,10 @@ int cmd_run(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_blob(int argc, char **argv);
 int cmd_doc(int argc, char **argv);
+
+/* config.c: config-sample, run -n, reload on SIGHUP */
+int cmd_config_sample(int argc, char **argv);
+int config_check(const char *path);
+int config_reload(const char *path, struct hubd_conf *live, int cli_debug);
 
 #endif

@@ -19,6 +19,7 @@
 #include <zmq.h>
 
 #include "chain.h"
+#include "daemon.h"
 #include "err.h"
 #include "hubd.h"
 #include "keys.h"
@@ -753,13 +754,15 @@ static void
 run_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: hubd run [-c CONF] [-d]\n"
+	    "usage: hubd run [-c CONF] [-d] [-n] [--allow-root]\n"
 	    "\n"
 	    "Runs the hub daemon in the foreground: accepts enrolled nodes, verifies and applies\n"
 	    "their change sets. Logs go to stderr. SIGTERM or SIGINT stop it after the current\n"
-	    "batch is committed.\n"
-	    "  -c CONF   config file (default " HUBD_DEFAULT_CONF ")\n"
-	    "  -d        debug logging\n");
+	    "batch is committed; SIGHUP reloads the log level, window and batch sizes.\n"
+	    "  -c CONF        config file (default " HUBD_DEFAULT_CONF ")\n"
+	    "  -d             debug logging\n"
+	    "  -n             check the config, key files and store, print \"configuration OK\"\n"
+	    "  --allow-root   run even as root (test machines only)\n");
 }
 
 int
@@ -767,27 +770,35 @@ cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "allow-root", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = HUBD_DEFAULT_CONF;
 	struct ingest *g;
 	struct sigaction sa;
-	int c, rc, debug = 0;
+	int c, rc, debug = 0, check = 0, allow_root = 0;
 
-	while ((c = getopt_long(argc, argv, "c:dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:dhn", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 'd': debug = 1; break;
+		case 'n': check = 1; break;
+		case 'R': allow_root = 1; break;
 		case 'h': run_usage(stdout); return 0;
 		default: run_usage(stderr); return 2;
 		}
 	}
+	if (check)
+		return config_check(conf);
 	log_init("hubd", debug);
+	if ((rc = daemon_root_check(allow_root)) != 0)
+		fatalx("%s", eiso_lasterr(rc));
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		fatalx("out of memory");
 	eiso_clearerr();
 	if ((rc = hub_open(conf, 0, &g->h)) != 0)
 		fatalx("%s", eiso_lasterr(rc));
+	log_init("hubd", debug || g->h.conf.log_debug);
 	if ((g->zctx = zmq_ctx_new()) == NULL)
 		fatalx("zeromq: %s", zmq_strerror(zmq_errno()));
 	eiso_clearerr();
@@ -798,7 +809,10 @@ cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if ((rc = daemon_hup_catch()) != 0)
+		fatalx("%s", eiso_lasterr(rc));
 	log_info("listening on %s", g->h.conf.listen);
+	daemon_notify_ready(NULL);
 
 	while (!ingest_stop) {
 		zmq_pollitem_t items[2] = {
@@ -806,6 +820,11 @@ cmd_run(int argc, char **argv)
 			{ g->router, 0, ZMQ_POLLIN, 0 },
 		};
 
+		if (daemon_hup_taken()) {
+			daemon_notify_reloading();
+			config_reload(conf, &g->h.conf, debug);
+			daemon_notify_ready(NULL);
+		}
 		if (zmq_poll(items, 2, 500) < 0) {
 			if (zmq_errno() == EINTR)
 				continue;
@@ -816,6 +835,7 @@ cmd_run(int argc, char **argv)
 		if (items[1].revents & ZMQ_POLLIN)
 			ingest_batch(g);
 	}
+	daemon_notify_stopping();
 	log_info("stopping: %llu change sets applied, %llu rejected, %llu duplicates in %llu "
 	    "batches", (unsigned long long)g->total.applied,
 	    (unsigned long long)g->total.rejected, (unsigned long long)g->total.duplicates,

@@ -24,6 +24,7 @@ usage(FILE *f)
 	    "  status   per-agency applied seq, head hash, last seen, lag\n"
 	    "  doc      show the hub's copy of an agency's document\n"
 	    "  blob     write a stored file's bytes to stdout\n"
+	    "  config-sample  print every config directive with its default\n"
 	    "\n"
 	    "Run 'hubd COMMAND --help' for a command's options.\n");
 }
@@ -59,6 +60,8 @@ main(int argc, char **argv)
 		return cmd_blob(argc - 1, argv + 1);
 	if (strcmp(argv[1], "doc") == 0)
 		return cmd_doc(argc - 1, argv + 1);
+	if (strcmp(argv[1], "config-sample") == 0)
+		return cmd_config_sample(argc - 1, argv + 1);
 	fprintf(stderr, "hubd: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -22,6 +22,7 @@ usage(FILE *f)
 	    "  run      run the daemon (replication to the hub)\n"
 	    "  doc      write documents (doc put)\n"
 	    "  status   show head, acknowledged seq, pending work and hub link\n"
+	    "  config-sample  print every config directive with its default\n"
 	    "\n"
 	    "Run 'noded COMMAND --help' for a command's options.\n");
 }
@@ -53,6 +54,8 @@ main(int argc, char **argv)
 		return cmd_doc(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0)
 		return cmd_status(argc - 1, argv + 1);
+	if (strcmp(argv[1], "config-sample") == 0)
+		return cmd_config_sample(argc - 1, argv + 1);
 	fprintf(stderr, "noded: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

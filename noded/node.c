@@ -37,6 +37,8 @@ const struct conf_directive noded_directives[] = {
 	    "first reconnection delay; doubles on each failure" },
 	{ "sender", "reconnect_max_ms", CONF_UINT, NC(reconnect_max_ms), 100, 3600000, "30000",
 	    "longest reconnection delay" },
+	{ "log", "debug", CONF_UINT, NC(log_debug), 0, 1, "0",
+	    "1 logs debug messages too, as noded run -d does" },
 	CONF_END
 };
 

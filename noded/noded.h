@@ -28,6 +28,7 @@ struct noded_conf {
 	uint64_t ack_timeout_ms;
 	uint64_t reconnect_min_ms;
 	uint64_t reconnect_max_ms;
+	uint64_t log_debug;
 };
 
 /* Sub-databases of the node's environment, in store_open order. */
@@ -64,5 +65,10 @@ int cmd_run(int argc, char **argv);
 
 /* status.c */
 int cmd_status(int argc, char **argv);
+
+/* config.c: config-sample, run -n, reload on SIGHUP */
+int cmd_config_sample(int argc, char **argv);
+int config_check(const char *path);
+int config_reload(const char *path, struct noded_conf *live, int cli_debug);
 
 #endif

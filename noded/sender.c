@@ -20,6 +20,7 @@
 #include <uv.h>
 #include <zmq.h>
 
+#include "daemon.h"
 #include "err.h"
 #include "keys.h"
 #include "log.h"
@@ -48,7 +49,9 @@ struct sender {
 	uv_loop_t *loop;
 	uv_poll_t *poll;            /* one per socket: a closing handle is never reused */
 	uv_timer_t tick;
-	uv_signal_t sigterm, sigint;
+	uv_signal_t sigterm, sigint, sighup;
+	const char *conf_path;      /* reloaded on SIGHUP */
+	int cli_debug;              /* -d: debug logging whatever the config says */
 	void *zctx, *sock;
 
 	enum link_state link;
@@ -584,6 +587,23 @@ sender_on_signal(uv_signal_t *h, int signum)
 	uv_stop(s->loop);
 }
 
+/* SIGHUP: reload what may change (config.c), then ask the hub for its terms again. */
+static void
+sender_on_hup(uv_signal_t *h, int signum)
+{
+	struct sender *s = h->data;
+
+	(void)signum;
+	daemon_notify_reloading();
+	if (config_reload(s->conf_path, &s->n.conf, s->cli_debug) == 0) {
+		uv_timer_set_repeat(&s->tick, s->n.conf.linger_ms);
+		/* The Welcome recomputes the window and checks max_set_bytes against the hub. */
+		if (s->link == LINK_CONNECTED)
+			sender_rehello(s);
+	}
+	daemon_notify_ready(NULL);
+}
+
 static int
 sender_load_keys(struct sender *s)
 {
@@ -607,12 +627,15 @@ static void
 run_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: noded run [-c CONF] [-d]\n"
+	    "usage: noded run [-c CONF] [-d] [-n] [--allow-root]\n"
 	    "\n"
 	    "Runs the node daemon in the foreground: seals pending changes into signed change\n"
-	    "sets and streams them to the hub. Logs go to stderr. SIGTERM or SIGINT stop it.\n"
-	    "  -c CONF   config file (default " NODED_DEFAULT_CONF ")\n"
-	    "  -d        debug logging\n");
+	    "sets and streams them to the hub. Logs go to stderr. SIGTERM or SIGINT stop it;\n"
+	    "SIGHUP reloads the log level and the [sender] settings.\n"
+	    "  -c CONF        config file (default " NODED_DEFAULT_CONF ")\n"
+	    "  -d             debug logging\n"
+	    "  -n             check the config, key files and store, print \"configuration OK\"\n"
+	    "  --allow-root   run even as root (test machines only)\n");
 }
 
 int
@@ -620,6 +643,7 @@ cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "allow-root", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = NODED_DEFAULT_CONF;
@@ -627,22 +651,31 @@ cmd_run(int argc, char **argv)
 	struct chain_head head;
 	MDB_txn *txn;
 	uint64_t acked = 0;
-	int c, rc, debug = 0;
+	int c, rc, debug = 0, check = 0, allow_root = 0;
 
-	while ((c = getopt_long(argc, argv, "c:dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:dhn", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 'd': debug = 1; break;
+		case 'n': check = 1; break;
+		case 'R': allow_root = 1; break;
 		case 'h': run_usage(stdout); return 0;
 		default: run_usage(stderr); return 2;
 		}
 	}
+	if (check)
+		return config_check(conf);
 	log_init("noded", debug);
+	if ((rc = daemon_root_check(allow_root)) != 0)
+		fatalx("%s", eiso_lasterr(rc));
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		fatalx("out of memory");
 	eiso_clearerr();
 	if ((rc = node_open(conf, 0, &s->n)) != 0)
 		fatalx("%s", eiso_lasterr(rc));
+	s->conf_path = conf;
+	s->cli_debug = debug;
+	log_init("noded", debug || s->n.conf.log_debug);
 	if ((rc = sender_load_keys(s)) != 0)
 		fatalx("%s", eiso_lasterr(rc));
 	if ((s->chunkbuf = malloc(BLOB_CHUNK_MAX)) == NULL)
@@ -674,17 +707,23 @@ cmd_run(int argc, char **argv)
 	uv_signal_init(s->loop, &s->sigint);
 	s->sigint.data = s;
 	uv_signal_start(&s->sigint, sender_on_signal, SIGINT);
+	uv_signal_init(s->loop, &s->sighup);
+	s->sighup.data = s;
+	uv_signal_start(&s->sighup, sender_on_hup, SIGHUP);
 	signal(SIGPIPE, SIG_IGN);
 	log_info("agency %s, head %llu, acknowledged %llu, hub %s", s->n.conf.agency,
 	    (unsigned long long)s->head, (unsigned long long)s->acked, s->n.conf.hub_endpoint);
 
+	daemon_notify_ready(NULL);
 	uv_run(s->loop, UV_RUN_DEFAULT);
+	daemon_notify_stopping();
 
 	sender_persist(s, 1);
 	sender_close_socket(s);
 	uv_close((uv_handle_t *)&s->tick, NULL);
 	uv_close((uv_handle_t *)&s->sigterm, NULL);
 	uv_close((uv_handle_t *)&s->sigint, NULL);
+	uv_close((uv_handle_t *)&s->sighup, NULL);
 	uv_run(s->loop, UV_RUN_NOWAIT);
 	uv_loop_close(s->loop);
 	zmq_ctx_term(s->zctx);

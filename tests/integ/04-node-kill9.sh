@@ -28,7 +28,7 @@ for ((cycle = 1; cycle <= 14; cycle++)); do
 		last_have=0
 	fi
 	for i in 1 2 3; do put n1 "C$cycle-$i" >/dev/null; done
-	_spawn n1 "$NODED" run -c "$(node_conf n1)"
+	_spawn n1 "$NODED" run "${RUN_OPTS[@]}" -c "$(node_conf n1)"
 	sleep "$delay"
 	daemon_running n1 || fail "noded died on its own in cycle $cycle"
 	kill9 n1

@@ -35,11 +35,11 @@ must_fail 'hub' "$NODED" init --agency ok --hub 'not-an-endpoint' --hub-key "$HU
 # Secret keys readable by others: the daemon refuses, naming the file and its mode.
 for key in sign.key curve.key; do
 	chmod 644 "$(node_keys n1)/$key"
-	must_fail "$key.*644|644.*$key" timeout 20 "$NODED" run -c "$NCONF"
+	must_fail "$key.*644|644.*$key" timeout 20 "$NODED" run "${RUN_OPTS[@]}" -c "$NCONF"
 	chmod 600 "$(node_keys n1)/$key"
 done
 chmod 640 "$(node_keys n1)/sign.key"
-must_fail "sign.key.*640|640.*sign.key" timeout 20 "$NODED" run -c "$NCONF"
+must_fail "sign.key.*640|640.*sign.key" timeout 20 "$NODED" run "${RUN_OPTS[@]}" -c "$NCONF"
 chmod 600 "$(node_keys n1)/sign.key"
 
 # hubd enroll: bad keys, unknown roster formats, and nothing enrolled by a refusal.
@@ -69,7 +69,7 @@ cp "$TEST_DIR/noded.conf.orig" "$NCONF"
 printf '[sender]\nwindow = 0\n' >>"$NCONF"
 line=$(grep -n '^window = 0' "$NCONF" | cut -d: -f1)
 must_fail "noded.conf:$line:.*window" "$NODED" status -c "$NCONF"
-must_fail "noded.conf:$line:" timeout 20 "$NODED" run -c "$NCONF"
+must_fail "noded.conf:$line:" timeout 20 "$NODED" run "${RUN_OPTS[@]}" -c "$NCONF"
 cp "$TEST_DIR/noded.conf.orig" "$NCONF"
 "$NODED" status -c "$NCONF" >/dev/null || fail "restored noded.conf no longer loads"
 
@@ -77,7 +77,7 @@ cp "$HCONF" "$TEST_DIR/hubd.conf.orig"
 printf '[ingest]\nmax_frame = lots\n' >>"$HCONF"
 line=$(grep -n '^max_frame = lots' "$HCONF" | cut -d: -f1)
 must_fail "hubd.conf:$line:.*max_frame" "$HUBD" status -c "$HCONF"
-must_fail "hubd.conf:$line:" timeout 20 "$HUBD" run -c "$HCONF"
+must_fail "hubd.conf:$line:" timeout 20 "$HUBD" run "${RUN_OPTS[@]}" -c "$HCONF"
 cp "$TEST_DIR/hubd.conf.orig" "$HCONF"
 printf '[hubb]\nlisten = tcp://127.0.0.1:1\n' >>"$HCONF"
 line=$(grep -n '^listen = tcp://127.0.0.1:1$' "$HCONF" | cut -d: -f1)

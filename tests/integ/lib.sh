@@ -16,6 +16,9 @@ EISO_BIN=${EISO_BIN:-$ROOT/build/bin}
 NODED=$EISO_BIN/noded
 HUBD=$EISO_BIN/hubd
 FORGE=$EISO_BIN/forge
+# The daemons refuse to run as root unless told; CI containers run the tests as root.
+RUN_OPTS=()
+if ((EUID == 0)); then RUN_OPTS=(--allow-root); fi
 if [[ -x /usr/bin/python3 ]]; then PY=/usr/bin/python3; else PY=python3; fi
 
 SCENARIO=$(basename "$0" .sh)
@@ -287,7 +290,7 @@ hub_init() {
 # start_hub: (hub_init first if needed) run the hub in the background, wait until it listens.
 start_hub() {
 	[[ -n $HUB ]] || hub_init
-	_spawn "$HUB" "$HUBD" run -c "$(hub_conf)"
+	_spawn "$HUB" "$HUBD" run "${RUN_OPTS[@]}" -c "$(hub_conf)"
 	wait_until "port_open ${HUB_ENDPOINT##*:}" 20
 	note "hub running (pid ${DAEMON_PID[$HUB]}) on $HUB_ENDPOINT"
 }
@@ -337,7 +340,7 @@ node_init() {
 # start_node NAME: run the daemon in the background; wait until status says it runs.
 start_node() {
 	local name=$1
-	_spawn "$name" "$NODED" run -c "$(node_conf "$name")"
+	_spawn "$name" "$NODED" run "${RUN_OPTS[@]}" -c "$(node_conf "$name")"
 	wait_until "[[ \$(node_get $name daemon) == true ]]" 20
 	note "node $name running (pid ${DAEMON_PID[$name]})"
 }

@@ -1,0 +1,140 @@
+/* daemon.c: the root rule, sd_notify readiness, SIGHUP as a flag and config reload. */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "daemon.h"
+#include "err.h"
+
+int
+daemon_root_check(int allow_root)
+{
+	if (geteuid() != 0 || allow_root)
+		return 0;
+	return eiso_seterr(EISO_PERM, "refusing to run as root: run the daemon as its own user "
+	    "(the systemd unit uses User=eiso), or pass --allow-root for a test machine");
+}
+
+void
+daemon_notify_ready(const char *status)
+{
+	if (status != NULL)
+		sd_notifyf(0, "READY=1\nSTATUS=%s", status);
+	else
+		sd_notify(0, "READY=1");
+}
+
+void
+daemon_notify_reloading(void)
+{
+	sd_notify(0, "RELOADING=1");
+}
+
+void
+daemon_notify_stopping(void)
+{
+	sd_notify(0, "STOPPING=1");
+}
+
+static volatile sig_atomic_t daemon_hup;
+
+static void
+daemon_on_hup(int sig)
+{
+	(void)sig;
+	daemon_hup = 1;
+}
+
+int
+daemon_hup_catch(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = daemon_on_hup;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGHUP, &sa, NULL) != 0)
+		return eiso_seterr(EISO_INVAL, "SIGHUP handler: %s", strerror(errno));
+	return 0;
+}
+
+int
+daemon_hup_taken(void)
+{
+	if (!daemon_hup)
+		return 0;
+	daemon_hup = 0;
+	return 1;
+}
+
+/* Append ", name" (or "name") to a list, silently truncating. */
+static void
+daemon_list_add(char *list, size_t len, const struct conf_directive *d)
+{
+	size_t n = strlen(list);
+
+	if (n + 1 < len)
+		snprintf(list + n, len - n, "%s%s.%s", n ? ", " : "", d->section, d->name);
+}
+
+static int
+daemon_reloadable(const struct conf_directive *d, const char *const *names)
+{
+	char full[128];
+
+	snprintf(full, sizeof(full), "%s.%s", d->section, d->name);
+	for (; *names != NULL; names++)
+		if (strcmp(*names, full) == 0)
+			return 1;
+	return 0;
+}
+
+int
+daemon_reload_conf(const char *path, const struct conf_directive *tab, void *live,
+    void *scratch, const char *const *reloadable, char *changed, size_t changedlen,
+    char *kept, size_t keptlen)
+{
+	int rc;
+
+	changed[0] = '\0';
+	kept[0] = '\0';
+	if ((rc = conf_load(path, tab, scratch)) != 0)
+		return rc;
+	for (int i = 0; tab[i].name != NULL; i++) {
+		const struct conf_directive *d = &tab[i];
+		char *now = (char *)live + d->offset;
+		const char *new = (const char *)scratch + d->offset;
+		size_t size = d->type == CONF_UINT ? sizeof(uint64_t) : d->size;
+		int same = d->type == CONF_UINT ? memcmp(now, new, size) == 0 :
+		    strcmp(now, new) == 0;
+
+		if (same)
+			continue;
+		if (daemon_reloadable(d, reloadable)) {
+			memcpy(now, new, size);
+			daemon_list_add(changed, changedlen, d);
+		} else {
+			daemon_list_add(kept, keptlen, d);
+		}
+	}
+	return 0;
+}
+
+int
+daemon_conf_filled(const char *path, const struct conf_directive *tab, const void *obj)
+{
+	for (int i = 0; tab[i].name != NULL; i++) {
+		const struct conf_directive *d = &tab[i];
+
+		if (d->def == NULL && d->type == CONF_STRING &&
+		    ((const char *)obj + d->offset)[0] == '\0')
+			return eiso_seterr(EISO_CONF, "%s: required directive '%s' in [%s] is empty",
+			    path, d->name, d->section);
+	}
+	return 0;
+}

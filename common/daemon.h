@@ -1,0 +1,58 @@
+/*
+ * daemon.h: what both daemons need to run as a service: the root rule, systemd readiness
+ * notification (Type=notify), SIGHUP as a flag for loops that poll, and the reload of the
+ * directives that may change while running.
+ *
+ * Nothing here prints or exits; main() and the run verbs decide.
+ */
+#ifndef EISO_DAEMON_H
+#define EISO_DAEMON_H
+
+#include <stddef.h>
+
+#include "conf.h"
+
+/*
+ * The daemons run as a dedicated user (eiso), never as root: a bug in code that parses
+ * network input must not own the machine. Returns 0 when the effective uid is not 0 or
+ * allow_root is set, else EISO_PERM with a detail that says what to do.
+ */
+int daemon_root_check(int allow_root);
+
+/*
+ * Readiness for systemd (sd_notify); each is a no-op outside a unit with NOTIFY_SOCKET.
+ * ready: setup done, serving (status is a one-line STATUS= text, or NULL).
+ * reloading: SIGHUP received, reloading; call ready again afterwards.
+ * stopping: shutdown has begun.
+ */
+void daemon_notify_ready(const char *status);
+void daemon_notify_reloading(void);
+void daemon_notify_stopping(void);
+
+/*
+ * SIGHUP as a flag, for a loop that wakes up regularly (hubd's poll loop): catch installs the
+ * handler (without SA_RESTART, so a blocking poll returns EINTR); taken returns 1 once per
+ * SIGHUP received since the last call. Returns 0 or EISO_INVAL (sigaction failed).
+ */
+int daemon_hup_catch(void);
+int daemon_hup_taken(void);
+
+/*
+ * Reload a configuration: load path into scratch (an object of the same type as live, its
+ * contents overwritten), and if it loads, copy into live every directive of tab named in
+ * reloadable ("section.name", NULL-terminated) whose value changed. Directives that changed
+ * but cannot change while running keep their live value. changed and kept receive
+ * comma-separated "section.name" lists ("" when none; truncated to fit).
+ * Returns 0, or the loader's EISO_CONF / EISO_IO with live untouched (detail says why).
+ */
+int daemon_reload_conf(const char *path, const struct conf_directive *tab, void *live,
+    void *scratch, const char *const *reloadable, char *changed, size_t changedlen,
+    char *kept, size_t keptlen);
+
+/*
+ * Required string directives (no default) that are present but empty, as in a config sample
+ * not filled in. Returns 0, or EISO_CONF naming the first one and the file.
+ */
+int daemon_conf_filled(const char *path, const struct conf_directive *tab, const void *obj);
+
+#endif
