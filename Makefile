@@ -17,7 +17,7 @@ LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 
 COMMON  := err log keys store blob wire chain conf fsutil daemon
 NODED   := main node init doc outbox sender status config
-HUBD    := main hub init enroll ingest zap status config
+HUBD    := main hub init enroll agency ingest zap status config
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys
 
 COMMON_O := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)

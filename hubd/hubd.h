@@ -68,6 +68,9 @@ int cmd_status(int argc, char **argv);
 int cmd_blob(int argc, char **argv);
 int cmd_doc(int argc, char **argv);
 
+/* agency.c: list, show, rename, move, retire */
+int cmd_agency(int argc, char **argv);
+
 /* config.c: config-sample, run -n, reload on SIGHUP */
 int cmd_config_sample(int argc, char **argv);
 int config_check(const char *path);

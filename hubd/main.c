@@ -20,6 +20,7 @@ usage(FILE *f)
 	    "commands:\n"
 	    "  init     create the hub's data directory, keys and config\n"
 	    "  enroll   enroll agencies (one, or a roster file)\n"
+	    "  agency   list, show, rename, move or retire enrolled agencies\n"
 	    "  run      run the daemon\n"
 	    "  status   per-agency applied seq, head hash, last seen, lag\n"
 	    "  doc      show the hub's copy of an agency's document\n"
@@ -52,6 +53,8 @@ main(int argc, char **argv)
 		return cmd_init(argc - 1, argv + 1);
 	if (strcmp(argv[1], "enroll") == 0)
 		return cmd_enroll(argc - 1, argv + 1);
+	if (strcmp(argv[1], "agency") == 0)
+		return cmd_agency(argc - 1, argv + 1);
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0)
