@@ -5,19 +5,19 @@
 CC      ?= gcc
 SANITIZE ?=
 B       := build$(if $(SANITIZE),-san)
-PKGS    := libzmq lmdb libsodium libprotobuf-c libuv inih libutf8proc libsystemd
+PKGS    := libzmq lmdb libsodium libprotobuf-c libuv inih libutf8proc jansson libsystemd
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT     := $(if $(SANITIZE),-O1 $(SANFLAGS),-O2)
 CFLAGS  ?= -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(CFLAGS) -I$(B)/gen -Icommon \
               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread
 LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 
-COMMON  := err log keys store blob wire chain conf fsutil daemon
-NODED   := main node init doc outbox sender status config
-HUBD    := main hub init enroll agency ingest zap status config
+COMMON  := err log keys store blob wire chain conf fsutil domain pbjson daemon
+NODED   := main node init outbox attach document recordfile casefile cli cli_doc cli_file cli_case sender status config
+HUBD    := main hub init enroll agency ingest apply zap status show config
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys
 
 COMMON_O := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)

@@ -117,12 +117,10 @@ chain_verify(const Eiso__ChangeSet *cs, const char *agency, const uint8_t sign_p
 		return CHAIN_MALFORMED;
 	}
 	*seq = b->seq;
-	if ((rc = wire_check_body(b)) != 0) {
-		v = rc == EISO_TOOBIG ? CHAIN_TOO_LARGE : CHAIN_MALFORMED;
-		goto fail;
-	}
-	if (strcmp(b->agency, agency) != 0) {
-		eiso_seterr(EISO_INVAL, "change set of agency %s sent by %s", b->agency, agency);
+	/* Who sent it and whether they signed it come first; content rules after. */
+	if (b->agency == NULL || strcmp(b->agency, agency) != 0) {
+		eiso_seterr(EISO_INVAL, "change set of agency %s sent by %s",
+		    b->agency ? b->agency : "(none)", agency);
 		v = CHAIN_IDENTITY;
 		goto fail;
 	}
@@ -131,6 +129,10 @@ chain_verify(const Eiso__ChangeSet *cs, const char *agency, const uint8_t sign_p
 		eiso_seterr(EISO_CRYPTO, "signature of seq %llu does not verify with %s's key",
 		    (unsigned long long)b->seq, agency);
 		v = CHAIN_SIGNATURE;
+		goto fail;
+	}
+	if ((rc = wire_check_body(b)) != 0) {
+		v = rc == EISO_TOOBIG ? CHAIN_TOO_LARGE : CHAIN_MALFORMED;
 		goto fail;
 	}
 	chain_hash(cs->body.data, cs->body.len, hash);

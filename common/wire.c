@@ -6,6 +6,7 @@
 #include <utf8proc.h>
 #include <zmq.h>
 
+#include "domain.h"
 #include "err.h"
 #include "keys.h"
 #include "wire.h"
@@ -98,7 +99,7 @@ wire_agency_ok(const char *id)
 }
 
 static int
-wire_check_text(const char *what, const char *s)
+wire_check_text(const char *what, const char *s, size_t max)
 {
 	utf8proc_ssize_t n, len;
 	utf8proc_int32_t cp;
@@ -106,33 +107,59 @@ wire_check_text(const char *what, const char *s)
 	if (s == NULL)
 		return 0;
 	len = (utf8proc_ssize_t)strlen(s);
-	if (len > WIRE_MAX_FIELD)
-		return eiso_seterr(EISO_TOOBIG, "%s longer than %d bytes", what, WIRE_MAX_FIELD);
+	if ((size_t)len > max)
+		return eiso_seterr(EISO_TOOBIG, "%s: longer than %zu bytes", what, max);
 	for (utf8proc_ssize_t i = 0; i < len; i += n) {
 		n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, len - i, &cp);
 		if (n < 0)
-			return eiso_seterr(EISO_PARSE, "%s is not valid UTF-8", what);
+			return eiso_seterr(EISO_PARSE, "%s: not valid UTF-8", what);
+	}
+	return 0;
+}
+
+/*
+ * Every string field of a message and its sub-messages, whatever the message: valid UTF-8
+ * and within WIRE_MAX_FIELD (the search text of a document within DOMAIN_MAX_TEXT).
+ */
+static int
+wire_check_strings(const ProtobufCMessage *m, int depth)
+{
+	const ProtobufCMessageDescriptor *desc = m->descriptor;
+	int rc;
+
+	if (depth > 4)
+		return eiso_seterr(EISO_PARSE, "messages nested too deep");
+	for (unsigned i = 0; i < desc->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &desc->fields[i];
+		const char *base = (const char *)m + f->offset;
+		size_t max = strcmp(f->name, "text") == 0 ? DOMAIN_MAX_TEXT : WIRE_MAX_FIELD;
+		size_t count = 1;
+		const void *const *items = (const void *const *)(const void *)base;
+
+		if (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			count = *(const size_t *)(const void *)((const char *)m + f->quantifier_offset);
+			items = *(const void *const *const *)(const void *)base;
+		}
+		for (size_t j = 0; j < count; j++) {
+			const void *v = items[j];
+			if (v == NULL)
+				continue;
+			if (f->type == PROTOBUF_C_TYPE_STRING)
+				rc = wire_check_text(f->name, v, max);
+			else
+				rc = wire_check_strings(v, depth + 1);
+			if (rc != 0)
+				return rc;
+		}
 	}
 	return 0;
 }
 
 static int
-wire_check_doc(const Eiso__DocPut *d)
+wire_check_files(const Eiso__DocIssue *d)
 {
-	int rc;
-
-	if (d->code == NULL || d->code[0] == '\0')
-		return eiso_seterr(EISO_PARSE, "document without a code");
-	if (strlen(d->code) > WIRE_MAX_CODE)
-		return eiso_seterr(EISO_TOOBIG, "document code longer than %d bytes",
-		    WIRE_MAX_CODE);
-	if ((rc = wire_check_text("document code", d->code)) != 0 ||
-	    (rc = wire_check_text("document title", d->title)) != 0 ||
-	    (rc = wire_check_text("document kind", d->kind)) != 0 ||
-	    (rc = wire_check_text("document status", d->status)) != 0 ||
-	    (rc = wire_check_text("document access", d->access)) != 0 ||
-	    (rc = wire_check_text("revision note", d->note)) != 0)
-		return rc;
 	if (d->n_files > WIRE_MAX_FILES)
 		return eiso_seterr(EISO_TOOBIG, "document %s has %zu files, limit %d", d->code,
 		    d->n_files, WIRE_MAX_FILES);
@@ -144,9 +171,6 @@ wire_check_doc(const Eiso__DocPut *d)
 		if (f->size > WIRE_MAX_BLOB)
 			return eiso_seterr(EISO_TOOBIG, "file of %llu bytes",
 			    (unsigned long long)f->size);
-		if ((rc = wire_check_text("file name", f->name)) != 0 ||
-		    (rc = wire_check_text("media type", f->media_type)) != 0)
-			return rc;
 	}
 	return 0;
 }
@@ -167,15 +191,27 @@ wire_check_body(const Eiso__ChangeSetBody *body)
 		    body->n_changes, WIRE_MAX_CHANGES);
 	for (size_t i = 0; i < body->n_changes; i++) {
 		const Eiso__Change *c = body->changes[i];
+
+		if ((rc = wire_check_strings(&c->base, 0)) != 0)
+			return rc;
 		switch (c->op_case) {
-		case EISO__CHANGE__OP_DOC_PUT:
-			if ((rc = wire_check_doc(c->doc_put)) != 0)
-				return rc;
+		case EISO__CHANGE__OP_DOC_ISSUE:
+			rc = wire_check_files(c->doc_issue);
+			if (rc == 0)
+				rc = domain_check_doc(c->doc_issue);
+			break;
+		case EISO__CHANGE__OP_RECORD_FILE:
+			rc = domain_check_file(c->record_file);
+			break;
+		case EISO__CHANGE__OP_CASE:
+			rc = domain_check_case(c->case_);
 			break;
 		default:
 			return eiso_seterr(EISO_PARSE, "change %llu has no known operation",
 			    (unsigned long long)c->id);
 		}
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
 }

@@ -25,7 +25,6 @@
 #define WIRE_MAX_AGENCY      64      /* bytes of an agency id: [a-z0-9._-] */
 #define WIRE_MAX_CHANGES     100000  /* changes in one set */
 #define WIRE_MAX_FIELD       4096    /* bytes of any text field */
-#define WIRE_MAX_CODE        128     /* bytes of a document code (it is part of store keys) */
 #define WIRE_MAX_FILES       64      /* blob references in one document */
 #define WIRE_MAX_BLOB        ((uint64_t)1 << 40)
 

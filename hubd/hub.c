@@ -35,7 +35,8 @@ const struct conf_directive hubd_directives[] = {
 const char *const hub_dbnames[HDB_COUNT] = {
 	[HDB_META] = "meta", [HDB_AGENCIES] = "agencies", [HDB_CURVEKEYS] = "curvekeys",
 	[HDB_LOG] = "log", [HDB_HEADS] = "heads", [HDB_DOCS] = "docs", [HDB_WANTS] = "wants",
-	[HDB_CHUNKS] = "chunks", [HDB_BLOBMETA] = "blobmeta",
+	[HDB_CHUNKS] = "chunks", [HDB_BLOBMETA] = "blobmeta", [HDB_VERSIONS] = "versions",
+	[HDB_RECORDS] = "records", [HDB_CASES] = "cases", [HDB_STATS] = "stats",
 };
 
 int

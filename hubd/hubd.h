@@ -28,7 +28,7 @@ struct hubd_conf {
 /* Sub-databases of the hub's environment, in store_open order. */
 enum hub_db {
 	HDB_META, HDB_AGENCIES, HDB_CURVEKEYS, HDB_LOG, HDB_HEADS, HDB_DOCS, HDB_WANTS,
-	HDB_CHUNKS, HDB_BLOBMETA, HDB_COUNT
+	HDB_CHUNKS, HDB_BLOBMETA, HDB_VERSIONS, HDB_RECORDS, HDB_CASES, HDB_STATS, HDB_COUNT
 };
 
 struct hub {
@@ -56,6 +56,13 @@ size_t agency_key(uint8_t *key, size_t cap, const char *id, const void *suffix, 
 int head_get(MDB_txn *txn, const struct hub *h, const char *id, Eiso__HeadRecord **head);
 int head_put(MDB_txn *txn, const struct hub *h, const char *id, const Eiso__HeadRecord *head);
 
+/* apply.c: materialise applied changes per agency */
+int apply_change(MDB_txn *txn, const struct hub *h, const char *agency, const Eiso__Change *c);
+int apply_stat_get(MDB_txn *txn, const struct hub *h, const char *agency, const char *name,
+    uint64_t *v);
+int apply_doc_version(MDB_txn *txn, const struct hub *h, const char *agency, const char *code,
+    uint32_t issue, Eiso__DocIssue **d);
+
 /* zap.c: ZeroMQ authentication, fail-closed */
 int zap_open(void *zctx, void **sock);
 void zap_handle(struct hub *h, void *sock);
@@ -63,10 +70,17 @@ void zap_handle(struct hub *h, void *sock);
 /* ingest.c */
 int cmd_run(int argc, char **argv);
 
-/* status.c: read-only views */
+/* status.c: the replication view, and what the read-only verbs share */
 int cmd_status(int argc, char **argv);
-int cmd_blob(int argc, char **argv);
+int view_opts(int argc, char **argv, const char **conf, int *json, const char *usage);
+int view_open(const char *verb, const char *conf, struct hub *h, MDB_txn **txn);
+
+/* show.c: what the hub holds for an agency */
 int cmd_doc(int argc, char **argv);
+int cmd_file(int argc, char **argv);
+int cmd_case(int argc, char **argv);
+int cmd_figures(int argc, char **argv);
+int cmd_blob(int argc, char **argv);
 
 /* agency.c: list, show, rename, move, retire */
 int cmd_agency(int argc, char **argv);

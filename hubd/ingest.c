@@ -287,34 +287,16 @@ ingest_same_as_logged(MDB_txn *txn, struct ingest *g, struct touched *t, uint64_
 	return memcmp(mine, hash, KEYS_HASH) == 0;
 }
 
-/* Materialise the set's changes into the hub's tables. */
+/* Materialise the set's changes into the hub's tables (apply.c). */
 static int
 ingest_apply_changes(MDB_txn *txn, struct ingest *g, struct touched *t,
     const Eiso__ChangeSetBody *body)
 {
-	for (size_t i = 0; i < body->n_changes; i++) {
-		const Eiso__Change *c = body->changes[i];
-		const Eiso__DocPut *d;
-		uint8_t key[INGEST_KEY_MAX + WIRE_MAX_CODE];
-		MDB_val k, v;
-		int rc;
+	int rc;
 
-		switch (c->op_case) {
-		case EISO__CHANGE__OP_DOC_PUT:
-			d = c->doc_put;
-			k.mv_data = key;
-			/* wire_check_body bounds the code, so the key fits LMDB's 511 bytes. */
-			k.mv_size = agency_key(key, sizeof(key), t->id, d->code, strlen(d->code));
-			v.mv_size = eiso__doc_put__get_packed_size(d);
-			if ((rc = store_rc(mdb_put(txn, store_dbi(g->h.st, HDB_DOCS), &k, &v,
-			    MDB_RESERVE))) != 0)
-				return rc;
-			eiso__doc_put__pack(d, v.mv_data);
-			break;
-		default:
-			return eiso_seterr(EISO_PARSE, "unknown change operation");
-		}
-	}
+	for (size_t i = 0; i < body->n_changes; i++)
+		if ((rc = apply_change(txn, &g->h, t->id, body->changes[i])) != 0)
+			return rc;
 	return 0;
 }
 
@@ -329,10 +311,10 @@ ingest_blob_sizes_ok(MDB_txn *txn, struct ingest *g, const Eiso__ChangeSetBody *
 	for (size_t i = 0; i < body->n_changes; i++) {
 		const Eiso__Change *c = body->changes[i];
 
-		if (c->op_case != EISO__CHANGE__OP_DOC_PUT)
+		if (c->op_case != EISO__CHANGE__OP_DOC_ISSUE)
 			continue;
-		for (size_t j = 0; j < c->doc_put->n_files; j++) {
-			const Eiso__BlobRef *f = c->doc_put->files[j];
+		for (size_t j = 0; j < c->doc_issue->n_files; j++) {
+			const Eiso__BlobRef *f = c->doc_issue->files[j];
 			struct blob_meta m;
 
 			if (blob_meta(txn, &g->h.bt, f->sha256.data, &m) == 0 && m.size != f->size) {
@@ -355,10 +337,10 @@ ingest_missing_blobs(MDB_txn *txn, struct ingest *g, struct touched *t,
 	for (size_t i = 0; i < body->n_changes; i++) {
 		const Eiso__Change *c = body->changes[i];
 
-		if (c->op_case != EISO__CHANGE__OP_DOC_PUT)
+		if (c->op_case != EISO__CHANGE__OP_DOC_ISSUE)
 			continue;
-		for (size_t j = 0; j < c->doc_put->n_files; j++) {
-			const Eiso__BlobRef *f = c->doc_put->files[j];
+		for (size_t j = 0; j < c->doc_issue->n_files; j++) {
+			const Eiso__BlobRef *f = c->doc_issue->files[j];
 			struct blob_meta m;
 			uint8_t key[INGEST_KEY_MAX], be[8];
 			MDB_val k, v;

@@ -23,7 +23,10 @@ usage(FILE *f)
 	    "  agency   list, show, rename, move or retire enrolled agencies\n"
 	    "  run      run the daemon\n"
 	    "  status   per-agency applied seq, head hash, last seen, lag\n"
-	    "  doc      show the hub's copy of an agency's document\n"
+	    "  doc      an agency's document with its whole issue history\n"
+	    "  file     an agency's record file (ho so)\n"
+	    "  case     an agency's case (no personal data: the hub has none)\n"
+	    "  figures  per-agency figures: documents, reviews overdue, cases, coverage\n"
 	    "  blob     write a stored file's bytes to stdout\n"
 	    "  config-sample  print every config directive with its default\n"
 	    "\n"
@@ -63,6 +66,12 @@ main(int argc, char **argv)
 		return cmd_blob(argc - 1, argv + 1);
 	if (strcmp(argv[1], "doc") == 0)
 		return cmd_doc(argc - 1, argv + 1);
+	if (strcmp(argv[1], "file") == 0)
+		return cmd_file(argc - 1, argv + 1);
+	if (strcmp(argv[1], "case") == 0)
+		return cmd_case(argc - 1, argv + 1);
+	if (strcmp(argv[1], "figures") == 0)
+		return cmd_figures(argc - 1, argv + 1);
 	if (strcmp(argv[1], "config-sample") == 0)
 		return cmd_config_sample(argc - 1, argv + 1);
 	fprintf(stderr, "hubd: unknown command '%s'\n", argv[1]);

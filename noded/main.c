@@ -20,7 +20,10 @@ usage(FILE *f)
 	    "commands:\n"
 	    "  init     create a node's data directory, keys and config\n"
 	    "  run      run the daemon (replication to the hub)\n"
-	    "  doc      write documents (doc put)\n"
+	    "  doc      documents and their issues: new, import, revise, submit, approve,\n"
+	    "           withdraw, list, show, history, export\n"
+	    "  file     record files (ho so): new, add, remove, close, list, show, export\n"
+	    "  case     administrative-procedure cases: receive, update, complete, list, show\n"
 	    "  status   show head, acknowledged seq, pending work and hub link\n"
 	    "  config-sample  print every config directive with its default\n"
 	    "\n"
@@ -52,6 +55,10 @@ main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "doc") == 0)
 		return cmd_doc(argc - 1, argv + 1);
+	if (strcmp(argv[1], "file") == 0)
+		return cmd_file(argc - 1, argv + 1);
+	if (strcmp(argv[1], "case") == 0)
+		return cmd_case(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0)
 		return cmd_status(argc - 1, argv + 1);
 	if (strcmp(argv[1], "config-sample") == 0)

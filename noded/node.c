@@ -51,6 +51,8 @@ node_path(const struct node *n, char *buf, size_t len, const char *rel)
 const char *const node_dbnames[NDB_COUNT] = {
 	[NDB_META] = "meta", [NDB_DOCS] = "docs", [NDB_PENDING] = "pending",
 	[NDB_OUTBOX] = "outbox", [NDB_CHUNKS] = "chunks", [NDB_BLOBMETA] = "blobmeta",
+	[NDB_VERSIONS] = "versions", [NDB_RECORDS] = "records", [NDB_CASES] = "cases",
+	[NDB_APPLICANTS] = "applicants",
 };
 
 int

@@ -32,7 +32,10 @@ struct noded_conf {
 };
 
 /* Sub-databases of the node's environment, in store_open order. */
-enum node_db { NDB_META, NDB_DOCS, NDB_PENDING, NDB_OUTBOX, NDB_CHUNKS, NDB_BLOBMETA, NDB_COUNT };
+enum node_db {
+	NDB_META, NDB_DOCS, NDB_PENDING, NDB_OUTBOX, NDB_CHUNKS, NDB_BLOBMETA, NDB_VERSIONS,
+	NDB_RECORDS, NDB_CASES, NDB_APPLICANTS, NDB_COUNT
+};
 
 struct node {
 	struct noded_conf conf;
@@ -50,15 +53,69 @@ int node_path(const struct node *n, char *buf, size_t len, const char *rel);
 /* init.c */
 int cmd_init(int argc, char **argv);
 
-/* doc.c */
-int cmd_doc(int argc, char **argv);
-
 /* outbox.c: the one write path (I1) and sealing of change sets */
-int outbox_record(struct node *n, Eiso__Change *change, uint64_t *id);
+int outbox_append(MDB_txn *txn, struct node *n, Eiso__Change *change);
 int outbox_seal(struct node *n, const uint8_t *sign_sec, unsigned max_sets, unsigned *sealed);
 int outbox_head(MDB_txn *txn, const struct node *n, struct chain_head *head);
 int outbox_get(MDB_txn *txn, const struct node *n, uint64_t seq, MDB_val *set);
 int outbox_set_hash(MDB_txn *txn, const struct node *n, uint64_t seq, uint8_t hash[KEYS_HASH]);
+
+/* attach.c: files given to a document */
+struct attachment {
+	Eiso__BlobRef ref;
+	uint8_t sha[KEYS_HASH];
+	char name[256];
+	char media_type[128];
+};
+int attach_file(struct node *n, const char *path, struct attachment *a);
+
+/* document.c: documents and their issues (ISO 9001 clause 7.5) */
+enum doc_op { DOC_NEW, DOC_REVISE, DOC_SUBMIT, DOC_APPROVE, DOC_WITHDRAW, DOC_IMPORT };
+struct doc_request {               /* NULL / -1: not given */
+	const char *code, *title, *kind, *access, *note, *owner_unit, *language;
+	const char *disposition, *retention, *text, *effective_date;
+	long review_months;
+	const char *person, *position;   /* drafted, checked or approved by, per op */
+	const char *origin_issuer, *origin_number, *origin_date;
+	Eiso__BlobRef **files;
+	size_t nfiles;
+	int have_files;
+};
+int document_do(struct node *n, enum doc_op op, const struct doc_request *r,
+    Eiso__DocIssue **result);
+int document_index(MDB_txn *txn, struct node *n, const char *code, Eiso__DocRecord **rec);
+int document_get(MDB_txn *txn, struct node *n, const char *code, uint32_t issue,
+    Eiso__DocIssue **d);
+const char *doc_op_name(enum doc_op op);
+
+/* recordfile.c: record files (ho so) */
+enum file_op { FILE_NEW, FILE_ADD, FILE_REMOVE, FILE_CLOSE };
+struct file_request {
+	const char *code;                /* existing file (add, remove, close) */
+	const char *organ_id, *catalog, *notation, *title, *retention, *access, *creator;
+	const char *start_date, *end_date;
+	const char *doc_code;
+	uint32_t issue;                  /* 0: the issue in force, else the newest */
+};
+int recordfile_do(struct node *n, enum file_op op, const struct file_request *r,
+    Eiso__RecordFile **result);
+int recordfile_get(MDB_txn *txn, struct node *n, const char *code, Eiso__RecordFile **f);
+
+/* casefile.c: administrative-procedure cases */
+enum case_op { CASE_RECEIVE, CASE_UPDATE, CASE_COMPLETE };
+struct case_request {
+	const char *code, *procedure, *unit, *status, *note, *record_file;
+	int64_t received, due, completed;   /* unix ms, 0: not given */
+	const char *name, *id_number, *address, *contact;   /* the applicant: node only */
+};
+int case_do(struct node *n, enum case_op op, const struct case_request *r, Eiso__Case **result);
+int case_get(MDB_txn *txn, struct node *n, const char *code, Eiso__Case **c,
+    Eiso__Applicant **a);
+
+/* cli_doc.c, cli_file.c, cli_case.c: the verbs */
+int cmd_doc(int argc, char **argv);
+int cmd_file(int argc, char **argv);
+int cmd_case(int argc, char **argv);
 
 /* sender.c */
 int cmd_run(int argc, char **argv);

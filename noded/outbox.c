@@ -1,9 +1,9 @@
 /*
  * outbox.c: the node's write path and its change sets.
  *
- * outbox_record() is the one function every local write goes through (CLI, later the local
- * API and the scan inbox): in ONE write transaction it updates the document tables and appends
- * the change to the pending queue (invariant I1). outbox_seal() turns pending changes into
+ * Every local write (CLI, local API, scan inbox) is a transaction of document.c,
+ * recordfile.c or casefile.c that updates the node's tables and calls outbox_append() for
+ * each change in the SAME transaction (invariant I1). outbox_seal() turns pending changes into
  * numbered, chained, signed change sets stored in the outbox before anything is sent.
  */
 #include <stdlib.h>
@@ -13,54 +13,12 @@
 #include "noded.h"
 #include "wire.h"
 
-struct record_txn {
-	struct node *n;
-	Eiso__Change *change;
-	uint64_t id;
-};
-
-/* Apply a change to the node's own tables. */
-static int
-outbox_apply_local(MDB_txn *txn, struct node *n, const Eiso__Change *c)
+int
+outbox_append(MDB_txn *txn, struct node *n, Eiso__Change *change)
 {
-	const Eiso__DocPut *d;
-	uint8_t *buf;
-	size_t len;
-	MDB_val k, v;
-	int rc;
-
-	switch (c->op_case) {
-	case EISO__CHANGE__OP_DOC_PUT:
-		d = c->doc_put;
-		for (size_t i = 0; i < d->n_files; i++) {
-			struct blob_meta m;
-			if (blob_meta(txn, &n->bt, d->files[i]->sha256.data, &m) != 0 ||
-			    !m.complete)
-				return eiso_seterr(EISO_NOTFOUND, "file %s is not stored whole",
-				    d->files[i]->name);
-		}
-		len = eiso__doc_put__get_packed_size(d);
-		if ((buf = malloc(len ? len : 1)) == NULL)
-			return EISO_NOMEM;
-		eiso__doc_put__pack(d, buf);
-		k.mv_data = d->code;
-		k.mv_size = strlen(d->code);
-		v.mv_data = buf;
-		v.mv_size = len;
-		rc = store_rc(mdb_put(txn, store_dbi(n->st, NDB_DOCS), &k, &v, 0));
-		free(buf);
-		return rc;
-	default:
-		return eiso_seterr(EISO_INVAL, "unknown change operation");
-	}
-}
-
-static int
-outbox_record_txn(MDB_txn *txn, void *arg)
-{
-	struct record_txn *r = arg;
-	MDB_dbi meta = store_dbi(r->n->st, NDB_META);
-	uint8_t key[8], *buf;
+	Eiso__ChangeSetBody probe = EISO__CHANGE_SET_BODY__INIT;
+	MDB_dbi meta = store_dbi(n->st, NDB_META);
+	uint8_t zero[KEYS_HASH] = { 0 }, key[8];
 	MDB_val k = { sizeof(key), key }, v;
 	uint64_t next = 1;
 	int rc;
@@ -68,33 +26,9 @@ outbox_record_txn(MDB_txn *txn, void *arg)
 	rc = store_get_u64(txn, meta, "next_change", &next);
 	if (rc != 0 && rc != EISO_NOTFOUND)
 		return rc;
-	r->id = next;
-	r->change->id = next;
-	r->change->at = store_now_ms();
-	if ((rc = outbox_apply_local(txn, r->n, r->change)) != 0)
-		return rc;
-	v.mv_size = eiso__change__get_packed_size(r->change);
-	if ((buf = malloc(v.mv_size ? v.mv_size : 1)) == NULL)
-		return EISO_NOMEM;
-	eiso__change__pack(r->change, buf);
-	v.mv_data = buf;
-	store_be64(key, next);
-	rc = store_rc(mdb_put(txn, store_dbi(r->n->st, NDB_PENDING), &k, &v, MDB_NOOVERWRITE));
-	free(buf);
-	if (rc != 0)
-		return rc;
-	return store_put_u64(txn, meta, "next_change", next + 1);
-}
-
-int
-outbox_record(struct node *n, Eiso__Change *change, uint64_t *id)
-{
-	struct record_txn r = { n, change, 0 };
-	Eiso__ChangeSetBody probe = EISO__CHANGE_SET_BODY__INIT;
-	uint8_t zero[KEYS_HASH] = { 0 };
-	int rc;
-
-	/* Refuse locally what the hub would refuse, before it enters the chain. */
+	change->id = next;
+	change->at = store_now_ms();
+	/* Refuse here what the hub would refuse, before it enters the signed chain. */
 	probe.agency = n->conf.agency;
 	probe.seq = 1;
 	probe.prev_hash.data = zero;
@@ -103,10 +37,13 @@ outbox_record(struct node *n, Eiso__Change *change, uint64_t *id)
 	probe.n_changes = 1;
 	if ((rc = wire_check_body(&probe)) != 0)
 		return rc;
-	if ((rc = store_write(n->st, outbox_record_txn, &r)) != 0)
+	v.mv_size = eiso__change__get_packed_size(change);
+	store_be64(key, next);
+	if ((rc = store_rc(mdb_put(txn, store_dbi(n->st, NDB_PENDING), &k, &v,
+	    MDB_NOOVERWRITE | MDB_RESERVE))) != 0)
 		return rc;
-	*id = r.id;
-	return 0;
+	eiso__change__pack(change, v.mv_data);
+	return store_put_u64(txn, meta, "next_change", next + 1);
 }
 
 int

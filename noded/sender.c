@@ -56,6 +56,7 @@ struct sender {
 
 	enum link_state link;
 	int hello_due;              /* a Hello waits for the socket to be writable */
+	int files_first;            /* the hub holds the chain until it has files: no sets */
 	uint64_t head;              /* newest sealed seq */
 	uint64_t acked;             /* cumulative ack from the hub */
 	uint64_t next;              /* next seq to send */
@@ -203,6 +204,7 @@ sender_open_socket(struct sender *s)
 static void
 sender_rehello(struct sender *s)
 {
+	s->files_first = 0;
 	s->hello_due = 1;
 	s->hello_at = store_now_ms();
 	s->njobs = 0;
@@ -328,7 +330,7 @@ sender_send_one(struct sender *s)
 	/* The hub holds the chain back until it has the files, so files go first. */
 	if (s->njobs > 0)
 		return sender_send_chunk(s) == 0;
-	if (s->next <= s->head && s->next <= s->acked + s->window)
+	if (!s->files_first && s->next <= s->head && s->next <= s->acked + s->window)
 		return sender_send_set(s) == 0;
 	return 0;
 }
@@ -386,6 +388,7 @@ sender_on_welcome(struct sender *s, const Eiso__Welcome *w)
 	s->progress_at = store_now_ms();
 	s->backoff_ms = s->n.conf.reconnect_min_ms;
 	s->njobs = 0;
+	s->files_first = 0;
 	s->ack_dirty = 1;
 	sender_set_link(s, LINK_CONNECTED);
 }
@@ -431,6 +434,12 @@ sender_on_blob_need(struct sender *s, const Eiso__BlobNeed *b)
 		log_warnx("hub asked for more than %d blobs at once", SENDER_MAX_JOBS);
 		return;
 	}
+	/*
+	 * The hub dropped the set that needs this file and drops every later one until it
+	 * has the file: stop sending sets, resend from its Welcome (no gaps, no duplicates).
+	 */
+	s->files_first = 1;
+	s->next = s->acked + 1;
 	memcpy(s->jobs[s->njobs].sha, b->sha256.data, KEYS_HASH);
 	s->jobs[s->njobs].off = b->offset;
 	s->jobs[s->njobs].size = b->size;

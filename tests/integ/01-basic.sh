@@ -13,13 +13,13 @@ random_file "$TEST_DIR/quy-trinh.pdf" 54321
 for i in 1 2 3 4; do
 	put n1 "QT-0$i" --kind procedure >/dev/null
 done
-out=$("$NODED" doc put -c "$(node_conf n1)" --code BM-01 --title "form with a file" \
+out=$("$NODED" doc new -c "$(node_conf n1)" --code BM-01 --title "form with a file" \
     --kind form --file "$TEST_DIR/quy-trinh.pdf" --json)
 note "put with file: $out"
 read -r fsha fsize < <(json_get files.0.sha256 files.0.size <<<"$out" | paste -sd' ')
 [[ $fsha == "$(sha256 "$TEST_DIR/quy-trinh.pdf")" ]] ||
-    fail "noded doc put reported sha256 $fsha, the file's is $(sha256 "$TEST_DIR/quy-trinh.pdf")"
-[[ $fsize == 54321 ]] || fail "noded doc put reported size $fsize, not 54321"
+    fail "noded doc new reported sha256 $fsha, the file's is $(sha256 "$TEST_DIR/quy-trinh.pdf")"
+[[ $fsize == 54321 ]] || fail "noded doc new reported size $fsize, not 54321"
 
 wait_synced n1 60
 [[ $(node_get n1 pending_sets) == 0 ]] || fail "pending_sets not 0 after agreement"

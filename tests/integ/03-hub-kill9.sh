@@ -20,8 +20,8 @@ writer() {
 	for ((i = 1; i <= DOCS; i++)); do
 		args=()
 		[[ -f $TEST_DIR/files/$i.bin ]] && args=(--file "$TEST_DIR/files/$i.bin")
-		"$NODED" doc put -c "$(node_conf n1)" --code "HS-$i" --title "ho so $i" "${args[@]}" \
-		    >/dev/null || fail "noded doc put HS-$i failed"
+		"$NODED" doc new -c "$(node_conf n1)" --code "HS-$i" --kind record --title "ho so $i" "${args[@]}" \
+		    >/dev/null || fail "noded doc new HS-$i failed"
 	done
 }
 background writer

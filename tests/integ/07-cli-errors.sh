@@ -9,16 +9,16 @@ node_init n1 so-y-te
 NCONF=$(node_conf n1)
 HCONF=$(hub_conf)
 
-# noded doc put
-must_fail '--code' "$NODED" doc put -c "$NCONF" --title "no code"
+# noded doc new
+must_fail '--code' "$NODED" doc new -c "$NCONF" --title "no code"
 missing=$TEST_DIR/no/such/file.pdf
-must_fail "$missing" "$NODED" doc put -c "$NCONF" --code QT-01 --title t --file "$missing"
+must_fail "$missing" "$NODED" doc new -c "$NCONF" --code QT-01 --title t --file "$missing"
 [[ $(node_get n1 pending_changes) == 0 && $(node_get n1 head_seq) == 0 ]] ||
     fail "a refused write left something behind: $(node_status n1)"
 must_fail 'usage|unknown|command' "$NODED" frobnicate
 must_fail 'usage|unknown|subcommand' "$NODED" doc frob -c "$NCONF"
 "$NODED" --help >/dev/null || fail "noded --help exited non-zero"
-"$NODED" doc put --help >/dev/null || fail "noded doc put --help exited non-zero"
+"$NODED" doc new --help >/dev/null || fail "noded doc new --help exited non-zero"
 
 # noded init
 must_fail "$TEST_DIR/n1.*exists|exists.*$TEST_DIR/n1" \
@@ -64,7 +64,7 @@ cp "$NCONF" "$TEST_DIR/noded.conf.orig"
 printf '[sender]\nwindow = 64\nwindw = 8\n' >>"$NCONF"
 line=$(grep -n '^windw' "$NCONF" | cut -d: -f1)
 must_fail "noded.conf:$line:.*windw" "$NODED" status -c "$NCONF"
-must_fail "noded.conf:$line:" "$NODED" doc put -c "$NCONF" --code QT-09 --title t
+must_fail "noded.conf:$line:" "$NODED" doc new -c "$NCONF" --code QT-09 --title t
 cp "$TEST_DIR/noded.conf.orig" "$NCONF"
 printf '[sender]\nwindow = 0\n' >>"$NCONF"
 line=$(grep -n '^window = 0' "$NCONF" | cut -d: -f1)

@@ -353,13 +353,14 @@ node_get() {   # NAME KEY...
 	node_status "$name" | json_get "$@"
 }
 
-# put NAME CODE [noded doc put options...]: one durable write; prints the change number.
+# put NAME CODE [noded doc new options...]: one durable write (a new draft document);
+# prints its issue number.
 put() {
 	local name=$1 code=$2 out
 	shift 2
-	out=$("$NODED" doc put -c "$(node_conf "$name")" --code "$code" --title "title of $code" \
-	    --json "$@") || fail "noded doc put $code on $name failed"
-	json_get change <<<"$out"
+	out=$("$NODED" doc new -c "$(node_conf "$name")" --code "$code" --title "title of $code" \
+	    --kind procedure --json "$@") || fail "noded doc new $code on $name failed"
+	json_get issue <<<"$out"
 }
 
 # I6: the node has everything acked and its (acked seq, head hash) equals the hub's

@@ -311,19 +311,24 @@ static int
 forge_build(const struct forge_opts *o, const struct forge_ids *id, uint64_t applied,
     const uint8_t applied_hash[KEYS_HASH], uint8_t **out, size_t *outlen)
 {
-	Eiso__DocPut doc = EISO__DOC_PUT__INIT;
+	Eiso__DocIssue doc = EISO__DOC_ISSUE__INIT;
 	Eiso__Change ch = EISO__CHANGE__INIT;
 	Eiso__Change *chs[1] = { &ch };
 	struct chain_head prev, next;
 	uint64_t seq = o->have_seq ? o->seq : applied + 1;
 	int rc;
 
+	/* A well-formed draft: what is wrong with it is who sends or signs it. */
 	doc.code = "FORGED-1";
 	doc.title = "forged";
+	doc.kind = "procedure";
+	doc.status = "draft";
+	doc.access = "internal";
+	doc.issue = 1;
 	ch.id = 1;
 	ch.at = store_now_ms();
-	ch.op_case = EISO__CHANGE__OP_DOC_PUT;
-	ch.doc_put = &doc;
+	ch.op_case = EISO__CHANGE__OP_DOC_ISSUE;
+	ch.doc_issue = &doc;
 	prev.seq = seq - 1;
 	if (o->fork)
 		randombytes_buf(prev.hash, KEYS_HASH);

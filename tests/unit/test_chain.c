@@ -32,7 +32,7 @@ struct fixture {
 /* One document change; the title is the text field the tamper test flips. */
 struct doc_change {
 	Eiso__Change change;
-	Eiso__DocPut doc;
+	Eiso__DocIssue doc;
 	Eiso__BlobRef file;
 	Eiso__BlobRef *files[1];
 	uint8_t sha[KEYS_HASH];
@@ -42,7 +42,7 @@ static void
 make_change(struct doc_change *c, uint64_t id, const char *code)
 {
 	Eiso__Change ch = EISO__CHANGE__INIT;
-	Eiso__DocPut doc = EISO__DOC_PUT__INIT;
+	Eiso__DocIssue doc = EISO__DOC_ISSUE__INIT;
 	Eiso__BlobRef file = EISO__BLOB_REF__INIT;
 
 	c->change = ch;
@@ -59,15 +59,15 @@ make_change(struct doc_change *c, uint64_t id, const char *code)
 	c->doc.title = "Quality Policy of the People's Committee";
 	c->doc.kind = "policy";
 	c->doc.issue = 2;
-	c->doc.status = "effective";
+	c->doc.status = "in_review";
 	c->doc.access = "public";
 	c->doc.note = "yearly review";
 	c->doc.n_files = 1;
 	c->doc.files = c->files;
 	c->change.id = id;
 	c->change.at = 1700000000000LL + (int64_t)id;
-	c->change.op_case = EISO__CHANGE__OP_DOC_PUT;
-	c->change.doc_put = &c->doc;
+	c->change.op_case = EISO__CHANGE__OP_DOC_ISSUE;
+	c->change.doc_issue = &c->doc;
 }
 
 static int
@@ -172,7 +172,7 @@ test_seal_and_verify_in_order(void **state)
 		assert_memory_equal(b->prev_hash.data, i == 1 ? zeros : f->head[i - 1].hash,
 		    KEYS_HASH);
 		assert_int_equal(b->n_changes, 1);
-		assert_string_equal(b->changes[0]->doc_put->title,
+		assert_string_equal(b->changes[0]->doc_issue->title,
 		    "Quality Policy of the People's Committee");
 		eiso__change_set_body__free_unpacked(b, NULL);
 
@@ -206,7 +206,7 @@ test_tampered_body(void **state)
 
 	b = eiso__change_set_body__unpack(NULL, cs.body.len, cs.body.data);
 	assert_non_null(b);
-	assert_string_equal(b->changes[0]->doc_put->title,
+	assert_string_equal(b->changes[0]->doc_issue->title,
 	    "quality Policy of the People's Committee");
 	eiso__change_set_body__free_unpacked(b, NULL);
 

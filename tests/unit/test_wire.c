@@ -13,6 +13,7 @@
 
 #include "err.h"
 #include "keys.h"
+#include "domain.h"
 #include "wire.h"
 #include "unit.h"
 
@@ -301,7 +302,7 @@ struct body {
 	Eiso__ChangeSetBody b;
 	Eiso__Change ch;
 	Eiso__Change *chs[1];
-	Eiso__DocPut doc;
+	Eiso__DocIssue doc;
 	Eiso__BlobRef files[WIRE_MAX_FILES + 1];
 	Eiso__BlobRef *fp[WIRE_MAX_FILES + 1];
 	uint8_t prev[KEYS_HASH + 1];
@@ -312,7 +313,7 @@ make_body(struct body *x, size_t nfiles)
 {
 	Eiso__ChangeSetBody b = EISO__CHANGE_SET_BODY__INIT;
 	Eiso__Change ch = EISO__CHANGE__INIT;
-	Eiso__DocPut doc = EISO__DOC_PUT__INIT;
+	Eiso__DocIssue doc = EISO__DOC_ISSUE__INIT;
 	Eiso__BlobRef f = EISO__BLOB_REF__INIT;
 
 	memset(x, 0, sizeof(*x));
@@ -328,13 +329,18 @@ make_body(struct body *x, size_t nfiles)
 		x->files[i].media_type = "application/octet-stream";
 		x->fp[i] = &x->files[i];
 	}
+	/* A valid draft: the domain rules (common/domain.c) are part of the body check. */
 	x->doc.code = "BM-01";
 	x->doc.title = "Form";
+	x->doc.kind = "form";
+	x->doc.status = "draft";
+	x->doc.access = "internal";
+	x->doc.issue = 1;
 	x->doc.n_files = nfiles;
 	x->doc.files = x->fp;
 	x->ch.id = 1;
-	x->ch.op_case = EISO__CHANGE__OP_DOC_PUT;
-	x->ch.doc_put = &x->doc;
+	x->ch.op_case = EISO__CHANGE__OP_DOC_ISSUE;
+	x->ch.doc_issue = &x->doc;
 	x->chs[0] = &x->ch;
 	x->b.agency = "ubnd-phuc-yen";
 	x->b.seq = 1;
@@ -439,16 +445,27 @@ test_body_limits_text(void **state)
 
 	make_body(&x, 1);
 	x.doc.code = "";
-	expect_body(&x.b, EISO_PARSE, "code");
+	expect_body(&x.b, EISO_INVAL, "code");
 
 	/* A document code is part of store keys: it has a tighter limit of its own. */
 	make_body(&x, 1);
-	big[WIRE_MAX_CODE] = '\0';
+	big[DOMAIN_MAX_CODE] = '\0';
 	x.doc.code = big;
 	expect_body(&x.b, 0, NULL);
-	big[WIRE_MAX_CODE] = 'x';
-	big[WIRE_MAX_CODE + 1] = '\0';
-	expect_body(&x.b, EISO_TOOBIG, "code");
+	big[DOMAIN_MAX_CODE] = 'x';
+	big[DOMAIN_MAX_CODE + 1] = '\0';
+	expect_body(&x.b, EISO_INVAL, "code");
+
+	/* The lifecycle's own rules: an effective issue names its approver and date. */
+	make_body(&x, 1);
+	x.doc.status = "effective";
+	expect_body(&x.b, EISO_INVAL, "approved_by");
+	make_body(&x, 1);
+	x.doc.kind = "memo";
+	expect_body(&x.b, EISO_INVAL, "kind");
+	make_body(&x, 1);
+	x.doc.issue = 2;
+	expect_body(&x.b, EISO_INVAL, "note");
 	free(big);
 }
 

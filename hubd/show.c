@@ -1,0 +1,395 @@
+/*
+ * show.c: what the hub holds for an agency, read-only: a document with its whole issue
+ * history (`hubd doc`), a record file, a case (never any personal data: the hub has none),
+ * the derived figures the oversight dashboard needs (`hubd figures`), and a file's bytes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "domain.h"
+#include "err.h"
+#include "hubd.h"
+#include "keys.h"
+#include "pbjson.h"
+#include "wire.h"
+
+#define SHOW_KEY_MAX (WIRE_MAX_AGENCY + 1 + DOMAIN_MAX_CODE + 8)
+
+/* Get agency\0code from one of the per-agency tables. */
+static int
+show_get(MDB_txn *txn, struct hub *h, int db, const char *agency, const char *code, MDB_val *v)
+{
+	uint8_t key[SHOW_KEY_MAX];
+	MDB_val k;
+
+	if (!wire_agency_ok(agency) || !domain_code_ok(code))
+		return EISO_NOTFOUND;
+	k.mv_data = key;
+	k.mv_size = agency_key(key, sizeof(key), agency, code, strlen(code));
+	return store_rc(mdb_get(txn, store_dbi(h->st, db), &k, v));
+}
+
+int
+cmd_doc(int argc, char **argv)
+{
+	static const char usage[] =
+	    "usage: hubd doc [-c CONF] [--json] AGENCY CODE\n"
+	    "\n"
+	    "Shows an agency's document as the hub holds it: every issue, newest first, with its\n"
+	    "status, approvals and files (SHA-256). With --json: the newest issue's fields plus\n"
+	    "\"agency\", \"current\" (issue in force, 0 if none) and \"issues\" (all of them).\n";
+	const char *conf;
+	struct hub h;
+	MDB_txn *txn;
+	MDB_val v;
+	Eiso__DocRecord *rec;
+	json_t *out = NULL, *issues;
+	int json, rc, ret = 1;
+
+	if ((rc = view_opts(argc, argv, &conf, &json, usage)) >= 0)
+		return rc;
+	if (argc - optind != 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (view_open("doc", conf, &h, &txn) != 0)
+		return 1;
+	if (show_get(txn, &h, HDB_DOCS, argv[optind], argv[optind + 1], &v) != 0 ||
+	    (rec = eiso__doc_record__unpack(NULL, v.mv_size, v.mv_data)) == NULL) {
+		fprintf(stderr, "hubd doc: the hub holds no document %s of agency %s\n",
+		    argv[optind + 1], argv[optind]);
+		goto done;
+	}
+	issues = json_array();
+	for (uint32_t i = rec->latest; i >= 1; i--) {
+		Eiso__DocIssue *d;
+
+		if (apply_doc_version(txn, &h, argv[optind], rec->code, i, &d) != 0)
+			continue;
+		if (json) {
+			json_t *j = pbjson_encode(&d->base);
+			if (out == NULL)
+				out = json_deep_copy(j);
+			json_array_append_new(issues, j);
+		} else {
+			printf("%s %s issue %u  %s%s  [%s, %s]\n  %s\n", argv[optind], d->code,
+			    d->issue, d->status, i == rec->current ? " (in force)" : "", d->kind,
+			    d->access, d->title);
+			if (d->approved != NULL)
+				printf("  approved by %s %s, effective %s\n", d->approved->name,
+				    d->approved->position, d->effective_date);
+			for (size_t f = 0; f < d->n_files; f++) {
+				char hex[2 * KEYS_HASH + 1];
+				keys_hex(hex, d->files[f]->sha256.data, KEYS_HASH);
+				printf("  file %s %s %llu\n", d->files[f]->name, hex,
+				    (unsigned long long)d->files[f]->size);
+			}
+		}
+		eiso__doc_issue__free_unpacked(d, NULL);
+	}
+	if (json) {
+		if (out == NULL)
+			out = json_object();
+		json_object_set_new(out, "agency", json_string(argv[optind]));
+		json_object_set_new(out, "current", json_integer(rec->current));
+		json_object_set_new(out, "issues", issues);
+		ret = pbjson_print(out) != 0;
+	} else {
+		json_decref(issues);
+		ret = 0;
+	}
+	eiso__doc_record__free_unpacked(rec, NULL);
+done:
+	store_read_end(&txn);
+	hub_close(&h);
+	return ret;
+}
+
+/* file and case: one record of an agency, printed as JSON. */
+static int
+show_record(const char *verb, int db, const ProtobufCMessageDescriptor *desc, int argc,
+    char **argv, const char *usage)
+{
+	const char *conf;
+	struct hub h;
+	MDB_txn *txn;
+	MDB_val v;
+	ProtobufCMessage *m;
+	int json, rc, ret = 1;
+
+	if ((rc = view_opts(argc, argv, &conf, &json, usage)) >= 0)
+		return rc;
+	if (argc - optind != 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (view_open(verb, conf, &h, &txn) != 0)
+		return 1;
+	if (show_get(txn, &h, db, argv[optind], argv[optind + 1], &v) != 0 ||
+	    (m = protobuf_c_message_unpack(desc, NULL, v.mv_size, v.mv_data)) == NULL) {
+		fprintf(stderr, "hubd %s: the hub holds no %s %s of agency %s\n", verb, verb,
+		    argv[optind + 1], argv[optind]);
+	} else {
+		json_t *j = pbjson_encode(m);
+		json_object_set_new(j, "agency", json_string(argv[optind]));
+		ret = json ? pbjson_print(j) != 0 :
+		    (json_dumpf(j, stdout, JSON_INDENT(2)), putchar('\n'), json_decref(j), 0);
+		protobuf_c_message_free_unpacked(m, NULL);
+	}
+	store_read_end(&txn);
+	hub_close(&h);
+	return ret;
+}
+
+int
+cmd_file(int argc, char **argv)
+{
+	return show_record("file", HDB_RECORDS, &eiso__record_file__descriptor, argc, argv,
+	    "usage: hubd file [-c CONF] [--json] AGENCY FILE_CODE\n"
+	    "\nShows an agency's record file (ho so) as the hub holds it.\n");
+}
+
+int
+cmd_case(int argc, char **argv)
+{
+	return show_record("case", HDB_CASES, &eiso__case__descriptor, argc, argv,
+	    "usage: hubd case [-c CONF] [--json] AGENCY CASE_CODE\n"
+	    "\nShows an agency's case as the hub holds it (it holds no personal data).\n");
+}
+
+/* Iterate the keys of a per-agency table that start with agency\0. */
+static int
+show_scan(MDB_txn *txn, struct hub *h, int db, const char *agency,
+    void (*fn)(const MDB_val *k, const MDB_val *v, void *arg), void *arg)
+{
+	uint8_t key[SHOW_KEY_MAX];
+	size_t klen = agency_key(key, sizeof(key), agency, NULL, 0);
+	MDB_cursor *c;
+	MDB_val k = { klen, key }, v;
+	int rc;
+
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(h->st, db), &c))) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size < klen || memcmp(k.mv_data, key, klen) != 0)
+			break;
+		fn(&k, &v, arg);
+	}
+	mdb_cursor_close(c);
+	return 0;
+}
+
+struct figures {
+	MDB_txn *txn;
+	struct hub *h;
+	const char *agency;
+	char today[11];
+	int64_t now;
+	json_t *docs;                    /* kind -> status -> count */
+	uint64_t reviews_overdue, in_force, cases_open, cases_overdue;
+};
+
+static void
+figures_stat(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct figures *f = arg;
+	size_t alen = strlen(f->agency) + 1;
+	char name[96], *kind, *status;
+	size_t n = k->mv_size - alen;
+	json_t *byk;
+
+	if (v->mv_size != 8 || n >= sizeof(name) || store_get_be64(v->mv_data) == 0)
+		return;
+	memcpy(name, (const char *)k->mv_data + alen, n);
+	name[n] = '\0';
+	if (strncmp(name, "doc:", 4) != 0)
+		return;
+	kind = name + 4;
+	if ((status = strchr(kind, ':')) == NULL)
+		return;
+	*status++ = '\0';
+	if ((byk = json_object_get(f->docs, kind)) == NULL) {
+		byk = json_object();
+		json_object_set_new(f->docs, kind, byk);
+	}
+	json_object_set_new(byk, status, json_integer((json_int_t)store_get_be64(v->mv_data)));
+}
+
+static void
+figures_doc(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct figures *f = arg;
+	Eiso__DocRecord *rec = eiso__doc_record__unpack(NULL, v->mv_size, v->mv_data);
+	Eiso__DocIssue *d;
+
+	(void)k;
+	if (rec == NULL)
+		return;
+	if (rec->current != 0 &&
+	    apply_doc_version(f->txn, f->h, f->agency, rec->code, rec->current, &d) == 0) {
+		f->in_force++;
+		if (d->next_review[0] && strcmp(d->next_review, f->today) < 0)
+			f->reviews_overdue++;
+		eiso__doc_issue__free_unpacked(d, NULL);
+	}
+	eiso__doc_record__free_unpacked(rec, NULL);
+}
+
+static void
+figures_case(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct figures *f = arg;
+	Eiso__Case *c = eiso__case__unpack(NULL, v->mv_size, v->mv_data);
+
+	(void)k;
+	if (c == NULL)
+		return;
+	if (!domain_case_final(c->status)) {
+		f->cases_open++;
+		if (c->due < f->now)
+			f->cases_overdue++;
+	}
+	eiso__case__free_unpacked(c, NULL);
+}
+
+/* The derived figures of one agency, as a JSON object. */
+static json_t *
+figures_agency(MDB_txn *txn, struct hub *h, const char *agency)
+{
+	struct figures f;
+	uint64_t on_time, late, with_file, completed, files;
+	json_t *j;
+
+	memset(&f, 0, sizeof(f));
+	f.txn = txn;
+	f.h = h;
+	f.agency = agency;
+	f.now = store_now_ms();
+	domain_today(f.today);
+	f.docs = json_object();
+	show_scan(txn, h, HDB_STATS, agency, figures_stat, &f);
+	show_scan(txn, h, HDB_DOCS, agency, figures_doc, &f);
+	show_scan(txn, h, HDB_CASES, agency, figures_case, &f);
+	apply_stat_get(txn, h, agency, "case:on_time", &on_time);
+	apply_stat_get(txn, h, agency, "case:late", &late);
+	apply_stat_get(txn, h, agency, "case:with_file", &with_file);
+	apply_stat_get(txn, h, agency, "file:count", &files);
+	completed = on_time + late;
+	j = json_pack("{s:s,s:o,s:I,s:I,s:{s:I,s:I,s:I,s:I},s:I,s:{s:I,s:I,s:f}}",
+	    "agency", agency, "documents", f.docs,
+	    "documents_in_force", (json_int_t)f.in_force,
+	    "reviews_overdue", (json_int_t)f.reviews_overdue,
+	    "cases", "open", (json_int_t)f.cases_open, "open_overdue", (json_int_t)f.cases_overdue,
+	    "on_time", (json_int_t)on_time, "late", (json_int_t)late,
+	    "record_files", (json_int_t)files,
+	    "record_coverage", "completed_cases", (json_int_t)completed,
+	    "with_record_file", (json_int_t)with_file,
+	    "percent", completed ? 100.0 * (double)with_file / (double)completed : 0.0);
+	return j;
+}
+
+int
+cmd_figures(int argc, char **argv)
+{
+	static const char usage[] =
+	    "usage: hubd figures [-c CONF] [--json] [AGENCY]\n"
+	    "\n"
+	    "The figures the oversight dashboard shows, per agency (all when none is named):\n"
+	    "documents by kind and status, documents in force, reviews overdue, cases open /\n"
+	    "overdue / on time / late, record files, and electronic-record coverage (completed\n"
+	    "cases whose documents sit in a record file).\n";
+	const char *conf;
+	struct hub h;
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	json_t *all = json_array();
+	int json, rc;
+
+	if ((rc = view_opts(argc, argv, &conf, &json, usage)) >= 0)
+		return rc;
+	if (argc - optind > 1) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (view_open("figures", conf, &h, &txn) != 0)
+		return 1;
+	if (argc - optind == 1) {
+		json_array_append_new(all, figures_agency(txn, &h, argv[optind]));
+	} else if (mdb_cursor_open(txn, store_dbi(h.st, HDB_AGENCIES), &cur) == 0) {
+		char id[WIRE_MAX_AGENCY + 1];
+		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+			if (k.mv_size > WIRE_MAX_AGENCY)
+				continue;
+			memcpy(id, k.mv_data, k.mv_size);
+			id[k.mv_size] = '\0';
+			json_array_append_new(all, figures_agency(txn, &h, id));
+		}
+		mdb_cursor_close(cur);
+	}
+	store_read_end(&txn);
+	hub_close(&h);
+	if (json)
+		return pbjson_print(json_pack("{s:o}", "agencies", all)) != 0;
+	printf("%-28s %8s %8s %8s %8s %8s %8s %9s\n", "AGENCY", "IN FORCE", "REVIEWS", "OPEN",
+	    "OVERDUE", "ON TIME", "LATE", "COVERAGE");
+	for (size_t i = 0; i < json_array_size(all); i++) {
+		json_t *a = json_array_get(all, i), *c = json_object_get(a, "cases");
+		printf("%-28s %8lld %8lld %8lld %8lld %8lld %8lld %8.0f%%\n",
+		    json_string_value(json_object_get(a, "agency")),
+		    json_integer_value(json_object_get(a, "documents_in_force")),
+		    json_integer_value(json_object_get(a, "reviews_overdue")),
+		    json_integer_value(json_object_get(c, "open")),
+		    json_integer_value(json_object_get(c, "open_overdue")),
+		    json_integer_value(json_object_get(c, "on_time")),
+		    json_integer_value(json_object_get(c, "late")),
+		    json_real_value(json_object_get(json_object_get(a, "record_coverage"),
+		    "percent")));
+	}
+	json_decref(all);
+	return 0;
+}
+
+int
+cmd_blob(int argc, char **argv)
+{
+	static const char usage[] =
+	    "usage: hubd blob [-c CONF] SHA256\n"
+	    "\n"
+	    "Writes the bytes of a file the hub holds whole to standard output.\n";
+	const char *conf;
+	struct hub h;
+	MDB_txn *txn;
+	uint8_t sha[KEYS_HASH];
+	int json, rc;
+
+	if ((rc = view_opts(argc, argv, &conf, &json, usage)) >= 0)
+		return rc;
+	if (argc - optind != 1) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (keys_unhex(sha, sizeof(sha), argv[optind]) != 0) {
+		fprintf(stderr, "hubd blob: '%s' is not a SHA-256 (64 hex characters)\n",
+		    argv[optind]);
+		return 2;
+	}
+	if (view_open("blob", conf, &h, &txn) != 0)
+		return 1;
+	eiso_clearerr();
+	rc = blob_write_fd(txn, &h.bt, sha, STDOUT_FILENO);
+	store_read_end(&txn);
+	hub_close(&h);
+	if (rc != 0) {
+		fprintf(stderr, "hubd blob: %s: %s\n", argv[optind],
+		    rc == EISO_NOTFOUND && strcmp(eiso_lasterr(rc), eiso_strerror(rc)) == 0 ?
+		    "not held at the hub" : eiso_lasterr(rc));
+		return 1;
+	}
+	return 0;
+}

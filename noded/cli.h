@@ -1,0 +1,29 @@
+/*
+ * cli.h: helpers shared by the command-line verbs (cli.c).
+ */
+#ifndef NODED_CLI_H
+#define NODED_CLI_H
+
+#include <stdio.h>
+
+#include <sodium.h>
+
+#include "domain.h"
+#include "noded.h"
+#include "pbjson.h"
+
+/* Print "noded VERB: detail" for rc; returns 1 (the exit status). */
+int cli_fail(const char *verb, int rc);
+/* Open the node; on failure print why and return 1. */
+int cli_open(const char *verb, const char *conf, int readonly, struct node *n);
+/* Print a record as one line of JSON; returns the exit status. */
+int cli_print_json(const ProtobufCMessage *m);
+/* Parse numbers and dates from options; on failure print which field and return 1. */
+int cli_number(const char *verb, const char *field, const char *s, long max, long *out);
+int cli_time(const char *verb, const char *field, const char *s, int64_t *ms);
+/* Export: create dir with its SHA256SUMS; then write an issue (files + metadata.json) under sub. */
+int cli_export_begin(const char *dir, FILE **manifest);
+int cli_export_issue(MDB_txn *txn, struct node *n, const Eiso__DocIssue *d, const char *dir,
+    const char *sub, FILE *manifest);
+
+#endif

@@ -1,0 +1,465 @@
+/*
+ * cli_doc.c: `noded doc ...`: documents and their issues from the command line. Every write
+ * verb goes through document_do() (the same path as the local API and the scan inbox); read
+ * verbs open the store read-only.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "err.h"
+#include "wire.h"
+
+static const char doc_usage_text[] =
+    "usage: noded doc VERB [-c CONF] [options] [--json]\n"
+    "\n"
+    "Documents (ISO 9001 clause 7.5). Each issue moves draft -> in_review -> effective ->\n"
+    "superseded | withdrawn; approving a new issue supersedes the one in force.\n"
+    "\n"
+    "  new      --code C --kind K --title T [--access A] [--by NAME --position P]\n"
+    "           [--owner-unit U] [--language L] [--review-months N] [--retention Y|permanent]\n"
+    "           [--disposition D] [--origin-issuer I --origin-number N --origin-date D]\n"
+    "           [--text FILE] [--file PATH]...            a new document, issue 1, draft\n"
+    "  import   like new, plus --by NAME (approver) [--effective DATE]: a document already\n"
+    "           approved and in force on paper enters as effective\n"
+    "  revise   --code C --note REASON [fields as for new]  issue N+1, draft (files carry\n"
+    "           over unless --file is given)\n"
+    "  submit   --code C [--by CHECKER --position P]       draft -> in_review\n"
+    "  approve  --code C --by NAME [--position P] [--effective DATE]\n"
+    "                                                      in_review -> effective\n"
+    "  withdraw --code C --note REASON                     effective -> withdrawn\n"
+    "  list     [--kind K] [--status S] [--access A] [--review-due]\n"
+    "  show     --code C [--issue N]\n"
+    "  history  --code C\n"
+    "  export   --code C [--issue N] --to DIR   files, metadata.json, SHA256SUMS\n"
+    "\n"
+    "  -c CONF  config file (default " NODED_DEFAULT_CONF ")\n"
+    "kinds: policy objective manual procedure instruction form external record\n"
+    "access: public internal restricted; dates: YYYY-MM-DD\n";
+
+struct doc_args {
+	const char *conf;
+	struct doc_request r;
+	const char *text_path, *to, *status;
+	const char *files[WIRE_MAX_FILES];
+	uint32_t issue;
+	int json, review_due;
+};
+
+enum {
+	O_CODE = 256, O_TITLE, O_KIND, O_ACCESS, O_NOTE, O_OWNER, O_LANG, O_DISP, O_RET, O_REVIEW,
+	O_TEXT, O_FILE, O_BY, O_POS, O_EFF, O_OISS, O_ONUM, O_ODATE, O_JSON, O_ISSUE, O_STATUS,
+	O_DUE, O_TO,
+};
+
+static int
+doc_parse(const char *verb, int argc, char **argv, struct doc_args *a)
+{
+	static const struct option opts[] = {
+		{ "code", required_argument, NULL, O_CODE },
+		{ "title", required_argument, NULL, O_TITLE },
+		{ "kind", required_argument, NULL, O_KIND },
+		{ "access", required_argument, NULL, O_ACCESS },
+		{ "note", required_argument, NULL, O_NOTE },
+		{ "owner-unit", required_argument, NULL, O_OWNER },
+		{ "language", required_argument, NULL, O_LANG },
+		{ "disposition", required_argument, NULL, O_DISP },
+		{ "retention", required_argument, NULL, O_RET },
+		{ "review-months", required_argument, NULL, O_REVIEW },
+		{ "text", required_argument, NULL, O_TEXT },
+		{ "file", required_argument, NULL, O_FILE },
+		{ "by", required_argument, NULL, O_BY },
+		{ "position", required_argument, NULL, O_POS },
+		{ "effective", required_argument, NULL, O_EFF },
+		{ "origin-issuer", required_argument, NULL, O_OISS },
+		{ "origin-number", required_argument, NULL, O_ONUM },
+		{ "origin-date", required_argument, NULL, O_ODATE },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "issue", required_argument, NULL, O_ISSUE },
+		{ "status", required_argument, NULL, O_STATUS },
+		{ "review-due", no_argument, NULL, O_DUE },
+		{ "to", required_argument, NULL, O_TO },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	long v;
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->conf = NODED_DEFAULT_CONF;
+	a->r.review_months = -1;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': a->conf = optarg; break;
+		case O_CODE: a->r.code = optarg; break;
+		case O_TITLE: a->r.title = optarg; break;
+		case O_KIND: a->r.kind = optarg; break;
+		case O_ACCESS: a->r.access = optarg; break;
+		case O_NOTE: a->r.note = optarg; break;
+		case O_OWNER: a->r.owner_unit = optarg; break;
+		case O_LANG: a->r.language = optarg; break;
+		case O_DISP: a->r.disposition = optarg; break;
+		case O_RET: a->r.retention = optarg; break;
+		case O_REVIEW:
+			if (cli_number(verb, "review_months", optarg, 120, &v) != 0)
+				return 1;
+			a->r.review_months = v;
+			break;
+		case O_TEXT: a->text_path = optarg; break;
+		case O_FILE:
+			if (a->r.nfiles == WIRE_MAX_FILES) {
+				fprintf(stderr, "noded %s: files: more than %d\n", verb,
+				    WIRE_MAX_FILES);
+				return 1;
+			}
+			a->files[a->r.nfiles++] = optarg;
+			break;
+		case O_BY: a->r.person = optarg; break;
+		case O_POS: a->r.position = optarg; break;
+		case O_EFF: a->r.effective_date = optarg; break;
+		case O_OISS: a->r.origin_issuer = optarg; break;
+		case O_ONUM: a->r.origin_number = optarg; break;
+		case O_ODATE: a->r.origin_date = optarg; break;
+		case O_JSON: a->json = 1; break;
+		case O_ISSUE:
+			if (cli_number(verb, "issue", optarg, 1000000, &v) != 0)
+				return 1;
+			a->issue = (uint32_t)v;
+			break;
+		case O_STATUS: a->status = optarg; break;
+		case O_DUE: a->review_due = 1; break;
+		case O_TO: a->to = optarg; break;
+		case 'h': fputs(doc_usage_text, stdout); exit(0);
+		default: fputs(doc_usage_text, stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "noded %s: unexpected argument '%s'\n", verb, argv[optind]);
+		return 2;
+	}
+	return 0;
+}
+
+/* Read the search text supplied with a document (UTF-8, bounded). */
+static char *
+doc_read_text(const char *verb, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (f == NULL) {
+		fprintf(stderr, "noded %s: text: %s: %s\n", verb, path, strerror(errno));
+		return NULL;
+	}
+	if ((buf = malloc(DOMAIN_MAX_TEXT + 2)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, DOMAIN_MAX_TEXT + 1, f);
+	fclose(f);
+	if (n > DOMAIN_MAX_TEXT) {
+		fprintf(stderr, "noded %s: text: %s is longer than %d bytes\n", verb, path,
+		    DOMAIN_MAX_TEXT);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static void
+doc_print(const Eiso__DocIssue *d)
+{
+	printf("%s issue %u  %s  [%s, %s]\n  %s\n", d->code, d->issue, d->status, d->kind,
+	    d->access, d->title);
+	if (d->note && d->note[0])
+		printf("  note: %s\n", d->note);
+	if (d->drafted && d->drafted->name[0])
+		printf("  drafted by %s %s\n", d->drafted->name, d->drafted->position);
+	if (d->checked && d->checked->name[0])
+		printf("  checked by %s %s\n", d->checked->name, d->checked->position);
+	if (d->approved && d->approved->name[0])
+		printf("  approved by %s %s, effective %s, next review %s\n", d->approved->name,
+		    d->approved->position, d->effective_date,
+		    d->next_review[0] ? d->next_review : "none");
+	if (d->superseded_by)
+		printf("  superseded by issue %u\n", d->superseded_by);
+	if (d->withdraw_note && d->withdraw_note[0])
+		printf("  withdrawn: %s\n", d->withdraw_note);
+	for (size_t i = 0; i < d->n_files; i++) {
+		char hex[2 * KEYS_HASH + 1];
+		keys_hex(hex, d->files[i]->sha256.data, KEYS_HASH);
+		printf("  file %s %s %llu bytes, %u pages, %s\n", d->files[i]->name, hex,
+		    (unsigned long long)d->files[i]->size, d->files[i]->pages,
+		    d->files[i]->media_type);
+	}
+}
+
+static int
+doc_write(enum doc_op op, int argc, char **argv)
+{
+	char verb[32];
+	struct doc_args a;
+	struct attachment *att = NULL;
+	Eiso__BlobRef *refs[WIRE_MAX_FILES];
+	Eiso__DocIssue *d = NULL;
+	struct node n;
+	char *text = NULL;
+	int rc, ret = 1;
+
+	snprintf(verb, sizeof(verb), "doc %s", doc_op_name(op));
+	if ((rc = doc_parse(verb, argc, argv, &a)) != 0)
+		return rc;
+	if (a.r.code == NULL) {
+		fprintf(stderr, "noded %s: code: required (--code)\n", verb);
+		return 1;
+	}
+	if (a.text_path != NULL) {
+		if ((text = doc_read_text(verb, a.text_path)) == NULL)
+			return 1;
+		a.r.text = text;
+	}
+	if (cli_open(verb, a.conf, 0, &n) != 0)
+		goto done_text;
+	if (a.r.nfiles > 0 && (att = calloc(a.r.nfiles, sizeof(*att))) == NULL)
+		goto done;
+	for (size_t i = 0; i < a.r.nfiles; i++) {
+		eiso_clearerr();
+		if ((rc = attach_file(&n, a.files[i], &att[i])) != 0) {
+			cli_fail(verb, rc);
+			goto done;
+		}
+		refs[i] = &att[i].ref;
+	}
+	a.r.files = refs;
+	a.r.have_files = a.r.nfiles > 0;
+	eiso_clearerr();
+	if ((rc = document_do(&n, op, &a.r, &d)) != 0) {
+		cli_fail(verb, rc);
+		goto done;
+	}
+	if (a.json)
+		ret = cli_print_json(&d->base);
+	else {
+		doc_print(d);
+		ret = 0;
+	}
+	eiso__doc_issue__free_unpacked(d, NULL);
+done:
+	free(att);
+	node_close(&n);
+done_text:
+	free(text);
+	return ret;
+}
+
+/* Does an issue pass list's filters? */
+static int
+doc_list_match(const Eiso__DocIssue *d, const struct doc_args *a)
+{
+	char today[11];
+
+	domain_today(today);
+	return (a->status == NULL || strcmp(a->status, d->status) == 0) &&
+	    (a->r.kind == NULL || strcmp(a->r.kind, d->kind) == 0) &&
+	    (a->r.access == NULL || strcmp(a->r.access, d->access) == 0) &&
+	    (!a->review_due || (strcmp(d->status, "effective") == 0 && d->next_review[0] &&
+	    strcmp(d->next_review, today) <= 0));
+}
+
+/*
+ * Without --status a row is a document: its newest issue (the one in force for
+ * --review-due). With --status every issue in that status is a row, superseded ones too.
+ */
+static int
+doc_list_next(MDB_txn *txn, struct node *n, MDB_cursor *cur, MDB_cursor_op op,
+    const struct doc_args *a, Eiso__DocIssue **out)
+{
+	MDB_val k, v;
+	int rc;
+
+	*out = NULL;
+	if ((rc = mdb_cursor_get(cur, &k, &v, op)) != 0)
+		return rc;
+	if (a->status != NULL) {
+		*out = eiso__doc_issue__unpack(NULL, v.mv_size, v.mv_data);
+	} else {
+		Eiso__DocRecord *rec = eiso__doc_record__unpack(NULL, v.mv_size, v.mv_data);
+		uint32_t issue;
+
+		if (rec == NULL)
+			return 0;
+		issue = a->review_due ? rec->current : rec->latest;
+		if (issue != 0)
+			document_get(txn, n, rec->code, issue, out);
+		eiso__doc_record__free_unpacked(rec, NULL);
+	}
+	return 0;
+}
+
+static int
+doc_list(int argc, char **argv)
+{
+	struct doc_args a;
+	struct node n;
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	Eiso__DocIssue *d;
+	json_t *arr = NULL;
+	int rc, count = 0;
+
+	if ((rc = doc_parse("doc list", argc, argv, &a)) != 0)
+		return rc;
+	if (a.status && !domain_one_of(a.status, domain_doc_statuses)) {
+		fprintf(stderr, "noded doc list: status: '%s' is not one of: %s\n", a.status,
+		    domain_words(domain_doc_statuses));
+		return 1;
+	}
+	if (a.r.kind && !domain_one_of(a.r.kind, domain_doc_kinds)) {
+		fprintf(stderr, "noded doc list: kind: '%s' is not one of: %s\n", a.r.kind,
+		    domain_words(domain_doc_kinds));
+		return 1;
+	}
+	if (cli_open("doc list", a.conf, 1, &n) != 0)
+		return 1;
+	if ((rc = store_read_begin(n.st, &txn)) != 0 ||
+	    (rc = store_rc(mdb_cursor_open(txn, store_dbi(n.st, a.status ? NDB_VERSIONS :
+	    NDB_DOCS), &cur))) != 0) {
+		node_close(&n);
+		return cli_fail("doc list", rc);
+	}
+	if (a.json)
+		arr = json_array();
+	for (MDB_cursor_op op = MDB_FIRST; doc_list_next(txn, &n, cur, op, &a, &d) == 0;
+	    op = MDB_NEXT) {
+		if (d == NULL)
+			continue;
+		if (doc_list_match(d, &a)) {
+			if (a.json)
+				json_array_append_new(arr, pbjson_encode(&d->base));
+			else
+				printf("%-16s %3u  %-10s %-11s %-10s %-10s %s\n", d->code, d->issue,
+				    d->status, d->kind, d->access,
+				    d->effective_date[0] ? d->effective_date : "-", d->title);
+			count++;
+		}
+		eiso__doc_issue__free_unpacked(d, NULL);
+	}
+	mdb_cursor_close(cur);
+	store_read_end(&txn);
+	node_close(&n);
+	if (a.json)
+		return pbjson_print(json_pack("{s:o}", "documents", arr)) == 0 ? 0 : 1;
+	printf("%d %s\n", count, a.status ? "issues" : "documents");
+	return 0;
+}
+
+static int
+doc_read(const char *what, int argc, char **argv)
+{
+	char verb[32];
+	struct doc_args a;
+	struct node n;
+	MDB_txn *txn;
+	Eiso__DocRecord *rec = NULL;
+	Eiso__DocIssue *d;
+	FILE *manifest = NULL;
+	json_t *arr = NULL;
+	int rc, ret = 1;
+
+	snprintf(verb, sizeof(verb), "doc %s", what);
+	if ((rc = doc_parse(verb, argc, argv, &a)) != 0)
+		return rc;
+	if (a.r.code == NULL) {
+		fprintf(stderr, "noded %s: code: required (--code)\n", verb);
+		return 1;
+	}
+	if (strcmp(what, "export") == 0 && a.to == NULL) {
+		fprintf(stderr, "noded %s: --to DIR is required\n", verb);
+		return 1;
+	}
+	if (cli_open(verb, a.conf, 1, &n) != 0)
+		return 1;
+	eiso_clearerr();
+	if ((rc = store_read_begin(n.st, &txn)) != 0 ||
+	    (rc = document_index(txn, &n, a.r.code, &rec)) != 0) {
+		cli_fail(verb, rc);
+		goto done;
+	}
+	if (strcmp(what, "history") == 0) {
+		if (a.json)
+			arr = json_array();
+		for (uint32_t i = 1; i <= rec->latest; i++) {
+			if ((rc = document_get(txn, &n, a.r.code, i, &d)) != 0) {
+				cli_fail(verb, rc);
+				goto done;
+			}
+			if (a.json)
+				json_array_append_new(arr, pbjson_encode(&d->base));
+			else
+				doc_print(d);
+			eiso__doc_issue__free_unpacked(d, NULL);
+		}
+		ret = a.json ? (pbjson_print(json_pack("{s:s,s:o}", "code", a.r.code, "issues",
+		    arr)) != 0) : 0;
+		goto done;
+	}
+	if ((rc = document_get(txn, &n, a.r.code, a.issue, &d)) != 0) {
+		cli_fail(verb, rc);
+		goto done;
+	}
+	if (strcmp(what, "export") == 0) {
+		if ((rc = cli_export_begin(a.to, &manifest)) != 0 ||
+		    (rc = cli_export_issue(txn, &n, d, a.to, "", manifest)) != 0)
+			cli_fail(verb, rc);
+		else
+			ret = 0;
+		if (manifest != NULL && fclose(manifest) != 0 && ret == 0)
+			ret = cli_fail(verb, eiso_seterr(EISO_IO, "SHA256SUMS: write failed"));
+		if (ret == 0)
+			printf("exported %s issue %u to %s (check: cd %s && sha256sum -c "
+			    "SHA256SUMS)\n", d->code, d->issue, a.to, a.to);
+	} else if (a.json) {
+		ret = cli_print_json(&d->base);
+	} else {
+		doc_print(d);
+		ret = 0;
+	}
+	eiso__doc_issue__free_unpacked(d, NULL);
+done:
+	if (rec != NULL)
+		eiso__doc_record__free_unpacked(rec, NULL);
+	store_read_end(&txn);
+	node_close(&n);
+	return ret;
+}
+
+int
+cmd_doc(int argc, char **argv)
+{
+	static const struct { const char *name; enum doc_op op; } writes[] = {
+		{ "new", DOC_NEW }, { "import", DOC_IMPORT }, { "revise", DOC_REVISE },
+		{ "submit", DOC_SUBMIT }, { "approve", DOC_APPROVE }, { "withdraw", DOC_WITHDRAW },
+	};
+	const char *verb = argc >= 2 ? argv[1] : "";
+
+	for (size_t i = 0; i < sizeof(writes) / sizeof(writes[0]); i++)
+		if (strcmp(verb, writes[i].name) == 0)
+			return doc_write(writes[i].op, argc - 1, argv + 1);
+	if (strcmp(verb, "list") == 0)
+		return doc_list(argc - 1, argv + 1);
+	if (strcmp(verb, "show") == 0 || strcmp(verb, "history") == 0 ||
+	    strcmp(verb, "export") == 0)
+		return doc_read(verb, argc - 1, argv + 1);
+	if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0) {
+		fputs(doc_usage_text, stdout);
+		return 0;
+	}
+	fprintf(stderr, "noded doc: unknown verb '%s'\n", verb);
+	fputs(doc_usage_text, stderr);
+	return 2;
+}
