@@ -98,7 +98,13 @@ domain_split_date(const char *s, int *y, int *m, int *d)
 {
 	int n = 0;
 
-	if (s == NULL || strlen(s) < 10 || sscanf(s, "%4d-%2d-%2d%n", y, m, d, &n) != 3 ||
+	/* sscanf's %d alone would take "2024-+1-01" and "2024- 1-01": digits only. */
+	if (s == NULL || strlen(s) < 10)
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	if (sscanf(s, "%4d-%2d-%2d%n", y, m, d, &n) != 3 ||
 	    n != 10 || s[4] != '-' || s[7] != '-')
 		return 0;
 	return *y >= 1900 && *y <= 2200 && *m >= 1 && *m <= 12 && *d >= 1 &&
