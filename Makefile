@@ -16,7 +16,7 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread
 LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 
 COMMON  := err log keys store blob wire chain conf fsutil domain pbjson daemon
-NODED   := main node init outbox attach document recordfile casefile cli cli_doc cli_file cli_case sender status config
+NODED   := main node init outbox attach document recordfile casefile cli cli_doc cli_file cli_case inbox sender status config
 HUBD    := main hub init enroll agency ingest apply zap status show config
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys
 

@@ -8,11 +8,13 @@
  * docs: code -> index) and appends the full new state of every issue it touched to the
  * outbox (I1). The CLI, the local API and the scan inbox all come through document_do().
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain.h"
 #include "err.h"
+#include "keys.h"
 #include "noded.h"
 
 #define DOC_KEY_MAX (DOMAIN_MAX_CODE + 1 + 4)
@@ -214,6 +216,31 @@ document_person(Eiso__Person *p, const struct doc_request *r)
 	p->at = store_now_ms();
 }
 
+/*
+ * A scanned file becomes one document, once: its SHA-256 is remembered in the same
+ * transaction as the document, and a file seen before reports the code it became.
+ */
+static int
+document_inbox_once(MDB_txn *txn, struct doc_txn *t, const struct doc_request *r)
+{
+	char key[8 + 2 * KEYS_HASH + 1];
+	MDB_dbi meta = store_dbi(t->n->st, NDB_META);
+	MDB_val v;
+	int rc;
+
+	memcpy(key, "inbox:", 6);
+	keys_hex(key + 6, r->inbox_sha, KEYS_HASH);
+	rc = store_get_str(txn, meta, key, &v);
+	if (rc == 0) {
+		snprintf(r->inbox_found, 80, "%.*s", (int)v.mv_size, (const char *)v.mv_data);
+		return eiso_seterr(EISO_EXISTS, "this file was imported before as %s",
+		    r->inbox_found);
+	}
+	if (rc != EISO_NOTFOUND)
+		return rc;
+	return store_put_str(txn, meta, key, r->code, strlen(r->code));
+}
+
 static int
 document_new_txn(MDB_txn *txn, struct doc_txn *t)
 {
@@ -227,6 +254,8 @@ document_new_txn(MDB_txn *txn, struct doc_txn *t)
 
 	if (r->code == NULL)
 		return eiso_seterr(EISO_INVAL, "code: required");
+	if (r->inbox_sha != NULL && (rc = document_inbox_once(txn, t, r)) != 0)
+		return rc;
 	if ((rc = document_index(txn, t->n, r->code, &rec)) == 0) {
 		rc = eiso_seterr(EISO_EXISTS, "code: document %s already exists (newest issue %u); "
 		    "use revise for a new issue", r->code, rec->latest);

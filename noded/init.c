@@ -113,7 +113,9 @@ cmd_init(int argc, char **argv)
 	if ((rc = conf_set(noded_directives, &n.conf, "node", "agency", agency)) != 0 ||
 	    (rc = conf_set(noded_directives, &n.conf, "node", "data", dir)) != 0 ||
 	    (rc = conf_set(noded_directives, &n.conf, "hub", "endpoint", hub)) != 0 ||
-	    (rc = conf_set(noded_directives, &n.conf, "hub", "public_key", hubkey)) != 0) {
+	    (rc = conf_set(noded_directives, &n.conf, "hub", "public_key", hubkey)) != 0 ||
+	    (rc = fsutil_path(path, sizeof(path), dir, "inbox")) != 0 ||
+	    (rc = conf_set(noded_directives, &n.conf, "inbox", "dir", path)) != 0) {
 		fprintf(stderr, "noded init: %s\n", eiso_lasterr(rc));
 		return 1;
 	}

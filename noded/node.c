@@ -39,6 +39,19 @@ const struct conf_directive noded_directives[] = {
 	    "longest reconnection delay" },
 	{ "log", "debug", CONF_UINT, NC(log_debug), 0, 1, "0",
 	    "1 logs debug messages too, as noded run -d does" },
+	{ "inbox", "dir", CONF_STRING, NC(inbox_dir), 0, 0, "",
+	    "scan inbox: files dropped here become draft documents (empty: off)" },
+	{ "inbox", "processed", CONF_STRING, NC(inbox_processed), 0, 0, "",
+	    "where imported files go (empty: DIR/processed)" },
+	{ "inbox", "rejected", CONF_STRING, NC(inbox_rejected), 0, 0, "",
+	    "where refused files go, each with NAME.reason.txt (empty: DIR/rejected)" },
+	{ "inbox", "settle_ms", CONF_UINT, NC(inbox_settle_ms), 100, 600000, "2000",
+	    "a file is taken once unchanged this long (never half-written)" },
+	{ "inbox", "kind", CONF_STRING, NC(inbox_kind), 0, 0, "record",
+	    "document kind given to scanned files" },
+	{ "inbox", "types", CONF_STRING, NC(inbox_types), 0, 0,
+	    "application/pdf image/jpeg image/png image/tiff",
+	    "media types accepted, by content (empty: any)" },
 	CONF_END
 };
 

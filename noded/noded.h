@@ -13,6 +13,8 @@
 #include "eiso.pb-c.h"
 #include "store.h"
 
+#include <uv.h>
+
 #define NODED_DEFAULT_CONF "/etc/eiso/noded.conf"
 
 struct noded_conf {
@@ -29,6 +31,12 @@ struct noded_conf {
 	uint64_t reconnect_min_ms;
 	uint64_t reconnect_max_ms;
 	uint64_t log_debug;
+	char inbox_dir[1024];
+	char inbox_processed[1024];
+	char inbox_rejected[1024];
+	uint64_t inbox_settle_ms;
+	char inbox_kind[32];
+	char inbox_types[160];
 };
 
 /* Sub-databases of the node's environment, in store_open order. */
@@ -80,6 +88,8 @@ struct doc_request {               /* NULL / -1: not given */
 	Eiso__BlobRef **files;
 	size_t nfiles;
 	int have_files;
+	const uint8_t *inbox_sha;        /* new: remember this scan; refuse it if known */
+	char *inbox_found;               /* out (80 bytes): the code it was imported as */
 };
 int document_do(struct node *n, enum doc_op op, const struct doc_request *r,
     Eiso__DocIssue **result);
@@ -116,6 +126,11 @@ int case_get(MDB_txn *txn, struct node *n, const char *code, Eiso__Case **c,
 int cmd_doc(int argc, char **argv);
 int cmd_file(int argc, char **argv);
 int cmd_case(int argc, char **argv);
+
+/* inbox.c: the scan inbox */
+struct inbox;
+int inbox_start(uv_loop_t *loop, struct node *n, struct inbox **ib);
+void inbox_stop(struct inbox **ib);
 
 /* sender.c */
 int cmd_run(int argc, char **argv);

@@ -74,6 +74,7 @@ struct sender {
 	struct blob_job jobs[SENDER_MAX_JOBS];
 	int njobs;
 	uint8_t *chunkbuf;
+	struct inbox *inbox;
 };
 
 static void sender_service(struct sender *s);
@@ -723,9 +724,14 @@ cmd_run(int argc, char **argv)
 	log_info("agency %s, head %llu, acknowledged %llu, hub %s", s->n.conf.agency,
 	    (unsigned long long)s->head, (unsigned long long)s->acked, s->n.conf.hub_endpoint);
 
+	eiso_clearerr();
+	if ((rc = inbox_start(s->loop, &s->n, &s->inbox)) != 0)
+		fatalx("inbox: %s", eiso_lasterr(rc));
+
 	daemon_notify_ready(NULL);
 	uv_run(s->loop, UV_RUN_DEFAULT);
 	daemon_notify_stopping();
+	inbox_stop(&s->inbox);
 
 	sender_persist(s, 1);
 	sender_close_socket(s);
@@ -733,7 +739,7 @@ cmd_run(int argc, char **argv)
 	uv_close((uv_handle_t *)&s->sigterm, NULL);
 	uv_close((uv_handle_t *)&s->sigint, NULL);
 	uv_close((uv_handle_t *)&s->sighup, NULL);
-	uv_run(s->loop, UV_RUN_NOWAIT);
+	uv_run(s->loop, UV_RUN_DEFAULT);   /* closes handles; waits for an inbox import */
 	uv_loop_close(s->loop);
 	zmq_ctx_term(s->zctx);
 	keys_free(&s->sign_sec);
