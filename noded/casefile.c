@@ -27,6 +27,10 @@ case_get(MDB_txn *txn, struct node *n, const char *code, Eiso__Case **c, Eiso__A
 	*c = NULL;
 	if (a != NULL)
 		*a = NULL;
+	/* Checked first: a code longer than LMDB's key limit would be a storage error. */
+	if (!domain_code_ok(code))
+		return eiso_seterr(EISO_INVAL, "code: '%.80s' is not a case code (1-%d of letters, "
+		    "digits . _ - /)", code, DOMAIN_MAX_CODE);
 	if ((rc = store_rc(mdb_get(txn, store_dbi(n->st, NDB_CASES), &k, &v))) != 0)
 		return rc == EISO_NOTFOUND ?
 		    eiso_seterr(EISO_NOTFOUND, "code: no case %s", code) : rc;

@@ -27,6 +27,10 @@ recordfile_get(MDB_txn *txn, struct node *n, const char *code, Eiso__RecordFile 
 	int rc;
 
 	*f = NULL;
+	/* Checked first: a code longer than LMDB's key limit would be a storage error. */
+	if (!domain_code_ok(code))
+		return eiso_seterr(EISO_INVAL, "file_code: '%.80s' is not a record file code (1-%d "
+		    "of letters, digits . _ - /)", code, DOMAIN_MAX_CODE);
 	if ((rc = store_rc(mdb_get(txn, store_dbi(n->st, NDB_RECORDS), &k, &v))) != 0)
 		return rc == EISO_NOTFOUND ?
 		    eiso_seterr(EISO_NOTFOUND, "file_code: no record file %s", code) : rc;
