@@ -18,7 +18,7 @@ LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 COMMON  := err log keys store blob wire chain conf fsutil domain pbjson daemon
 NODED   := main node init outbox attach document recordfile casefile cli cli_doc cli_file cli_case inbox sender status config
 HUBD    := main hub init enroll agency ingest apply zap status show config
-UNIT    := test_store test_chain test_wire test_blob test_conf test_keys
+UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document
 
 COMMON_O := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)
 NODED_O  := $(NODED:%=$(B)/noded/%.o)
@@ -55,6 +55,13 @@ $(B)/bin/forge: $(B)/tests/tools/forge.o $(COMMON_O)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+# Unit tests of the node's store layer also link the noded objects they drive.
+UNIT_NODE   := test_document
+UNIT_NODE_O := $(addprefix $(B)/noded/,node.o outbox.o attach.o document.o recordfile.o casefile.o)
+$(UNIT_NODE:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_NODE_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
