@@ -168,6 +168,9 @@ apply_doc(MDB_txn *txn, const struct hub *h, const char *agency, const Eiso__Doc
 	rc = apply_put(txn, store_dbi(h->st, HDB_DOCS), key, k.mv_size, &rec.base);
 	if (prev != NULL)
 		eiso__doc_record__free_unpacked(prev, NULL);
+	/* The search index follows the issue in force, when it is public. */
+	if (rc == 0)
+		rc = search_update(txn, h, agency, d->code, rec.current);
 	return rc;
 }
 

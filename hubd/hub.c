@@ -37,6 +37,7 @@ const char *const hub_dbnames[HDB_COUNT] = {
 	[HDB_LOG] = "log", [HDB_HEADS] = "heads", [HDB_DOCS] = "docs", [HDB_WANTS] = "wants",
 	[HDB_CHUNKS] = "chunks", [HDB_BLOBMETA] = "blobmeta", [HDB_VERSIONS] = "versions",
 	[HDB_RECORDS] = "records", [HDB_CASES] = "cases", [HDB_STATS] = "stats",
+	[HDB_WORDS] = "words", [HDB_SEARCHED] = "searched",
 };
 
 int

@@ -28,7 +28,8 @@ struct hubd_conf {
 /* Sub-databases of the hub's environment, in store_open order. */
 enum hub_db {
 	HDB_META, HDB_AGENCIES, HDB_CURVEKEYS, HDB_LOG, HDB_HEADS, HDB_DOCS, HDB_WANTS,
-	HDB_CHUNKS, HDB_BLOBMETA, HDB_VERSIONS, HDB_RECORDS, HDB_CASES, HDB_STATS, HDB_COUNT
+	HDB_CHUNKS, HDB_BLOBMETA, HDB_VERSIONS, HDB_RECORDS, HDB_CASES, HDB_STATS, HDB_WORDS,
+	HDB_SEARCHED, HDB_COUNT
 };
 
 struct hub {
@@ -63,6 +64,14 @@ int apply_stat_get(MDB_txn *txn, const struct hub *h, const char *agency, const 
 int apply_doc_version(MDB_txn *txn, const struct hub *h, const char *agency, const char *code,
     uint32_t issue, Eiso__DocIssue **d);
 
+/* search.c: the public search index (documents public and in force) */
+int search_update(MDB_txn *txn, const struct hub *h, const char *agency, const char *code,
+    uint32_t current);
+typedef int (*search_hit_fn)(const char *agency, const char *code, uint32_t score, void *arg);
+int search_query(MDB_txn *txn, const struct hub *h, const char *text, const char *agency,
+    const char *kind, size_t offset, size_t limit, search_hit_fn fn, void *arg,
+    size_t *total);
+
 /* zap.c: ZeroMQ authentication, fail-closed */
 int zap_open(void *zctx, void **sock);
 void zap_handle(struct hub *h, void *sock);
@@ -81,6 +90,7 @@ int cmd_file(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_figures(int argc, char **argv);
 int cmd_blob(int argc, char **argv);
+int cmd_search(int argc, char **argv);
 
 /* agency.c: list, show, rename, move, retire */
 int cmd_agency(int argc, char **argv);

@@ -3,6 +3,7 @@
  * history (`hubd doc`), a record file, a case (never any personal data: the hub has none),
  * the derived figures the oversight dashboard needs (`hubd figures`), and a file's bytes.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,5 +392,109 @@ cmd_blob(int argc, char **argv)
 		    "not held at the hub" : eiso_lasterr(rc));
 		return 1;
 	}
+	return 0;
+}
+
+struct search_out {
+	MDB_txn *txn;
+	struct hub *h;
+	json_t *list;
+	int json;
+};
+
+static int
+search_print(const char *agency, const char *code, uint32_t score, void *arg)
+{
+	struct search_out *o = arg;
+	Eiso__DocIssue *d;
+	uint8_t key[SHOW_KEY_MAX];
+	MDB_val k = { agency_key(key, sizeof(key), agency, code, strlen(code)), key }, v;
+	Eiso__DocRecord *rec;
+
+	if (mdb_get(o->txn, store_dbi(o->h->st, HDB_DOCS), &k, &v) != 0 ||
+	    (rec = eiso__doc_record__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+		return 0;
+	if (apply_doc_version(o->txn, o->h, agency, code, rec->current, &d) == 0) {
+		if (o->json) {
+			json_t *j = pbjson_encode(&d->base);
+			json_object_set_new(j, "agency", json_string(agency));
+			json_object_set_new(j, "score", json_integer(score));
+			json_array_append_new(o->list, j);
+		} else {
+			printf("%5u  %-24s %-12s issue %-3u %s\n", score, agency, code, d->issue,
+			    d->title);
+		}
+		eiso__doc_issue__free_unpacked(d, NULL);
+	}
+	eiso__doc_record__free_unpacked(rec, NULL);
+	return 0;
+}
+
+int
+cmd_search(int argc, char **argv)
+{
+	static const char usage[] =
+	    "usage: hubd search [-c CONF] [--agency ID] [--kind K] [--offset N] [--limit N]\n"
+	    "                   [--json] WORDS...\n"
+	    "\n"
+	    "Searches the documents that are public and in force, as the public portal does:\n"
+	    "case and Vietnamese diacritics do not matter ('ho so' finds 'hồ sơ'), every word\n"
+	    "must match, the last may be the start of a word. Best matches first.\n";
+	static const struct option opts[] = {
+		{ "agency", required_argument, NULL, 'a' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "offset", required_argument, NULL, 'o' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *conf = HUBD_DEFAULT_CONF, *agency = NULL, *kind = NULL;
+	char query[1024] = "";
+	size_t offset = 0, limit = 20, total, n = 0;
+	struct search_out o;
+	struct hub h;
+	MDB_txn *txn;
+	int c, rc;
+
+	memset(&o, 0, sizeof(o));
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': conf = optarg; break;
+		case 'a': agency = optarg; break;
+		case 'k': kind = optarg; break;
+		case 'o': offset = strtoul(optarg, NULL, 10); break;
+		case 'l': limit = strtoul(optarg, NULL, 10); break;
+		case 'j': o.json = 1; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		n += (size_t)snprintf(query + n, n < sizeof(query) ? sizeof(query) - n : 0, "%s%s",
+		    i > optind ? " " : "", argv[i]);
+	if (query[0] == '\0' || n >= sizeof(query) || limit == 0 || limit > 1000) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (view_open("search", conf, &h, &txn) != 0)
+		return 1;
+	o.txn = txn;
+	o.h = &h;
+	o.list = json_array();
+	eiso_clearerr();
+	rc = search_query(txn, &h, query, agency, kind, offset, limit, search_print, &o, &total);
+	store_read_end(&txn);
+	hub_close(&h);
+	if (rc != 0) {
+		json_decref(o.list);
+		fprintf(stderr, "hubd search: %s\n", eiso_lasterr(rc));
+		return 1;
+	}
+	if (o.json)
+		return pbjson_print(json_pack("{s:s,s:I,s:o}", "query", query, "total",
+		    (json_int_t)total, "results", o.list)) != 0;
+	json_decref(o.list);
+	printf("%zu documents match\n", total);
 	return 0;
 }
