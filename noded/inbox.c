@@ -46,7 +46,8 @@ struct inbox {
 	uv_timer_t timer;
 	uv_work_t work;
 	int busy;                  /* a file is being imported on the thread pool */
-	int stopping, closed;      /* freed once both the handles and the import are done */
+	int stopping;
+	int open_handles;          /* freed once both handles closed and no import runs */
 	char processed[PATH_MAX], rejected[PATH_MAX];
 	char found[80];
 	int known;                 /* the file had been imported before */
@@ -194,7 +195,7 @@ inbox_done(uv_work_t *w, int status)
 		}
 	}
 	if (ib->stopping) {
-		if (ib->closed)
+		if (ib->open_handles == 0)
 			free(ib);
 		return;
 	}
@@ -315,14 +316,13 @@ fail:
 	return rc;
 }
 
+/* libuv finishes closes in no promised order: the last of the two frees (unless busy). */
 static void
 inbox_closed(uv_handle_t *h)
 {
 	struct inbox *ib = h->data;
 
-	/* The timer closes after the watch; an import in flight frees in inbox_done. */
-	ib->closed = 1;
-	if (!ib->busy)
+	if (--ib->open_handles == 0 && !ib->busy)
 		free(ib);
 }
 
@@ -332,7 +332,8 @@ inbox_stop(struct inbox **ib)
 	if (*ib == NULL)
 		return;
 	(*ib)->stopping = 1;
-	uv_close((uv_handle_t *)&(*ib)->watch, NULL);
+	(*ib)->open_handles = 2;
+	uv_close((uv_handle_t *)&(*ib)->watch, inbox_closed);
 	uv_close((uv_handle_t *)&(*ib)->timer, inbox_closed);
 	*ib = NULL;
 }
