@@ -29,6 +29,12 @@ const struct conf_directive hubd_directives[] = {
 	    "67108864", "bytes of messages in one transaction at most" },
 	{ "log", "debug", CONF_UINT, HC(log_debug), 0, 1, "0",
 	    "1 logs debug messages too, as hubd run -d does" },
+	{ "alerts", "offline_after_s", CONF_UINT, HC(offline_after_s), 60, 2592000, "3600",
+	    "alert when an agency has been silent this long" },
+	{ "alerts", "storage_warn_percent", CONF_UINT, HC(storage_warn_percent), 50, 99, "90",
+	    "alert when the data directory's disk is this full" },
+	{ "alerts", "check_s", CONF_UINT, HC(alert_check_s), 5, 3600, "30",
+	    "how often offline agencies, overdue reviews and storage are checked" },
 	CONF_END
 };
 
@@ -37,7 +43,8 @@ const char *const hub_dbnames[HDB_COUNT] = {
 	[HDB_LOG] = "log", [HDB_HEADS] = "heads", [HDB_DOCS] = "docs", [HDB_WANTS] = "wants",
 	[HDB_CHUNKS] = "chunks", [HDB_BLOBMETA] = "blobmeta", [HDB_VERSIONS] = "versions",
 	[HDB_RECORDS] = "records", [HDB_CASES] = "cases", [HDB_STATS] = "stats",
-	[HDB_WORDS] = "words", [HDB_SEARCHED] = "searched",
+	[HDB_WORDS] = "words", [HDB_SEARCHED] = "searched", [HDB_ALERTS] = "alerts",
+	[HDB_ALERTKEYS] = "alertkeys",
 };
 
 int

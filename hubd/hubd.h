@@ -23,13 +23,16 @@ struct hubd_conf {
 	uint64_t max_batch;
 	uint64_t max_batch_bytes;
 	uint64_t log_debug;
+	uint64_t offline_after_s;
+	uint64_t storage_warn_percent;
+	uint64_t alert_check_s;
 };
 
 /* Sub-databases of the hub's environment, in store_open order. */
 enum hub_db {
 	HDB_META, HDB_AGENCIES, HDB_CURVEKEYS, HDB_LOG, HDB_HEADS, HDB_DOCS, HDB_WANTS,
 	HDB_CHUNKS, HDB_BLOBMETA, HDB_VERSIONS, HDB_RECORDS, HDB_CASES, HDB_STATS, HDB_WORDS,
-	HDB_SEARCHED, HDB_COUNT
+	HDB_SEARCHED, HDB_ALERTS, HDB_ALERTKEYS, HDB_COUNT
 };
 
 struct hub {
@@ -71,6 +74,26 @@ typedef int (*search_hit_fn)(const char *agency, const char *code, uint32_t scor
 int search_query(MDB_txn *txn, const struct hub *h, const char *text, const char *agency,
     const char *kind, size_t offset, size_t limit, search_hit_fn fn, void *arg,
     size_t *total);
+
+/* alerts.c: conditions staff should see, raised by the ingest thread */
+int alert_raise(MDB_txn *txn, const struct hub *h, const char *agency, const char *kind,
+    const char *reason);
+int alert_clear(MDB_txn *txn, const struct hub *h, const char *agency, const char *kind);
+int alert_ack(MDB_txn *txn, const struct hub *h, uint64_t id, const char *by);
+int alert_sweep(struct hub *h);
+int cmd_alerts(int argc, char **argv);
+
+/* metrics.c: counters the ingest thread keeps and the HTTP side reads (atomics) */
+#define METRICS_BUCKETS 12
+struct metrics {
+	_Atomic uint64_t applied, duplicates, deferred, batches, bytes_in;
+	_Atomic uint64_t rejected[16];                    /* by RejectCode */
+	_Atomic uint64_t batch_hist[METRICS_BUCKETS];     /* messages per batch: 1,2,4..2048,+inf */
+	_Atomic uint64_t commit_hist[METRICS_BUCKETS];    /* commit ms: .5,1,2..512,+inf */
+	_Atomic uint64_t commit_us_sum;
+};
+extern struct metrics hub_metrics;
+void metrics_batch(uint64_t messages, uint64_t commit_us);
 
 /* zap.c: ZeroMQ authentication, fail-closed */
 int zap_open(void *zctx, void **sock);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uv.h>
 #include <zmq.h>
 
 #include "chain.h"
@@ -68,6 +69,7 @@ struct touched {
 
 struct stats {
 	uint64_t applied, rejected, duplicates, deferred, batches;
+	uint64_t by_code[16];
 };
 
 struct ingest {
@@ -81,6 +83,7 @@ struct ingest {
 	size_t nt, capt;
 	struct stats batch, total;
 	int64_t now;
+	MDB_txn *txn;                 /* the batch transaction, while it runs */
 };
 
 static volatile sig_atomic_t ingest_stop;
@@ -140,8 +143,16 @@ ingest_reject(struct ingest *g, struct touched *t, Eiso__RejectCode code, uint64
 	env.msg_case = EISO__ENVELOPE__MSG_REJECT;
 	env.reject = &r;
 	if (code != EISO__REJECT_CODE__REJECT_GAP) {
+		char kind[32];
+		int rc;
+
 		t->rejected++;
 		g->batch.rejected++;
+		g->batch.by_code[(unsigned)code & 15]++;
+		/* Staff see it: one open alert per agency and reason, counted while it recurs. */
+		snprintf(kind, sizeof(kind), "reject:%s", wire_reject_name(code));
+		if (t->rec != NULL && (rc = alert_raise(g->txn, &g->h, t->id, kind, reason)) != 0)
+			return rc;
 	}
 	return ingest_reply(g, t->rid, t->ridlen, &env);
 }
@@ -561,6 +572,7 @@ ingest_batch_txn(MDB_txn *txn, void *arg)
 	ingest_forget_touched(g);
 	memset(&g->batch, 0, sizeof(g->batch));
 	g->now = store_now_ms();
+	g->txn = txn;
 	for (size_t i = 0; i < g->nitems; i++)
 		if ((rc = ingest_one(txn, g, &g->items[i])) != 0)
 			return rc;
@@ -670,6 +682,7 @@ static void
 ingest_batch(struct ingest *g)
 {
 	size_t bytes = 0;
+	uint64_t t0;
 	int rc;
 
 	while (g->nitems < g->h.conf.max_batch && bytes < g->h.conf.max_batch_bytes &&
@@ -678,7 +691,9 @@ ingest_batch(struct ingest *g)
 	if (g->nitems == 0)
 		return;
 	eiso_clearerr();
+	t0 = uv_hrtime();
 	rc = store_write(g->h.st, ingest_batch_txn, g);
+	g->txn = NULL;
 	if (rc != 0) {
 		/* Nothing was applied and nothing is acknowledged: nodes resend. */
 		log_warnx("batch of %zu messages not applied: %s", g->nitems, eiso_lasterr(rc));
@@ -689,6 +704,13 @@ ingest_batch(struct ingest *g)
 		g->total.duplicates += g->batch.duplicates;
 		g->total.deferred += g->batch.deferred;
 		g->total.batches++;
+		hub_metrics.applied += g->batch.applied;
+		hub_metrics.duplicates += g->batch.duplicates;
+		hub_metrics.deferred += g->batch.deferred;
+		hub_metrics.bytes_in += bytes;
+		for (int i = 0; i < 16; i++)
+			hub_metrics.rejected[i] += g->batch.by_code[i];
+		metrics_batch(g->nitems, (uv_hrtime() - t0) / 1000);
 		ingest_send_replies(g);
 	}
 	ingest_forget_touched(g);
@@ -759,6 +781,7 @@ cmd_run(int argc, char **argv)
 	struct ingest *g;
 	struct sigaction sa;
 	int c, rc, debug = 0, check = 0, allow_root = 0;
+	uint64_t next_sweep;
 
 	while ((c = getopt_long(argc, argv, "c:dhn", opts, NULL)) != -1) {
 		switch (c) {
@@ -796,6 +819,7 @@ cmd_run(int argc, char **argv)
 	log_info("listening on %s", g->h.conf.listen);
 	daemon_notify_ready(NULL);
 
+	next_sweep = 0;
 	while (!ingest_stop) {
 		zmq_pollitem_t items[2] = {
 			{ g->zap, 0, ZMQ_POLLIN, 0 },
@@ -806,6 +830,12 @@ cmd_run(int argc, char **argv)
 			daemon_notify_reloading();
 			config_reload(conf, &g->h.conf, debug);
 			daemon_notify_ready(NULL);
+		}
+		if (uv_hrtime() / 1000000 >= next_sweep) {
+			eiso_clearerr();
+			if ((rc = alert_sweep(&g->h)) != 0)
+				log_warnx("alert sweep: %s", eiso_lasterr(rc));
+			next_sweep = uv_hrtime() / 1000000 + g->h.conf.alert_check_s * 1000;
 		}
 		if (zmq_poll(items, 2, 500) < 0) {
 			if (zmq_errno() == EINTR)

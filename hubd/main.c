@@ -28,6 +28,7 @@ usage(FILE *f)
 	    "  case     an agency's case (no personal data: the hub has none)\n"
 	    "  figures  per-agency figures: documents, reviews overdue, cases, coverage\n"
 	    "  search   the public documents in force, diacritics and case ignored\n"
+	    "  alerts   what staff should look at: list, acknowledge\n"
 	    "  blob     write a stored file's bytes to stdout\n"
 	    "  config-sample  print every config directive with its default\n"
 	    "\n"
@@ -75,6 +76,8 @@ main(int argc, char **argv)
 		return cmd_figures(argc - 1, argv + 1);
 	if (strcmp(argv[1], "search") == 0)
 		return cmd_search(argc - 1, argv + 1);
+	if (strcmp(argv[1], "alerts") == 0)
+		return cmd_alerts(argc - 1, argv + 1);
 	if (strcmp(argv[1], "config-sample") == 0)
 		return cmd_config_sample(argc - 1, argv + 1);
 	fprintf(stderr, "hubd: unknown command '%s'\n", argv[1]);

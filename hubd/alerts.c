@@ -1,0 +1,378 @@
+/*
+ * alerts.c: what the provincial staff should look at, kept in the hub's store.
+ *
+ * One open alert per (agency, kind): a condition that recurs while open is counted on that
+ * alert, not repeated. Rejected change sets raise "reject:<code>" alerts in the ingest
+ * transaction that rejected them; a sweep on a timer raises and clears "offline",
+ * "review_overdue" and "storage". Acknowledging is a person's act, recorded with who and
+ * when; a condition that comes back after its alert was acknowledged or cleared opens a
+ * new one.
+ *     alerts:    id (be64) -> Alert
+ *     alertkeys: agency \0 kind -> id of its open alert
+ */
+#include <sys/statvfs.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain.h"
+#include "err.h"
+#include "hubd.h"
+#include "log.h"
+#include "pbjson.h"
+#include "wire.h"
+
+#define ALERT_KEY_MAX (WIRE_MAX_AGENCY + 1 + 64)
+
+static int
+alert_get(MDB_txn *txn, const struct hub *h, uint64_t id, Eiso__Alert **a)
+{
+	uint8_t key[8];
+	MDB_val k = { sizeof(key), key }, v;
+	int rc;
+
+	store_be64(key, id);
+	*a = NULL;
+	if ((rc = store_rc(mdb_get(txn, store_dbi(h->st, HDB_ALERTS), &k, &v))) != 0)
+		return rc;
+	if ((*a = eiso__alert__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+		return eiso_seterr(EISO_STORE, "alert %llu is corrupt", (unsigned long long)id);
+	return 0;
+}
+
+static int
+alert_put(MDB_txn *txn, const struct hub *h, const Eiso__Alert *a)
+{
+	uint8_t key[8];
+	MDB_val k = { sizeof(key), key }, v = { eiso__alert__get_packed_size(a), NULL };
+	int rc;
+
+	store_be64(key, a->id);
+	if ((rc = store_rc(mdb_put(txn, store_dbi(h->st, HDB_ALERTS), &k, &v, MDB_RESERVE))) != 0)
+		return rc;
+	eiso__alert__pack(a, v.mv_data);
+	return 0;
+}
+
+/* The id of the open alert of (agency, kind), 0 if none. */
+static uint64_t
+alert_open_id(MDB_txn *txn, const struct hub *h, const char *agency, const char *kind,
+    uint8_t *key, size_t *klen)
+{
+	MDB_val k, v;
+
+	*klen = agency_key(key, ALERT_KEY_MAX, agency, kind, strlen(kind));
+	k.mv_data = key;
+	k.mv_size = *klen;
+	if (mdb_get(txn, store_dbi(h->st, HDB_ALERTKEYS), &k, &v) != 0 || v.mv_size != 8)
+		return 0;
+	return store_get_be64(v.mv_data);
+}
+
+int
+alert_raise(MDB_txn *txn, const struct hub *h, const char *agency, const char *kind,
+    const char *reason)
+{
+	Eiso__Alert a = EISO__ALERT__INIT, *old = NULL;
+	uint8_t key[ALERT_KEY_MAX], be[8];
+	MDB_val k, v = { sizeof(be), be };
+	uint64_t id, next = 1;
+	size_t klen;
+	int rc;
+
+	if ((id = alert_open_id(txn, h, agency, kind, key, &klen)) != 0 &&
+	    alert_get(txn, h, id, &old) == 0) {
+		Eiso__Alert upd = *old;
+		upd.last = store_now_ms();
+		upd.count = old->count + 1;
+		upd.reason = (char *)reason;
+		rc = alert_put(txn, h, &upd);
+		eiso__alert__free_unpacked(old, NULL);
+		return rc;
+	}
+	rc = store_get_u64(txn, store_dbi(h->st, HDB_META), "alert_next", &next);
+	if (rc != 0 && rc != EISO_NOTFOUND)
+		return rc;
+	a.id = next;
+	a.agency = (char *)agency;
+	a.kind = (char *)kind;
+	a.reason = (char *)reason;
+	a.first = a.last = store_now_ms();
+	a.count = 1;
+	a.acked_by = "";
+	if ((rc = alert_put(txn, h, &a)) != 0 ||
+	    (rc = store_put_u64(txn, store_dbi(h->st, HDB_META), "alert_next", next + 1)) != 0)
+		return rc;
+	store_be64(be, next);
+	k.mv_data = key;
+	k.mv_size = klen;
+	return store_rc(mdb_put(txn, store_dbi(h->st, HDB_ALERTKEYS), &k, &v, 0));
+}
+
+int
+alert_clear(MDB_txn *txn, const struct hub *h, const char *agency, const char *kind)
+{
+	Eiso__Alert *a;
+	uint8_t key[ALERT_KEY_MAX];
+	MDB_val k;
+	uint64_t id;
+	size_t klen;
+	int rc;
+
+	if ((id = alert_open_id(txn, h, agency, kind, key, &klen)) == 0)
+		return 0;
+	if ((rc = alert_get(txn, h, id, &a)) == 0) {
+		Eiso__Alert upd = *a;
+		upd.cleared = store_now_ms();
+		rc = alert_put(txn, h, &upd);
+		eiso__alert__free_unpacked(a, NULL);
+	}
+	if (rc != 0 && rc != EISO_NOTFOUND)
+		return rc;
+	k.mv_data = key;
+	k.mv_size = klen;
+	return store_rc(mdb_del(txn, store_dbi(h->st, HDB_ALERTKEYS), &k, NULL));
+}
+
+int
+alert_ack(MDB_txn *txn, const struct hub *h, uint64_t id, const char *by)
+{
+	Eiso__Alert *a, upd;
+	uint8_t key[ALERT_KEY_MAX];
+	size_t klen;
+	MDB_val k;
+	int rc;
+
+	if ((rc = alert_get(txn, h, id, &a)) != 0)
+		return rc == EISO_NOTFOUND ?
+		    eiso_seterr(EISO_NOTFOUND, "id: no alert %llu", (unsigned long long)id) : rc;
+	upd = *a;
+	if (upd.acked == 0) {
+		upd.acked = store_now_ms();
+		upd.acked_by = (char *)by;
+		rc = alert_put(txn, h, &upd);
+		/* Acknowledged: if the condition goes on, it is counted on a new alert. */
+		if (rc == 0 && alert_open_id(txn, h, a->agency, a->kind, key, &klen) == id) {
+			k.mv_data = key;
+			k.mv_size = klen;
+			rc = store_rc(mdb_del(txn, store_dbi(h->st, HDB_ALERTKEYS), &k, NULL));
+		}
+	}
+	eiso__alert__free_unpacked(a, NULL);
+	return rc;
+}
+
+/* Reviews overdue of one agency: effective issues whose next review date has passed. */
+static uint64_t
+alert_reviews_overdue(MDB_txn *txn, struct hub *h, const char *agency, const char *today)
+{
+	uint8_t key[ALERT_KEY_MAX];
+	size_t klen = agency_key(key, sizeof(key), agency, NULL, 0);
+	MDB_cursor *c;
+	MDB_val k = { klen, key }, v;
+	uint64_t n = 0;
+
+	if (mdb_cursor_open(txn, store_dbi(h->st, HDB_DOCS), &c) != 0)
+		return 0;
+	for (int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		Eiso__DocRecord *rec;
+		Eiso__DocIssue *d;
+
+		if (k.mv_size < klen || memcmp(k.mv_data, key, klen) != 0)
+			break;
+		if ((rec = eiso__doc_record__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+			continue;
+		if (rec->current != 0 &&
+		    apply_doc_version(txn, h, agency, rec->code, rec->current, &d) == 0) {
+			if (d->next_review[0] && strcmp(d->next_review, today) < 0)
+				n++;
+			eiso__doc_issue__free_unpacked(d, NULL);
+		}
+		eiso__doc_record__free_unpacked(rec, NULL);
+	}
+	mdb_cursor_close(c);
+	return n;
+}
+
+static int
+alert_sweep_txn(MDB_txn *txn, void *arg)
+{
+	struct hub *h = arg;
+	MDB_cursor *c;
+	MDB_val k, v;
+	struct statvfs fs;
+	char today[11], reason[256], id[WIRE_MAX_AGENCY + 1];
+	int64_t now = store_now_ms();
+	int rc;
+
+	domain_today(today);
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(h->st, HDB_AGENCIES), &c))) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		Eiso__HeadRecord *hr = NULL;
+		int64_t seen = 0;
+		uint64_t overdue;
+
+		if (k.mv_size > WIRE_MAX_AGENCY)
+			continue;
+		memcpy(id, k.mv_data, k.mv_size);
+		id[k.mv_size] = '\0';
+		if (head_get(txn, h, id, &hr) == 0) {
+			seen = hr->last_seen;
+			eiso__head_record__free_unpacked(hr, NULL);
+		}
+		/* Never seen counts from now: a new enrollment is not offline yet. */
+		if (seen != 0 && now - seen > (int64_t)h->conf.offline_after_s * 1000) {
+			snprintf(reason, sizeof(reason), "no message for %lld minutes",
+			    (long long)((now - seen) / 60000));
+			rc = alert_raise(txn, h, id, "offline", reason);
+		} else {
+			rc = alert_clear(txn, h, id, "offline");
+		}
+		if (rc != 0)
+			break;
+		overdue = alert_reviews_overdue(txn, h, id, today);
+		if (overdue > 0) {
+			snprintf(reason, sizeof(reason), "%llu documents past their review date",
+			    (unsigned long long)overdue);
+			rc = alert_raise(txn, h, id, "review_overdue", reason);
+		} else {
+			rc = alert_clear(txn, h, id, "review_overdue");
+		}
+		if (rc != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_rc(rc);
+	if (statvfs(h->conf.data, &fs) == 0 && fs.f_blocks > 0) {
+		unsigned used = (unsigned)(100 - (100 * fs.f_bavail) / fs.f_blocks);
+		if (used >= h->conf.storage_warn_percent) {
+			snprintf(reason, sizeof(reason), "disk of the data directory is %u%% full", used);
+			return alert_raise(txn, h, "", "storage", reason);
+		}
+		return alert_clear(txn, h, "", "storage");
+	}
+	return 0;
+}
+
+int
+alert_sweep(struct hub *h)
+{
+	return store_write(h->st, alert_sweep_txn, h);
+}
+
+struct ack_txn {
+	struct hub *h;
+	uint64_t id;
+	const char *by;
+};
+
+static int
+alert_ack_txn(MDB_txn *txn, void *arg)
+{
+	struct ack_txn *a = arg;
+
+	return alert_ack(txn, a->h, a->id, a->by);
+}
+
+int
+cmd_alerts(int argc, char **argv)
+{
+	static const char usage[] =
+	    "usage: hubd alerts [-c CONF] [--all] [--json]\n"
+	    "       hubd alerts [-c CONF] ack ID --by NAME\n"
+	    "\n"
+	    "Lists the alerts that are open and not acknowledged (--all: every alert, newest\n"
+	    "first), or acknowledges one. Kinds: offline, review_overdue, storage, reject:CODE.\n";
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *conf = HUBD_DEFAULT_CONF, *by = NULL;
+	struct hub h;
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	json_t *list;
+	int c, rc, all = 0, json = 0, n = 0;
+
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': conf = optarg; break;
+		case 'a': all = 1; break;
+		case 'j': json = 1; break;
+		case 'b': by = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (argc - optind == 2 && strcmp(argv[optind], "ack") == 0) {
+		struct ack_txn a;
+		char *end;
+
+		a.id = strtoull(argv[optind + 1], &end, 10);
+		if (*end != '\0' || a.id == 0 || by == NULL || by[0] == '\0') {
+			fputs(usage, stderr);
+			return 2;
+		}
+		eiso_clearerr();
+		if ((rc = hub_open(conf, 0, &h)) != 0) {
+			fprintf(stderr, "hubd alerts: %s\n", eiso_lasterr(rc));
+			return 1;
+		}
+		a.h = &h;
+		a.by = by;
+		rc = store_write(h.st, alert_ack_txn, &a);
+		hub_close(&h);
+		if (rc != 0) {
+			fprintf(stderr, "hubd alerts: %s\n", eiso_lasterr(rc));
+			return 1;
+		}
+		printf("alert %llu acknowledged by %s\n", (unsigned long long)a.id, by);
+		return 0;
+	}
+	if (argc != optind) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (view_open("alerts", conf, &h, &txn) != 0)
+		return 1;
+	list = json_array();
+	if (mdb_cursor_open(txn, store_dbi(h.st, HDB_ALERTS), &cur) == 0) {
+		for (rc = mdb_cursor_get(cur, &k, &v, MDB_LAST); rc == 0;
+		    rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
+			Eiso__Alert *a = eiso__alert__unpack(NULL, v.mv_size, v.mv_data);
+
+			if (a == NULL)
+				continue;
+			if (all || (a->cleared == 0 && a->acked == 0)) {
+				if (json) {
+					json_array_append_new(list, pbjson_encode(&a->base));
+				} else {
+					printf("%4llu  %-24s %-20s x%-4llu %s%s\n",
+					    (unsigned long long)a->id, a->agency[0] ? a->agency : "-",
+					    a->kind, (unsigned long long)a->count, a->reason,
+					    a->acked ? "  (acknowledged)" : a->cleared ? "  (cleared)" : "");
+				}
+				n++;
+			}
+			eiso__alert__free_unpacked(a, NULL);
+		}
+		mdb_cursor_close(cur);
+	}
+	store_read_end(&txn);
+	hub_close(&h);
+	if (json)
+		return pbjson_print(json_pack("{s:o}", "alerts", list)) != 0;
+	json_decref(list);
+	printf("%d alerts\n", n);
+	return 0;
+}
