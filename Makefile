@@ -54,6 +54,17 @@ $(B)/bin/forge: $(B)/tests/tools/forge.o $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# loadgen: the benchmark's load generator (tests/bench/); it links the node's and the hub's
+# store layers (no main() in them).
+BENCH_O := $(addprefix $(B)/tests/bench/,loadgen.o limits.o nodes.o hubview.o)
+all: $(B)/bin/loadgen
+$(BENCH_O): tests/bench/bench.h
+$(BENCH_O): ALL_CFLAGS += -Inoded -Ihubd
+$(B)/bin/loadgen: $(BENCH_O) $(addprefix $(B)/noded/,node.o outbox.o attach.o document.o \
+    recordfile.o casefile.o) $(B)/hubd/hub.o $(B)/hubd/enroll.o $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
+
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka

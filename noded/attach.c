@@ -1,7 +1,8 @@
 /*
  * attach.c: a file given to a document: stored content-addressed in the node's blob store,
  * its type detected from its content (libmagic), and its pages counted (PDF) so that record
- * files can total pages without anyone typing them.
+ * files can total pages without anyone typing them. Each file's BlobRef is remembered under its
+ * SHA-256 (attachments table), so a document can name a file uploaded before (local API).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +56,45 @@ attach_pdf_pages(const char *path)
 	return pages;
 }
 
+struct attach_txn {
+	struct node *n;
+	struct attachment *a;
+};
+
+static int
+attach_remember_txn(MDB_txn *txn, void *arg)
+{
+	struct attach_txn *t = arg;
+	MDB_val k = { KEYS_HASH, t->a->sha }, v;
+	int rc;
+
+	v.mv_size = eiso__blob_ref__get_packed_size(&t->a->ref);
+	if ((rc = store_rc(mdb_put(txn, store_dbi(t->n->st, NDB_ATTACHMENTS), &k, &v,
+	    MDB_RESERVE))) != 0)
+		return rc;
+	eiso__blob_ref__pack(&t->a->ref, v.mv_data);
+	return 0;
+}
+
+int
+attach_lookup(MDB_txn *txn, struct node *n, const uint8_t sha[KEYS_HASH], Eiso__BlobRef **ref)
+{
+	MDB_val k = { KEYS_HASH, (void *)sha }, v;
+	struct blob_meta m;
+	int rc;
+
+	*ref = NULL;
+	if ((rc = blob_meta(txn, &n->bt, sha, &m)) != 0)
+		return rc;
+	if (!m.complete)
+		return EISO_NOTFOUND;
+	if ((rc = store_rc(mdb_get(txn, store_dbi(n->st, NDB_ATTACHMENTS), &k, &v))) != 0)
+		return rc;
+	if ((*ref = eiso__blob_ref__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+		return eiso_seterr(EISO_STORE, "attachments: corrupt entry");
+	return 0;
+}
+
 int
 attach_file(struct node *n, const char *path, struct attachment *a)
 {
@@ -87,5 +127,6 @@ attach_file(struct node *n, const char *path, struct attachment *a)
 		if (p > 0)
 			a->ref.pages = p;
 	}
-	return 0;
+	/* The newest name and type given to these bytes win. */
+	return store_write(n->st, attach_remember_txn, &(struct attach_txn){ n, a });
 }

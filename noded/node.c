@@ -65,7 +65,7 @@ const char *const node_dbnames[NDB_COUNT] = {
 	[NDB_META] = "meta", [NDB_DOCS] = "docs", [NDB_PENDING] = "pending",
 	[NDB_OUTBOX] = "outbox", [NDB_CHUNKS] = "chunks", [NDB_BLOBMETA] = "blobmeta",
 	[NDB_VERSIONS] = "versions", [NDB_RECORDS] = "records", [NDB_CASES] = "cases",
-	[NDB_APPLICANTS] = "applicants",
+	[NDB_APPLICANTS] = "applicants", [NDB_ATTACHMENTS] = "attachments",
 };
 
 int

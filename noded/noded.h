@@ -42,7 +42,7 @@ struct noded_conf {
 /* Sub-databases of the node's environment, in store_open order. */
 enum node_db {
 	NDB_META, NDB_DOCS, NDB_PENDING, NDB_OUTBOX, NDB_CHUNKS, NDB_BLOBMETA, NDB_VERSIONS,
-	NDB_RECORDS, NDB_CASES, NDB_APPLICANTS, NDB_COUNT
+	NDB_RECORDS, NDB_CASES, NDB_APPLICANTS, NDB_ATTACHMENTS, NDB_COUNT
 };
 
 struct node {
@@ -76,6 +76,9 @@ struct attachment {
 	char media_type[128];
 };
 int attach_file(struct node *n, const char *path, struct attachment *a);
+/* The BlobRef of a file attach_file stored, if this node holds it whole; EISO_NOTFOUND if not. */
+int attach_lookup(MDB_txn *txn, struct node *n, const uint8_t sha[KEYS_HASH],
+    Eiso__BlobRef **ref);
 
 /* document.c: documents and their issues (ISO 9001 clause 7.5) */
 enum doc_op { DOC_NEW, DOC_REVISE, DOC_SUBMIT, DOC_APPROVE, DOC_WITHDRAW, DOC_IMPORT };
