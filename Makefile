@@ -55,7 +55,8 @@ $(B)/bin/forge: $(B)/tests/tools/forge.o $(COMMON_O)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # loadgen: the benchmark's load generator (tests/bench/); it links the node's and the hub's
-# store layers (no main() in them).
+# store layers (no main() in them). `make bench` runs tests/bench/bench.sh; BENCH_ARGS passes
+# options to it, e.g. make bench BENCH_ARGS="--runs 5 --agencies 1000".
 BENCH_O := $(addprefix $(B)/tests/bench/,loadgen.o limits.o nodes.o hubview.o)
 all: $(B)/bin/loadgen
 $(BENCH_O): tests/bench/bench.h
@@ -64,6 +65,11 @@ $(B)/bin/loadgen: $(BENCH_O) $(addprefix $(B)/noded/,node.o outbox.o attach.o do
     recordfile.o casefile.o) $(B)/hubd/hub.o $(B)/hubd/enroll.o $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(B) EISO_BIN=$(B)/bin tests/bench/bench.sh $(BENCH_ARGS)
+.PHONY: bench
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(COMMON_O)
 	@mkdir -p $(dir $@)
