@@ -22,6 +22,7 @@
 
 #include "err.h"
 #include "hubd.h"
+#include "keys.h"
 #include "wire.h"
 
 #define AGENCY_HIST      "agency-history"
@@ -42,6 +43,17 @@ agency_json_str(const char *s)
 			putchar(ch);
 	}
 	putchar('"');
+}
+
+/* ,"name":"HEX" for a public key (empty when the record has none of 32 bytes). */
+static void
+agency_json_key(const char *name, const ProtobufCBinaryData *key)
+{
+	char hex[2 * 32 + 1] = "";
+
+	if (key->len == 32)
+		keys_hex(hex, key->data, 32);
+	printf(",\"%s\":\"%s\"", name, hex);
 }
 
 static void
@@ -396,8 +408,11 @@ agency_list(const char *conf, int json)
 			agency_json_str(a->name_vi);
 			printf(",\"name_en\":");
 			agency_json_str(a->name_en);
-			printf(",\"enrolled\":%lld,\"applied_seq\":%llu}", (long long)a->enrolled,
+			printf(",\"enrolled\":%lld,\"applied_seq\":%llu", (long long)a->enrolled,
 			    (unsigned long long)seq);
+			agency_json_key("sign_pub", &a->sign_pub);
+			agency_json_key("curve_pub", &a->curve_pub);
+			printf("}");
 		} else {
 			agency_time(when, sizeof(when), a->enrolled);
 			printf("%-24s %-8s %-14s %-24s %-19s %8llu  %s\n", a->id,
