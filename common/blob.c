@@ -381,3 +381,29 @@ fail:
 	close(s.fd);
 	return rc;
 }
+
+struct blob_remove_arg {
+	const struct blob_tables *t;
+	const uint8_t *sha;
+};
+
+static int
+blob_remove_txn(MDB_txn *txn, void *arg)
+{
+	struct blob_remove_arg *a = arg;
+	MDB_val k = { KEYS_HASH, (void *)a->sha };
+	int rc;
+
+	if ((rc = blob_drop_chunks(txn, a->t, a->sha)) != 0)
+		return rc;
+	rc = mdb_del(txn, a->t->meta, &k, NULL);
+	return rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+}
+
+int
+blob_remove(store_t *st, const struct blob_tables *t, const uint8_t sha[KEYS_HASH])
+{
+	struct blob_remove_arg a = { t, sha };
+
+	return store_write(st, blob_remove_txn, &a);
+}

@@ -71,4 +71,10 @@ int blob_write_fd(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[K
 int blob_import(store_t *st, const struct blob_tables *t, const char *path, size_t chunk,
     uint8_t sha[KEYS_HASH], uint64_t *size);
 
+/*
+ * Remove a blob whole (chunks and meta): for a command that stored a new file and then
+ * failed, so that it leaves nothing behind. Returns 0 or EISO_STORE.
+ */
+int blob_remove(store_t *st, const struct blob_tables *t, const uint8_t sha[KEYS_HASH]);
+
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <magic.h>
+#include <sodium.h>
 
 #include "err.h"
 #include "noded.h"
@@ -95,6 +96,58 @@ attach_lookup(MDB_txn *txn, struct node *n, const uint8_t sha[KEYS_HASH], Eiso__
 	return 0;
 }
 
+/* Is the file's content new to the store? Hashes it once more: files are small beside I/O. */
+static int
+attach_known(struct node *n, const char *path, int *fresh)
+{
+	crypto_hash_sha256_state hs;
+	uint8_t buf[65536], sha[KEYS_HASH];
+	struct blob_meta m;
+	MDB_txn *txn;
+	ssize_t got;
+	int fd, rc;
+
+	*fresh = 1;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	crypto_hash_sha256_init(&hs);
+	while ((got = read(fd, buf, sizeof(buf))) > 0)
+		crypto_hash_sha256_update(&hs, buf, (size_t)got);
+	close(fd);
+	if (got < 0)
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	crypto_hash_sha256_final(&hs, sha);
+	if ((rc = store_read_begin(n->st, &txn)) != 0)
+		return rc;
+	if (blob_meta(txn, &n->bt, sha, &m) == 0 && m.complete)
+		*fresh = 0;
+	store_read_end(&txn);
+	return 0;
+}
+
+static int
+attach_forget_txn(MDB_txn *txn, void *arg)
+{
+	struct attach_txn *t = arg;
+	MDB_val k = { KEYS_HASH, t->a->sha };
+	int rc = mdb_del(txn, store_dbi(t->n->st, NDB_ATTACHMENTS), &k, NULL);
+
+	return rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+}
+
+void
+attach_undo(struct node *n, struct attachment *a, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		struct attach_txn t = { n, &a[i] };
+
+		if (!a[i].fresh)
+			continue;
+		store_write(n->st, attach_forget_txn, &t);
+		blob_remove(n->st, &n->bt, a[i].sha);
+	}
+}
+
 int
 attach_file(struct node *n, const char *path, struct attachment *a)
 {
@@ -105,6 +158,8 @@ attach_file(struct node *n, const char *path, struct attachment *a)
 	int rc;
 
 	memset(a, 0, sizeof(*a));
+	if ((rc = attach_known(n, path, &a->fresh)) != 0)
+		return rc;
 	if ((rc = blob_import(n->st, &n->bt, path, BLOB_CHUNK_DEFAULT, a->sha, &size)) != 0)
 		return rc;
 	snprintf(base, sizeof(base), "%s", path);

@@ -231,6 +231,7 @@ doc_write(enum doc_op op, int argc, char **argv)
 		eiso_clearerr();
 		if ((rc = attach_file(&n, a.files[i], &att[i])) != 0) {
 			cli_fail(verb, rc);
+			attach_undo(&n, att, i);
 			goto done;
 		}
 		refs[i] = &att[i].ref;
@@ -240,6 +241,8 @@ doc_write(enum doc_op op, int argc, char **argv)
 	eiso_clearerr();
 	if ((rc = document_do(&n, op, &a.r, &d)) != 0) {
 		cli_fail(verb, rc);
+		/* Nothing is left behind by a refused command, not even its files. */
+		attach_undo(&n, att, a.r.nfiles);
 		goto done;
 	}
 	if (a.json)

@@ -52,6 +52,12 @@ const struct conf_directive noded_directives[] = {
 	{ "inbox", "types", CONF_STRING, NC(inbox_types), 0, 0,
 	    "application/pdf image/jpeg image/png image/tiff",
 	    "media types accepted, by content (empty: any)" },
+	{ "api", "listen", CONF_STRING, NC(api_listen), 0, 0, "127.0.0.1:7780",
+	    "local JSON API address, HOST:PORT or [IPV6]:PORT (empty: no API)" },
+	{ "api", "token", CONF_STRING, NC(api_token), 0, 0, "",
+	    "bearer token API clients send (noded init makes one); empty: every request gets 401" },
+	{ "api", "max_body", CONF_UINT, NC(api_max_body), 1024, 1073741824, "1048576",
+	    "bytes of a request body at most, so of a file uploaded through the API" },
 	CONF_END
 };
 

@@ -37,6 +37,9 @@ struct noded_conf {
 	uint64_t inbox_settle_ms;
 	char inbox_kind[32];
 	char inbox_types[160];
+	char api_listen[128];
+	char api_token[136];
+	uint64_t api_max_body;
 };
 
 /* Sub-databases of the node's environment, in store_open order. */
@@ -74,8 +77,11 @@ struct attachment {
 	uint8_t sha[KEYS_HASH];
 	char name[256];
 	char media_type[128];
+	int fresh;               /* the store did not hold this file before */
 };
 int attach_file(struct node *n, const char *path, struct attachment *a);
+/* Undo the files a failed command stored (those that were fresh). */
+void attach_undo(struct node *n, struct attachment *a, size_t count);
 /* The BlobRef of a file attach_file stored, if this node holds it whole; EISO_NOTFOUND if not. */
 int attach_lookup(MDB_txn *txn, struct node *n, const uint8_t sha[KEYS_HASH],
     Eiso__BlobRef **ref);
@@ -134,6 +140,11 @@ int cmd_case(int argc, char **argv);
 struct inbox;
 int inbox_start(uv_loop_t *loop, struct node *n, struct inbox **ib);
 void inbox_stop(struct inbox **ib);
+
+/* api.c: the local JSON API on the daemon's loop (common/http.c) */
+struct api;
+int api_start(uv_loop_t *loop, struct node *n, const char *conf_path, struct api **api);
+void api_stop(struct api **api);
 
 /* sender.c */
 int cmd_run(int argc, char **argv);

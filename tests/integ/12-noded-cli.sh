@@ -91,19 +91,15 @@ refused 'access.*secret' doc new --code QT-02 --title t --kind form --access sec
 refused 'code.*QT 02' doc new --code "QT 02" --title t --kind form
 refused 'code' doc new --title t --kind form
 refused 'code.*QT-01.*exists' doc new --code QT-01 --title again --kind form
-# ...also when it brings a file. The document tables are unchanged; the file itself is kept
-# in the blob tables (stored before the document transaction), which the issue's "nothing is
-# written when a command fails" forbids: a known bug, reported; EISO_STRICT=1 makes it fail.
+# ...also when it brings a file: neither the document tables nor the blob tables change (the
+# command removes the file it stored before its document transaction was refused).
 random_file "$TEST_DIR/orphan.bin" 5000
 before=$(snap)
 must_fail 'code.*QT-01.*exists' "$NODED" doc new -c "$C" --code QT-01 --title again --kind form \
     --file "$TEST_DIR/orphan.bin"
 after=$(snap)
 [[ ${after% *} == "${before% *}" ]] || fail "refused doc new --file changed the document tables"
-if [[ ${after##* } != "${before##* }" ]]; then
-	[[ ${EISO_STRICT:-0} == 1 ]] && fail "refused doc new --file left its file in the blob tables"
-	note "KNOWN BUG: a refused doc new --file leaves the file in the blob tables (orphan blob)"
-fi
+[[ ${after##* } == "${before##* }" ]] || fail "refused doc new --file left its file in the blob tables"
 refused 'review_months' doc new --code QT-02 --title t --kind form --review-months 121
 refused 'retention' doc new --code QT-02 --title t --kind form --retention forever
 refused 'origin_date' doc new --code QT-02 --title t --kind external --origin-issuer ISO \
