@@ -387,17 +387,24 @@ struct blob_remove_arg {
 	const uint8_t *sha;
 };
 
+int
+blob_discard(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HASH])
+{
+	MDB_val k = { KEYS_HASH, (void *)sha };
+	int rc;
+
+	if ((rc = blob_drop_chunks(txn, t, sha)) != 0)
+		return rc;
+	rc = mdb_del(txn, t->meta, &k, NULL);
+	return rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+}
+
 static int
 blob_remove_txn(MDB_txn *txn, void *arg)
 {
 	struct blob_remove_arg *a = arg;
-	MDB_val k = { KEYS_HASH, (void *)a->sha };
-	int rc;
 
-	if ((rc = blob_drop_chunks(txn, a->t, a->sha)) != 0)
-		return rc;
-	rc = mdb_del(txn, a->t->meta, &k, NULL);
-	return rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+	return blob_discard(txn, a->t, a->sha);
 }
 
 int

@@ -76,5 +76,7 @@ int blob_import(store_t *st, const struct blob_tables *t, const char *path, size
  * failed, so that it leaves nothing behind. Returns 0 or EISO_STORE.
  */
 int blob_remove(store_t *st, const struct blob_tables *t, const uint8_t sha[KEYS_HASH]);
+/* The same inside a write transaction of the caller's. */
+int blob_discard(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HASH]);
 
 #endif

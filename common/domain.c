@@ -262,6 +262,13 @@ domain_check_file(const Eiso__RecordFile *f)
 	if (f->status == NULL || (strcmp(f->status, "open") != 0 && strcmp(f->status, "closed")))
 		return eiso_seterr(EISO_INVAL, "status: '%s' is not open or closed",
 		    f->status ? f->status : "");
+	if (f->retention_years > 200)
+		return eiso_seterr(EISO_INVAL, "retention_years: %u is more than 200",
+		    f->retention_years);
+	if (!f->retention_permanent && f->retention_years == 0)
+		return eiso_seterr(EISO_INVAL, "retention: years or permanent is required");
+	if (strcmp(f->status, "closed") == 0 && (f->end_date == NULL || f->end_date[0] == '\0'))
+		return eiso_seterr(EISO_INVAL, "end_date: a closed record file needs its end date");
 	if (f->end_date != NULL && f->end_date[0] && strcmp(f->end_date, f->start_date) < 0)
 		return eiso_seterr(EISO_INVAL, "end_date: %s is before start_date %s", f->end_date,
 		    f->start_date);
@@ -294,5 +301,8 @@ domain_check_case(const Eiso__Case *c)
 		    c->status, c->completed > 0 ? "cannot have" : "needs");
 	if (c->completed > 0 && c->completed < c->received)
 		return eiso_seterr(EISO_INVAL, "completed: before received");
+	if (c->record_file != NULL && c->record_file[0] != '\0' && !domain_code_ok(c->record_file))
+		return eiso_seterr(EISO_INVAL, "record_file: '%s' is not a record file code",
+		    c->record_file);
 	return 0;
 }

@@ -216,6 +216,20 @@ wire_check_body(const Eiso__ChangeSetBody *body)
 	return 0;
 }
 
+void
+wire_utf8_trim(char *s)
+{
+	utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(s), n;
+	utf8proc_int32_t cp;
+
+	for (utf8proc_ssize_t i = 0; i < len; i += n) {
+		if ((n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, len - i, &cp)) < 0) {
+			s[i] = '\0';
+			return;
+		}
+	}
+}
+
 const char *
 wire_reject_name(Eiso__RejectCode code)
 {

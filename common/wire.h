@@ -47,6 +47,9 @@ int wire_agency_ok(const char *id);
  */
 int wire_check_body(const Eiso__ChangeSetBody *body);
 
+/* Cut s at its first byte that does not begin a valid UTF-8 sequence (in place). */
+void wire_utf8_trim(char *s);
+
 /* Name of a reject code for logs ("gap", "signature" ...). */
 const char *wire_reject_name(Eiso__RejectCode code);
 

@@ -133,7 +133,12 @@ ingest_reject(struct ingest *g, struct touched *t, Eiso__RejectCode code, uint64
 {
 	Eiso__Envelope env = EISO__ENVELOPE__INIT;
 	Eiso__Reject r = EISO__REJECT__INIT;
+	char clean[512];
 
+	/* The reason may quote the node's text, cut anywhere: keep it valid UTF-8. */
+	snprintf(clean, sizeof(clean), "%s", reason);
+	wire_utf8_trim(clean);
+	reason = clean;
 	log_warnx("reject %s seq %llu: %s: %s", t->id, (unsigned long long)seq,
 	    wire_reject_name(code), reason);
 	r.code = code;
@@ -328,7 +333,9 @@ ingest_blob_sizes_ok(MDB_txn *txn, struct ingest *g, const Eiso__ChangeSetBody *
 			const Eiso__BlobRef *f = c->doc_issue->files[j];
 			struct blob_meta m;
 
-			if (blob_meta(txn, &g->h.bt, f->sha256.data, &m) == 0 && m.size != f->size) {
+			/* Only a verified blob knows its size; a partial one may be wrong. */
+			if (blob_meta(txn, &g->h.bt, f->sha256.data, &m) == 0 && m.complete &&
+			    m.size != f->size) {
 				snprintf(why, whylen, "file %s declared with %llu bytes, its hash "
 				    "names %llu", f->name, (unsigned long long)f->size,
 				    (unsigned long long)m.size);
@@ -361,6 +368,13 @@ ingest_missing_blobs(MDB_txn *txn, struct ingest *g, struct touched *t,
 			if (rc == 0 && m.complete)
 				continue;
 			if (rc != 0 && rc != EISO_NOTFOUND)
+				return rc;
+			/*
+			 * A partial blob declared with another size: one agency's wrong size must
+			 * not block another's right one, so start it over at this size.
+			 */
+			if (rc == 0 && m.size != f->size &&
+			    (rc = blob_discard(txn, &g->h.bt, f->sha256.data)) != 0)
 				return rc;
 			if ((rc = blob_want(txn, &g->h.bt, f->sha256.data, f->size)) != 0 ||
 			    (rc = blob_meta(txn, &g->h.bt, f->sha256.data, &m)) != 0)

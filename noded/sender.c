@@ -57,6 +57,7 @@ struct sender {
 	enum link_state link;
 	int hello_due;              /* a Hello waits for the socket to be writable */
 	int files_first;            /* the hub holds the chain until it has files: no sets */
+	size_t max_frame;           /* the hub's, from its Welcome */
 	uint64_t head;              /* newest sealed seq */
 	uint64_t acked;             /* cumulative ack from the hub */
 	uint64_t next;              /* next seq to send */
@@ -75,6 +76,7 @@ struct sender {
 	int njobs;
 	uint8_t *chunkbuf;
 	struct inbox *inbox;
+	struct api *api;
 };
 
 static void sender_service(struct sender *s);
@@ -215,7 +217,7 @@ sender_rehello(struct sender *s)
 static int
 sender_send_env(struct sender *s, const Eiso__Envelope *env)
 {
-	int rc = wire_send(s->sock, env, WIRE_MAX_FRAME_MAX, ZMQ_DONTWAIT);
+	int rc = wire_send(s->sock, env, s->max_frame, ZMQ_DONTWAIT);
 
 	if (rc == EISO_NET && errno != EAGAIN)
 		log_warnx("send to hub: %s", zmq_strerror(errno));
@@ -386,6 +388,8 @@ sender_on_welcome(struct sender *s, const Eiso__Welcome *w)
 	s->window = w->window > 0 && w->window < s->n.conf.window ? w->window : s->n.conf.window;
 	s->chunk = w->chunk_size > 0 && w->chunk_size <= BLOB_CHUNK_MAX ? w->chunk_size :
 	    BLOB_CHUNK_DEFAULT;
+	s->max_frame = w->max_frame >= WIRE_MAX_FRAME_MIN && w->max_frame <= WIRE_MAX_FRAME_MAX ?
+	    w->max_frame : WIRE_MAX_FRAME_DEFAULT;
 	s->progress_at = store_now_ms();
 	s->backoff_ms = s->n.conf.reconnect_min_ms;
 	s->njobs = 0;
@@ -409,8 +413,17 @@ sender_on_reject(struct sender *s, const Eiso__Reject *r)
 		}
 		break;
 	case EISO__REJECT_CODE__REJECT_BLOB:
-	case EISO__REJECT_CODE__REJECT_INTERNAL:
 	case EISO__REJECT_CODE__REJECT_PROTOCOL:
+		/*
+		 * About a change set (seq given), resending the same signed bytes cannot help:
+		 * hold. About a message or a chunk (seq 0): start over from the Welcome.
+		 */
+		if (r->seq != 0)
+			sender_hold(s);
+		else
+			sender_rehello(s);
+		break;
+	case EISO__REJECT_CODE__REJECT_INTERNAL:
 		sender_rehello(s);
 		break;
 	default:
@@ -560,7 +573,7 @@ sender_on_tick(uv_timer_t *t)
 			log_warnx("hub silent for %lld ms, reconnecting",
 			    (long long)(now - s->last_rx));
 			sender_open_socket(s);
-		} else if ((s->next > s->acked + 1 || s->njobs > 0) &&
+		} else if ((s->next > s->acked + 1 || s->njobs > 0 || s->files_first) &&
 		    now - s->progress_at > (int64_t)s->n.conf.ack_timeout_ms) {
 			log_info("no acknowledgement for %lld ms, asking the hub where it is",
 			    (long long)(now - s->progress_at));
@@ -640,7 +653,8 @@ run_usage(FILE *f)
 	    "usage: noded run [-c CONF] [-d] [-n] [--allow-root]\n"
 	    "\n"
 	    "Runs the node daemon in the foreground: seals pending changes into signed change\n"
-	    "sets and streams them to the hub. Logs go to stderr. SIGTERM or SIGINT stop it;\n"
+	    "sets and streams them to the hub, watches the scan inbox and serves the local JSON\n"
+	    "API ([api] listen, docs/API-node.md). Logs go to stderr. SIGTERM or SIGINT stop it;\n"
 	    "SIGHUP reloads the log level and the [sender] settings.\n"
 	    "  -c CONF        config file (default " NODED_DEFAULT_CONF ")\n"
 	    "  -d             debug logging\n"
@@ -701,6 +715,7 @@ cmd_run(int argc, char **argv)
 	s->next = acked + 1;
 	s->window = s->n.conf.window;
 	s->chunk = BLOB_CHUNK_DEFAULT;
+	s->max_frame = WIRE_MAX_FRAME_DEFAULT;
 	s->backoff_ms = s->n.conf.reconnect_min_ms;
 
 	s->loop = uv_default_loop();
@@ -727,11 +742,14 @@ cmd_run(int argc, char **argv)
 	eiso_clearerr();
 	if ((rc = inbox_start(s->loop, &s->n, &s->inbox)) != 0)
 		fatalx("inbox: %s", eiso_lasterr(rc));
+	if ((rc = api_start(s->loop, &s->n, conf, &s->api)) != 0)
+		fatalx("%s", eiso_lasterr(rc));
 
 	daemon_notify_ready(NULL);
 	uv_run(s->loop, UV_RUN_DEFAULT);
 	daemon_notify_stopping();
 	inbox_stop(&s->inbox);
+	api_stop(&s->api);
 
 	sender_persist(s, 1);
 	sender_close_socket(s);

@@ -504,6 +504,7 @@ good_file(struct file_fixture *x)
 	x->f.start_date = "2024-01-02";
 	x->f.end_date = "";
 	x->f.status = "open";
+	x->f.retention_years = 10;
 	x->f.entries = x->ep;
 	x->f.n_entries = 2;
 }
@@ -523,6 +524,9 @@ test_file_fields(void **state)
 	expect_err(domain_check_file(&x.f), err, field); } while (0)
 	FILE_BAD(EISO_INVAL, "code", x.f.code = "");
 	FILE_BAD(EISO_INVAL, "code", x.f.code = "HS 2024");
+	FILE_BAD(EISO_INVAL, "retention_years", x.f.retention_years = 201);
+	FILE_BAD(EISO_INVAL, "retention", x.f.retention_years = 0);
+	FILE_BAD(EISO_INVAL, "end_date", x.f.status = "closed");
 	FILE_BAD(EISO_INVAL, "organ_id", x.f.organ_id = "");
 	FILE_BAD(EISO_INVAL, "catalog", x.f.catalog = NULL);
 	FILE_BAD(EISO_INVAL, "notation", x.f.notation = "");
