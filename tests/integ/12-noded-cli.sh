@@ -25,14 +25,14 @@ stop "$HUB"
 nd() { "$NODED" "$@" -c "$C"; }
 
 # What a failed command must leave as it was: head_seq, pending_changes, a digest of every
-# table but the file tables, and a digest of the file tables (chunks, blobmeta).
+# table but the file tables, and a digest of the file tables (chunks, blobmeta, attachments).
 snap() {
 	printf '%s %s' "$(node_get n1 head_seq pending_changes | paste -sd' ')" \
 	    "$(mdb_dump -a "$(node_store n1)" | "$PY" -c 'import hashlib, sys
 t, b, cur = hashlib.sha256(), hashlib.sha256(), None
 for line in sys.stdin.buffer:
     if line.startswith(b"database="):
-        cur = b if line.strip() in (b"database=chunks", b"database=blobmeta") else t
+        cur = b if line.strip()[9:] in (b"chunks", b"blobmeta", b"attachments") else t
     (cur or t).update(line)
 print(t.hexdigest(), b.hexdigest())')"
 }
