@@ -118,6 +118,24 @@ int cmd_search(int argc, char **argv);
 /* agency.c: list, show, rename, move, retire */
 int cmd_agency(int argc, char **argv);
 
+/*
+ * html.c: a growable buffer for web pages. Writes never fail one by one: out of memory sets
+ * oom and later writes do nothing; check oom once before sending. buf is NUL-terminated.
+ */
+struct html {
+	char *buf;
+	size_t len, cap;
+	int oom;
+};
+void html_mem(struct html *b, const void *p, size_t n);
+void html_raw(struct html *b, const char *s);
+void html_printf(struct html *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Text escaped for HTML content and attribute values: & < > " ' */
+void html_esc(struct html *b, const char *s);
+/* Percent-encoded for a URL path segment or query value (all but A-Z a-z 0-9 - _ . ~). */
+void html_seg(struct html *b, const char *s);
+void html_free(struct html *b);
+
 /* config.c: config-sample, run -n, reload on SIGHUP */
 int cmd_config_sample(int argc, char **argv);
 int config_check(const char *path);
