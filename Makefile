@@ -18,7 +18,7 @@ LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 COMMON  := err log keys store blob wire chain conf fsutil domain pbjson text daemon
 NODED   := main node init outbox attach document recordfile casefile cli cli_doc cli_file cli_case inbox sender status config
 HUBD    := main hub init enroll agency ingest apply zap status show config search alerts metrics \
-           html
+           html published
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text
 
 COMMON_O := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)

@@ -143,6 +143,7 @@ apply_doc(MDB_txn *txn, const struct hub *h, const char *agency, const Eiso__Doc
 		return rc;
 	}
 	if ((rc = apply_doc_stats(txn, h, agency, d, +1)) != 0 ||
+	    (rc = published_update(txn, h, agency, d)) != 0 ||
 	    (rc = apply_put(txn, store_dbi(h->st, HDB_VERSIONS), key,
 	    apply_key(key, agency, d->code, d->issue, 1), &d->base)) != 0)
 		return rc;

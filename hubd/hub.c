@@ -44,7 +44,7 @@ const char *const hub_dbnames[HDB_COUNT] = {
 	[HDB_CHUNKS] = "chunks", [HDB_BLOBMETA] = "blobmeta", [HDB_VERSIONS] = "versions",
 	[HDB_RECORDS] = "records", [HDB_CASES] = "cases", [HDB_STATS] = "stats",
 	[HDB_WORDS] = "words", [HDB_SEARCHED] = "searched", [HDB_ALERTS] = "alerts",
-	[HDB_ALERTKEYS] = "alertkeys",
+	[HDB_ALERTKEYS] = "alertkeys", [HDB_PUBFILES] = "pubfiles",
 };
 
 int

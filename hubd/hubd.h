@@ -32,7 +32,7 @@ struct hubd_conf {
 enum hub_db {
 	HDB_META, HDB_AGENCIES, HDB_CURVEKEYS, HDB_LOG, HDB_HEADS, HDB_DOCS, HDB_WANTS,
 	HDB_CHUNKS, HDB_BLOBMETA, HDB_VERSIONS, HDB_RECORDS, HDB_CASES, HDB_STATS, HDB_WORDS,
-	HDB_SEARCHED, HDB_ALERTS, HDB_ALERTKEYS, HDB_COUNT
+	HDB_SEARCHED, HDB_ALERTS, HDB_ALERTKEYS, HDB_PUBFILES, HDB_COUNT
 };
 
 struct hub {
@@ -74,6 +74,25 @@ typedef int (*search_hit_fn)(const char *agency, const char *code, uint32_t scor
 int search_query(MDB_txn *txn, const struct hub *h, const char *text, const char *agency,
     const char *kind, size_t offset, size_t limit, search_hit_fn fn, void *arg,
     size_t *total);
+
+/*
+ * published.c: what the public portal may show. An issue is published when it is public and
+ * has been in force (effective, superseded, withdrawn). The public-files index maps each file
+ * of a published issue to (agency, code, issue); published_update keeps it in apply's
+ * transaction (call it before the new version is stored: it reads the old one).
+ */
+int published_issue(const Eiso__DocIssue *d);
+int published_update(MDB_txn *txn, const struct hub *h, const char *agency,
+    const Eiso__DocIssue *d);
+/* The issue's content hash (see published.c for exactly what it covers). */
+void published_hash(const char *agency, const Eiso__DocIssue *d, uint8_t out[KEYS_HASH]);
+/*
+ * Call fn for every published issue holding the file sha. Returns 0, EISO_NOTFOUND (none),
+ * EISO_STORE, or what fn returned non-zero (which stops the walk).
+ */
+typedef int (*published_fn)(const char *agency, const char *code, uint32_t issue, void *arg);
+int published_file(MDB_txn *txn, const struct hub *h, const uint8_t sha[KEYS_HASH],
+    published_fn fn, void *arg);
 
 /* alerts.c: conditions staff should see, raised by the ingest thread */
 int alert_raise(MDB_txn *txn, const struct hub *h, const char *agency, const char *kind,
