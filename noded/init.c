@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "err.h"
 #include "fsutil.h"
 #include "keys.h"
@@ -52,7 +54,8 @@ cmd_init(int argc, char **argv)
 	const char *agency = NULL, *hub = NULL, *hubkey = NULL, *data = NULL;
 	char dir[PATH_MAX], path[PATH_MAX + 32];
 	char sign_hex[2 * KEYS_SIGN_PUB + 1], curve_hex[2 * KEYS_CURVE + 1];
-	uint8_t sign_pub[KEYS_SIGN_PUB], curve_pub[KEYS_CURVE], hk[KEYS_CURVE];
+	uint8_t sign_pub[KEYS_SIGN_PUB], curve_pub[KEYS_CURVE], hk[KEYS_CURVE], tok[32];
+	char token[2 * sizeof(tok) + 1];
 	struct node n;
 	struct stat st;
 	int c, rc;
@@ -119,6 +122,16 @@ cmd_init(int argc, char **argv)
 		fprintf(stderr, "noded init: %s\n", eiso_lasterr(rc));
 		return 1;
 	}
+	/* The local API's bearer token: random, so no two nodes share one. */
+	randombytes_buf(tok, sizeof(tok));
+	keys_hex(token, tok, sizeof(tok));
+	rc = conf_set(noded_directives, &n.conf, "api", "token", token);
+	sodium_memzero(tok, sizeof(tok));
+	sodium_memzero(token, sizeof(token));
+	if (rc != 0) {
+		fprintf(stderr, "noded init: %s\n", eiso_lasterr(rc));
+		return 1;
+	}
 	snprintf(path, sizeof(path), "%s/store", dir);
 	if ((rc = store_open(path, node_dbnames, NDB_COUNT, 0, &n.st)) != 0 ||
 	    (rc = store_write(n.st, init_store_txn, &n)) != 0) {
@@ -135,6 +148,7 @@ cmd_init(int argc, char **argv)
 		fprintf(stderr, "noded init: %s\n", eiso_lasterr(rc));
 		return 1;
 	}
+	chmod(path, 0640);   /* it holds the API token */
 	keys_hex(sign_hex, sign_pub, sizeof(sign_pub));
 	keys_hex(curve_hex, curve_pub, sizeof(curve_pub));
 	printf("%s %s %s\n", agency, sign_hex, curve_hex);

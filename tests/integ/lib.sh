@@ -334,6 +334,8 @@ node_init() {
 	read -r -a f <<<"$line"
 	[[ ${#f[@]} == 3 && ${f[0]} == "$agency" && ${f[1]} =~ ^[0-9a-f]{64}$ &&
 	    ${f[2]} =~ ^[0-9a-f]{64}$ ]] || fail "noded init printed '$line', not 'ID SIGN CURVE'"
+	# Its own port for the local API: never the shared default, nor another node's.
+	conf_set "$(node_conf "$name")" api listen "127.0.0.1:$(free_port)"
 	hub_enroll "${f[@]}" >/dev/null
 }
 

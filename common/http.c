@@ -1,0 +1,725 @@
+/*
+ * http.c: a JSON API server on libh2o 2.2 and a libuv loop the daemon already runs; the
+ * node's local API and (later) the hub's dashboard API sit on it.
+ *
+ * h2o reads each request body whole (up to globalconf.max_request_entity_size, our max_body)
+ * before the handler runs, so handlers are plain synchronous functions. A body over the
+ * limit never reaches the handler: h2o answers 413 itself, on the host's fallback path,
+ * where a filter rewrites that answer (and any other error h2o makes) into our JSON shape.
+ *
+ * Shutdown: h2o's context owns timers that keep the loop alive until h2o_context_dispose,
+ * which asserts that no connection is left. So http_stop closes the listener, expires the
+ * idle connections at once (their timeouts set to 0), and disposes when the last one has
+ * closed; a connection stuck mid-response past HTTP_DRAIN_MS is left behind, unreferenced,
+ * so the daemon can still exit.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <h2o.h>
+#include <sodium.h>
+
+#include "err.h"
+#include "http.h"
+#include "log.h"
+
+#define HTTP_DRAIN_MS 2000
+
+struct http_conn {
+	uv_tcp_t tcp;                  /* first: h2o's close callback hands us this handle */
+	struct http_server *srv;
+	struct http_conn *prev, *next;
+};
+
+struct http_handler {
+	h2o_handler_t super;
+	struct http_server *srv;
+};
+
+struct http_errfilter {
+	h2o_filter_t super;
+	struct http_server *srv;
+};
+
+struct http_errstream {
+	h2o_ostream_t super;
+	h2o_iovec_t body;
+};
+
+struct http_server {
+	uv_loop_t *loop;
+	uv_tcp_t listener;
+	uv_timer_t drain;
+	h2o_globalconf_t config;
+	h2o_context_t ctx;
+	h2o_accept_ctx_t accept;
+	char name[32];
+	char listen[128];
+	enum http_auth auth;
+	uint8_t token_hash[HTTP_TOKEN_HASH];
+	int have_token;
+	uint64_t max_body;
+	http_handler_fn handler;
+	void *arg;
+	struct http_conn *conns;
+	unsigned nconns;
+	int stopping, draining, disposed, refused_logged;
+};
+
+/*
+ * Static: after h2o_context_dispose its timers close asynchronously, inside this memory, with
+ * no callback to say when they are done.
+ */
+static struct http_server http_the_server;
+static int http_in_use;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Pure helpers */
+
+int
+http_status_of(int rc, const char **code)
+{
+	switch (rc) {
+	case 0: *code = "ok"; return 200;
+	case EISO_INVAL:
+	case EISO_PARSE: *code = "invalid"; return 400;
+	case EISO_NOTFOUND: *code = "not_found"; return 404;
+	case EISO_EXISTS: *code = "exists"; return 409;
+	case EISO_TOOBIG: *code = "too_large"; return 413;
+	default: *code = "internal"; return 500;
+	}
+}
+
+/* The code of an error status h2o chose itself. */
+static const char *
+http_code_of_status(int status)
+{
+	switch (status) {
+	case 400: return "invalid";
+	case 401: return "unauthorized";
+	case 404: return "not_found";
+	case 405: return "method";
+	case 409: return "exists";
+	case 413: return "too_large";
+	default: return "internal";
+	}
+}
+
+static const char *
+http_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	default: return "Internal Server Error";
+	}
+}
+
+json_t *
+http_error_body(const char *code, const char *message)
+{
+	return json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", message);
+}
+
+int
+http_parse_listen(const char *s, struct sockaddr_storage *ss)
+{
+	char host[64], *end;
+	const char *colon;
+	unsigned long port;
+	size_t hlen;
+	int v6 = 0;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s == NULL || s[0] == '\0')
+		return eiso_seterr(EISO_CONF, "listen: empty");
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		if (close == NULL || close[1] != ':')
+			return eiso_seterr(EISO_CONF, "listen: '%s' is not [IPV6]:PORT", s);
+		hlen = (size_t)(close - s - 1);
+		s++;
+		colon = close + 1;
+		v6 = 1;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL)
+			return eiso_seterr(EISO_CONF, "listen: '%s' is not HOST:PORT", s);
+		hlen = (size_t)(colon - s);
+	}
+	if (hlen == 0 || hlen >= sizeof(host))
+		return eiso_seterr(EISO_CONF, "listen: '%s' has no address before the port", s);
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || errno != 0 || port > 65535 || colon[1] == '-' ||
+	    colon[1] == '+')
+		return eiso_seterr(EISO_CONF, "listen: port '%s' is not 0-65535", colon + 1);
+	if (v6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
+			return eiso_seterr(EISO_CONF, "listen: '%s' is not an IPv6 address", host);
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+		if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+			return eiso_seterr(EISO_CONF, "listen: '%s' is not an IPv4 address (use "
+			    "127.0.0.1, 0.0.0.0, or [::1] for IPv6)", host);
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+	}
+	return 0;
+}
+
+void
+http_token_hash(const char *token, uint8_t hash[HTTP_TOKEN_HASH])
+{
+	crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
+}
+
+int
+http_bearer_ok(const char *hdr, size_t len, const uint8_t want[HTTP_TOKEN_HASH])
+{
+	uint8_t got[HTTP_TOKEN_HASH];
+	size_t i = 6;
+	int ok;
+
+	if (hdr == NULL || len < 7 || strncasecmp(hdr, "Bearer", 6) != 0 || hdr[6] != ' ')
+		return 0;
+	while (i < len && hdr[i] == ' ')
+		i++;
+	while (len > i && (hdr[len - 1] == ' ' || hdr[len - 1] == '\t'))
+		len--;
+	if (i == len)
+		return 0;
+	/* Hashes of equal length: the comparison's time says nothing about the token. */
+	crypto_hash_sha256(got, (const unsigned char *)hdr + i, len - i);
+	ok = sodium_memcmp(got, want, HTTP_TOKEN_HASH) == 0;
+	sodium_memzero(got, sizeof(got));
+	return ok;
+}
+
+static int
+http_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+long
+http_unescape(const char *s, size_t len, int plus, char *out, size_t outlen)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '%') {
+			int hi, lo;
+			if (i + 2 >= len)
+				return -1;
+			hi = http_hexval(s[i + 1]);
+			lo = http_hexval(s[i + 2]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			c = (char)(hi << 4 | lo);
+			if (c == '\0')
+				return -1;
+			i += 2;
+		} else if (c == '+' && plus) {
+			c = ' ';
+		}
+		if (j + 1 >= outlen)
+			return -1;
+		out[j++] = c;
+	}
+	if (outlen == 0)
+		return -1;
+	out[j] = '\0';
+	return (long)j;
+}
+
+int
+http_query(const char *query, const char *name, char *out, size_t outlen)
+{
+	size_t nlen = strlen(name);
+	const char *p = query;
+
+	while (p != NULL && *p != '\0') {
+		const char *end = strchr(p, '&'), *eq;
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		eq = memchr(p, '=', len);
+		if ((size_t)((eq ? eq : p + len) - p) == nlen && memcmp(p, name, nlen) == 0) {
+			const char *v = eq ? eq + 1 : p + len;
+			if (http_unescape(v, (size_t)(p + len - v), 1, out, outlen) < 0)
+				return eiso_seterr(EISO_INVAL, "%s: bad percent-escape or longer than "
+				    "%zu bytes", name, outlen ? outlen - 1 : 0);
+			return 0;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return EISO_NOTFOUND;
+}
+
+int
+http_path_split(const char *path, const char *prefix, char **seg, int max, char *buf,
+    size_t buflen)
+{
+	size_t plen = strlen(prefix), used = 0;
+	const char *p;
+	int n = 0;
+
+	if (strncmp(path, prefix, plen) != 0)
+		return -1;
+	p = path + plen;
+	while (*p != '\0') {
+		const char *end = strchr(p, '/');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		long got;
+
+		if (len == 0 || n == max)
+			return -1;
+		if ((got = http_unescape(p, len, 0, buf + used, buflen - used)) <= 0)
+			return -1;
+		seg[n++] = buf + used;
+		used += (size_t)got + 1;
+		if (end == NULL)
+			break;
+		p = end + 1;
+		if (*p == '\0')         /* a trailing slash */
+			return -1;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Answers */
+
+static void
+http_send(h2o_req_t *req, int status, const char *text, size_t len, int auth)
+{
+	static h2o_generator_t generator = { NULL, NULL };
+	h2o_iovec_t body = h2o_strdup(&req->pool, text, len);
+
+	req->res.status = status;
+	req->res.reason = http_reason(status);
+	req->res.content_length = body.len;
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
+	    H2O_STRLIT("application/json; charset=utf-8"));
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+	    H2O_STRLIT("no-store"));
+	if (auth)
+		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
+		    H2O_STRLIT("Bearer realm=\"eiso\""));
+	h2o_start_response(req, &generator);
+	h2o_send(req, &body, 1, H2O_SEND_STATE_FINAL);
+}
+
+void
+http_reply(struct http_req *r, int status, json_t *body)
+{
+	static const char oom[] =
+	    "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}\n";
+	char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	if (r->answered) {
+		json_decref(body);
+		return;
+	}
+	r->answered = 1;
+	json_decref(body);
+	if (text == NULL) {
+		http_send(r->h2o, 500, oom, sizeof(oom) - 1, 0);
+		return;
+	}
+	/* One line per answer, like the CLI's --json. */
+	{
+		size_t n = strlen(text);
+		char *line = malloc(n + 2);
+		if (line == NULL) {
+			free(text);
+			http_send(r->h2o, 500, oom, sizeof(oom) - 1, 0);
+			return;
+		}
+		memcpy(line, text, n);
+		line[n] = '\n';
+		http_send(r->h2o, status, line, n + 1, status == 401);
+		free(line);
+	}
+	free(text);
+}
+
+void
+http_reply_error(struct http_req *r, int status, const char *code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	http_reply(r, status, http_error_body(code, msg));
+}
+
+void
+http_reply_eiso(struct http_req *r, int rc)
+{
+	const char *code;
+	int status = http_status_of(rc, &code);
+
+	if (status == 500)
+		log_warnx("%s %s: %s", r->method, r->path, eiso_lasterr(rc));
+	http_reply_error(r, status, code, "%s", eiso_lasterr(rc));
+}
+
+int
+http_body_json(const struct http_req *r, json_t **out)
+{
+	json_error_t je;
+
+	*out = NULL;
+	if (r->body == NULL || r->body_len == 0) {
+		*out = json_object();
+		return *out != NULL ? 0 : EISO_NOMEM;
+	}
+	if ((*out = json_loadb((const char *)r->body, r->body_len, JSON_REJECT_DUPLICATES,
+	    &je)) == NULL)
+		return eiso_seterr(EISO_INVAL, "body: not valid JSON: %s (line %d, column %d)",
+		    je.text, je.line, je.column);
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return eiso_seterr(EISO_INVAL, "body: must be a JSON object");
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* h2o glue */
+
+static const char *
+http_pooldup(h2o_req_t *req, const char *s, size_t len)
+{
+	return h2o_strdup(&req->pool, s, len).base;
+}
+
+static int
+http_on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+	struct http_server *s = ((struct http_handler *)self)->srv;
+	struct http_req r;
+	size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+	ssize_t i;
+
+	memset(&r, 0, sizeof(r));
+	r.h2o = req;
+	r.method = http_pooldup(req, req->method.base, req->method.len);
+	r.path = http_pooldup(req, req->path.base, plen);
+	r.query = req->query_at != SIZE_MAX ? http_pooldup(req, req->path.base + plen + 1,
+	    req->path.len - plen - 1) : "";
+	if (req->entity.base != NULL) {
+		r.body = (const uint8_t *)req->entity.base;
+		r.body_len = req->entity.len;
+	}
+	if (s->stopping) {
+		/* The handler's owner may be gone: answer nothing more of substance. */
+		http_reply_error(&r, 500, "internal", "http: %s is stopping", s->name);
+		return 0;
+	}
+	if (s->auth == HTTP_AUTH_BEARER) {
+		if (!s->have_token) {
+			http_reply_error(&r, 401, "unauthorized", "token: %s.token is empty in the "
+			    "configuration, so every request is refused", s->name);
+			return 0;
+		}
+		i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+		if (i == -1 || !http_bearer_ok(req->headers.entries[i].value.base,
+		    req->headers.entries[i].value.len, s->token_hash)) {
+			log_debug("%s: %s %s: refused, %s token", s->name, r.method, r.path,
+			    i == -1 ? "no" : "wrong");
+			http_reply_error(&r, 401, "unauthorized", "token: %s (send the header "
+			    "Authorization: Bearer TOKEN, TOKEN from %s.token)", i == -1 ?
+			    "missing" : "wrong", s->name);
+			return 0;
+		}
+	}
+	s->handler(s->arg, &r);
+	if (!r.answered)
+		http_reply_error(&r, 500, "internal", "no answer for %s %s", r.method, r.path);
+	log_debug("%s: %s %s -> %d", s->name, r.method, r.path, req->res.status);
+	return 0;
+}
+
+static void
+http_err_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs, size_t n,
+    h2o_send_state_t state)
+{
+	struct http_errstream *o = (struct http_errstream *)self;
+
+	(void)bufs;
+	(void)n;
+	/* h2o's own text is dropped; ours goes out with the final call. */
+	if (h2o_send_state_is_in_progress(state))
+		h2o_ostream_send_next(self, req, NULL, 0, state);
+	else
+		h2o_ostream_send_next(self, req, &o->body, 1, state);
+}
+
+static void
+http_err_setup(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+	struct http_server *s = ((struct http_errfilter *)self)->srv;
+	struct http_errstream *o;
+	char msg[256], *text;
+	json_t *j;
+
+	if (req->res.status >= 400) {
+		if (req->res.status == 413)
+			snprintf(msg, sizeof(msg), "body: larger than %llu bytes (%s.max_body)",
+			    (unsigned long long)s->max_body, s->name);
+		else
+			snprintf(msg, sizeof(msg), "http: %s", req->res.reason ?
+			    req->res.reason : "error");
+		j = http_error_body(http_code_of_status(req->res.status), msg);
+		text = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+		json_decref(j);
+		if (text != NULL) {
+			o = (struct http_errstream *)h2o_add_ostream(req, sizeof(*o), slot);
+			o->super.do_send = http_err_send;
+			o->body = h2o_concat(&req->pool, h2o_iovec_init(text, strlen(text)),
+			    h2o_iovec_init(H2O_STRLIT("\n")));
+			free(text);
+			req->res.content_length = o->body.len;
+			h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
+			    H2O_STRLIT("application/json; charset=utf-8"), 1);
+			slot = &o->super.next;
+		}
+		log_debug("%s: %.*s %.*s -> %d (from h2o)", s->name, (int)req->method.len,
+		    req->method.base, (int)req->path.len, req->path.base, req->res.status);
+	}
+	h2o_setup_next_ostream(req, slot);
+}
+
+static void
+http_conn_free(uv_handle_t *h)
+{
+	free(h);
+}
+
+static void http_dispose(struct http_server *s);
+
+/* h2o closed a connection's socket (it is done with it). */
+static void
+http_conn_closed(uv_handle_t *h)
+{
+	struct http_conn *c = (struct http_conn *)h;
+	struct http_server *s = c->srv;
+
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	s->nconns--;
+	free(c);
+	if (s->stopping && s->nconns == 0)
+		http_dispose(s);
+}
+
+static void
+http_on_accept(uv_stream_t *listener, int status)
+{
+	struct http_server *s = listener->data;
+	struct http_conn *c;
+	h2o_socket_t *sock;
+
+	if (status != 0) {
+		log_warnx("%s: accept on %s: %s", s->name, s->listen, uv_strerror(status));
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return;
+	uv_tcp_init(s->loop, &c->tcp);
+	if (uv_accept(listener, (uv_stream_t *)&c->tcp) != 0) {
+		uv_close((uv_handle_t *)&c->tcp, http_conn_free);
+		return;
+	}
+	if (s->nconns >= HTTP_MAX_CONNS || s->stopping) {
+		if (!s->refused_logged)
+			log_warnx("%s: %u connections open: closing new ones until some end",
+			    s->name, s->nconns);
+		s->refused_logged = 1;
+		uv_close((uv_handle_t *)&c->tcp, http_conn_free);
+		return;
+	}
+	s->refused_logged = 0;
+	c->srv = s;
+	c->next = s->conns;
+	if (s->conns != NULL)
+		s->conns->prev = c;
+	s->conns = c;
+	s->nconns++;
+	sock = h2o_uv_socket_create((uv_stream_t *)&c->tcp, http_conn_closed);
+	h2o_accept(&s->accept, sock);
+}
+
+int
+http_start(uv_loop_t *loop, const struct http_config *cfg, struct http_server **out)
+{
+	struct http_server *s = &http_the_server;
+	struct sockaddr_storage ss;
+	h2o_hostconf_t *host;
+	h2o_pathconf_t *path;
+	struct http_handler *h;
+	struct http_errfilter *f;
+	int rc;
+
+	*out = NULL;
+	if (http_in_use)
+		return eiso_seterr(EISO_EXISTS, "%s: an HTTP server already runs in this process",
+		    cfg->name);
+	if ((rc = http_parse_listen(cfg->listen, &ss)) != 0)
+		return eiso_seterr(EISO_CONF, "%s.%s", cfg->name, eiso_lasterr(rc));
+	memset(s, 0, sizeof(*s));
+	s->loop = loop;
+	snprintf(s->name, sizeof(s->name), "%s", cfg->name);
+	snprintf(s->listen, sizeof(s->listen), "%s", cfg->listen);
+	s->auth = cfg->auth;
+	s->max_body = cfg->max_body;
+	s->handler = cfg->handler;
+	s->arg = cfg->arg;
+	if (cfg->auth == HTTP_AUTH_BEARER && cfg->token != NULL && cfg->token[0] != '\0') {
+		http_token_hash(cfg->token, s->token_hash);
+		s->have_token = 1;
+	}
+
+	if ((rc = uv_tcp_init(loop, &s->listener)) != 0)
+		return eiso_seterr(EISO_NET, "%s: %s", cfg->name, uv_strerror(rc));
+	s->listener.data = s;
+	if ((rc = uv_tcp_bind(&s->listener, (struct sockaddr *)&ss, 0)) != 0 ||
+	    (rc = uv_listen((uv_stream_t *)&s->listener, 128, http_on_accept)) != 0) {
+		/* The handle closes inside http_the_server: no second server in this process. */
+		uv_close((uv_handle_t *)&s->listener, NULL);
+		http_in_use = 1;
+		return eiso_seterr(EISO_NET, "%s: cannot listen on %s: %s", cfg->name, cfg->listen,
+		    uv_strerror(rc));
+	}
+
+	h2o_config_init(&s->config);
+	s->config.max_request_entity_size = (size_t)cfg->max_body;
+	s->config.server_name = h2o_iovec_init(H2O_STRLIT("eiso"));
+	host = h2o_config_register_host(&s->config, h2o_iovec_init(H2O_STRLIT("default")),
+	    65535);
+	path = h2o_config_register_path(host, "/", 0);
+	h = (struct http_handler *)h2o_create_handler(path, sizeof(*h));
+	h->super.on_req = http_on_req;
+	h->srv = s;
+	/* Errors h2o makes before any handler runs are answered on the fallback path. */
+	f = (struct http_errfilter *)h2o_create_filter(&host->fallback_path, sizeof(*f));
+	f->super.on_setup_ostream = http_err_setup;
+	f->srv = s;
+	h2o_context_init(&s->ctx, loop, &s->config);
+	s->accept.ctx = &s->ctx;
+	s->accept.hosts = s->config.hosts;
+	http_in_use = 1;
+	*out = s;
+	return 0;
+}
+
+int
+http_port(const struct http_server *s)
+{
+	struct sockaddr_storage ss;
+	int len = sizeof(ss);
+
+	if (uv_tcp_getsockname(&s->listener, (struct sockaddr *)&ss, &len) != 0)
+		return -1;
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static void
+http_dispose(struct http_server *s)
+{
+	if (s->disposed)
+		return;
+	s->disposed = 1;
+	if (s->draining)
+		uv_close((uv_handle_t *)&s->drain, NULL);
+	h2o_context_dispose(&s->ctx);
+	h2o_config_dispose(&s->config);
+	log_debug("%s: stopped", s->name);
+}
+
+/* uv_walk: let the loop end without what h2o still holds (its context is never disposed). */
+static void
+http_unref_walk(uv_handle_t *h, void *arg)
+{
+	struct http_server *s = arg;
+	const char *p = (const char *)h;
+
+	if ((p >= (const char *)&s->ctx && p < (const char *)(&s->ctx + 1)) ||
+	    (void *)h == (void *)s->ctx.queue)
+		uv_unref(h);
+}
+
+static void
+http_on_drain(uv_timer_t *t)
+{
+	struct http_server *s = t->data;
+
+	if (s->nconns == 0 || s->disposed)
+		return;
+	log_warnx("%s: %u connections still busy %d ms after stop; not waiting for them",
+	    s->name, s->nconns, HTTP_DRAIN_MS);
+	for (struct http_conn *c = s->conns; c != NULL; c = c->next)
+		uv_unref((uv_handle_t *)&c->tcp);
+	uv_walk(s->loop, http_unref_walk, s);
+	uv_close((uv_handle_t *)&s->drain, NULL);
+	s->draining = 0;
+}
+
+void
+http_stop(struct http_server **sp)
+{
+	struct http_server *s = *sp;
+
+	*sp = NULL;
+	if (s == NULL || s->stopping)
+		return;
+	s->stopping = 1;
+	uv_close((uv_handle_t *)&s->listener, NULL);
+	/* A keep-alive connection waiting for its next request would hold us for seconds. */
+	s->ctx.http1.req_timeout.timeout = 0;
+	s->ctx.http2.idle_timeout.timeout = 0;
+	h2o_timeout_run(s->loop, &s->ctx.http1.req_timeout, h2o_now(s->loop));
+	h2o_timeout_run(s->loop, &s->ctx.http2.idle_timeout, h2o_now(s->loop));
+	if (s->nconns == 0) {
+		http_dispose(s);
+		return;
+	}
+	uv_timer_init(s->loop, &s->drain);
+	s->drain.data = s;
+	s->draining = 1;
+	uv_timer_start(&s->drain, http_on_drain, HTTP_DRAIN_MS, 0);
+}

@@ -1,0 +1,132 @@
+/*
+ * http.h: the HTTP side both daemons share: a JSON API served by libh2o (2.2, the libuv
+ * flavour) on a libuv loop the daemon already runs.
+ *
+ * http_start listens on "HOST:PORT" and hands every request, already authenticated and with
+ * its body read whole (bounded by max_body), to one handler function, which answers with
+ * http_reply* before it returns. Errors have one shape everywhere:
+ *     {"error":{"code":"invalid","message":"field: reason"}}
+ * with code one of invalid, not_found, exists, unauthorized, too_large, method, internal and
+ * the matching status 400, 404, 409, 401, 413, 405, 500. Even the errors h2o produces itself
+ * (a body over the limit) come out in that shape.
+ *
+ * The pure pieces (address, query and path parsing, the token check, error mapping) work
+ * without a socket and are unit-tested on their own.
+ */
+#ifndef EISO_HTTP_H
+#define EISO_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <jansson.h>
+#include <uv.h>
+
+#define HTTP_MAX_CONNS 256     /* open connections at most; more are closed at once */
+#define HTTP_TOKEN_HASH 32
+
+/* A request as the handler sees it. Strings are NUL-terminated and live until it answers. */
+struct http_req {
+	const char *method;        /* "GET", "POST" ... */
+	const char *path;          /* raw (still percent-encoded), without the query */
+	const char *query;         /* raw, without the '?'; "" when there is none */
+	const uint8_t *body;       /* NULL when there is no body */
+	size_t body_len;
+	void *h2o;                 /* the h2o_req_t, for http.c only */
+	int answered;
+};
+
+typedef void (*http_handler_fn)(void *arg, struct http_req *r);
+
+enum http_auth {
+	HTTP_AUTH_NONE,            /* public: no token asked */
+	HTTP_AUTH_BEARER,          /* "Authorization: Bearer TOKEN"; an empty token refuses all */
+};
+
+struct http_config {
+	const char *name;          /* config section, for logs and messages ("api") */
+	const char *listen;        /* "HOST:PORT", "[IPV6]:PORT" */
+	enum http_auth auth;
+	const char *token;         /* HTTP_AUTH_BEARER; only its hash is kept */
+	uint64_t max_body;         /* bytes of a request body at most */
+	http_handler_fn handler;
+	void *arg;
+};
+
+struct http_server;
+
+/*
+ * Listen on cfg->listen on loop and serve. One server per process (h2o's context must
+ * outlive the closing of its timers, so it lives in static storage). Returns 0, EISO_CONF
+ * (bad address; detail says why), EISO_NET (bind or listen failed: detail names the
+ * address and the reason), EISO_EXISTS (a server already runs).
+ */
+int http_start(uv_loop_t *loop, const struct http_config *cfg, struct http_server **out);
+
+/*
+ * Stop listening, close idle connections, and dispose of h2o once the last connection is
+ * gone; the loop must run (uv_run) afterwards for the handles to close. Sets *s to NULL.
+ */
+void http_stop(struct http_server **s);
+
+/* The port the server listens on (useful with port 0). */
+int http_port(const struct http_server *s);
+
+/* Answer with status and body (the reference is taken; NULL answers 500). */
+void http_reply(struct http_req *r, int status, json_t *body);
+/* Answer {"error":{"code":CODE,"message":...}} with status. */
+void http_reply_error(struct http_req *r, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Answer the error an EISO_* code stands for, with eiso_lasterr(rc) as the message. */
+void http_reply_eiso(struct http_req *r, int rc);
+
+/*
+ * The body as a JSON object: an empty body is {}. Returns 0 or EISO_INVAL with a detail
+ * starting "body: ".
+ */
+int http_body_json(const struct http_req *r, json_t **out);
+
+/* Pure helpers (no socket). */
+
+/* Parse "A.B.C.D:PORT" or "[V6]:PORT" (port 0-65535). 0 or EISO_CONF with a detail. */
+int http_parse_listen(const char *s, struct sockaddr_storage *ss);
+
+/* SHA-256 of a token, the form in which the server keeps it. */
+void http_token_hash(const char *token, uint8_t hash[HTTP_TOKEN_HASH]);
+
+/*
+ * 1 if the Authorization header value (len bytes, not NUL-terminated) is "Bearer TOKEN" with
+ * TOKEN's hash equal to want, compared in constant time (sodium_memcmp on the hashes, so
+ * neither the token nor its length leaks through timing); else 0.
+ */
+int http_bearer_ok(const char *hdr, size_t len, const uint8_t want[HTTP_TOKEN_HASH]);
+
+/*
+ * Percent-decode len bytes of s into out (outlen bytes with the NUL); '+' becomes a space
+ * when plus is set (query strings). Returns the decoded length, or -1 for a bad escape, a
+ * decoded NUL or too little room.
+ */
+long http_unescape(const char *s, size_t len, int plus, char *out, size_t outlen);
+
+/*
+ * The decoded value of parameter name in query ("a=1&b=x%20y"). Returns 0, EISO_NOTFOUND,
+ * EISO_INVAL (bad escape, or longer than outlen - 1).
+ */
+int http_query(const char *query, const char *name, char *out, size_t outlen);
+
+/*
+ * Split path below prefix ("/api/v1/") into at most max decoded segments held in buf
+ * (segments may contain "/" written as %2F). Returns the count, or -1 when the path is not
+ * below prefix, has empty or bad segments, more than max, or does not fit buf.
+ */
+int http_path_split(const char *path, const char *prefix, char **seg, int max, char *buf,
+    size_t buflen);
+
+/* The status and error code an EISO_* code answers with. */
+int http_status_of(int rc, const char **code);
+
+/* {"error":{"code":code,"message":message}} (a new reference). */
+json_t *http_error_body(const char *code, const char *message);
+
+#endif

@@ -1,0 +1,1080 @@
+/*
+ * api.c: the node's local JSON API, for the agency's own document software. It runs inside
+ * `noded run` on the daemon's libuv loop (common/http.c), bound to 127.0.0.1 by default and
+ * closed to anyone without the bearer token from the config.
+ *
+ * It offers what the CLI verbs offer, with the same names: every write goes through
+ * document_do(), recordfile_do() or case_do() (one transaction with its outbox entry, I1),
+ * so validation and error texts are the CLI's; reads use the same tables and print records
+ * with the same encoder (pbjson). Request fields are the CLI's options with '_' for '-';
+ * an unknown field is an error, so a typo never passes silently. Files are uploaded first
+ * (PUT /api/v1/blobs) and documents then name them by SHA-256. A case read here includes
+ * its applicant: this is the node's own API; nothing here reaches the hub but the changes.
+ * See docs/API-node.md.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <utf8proc.h>
+
+#include "domain.h"
+#include "err.h"
+#include "fsutil.h"
+#include "http.h"
+#include "keys.h"
+#include "log.h"
+#include "noded.h"
+#include "pbjson.h"
+#include "wire.h"
+
+#define API_PREFIX "/api/v1/"
+#define API_MAX_SEGS 4
+
+struct api {
+	struct node *n;
+	struct http_server *srv;
+	char tmp[PATH_MAX];        /* DATA/tmp: an upload is written here, then stored */
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Request fields */
+
+static int
+api_in(const char *s, const char *const *names)
+{
+	for (; *names != NULL; names++)
+		if (strcmp(s, *names) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *
+api_list(const char *const *names)
+{
+	static char buf[512];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (; *names != NULL && n < sizeof(buf); names++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? ", " : "", *names);
+	return buf;
+}
+
+/* Every field of the body is one the operation knows. */
+static int
+api_known(json_t *body, const char *const *names)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(body, key, v) {
+		if (!api_in(key, names))
+			return eiso_seterr(EISO_INVAL, "%s: unknown field (this operation takes: %s)",
+			    key, names[0] ? api_list(names) : "no fields");
+	}
+	return 0;
+}
+
+/* A string field; *out stays NULL when it is absent or null. */
+static int
+api_str(json_t *body, const char *name, const char **out)
+{
+	json_t *v = json_object_get(body, name);
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return eiso_seterr(EISO_INVAL, "%s: must be a string", name);
+	*out = json_string_value(v);
+	return 0;
+}
+
+/* A number field, as a JSON integer or a string of digits (like the CLI's option). */
+static int
+api_number(json_t *body, const char *name, long max, long *out)
+{
+	json_t *v = json_object_get(body, name);
+	char buf[64], *end;
+	long x;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (json_is_integer(v)) {
+		if (json_integer_value(v) < 0 || json_integer_value(v) > max)
+			return eiso_seterr(EISO_INVAL, "%s: '%lld' is not a number from 0 to %ld",
+			    name, (long long)json_integer_value(v), max);
+		*out = (long)json_integer_value(v);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return eiso_seterr(EISO_INVAL, "%s: must be a number", name);
+	snprintf(buf, sizeof(buf), "%s", json_string_value(v));
+	errno = 0;
+	x = strtol(buf, &end, 10);
+	if (buf[0] == '\0' || *end != '\0' || errno != 0 || x < 0 || x > max)
+		return eiso_seterr(EISO_INVAL, "%s: '%s' is not a number from 0 to %ld", name,
+		    json_string_value(v), max);
+	*out = x;
+	return 0;
+}
+
+/* Years of retention: "10", 10 or "permanent" (document_do and recordfile_do check them). */
+static int
+api_retention(json_t *body, char *buf, size_t len, const char **out)
+{
+	json_t *v = json_object_get(body, "retention");
+
+	if (v != NULL && json_is_integer(v)) {
+		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+		*out = buf;
+		return 0;
+	}
+	return api_str(body, "retention", out);
+}
+
+/* A date or time field, as the CLI reads --due, --received, --at. */
+static int
+api_time(json_t *body, const char *name, const char *field, int64_t *ms)
+{
+	const char *s = NULL;
+	int rc;
+
+	if ((rc = api_str(body, name, &s)) != 0 || s == NULL)
+		return rc;
+	if (domain_parse_time(s, ms) != 0)
+		return eiso_seterr(EISO_INVAL, "%s: '%s' is not a date (YYYY-MM-DD or "
+		    "'YYYY-MM-DD HH:MM')", field, s);
+	return 0;
+}
+
+/* Query parameters: only known ones. */
+static int
+api_query_known(const char *query, const char *const *names)
+{
+	const char *p = query;
+	char name[64];
+
+	while (p != NULL && *p != '\0') {
+		const char *end = strchr(p, '&');
+		size_t len = strcspn(p, "=&");
+
+		if (len > 0) {
+			snprintf(name, sizeof(name), "%.*s", (int)(len < 63 ? len : 63), p);
+			if (!api_in(name, names))
+				return eiso_seterr(EISO_INVAL, "%s: unknown parameter (this endpoint "
+				    "takes: %s)", name, names[0] ? api_list(names) : "none");
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+/* A query parameter's value; *out stays NULL when absent. */
+static int
+api_param(const struct http_req *r, const char *name, char *buf, size_t len, const char **out)
+{
+	int rc = http_query(r->query, name, buf, len);
+
+	*out = NULL;
+	if (rc == EISO_NOTFOUND)
+		return 0;
+	if (rc == 0)
+		*out = buf;
+	return rc;
+}
+
+/* A yes/no parameter: 1, true, yes (or no value) / 0, false, no. */
+static int
+api_flag(const struct http_req *r, const char *name, int *on)
+{
+	char buf[16];
+	const char *v;
+	int rc;
+
+	*on = 0;
+	if ((rc = api_param(r, name, buf, sizeof(buf), &v)) != 0 || v == NULL)
+		return rc;
+	if (v[0] == '\0' || strcmp(v, "1") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "yes") == 0)
+		*on = 1;
+	else if (strcmp(v, "0") != 0 && strcmp(v, "false") != 0 && strcmp(v, "no") != 0)
+		return eiso_seterr(EISO_INVAL, "%s: '%s' is not 1 or 0", name, v);
+	return 0;
+}
+
+static int
+api_issue_param(const struct http_req *r, uint32_t *issue)
+{
+	char buf[32], *end;
+	const char *v;
+	long x;
+	int rc;
+
+	*issue = 0;
+	if ((rc = api_param(r, "issue", buf, sizeof(buf), &v)) != 0 || v == NULL)
+		return rc;
+	errno = 0;
+	x = strtol(v, &end, 10);
+	if (v[0] == '\0' || *end != '\0' || errno != 0 || x < 0 || x > 1000000)
+		return eiso_seterr(EISO_INVAL, "issue: '%s' is not a number from 0 to 1000000", v);
+	*issue = (uint32_t)x;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Status */
+
+static void
+api_status(struct api *a, struct http_req *r)
+{
+	struct node *n = a->n;
+	struct chain_head head;
+	MDB_txn *txn;
+	MDB_val v;
+	MDB_dbi meta;
+	uint64_t acked = 0, last_ack = 0;
+	uint8_t acked_hash[KEYS_HASH];
+	char hex[2 * KEYS_HASH + 1], ahex[2 * KEYS_HASH + 1], link[32] = "connecting";
+	size_t pending;
+	int rc;
+
+	eiso_clearerr();
+	if ((rc = store_read_begin(n->st, &txn)) != 0 || (rc = outbox_head(txn, n, &head)) != 0) {
+		store_read_end(&txn);
+		http_reply_eiso(r, rc);
+		return;
+	}
+	meta = store_dbi(n->st, NDB_META);
+	store_get_u64(txn, meta, "acked_seq", &acked);
+	store_get_u64(txn, meta, "last_ack", &last_ack);
+	if (store_get_str(txn, meta, "link", &v) == 0 && v.mv_size < sizeof(link)) {
+		memcpy(link, v.mv_data, v.mv_size);
+		link[v.mv_size] = '\0';
+	}
+	pending = store_count(txn, store_dbi(n->st, NDB_PENDING));
+	memset(acked_hash, 0, sizeof(acked_hash));
+	if (acked > 0 && acked <= head.seq)
+		outbox_set_hash(txn, n, acked, acked_hash);
+	store_read_end(&txn);
+	keys_hex(hex, head.hash, KEYS_HASH);
+	keys_hex(ahex, acked_hash, KEYS_HASH);
+	/* The fields and meaning of `noded status --json`; the daemon is this process. */
+	http_reply(r, 200, json_pack("{s:s,s:I,s:s,s:I,s:s,s:I,s:I,s:s,s:I,s:b}",
+	    "agency", n->conf.agency, "head_seq", (json_int_t)head.seq, "head_hash", hex,
+	    "acked_seq", (json_int_t)acked, "acked_hash", ahex,
+	    "pending_sets", (json_int_t)(head.seq - (acked < head.seq ? acked : head.seq)),
+	    "pending_changes", (json_int_t)pending, "link", link, "last_ack", (json_int_t)last_ack,
+	    "daemon", 1));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Files uploaded for documents */
+
+/* A name to store a file under: one path component, printable UTF-8. */
+static int
+api_file_name_ok(const char *name)
+{
+	utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(name), k;
+	utf8proc_int32_t cp;
+
+	if (len == 0 || len > 255 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	for (utf8proc_ssize_t i = 0; i < len; i += k) {
+		if ((k = utf8proc_iterate((const utf8proc_uint8_t *)name + i, len - i, &cp)) < 0)
+			return 0;
+		if (cp < 0x20 || cp == 0x7f || cp == '/')
+			return 0;
+	}
+	return 1;
+}
+
+static int
+api_write_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * PUT /api/v1/blobs?name=FILE: the body is the file. It goes through attach_file like a CLI
+ * --file (same type detection and page count), from a temporary file named FILE.
+ */
+static void
+api_blob_put(struct api *a, struct http_req *r)
+{
+	static const char *const params[] = { "name", NULL };
+	char name[768], dir[PATH_MAX], path[PATH_MAX + 800];
+	const char *v;
+	struct attachment att;
+	int fd, rc;
+
+	eiso_clearerr();
+	if ((rc = api_query_known(r->query, params)) != 0 ||
+	    (rc = api_param(r, "name", name, sizeof(name), &v)) != 0) {
+		http_reply_eiso(r, rc);
+		return;
+	}
+	if (v == NULL) {
+		http_reply_error(r, 400, "invalid", "name: required (PUT /api/v1/blobs?name=FILE)");
+		return;
+	}
+	if (!api_file_name_ok(name)) {
+		http_reply_error(r, 400, "invalid", "name: '%s' is not a file name (1-255 bytes of "
+		    "UTF-8, no '/' or control characters)", name);
+		return;
+	}
+	if (r->body_len == 0) {
+		http_reply_error(r, 400, "invalid", "body: empty; the request body is the file");
+		return;
+	}
+	if (snprintf(dir, sizeof(dir), "%s/upload.XXXXXX", a->tmp) >= (int)sizeof(dir) ||
+	    mkdtemp(dir) == NULL) {
+		http_reply_eiso(r, eiso_seterr(EISO_IO, "%s: %s", a->tmp, strerror(errno)));
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1) {
+		rc = eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	} else {
+		rc = api_write_all(fd, r->body, r->body_len);
+		if (close(fd) != 0 || rc != 0)
+			rc = eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+		else
+			rc = attach_file(a->n, path, &att);
+		unlink(path);
+	}
+	rmdir(dir);
+	if (rc != 0) {
+		http_reply_eiso(r, rc);
+		return;
+	}
+	log_info("api: stored %s (%llu bytes, %s)", att.name, (unsigned long long)att.ref.size,
+	    att.media_type);
+	http_reply(r, 201, pbjson_encode(&att.ref.base));
+}
+
+/* Remove what a crash may have left of uploads in DATA/tmp. */
+static void
+api_clean_tmp(const char *tmp)
+{
+	char sub[PATH_MAX + 300], path[2 * PATH_MAX];
+	struct dirent *e, *f;
+	DIR *d, *s;
+
+	if ((d = opendir(tmp)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "upload.", 7) != 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", tmp, e->d_name);
+		if ((s = opendir(sub)) != NULL) {
+			while ((f = readdir(s)) != NULL) {
+				if (strcmp(f->d_name, ".") == 0 || strcmp(f->d_name, "..") == 0)
+					continue;
+				snprintf(path, sizeof(path), "%s/%s", sub, f->d_name);
+				unlink(path);
+			}
+			closedir(s);
+		}
+		rmdir(sub);
+	}
+	closedir(d);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Documents */
+
+static const char *const doc_fields_new[] = {
+	"code", "kind", "title", "access", "note", "owner_unit", "language", "review_months",
+	"retention", "disposition", "origin_issuer", "origin_number", "origin_date", "text", "by",
+	"position", "files", NULL
+};
+static const char *const doc_fields_import[] = {
+	"code", "kind", "title", "access", "note", "owner_unit", "language", "review_months",
+	"retention", "disposition", "origin_issuer", "origin_number", "origin_date", "text", "by",
+	"position", "files", "effective", NULL
+};
+static const char *const doc_fields_revise[] = {
+	"kind", "title", "access", "note", "owner_unit", "language", "review_months",
+	"retention", "disposition", "origin_issuer", "origin_number", "origin_date", "text", "by",
+	"position", "files", NULL
+};
+static const char *const doc_fields_submit[] = { "by", "position", NULL };
+static const char *const doc_fields_approve[] = { "by", "position", "effective", NULL };
+static const char *const doc_fields_withdraw[] = { "note", NULL };
+
+struct doc_files {
+	Eiso__BlobRef *refs[WIRE_MAX_FILES];
+	size_t n;
+};
+
+static void
+doc_files_free(struct doc_files *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		eiso__blob_ref__free_unpacked(f->refs[i], NULL);
+	f->n = 0;
+}
+
+/* files: [SHA-256 hex, ...] of files uploaded before, each held whole by this node. */
+static int
+api_doc_files(struct api *a, json_t *body, struct doc_request *req, struct doc_files *f)
+{
+	json_t *arr = json_object_get(body, "files"), *v;
+	uint8_t sha[KEYS_HASH];
+	MDB_txn *txn;
+	size_t i;
+	int rc = 0;
+
+	if (arr == NULL || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr))
+		return eiso_seterr(EISO_INVAL, "files: must be an array of SHA-256 (hex) of files "
+		    "uploaded with PUT /api/v1/blobs");
+	if (json_array_size(arr) > WIRE_MAX_FILES)
+		return eiso_seterr(EISO_INVAL, "files: more than %d", WIRE_MAX_FILES);
+	if ((rc = store_read_begin(a->n->st, &txn)) != 0)
+		return rc;
+	json_array_foreach(arr, i, v) {
+		const char *hex = json_is_string(v) ? json_string_value(v) : "";
+		if (!json_is_string(v) || keys_unhex(sha, KEYS_HASH, hex) != 0) {
+			rc = eiso_seterr(EISO_INVAL, "files: item %zu is not a SHA-256 (%d hex "
+			    "characters)", i + 1, 2 * KEYS_HASH);
+			break;
+		}
+		if ((rc = attach_lookup(txn, a->n, sha, &f->refs[f->n])) != 0) {
+			if (rc == EISO_NOTFOUND)
+				rc = eiso_seterr(EISO_INVAL, "files: %s is not a file this node "
+				    "holds (upload it first: PUT /api/v1/blobs?name=FILE)", hex);
+			break;
+		}
+		f->n++;
+	}
+	store_read_end(&txn);
+	if (rc != 0) {
+		doc_files_free(f);
+		return rc;
+	}
+	req->files = f->refs;
+	req->nfiles = f->n;
+	req->have_files = 1;
+	return 0;
+}
+
+static void
+api_doc_write(struct api *a, struct http_req *r, enum doc_op op, const char *code)
+{
+	const char *const *fields = op == DOC_NEW ? doc_fields_new : op == DOC_IMPORT ?
+	    doc_fields_import : op == DOC_REVISE ? doc_fields_revise : op == DOC_SUBMIT ?
+	    doc_fields_submit : op == DOC_APPROVE ? doc_fields_approve : doc_fields_withdraw;
+	struct doc_request req;
+	struct doc_files files = { .n = 0 };
+	Eiso__DocIssue *d = NULL;
+	json_t *body = NULL;
+	char ret[32];
+	long months = -1;
+	int rc;
+
+	eiso_clearerr();
+	memset(&req, 0, sizeof(req));
+	req.review_months = -1;
+	if ((rc = http_body_json(r, &body)) != 0 || (rc = api_known(body, fields)) != 0)
+		goto fail;
+	if (code != NULL)
+		req.code = code;
+	else if ((rc = api_str(body, "code", &req.code)) != 0)
+		goto fail;
+	if (req.code == NULL || req.code[0] == '\0') {
+		rc = eiso_seterr(EISO_INVAL, "code: required");
+		goto fail;
+	}
+	if ((rc = api_str(body, "title", &req.title)) != 0 ||
+	    (rc = api_str(body, "kind", &req.kind)) != 0 ||
+	    (rc = api_str(body, "access", &req.access)) != 0 ||
+	    (rc = api_str(body, "note", &req.note)) != 0 ||
+	    (rc = api_str(body, "owner_unit", &req.owner_unit)) != 0 ||
+	    (rc = api_str(body, "language", &req.language)) != 0 ||
+	    (rc = api_str(body, "disposition", &req.disposition)) != 0 ||
+	    (rc = api_retention(body, ret, sizeof(ret), &req.retention)) != 0 ||
+	    (rc = api_str(body, "text", &req.text)) != 0 ||
+	    (rc = api_str(body, "effective", &req.effective_date)) != 0 ||
+	    (rc = api_number(body, "review_months", 120, &months)) != 0 ||
+	    (rc = api_str(body, "by", &req.person)) != 0 ||
+	    (rc = api_str(body, "position", &req.position)) != 0 ||
+	    (rc = api_str(body, "origin_issuer", &req.origin_issuer)) != 0 ||
+	    (rc = api_str(body, "origin_number", &req.origin_number)) != 0 ||
+	    (rc = api_str(body, "origin_date", &req.origin_date)) != 0)
+		goto fail;
+	req.review_months = months;
+	if (req.text != NULL && strlen(req.text) > DOMAIN_MAX_TEXT) {
+		rc = eiso_seterr(EISO_TOOBIG, "text: longer than %d bytes", DOMAIN_MAX_TEXT);
+		goto fail;
+	}
+	if ((rc = api_doc_files(a, body, &req, &files)) != 0)
+		goto fail;
+	if ((rc = document_do(a->n, op, &req, &d)) != 0)
+		goto fail;
+	log_info("api: doc %s %s issue %u (%s)", doc_op_name(op), d->code, d->issue, d->status);
+	http_reply(r, op == DOC_NEW || op == DOC_IMPORT ? 201 : 200, pbjson_encode(&d->base));
+	eiso__doc_issue__free_unpacked(d, NULL);
+	doc_files_free(&files);
+	json_decref(body);
+	return;
+fail:
+	doc_files_free(&files);
+	json_decref(body);
+	http_reply_eiso(r, rc);
+}
+
+/* As `noded doc list`: a row per document (its newest issue, or the one in force for
+ * review_due); with status, a row per issue in that status. */
+static void
+api_doc_list(struct api *a, struct http_req *r)
+{
+	static const char *const params[] = { "kind", "status", "access", "review_due", NULL };
+	char kbuf[64], sbuf[64], abuf[64], today[11];
+	const char *kind, *status, *access;
+	MDB_txn *txn = NULL;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	json_t *arr;
+	int due, rc;
+
+	eiso_clearerr();
+	if ((rc = api_query_known(r->query, params)) != 0 ||
+	    (rc = api_param(r, "kind", kbuf, sizeof(kbuf), &kind)) != 0 ||
+	    (rc = api_param(r, "status", sbuf, sizeof(sbuf), &status)) != 0 ||
+	    (rc = api_param(r, "access", abuf, sizeof(abuf), &access)) != 0 ||
+	    (rc = api_flag(r, "review_due", &due)) != 0)
+		goto fail;
+	if (status != NULL && !domain_one_of(status, domain_doc_statuses)) {
+		rc = eiso_seterr(EISO_INVAL, "status: '%s' is not one of: %s", status,
+		    domain_words(domain_doc_statuses));
+		goto fail;
+	}
+	if (kind != NULL && !domain_one_of(kind, domain_doc_kinds)) {
+		rc = eiso_seterr(EISO_INVAL, "kind: '%s' is not one of: %s", kind,
+		    domain_words(domain_doc_kinds));
+		goto fail;
+	}
+	if (access != NULL && !domain_one_of(access, domain_access)) {
+		rc = eiso_seterr(EISO_INVAL, "access: '%s' is not one of: %s", access,
+		    domain_words(domain_access));
+		goto fail;
+	}
+	if ((rc = store_read_begin(a->n->st, &txn)) != 0 ||
+	    (rc = store_rc(mdb_cursor_open(txn, store_dbi(a->n->st, status ? NDB_VERSIONS :
+	    NDB_DOCS), &cur))) != 0)
+		goto fail;
+	domain_today(today);
+	arr = json_array();
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		Eiso__DocIssue *d = NULL;
+
+		if (status != NULL) {
+			d = eiso__doc_issue__unpack(NULL, v.mv_size, v.mv_data);
+		} else {
+			Eiso__DocRecord *rec = eiso__doc_record__unpack(NULL, v.mv_size, v.mv_data);
+			uint32_t issue;
+
+			if (rec == NULL)
+				continue;
+			issue = due ? rec->current : rec->latest;
+			if (issue != 0)
+				document_get(txn, a->n, rec->code, issue, &d);
+			eiso__doc_record__free_unpacked(rec, NULL);
+		}
+		if (d == NULL)
+			continue;
+		if ((status == NULL || strcmp(status, d->status) == 0) &&
+		    (kind == NULL || strcmp(kind, d->kind) == 0) &&
+		    (access == NULL || strcmp(access, d->access) == 0) &&
+		    (!due || (strcmp(d->status, "effective") == 0 && d->next_review[0] &&
+		    strcmp(d->next_review, today) <= 0)))
+			json_array_append_new(arr, pbjson_encode(&d->base));
+		eiso__doc_issue__free_unpacked(d, NULL);
+	}
+	mdb_cursor_close(cur);
+	store_read_end(&txn);
+	http_reply(r, 200, json_pack("{s:o}", "documents", arr));
+	return;
+fail:
+	store_read_end(&txn);
+	http_reply_eiso(r, rc);
+}
+
+static void
+api_doc_read(struct api *a, struct http_req *r, const char *code, int history)
+{
+	static const char *const show_params[] = { "issue", NULL };
+	static const char *const no_params[] = { NULL };
+	Eiso__DocRecord *rec = NULL;
+	Eiso__DocIssue *d;
+	MDB_txn *txn = NULL;
+	uint32_t issue = 0;
+	json_t *arr;
+	int rc;
+
+	eiso_clearerr();
+	if ((rc = api_query_known(r->query, history ? no_params : show_params)) != 0 ||
+	    (rc = api_issue_param(r, &issue)) != 0 ||
+	    (rc = store_read_begin(a->n->st, &txn)) != 0 ||
+	    (rc = document_index(txn, a->n, code, &rec)) != 0)
+		goto fail;
+	if (!history) {
+		if ((rc = document_get(txn, a->n, code, issue, &d)) != 0)
+			goto fail;
+		http_reply(r, 200, pbjson_encode(&d->base));
+		eiso__doc_issue__free_unpacked(d, NULL);
+		goto done;
+	}
+	arr = json_array();
+	for (uint32_t i = 1; i <= rec->latest; i++) {
+		if ((rc = document_get(txn, a->n, code, i, &d)) != 0) {
+			json_decref(arr);
+			goto fail;
+		}
+		json_array_append_new(arr, pbjson_encode(&d->base));
+		eiso__doc_issue__free_unpacked(d, NULL);
+	}
+	http_reply(r, 200, json_pack("{s:s,s:o}", "code", code, "issues", arr));
+	goto done;
+fail:
+	http_reply_eiso(r, rc);
+done:
+	if (rec != NULL)
+		eiso__doc_record__free_unpacked(rec, NULL);
+	store_read_end(&txn);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Record files */
+
+static void
+api_file_write(struct api *a, struct http_req *r, enum file_op op, const char *code)
+{
+	static const char *const f_new[] = { "organ_id", "catalog", "notation", "title",
+		"retention", "access", "creator", "start", NULL };
+	static const char *const f_entry[] = { "doc", "issue", NULL };
+	static const char *const f_close[] = { "end", NULL };
+	struct file_request req;
+	Eiso__RecordFile *f;
+	json_t *body = NULL;
+	char ret[32];
+	long issue = 0;
+	int rc;
+
+	eiso_clearerr();
+	memset(&req, 0, sizeof(req));
+	req.code = code;
+	if ((rc = http_body_json(r, &body)) != 0 ||
+	    (rc = api_known(body, op == FILE_NEW ? f_new : op == FILE_CLOSE ? f_close :
+	    f_entry)) != 0 ||
+	    (rc = api_str(body, "organ_id", &req.organ_id)) != 0 ||
+	    (rc = api_str(body, "catalog", &req.catalog)) != 0 ||
+	    (rc = api_str(body, "notation", &req.notation)) != 0 ||
+	    (rc = api_str(body, "title", &req.title)) != 0 ||
+	    (rc = api_retention(body, ret, sizeof(ret), &req.retention)) != 0 ||
+	    (rc = api_str(body, "access", &req.access)) != 0 ||
+	    (rc = api_str(body, "creator", &req.creator)) != 0 ||
+	    (rc = api_str(body, "start", &req.start_date)) != 0 ||
+	    (rc = api_str(body, "end", &req.end_date)) != 0 ||
+	    (rc = api_str(body, "doc", &req.doc_code)) != 0 ||
+	    (rc = api_number(body, "issue", 1000000, &issue)) != 0)
+		goto fail;
+	req.issue = (uint32_t)issue;
+	if ((rc = recordfile_do(a->n, op, &req, &f)) != 0)
+		goto fail;
+	log_info("api: record file %s: %u documents, %s", f->code, f->doc_total, f->status);
+	http_reply(r, op == FILE_NEW ? 201 : 200, pbjson_encode(&f->base));
+	eiso__record_file__free_unpacked(f, NULL);
+	json_decref(body);
+	return;
+fail:
+	json_decref(body);
+	http_reply_eiso(r, rc);
+}
+
+static void
+api_file_read(struct api *a, struct http_req *r, const char *code)
+{
+	static const char *const no_params[] = { NULL };
+	Eiso__RecordFile *f;
+	MDB_txn *txn = NULL;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	json_t *arr;
+	int rc;
+
+	eiso_clearerr();
+	if ((rc = api_query_known(r->query, no_params)) != 0 ||
+	    (rc = store_read_begin(a->n->st, &txn)) != 0)
+		goto fail;
+	if (code != NULL) {
+		if ((rc = recordfile_get(txn, a->n, code, &f)) != 0)
+			goto fail;
+		http_reply(r, 200, pbjson_encode(&f->base));
+		eiso__record_file__free_unpacked(f, NULL);
+		store_read_end(&txn);
+		return;
+	}
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(a->n->st, NDB_RECORDS), &cur))) != 0)
+		goto fail;
+	arr = json_array();
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if ((f = eiso__record_file__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+			continue;
+		json_array_append_new(arr, pbjson_encode(&f->base));
+		eiso__record_file__free_unpacked(f, NULL);
+	}
+	mdb_cursor_close(cur);
+	store_read_end(&txn);
+	http_reply(r, 200, json_pack("{s:o}", "files", arr));
+	return;
+fail:
+	store_read_end(&txn);
+	http_reply_eiso(r, rc);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Cases */
+
+static void
+api_case_write(struct api *a, struct http_req *r, enum case_op op, const char *code)
+{
+	static const char *const f_receive[] = { "code", "procedure", "due", "received", "unit",
+		"record_file", "note", "applicant_name", "applicant_id", "applicant_address",
+		"applicant_contact", NULL };
+	static const char *const f_update[] = { "status", "due", "unit", "record_file", "note",
+		NULL };
+	static const char *const f_complete[] = { "status", "at", "record_file", "note", NULL };
+	struct case_request req;
+	Eiso__Case *c;
+	json_t *body = NULL;
+	int rc;
+
+	eiso_clearerr();
+	memset(&req, 0, sizeof(req));
+	req.code = code;
+	if ((rc = http_body_json(r, &body)) != 0 ||
+	    (rc = api_known(body, op == CASE_RECEIVE ? f_receive : op == CASE_UPDATE ? f_update :
+	    f_complete)) != 0 ||
+	    (code == NULL && (rc = api_str(body, "code", &req.code)) != 0) ||
+	    (rc = api_str(body, "procedure", &req.procedure)) != 0 ||
+	    (rc = api_time(body, "due", "due", &req.due)) != 0 ||
+	    (rc = api_time(body, "received", "received", &req.received)) != 0 ||
+	    (rc = api_time(body, "at", "completed", &req.completed)) != 0 ||
+	    (rc = api_str(body, "unit", &req.unit)) != 0 ||
+	    (rc = api_str(body, "record_file", &req.record_file)) != 0 ||
+	    (rc = api_str(body, "note", &req.note)) != 0 ||
+	    (rc = api_str(body, "status", &req.status)) != 0 ||
+	    (rc = api_str(body, "applicant_name", &req.name)) != 0 ||
+	    (rc = api_str(body, "applicant_id", &req.id_number)) != 0 ||
+	    (rc = api_str(body, "applicant_address", &req.address)) != 0 ||
+	    (rc = api_str(body, "applicant_contact", &req.contact)) != 0 ||
+	    (rc = case_do(a->n, op, &req, &c)) != 0) {
+		json_decref(body);
+		http_reply_eiso(r, rc);
+		return;
+	}
+	log_info("api: case %s %s", c->code, c->status);
+	http_reply(r, op == CASE_RECEIVE ? 201 : 200, pbjson_encode(&c->base));
+	eiso__case__free_unpacked(c, NULL);
+	json_decref(body);
+}
+
+static void
+api_case_read(struct api *a, struct http_req *r, const char *code)
+{
+	static const char *const list_params[] = { "status", "open", "overdue", NULL };
+	static const char *const no_params[] = { NULL };
+	char sbuf[64];
+	const char *status = NULL;
+	Eiso__Case *c;
+	Eiso__Applicant *ap;
+	MDB_txn *txn = NULL;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int64_t now = store_now_ms();
+	json_t *arr, *j;
+	int open = 0, overdue = 0, rc;
+
+	eiso_clearerr();
+	if ((rc = api_query_known(r->query, code ? no_params : list_params)) != 0 ||
+	    (rc = api_param(r, "status", sbuf, sizeof(sbuf), &status)) != 0 ||
+	    (rc = api_flag(r, "open", &open)) != 0 ||
+	    (rc = api_flag(r, "overdue", &overdue)) != 0)
+		goto fail;
+	if (status != NULL && !domain_one_of(status, domain_case_statuses)) {
+		rc = eiso_seterr(EISO_INVAL, "status: '%s' is not one of: %s", status,
+		    domain_words(domain_case_statuses));
+		goto fail;
+	}
+	if ((rc = store_read_begin(a->n->st, &txn)) != 0)
+		goto fail;
+	if (code != NULL) {
+		/* The applicant too: this API is the node's own, like `noded case show`. */
+		if ((rc = case_get(txn, a->n, code, &c, &ap)) != 0)
+			goto fail;
+		j = pbjson_encode(&c->base);
+		if (j != NULL && ap != NULL)
+			json_object_set_new(j, "applicant", pbjson_encode(&ap->base));
+		http_reply(r, 200, j);
+		eiso__case__free_unpacked(c, NULL);
+		if (ap != NULL)
+			eiso__applicant__free_unpacked(ap, NULL);
+		store_read_end(&txn);
+		return;
+	}
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(a->n->st, NDB_CASES), &cur))) != 0)
+		goto fail;
+	arr = json_array();
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		int is_open;
+
+		if ((c = eiso__case__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+			continue;
+		is_open = !domain_case_final(c->status);
+		if ((status == NULL || strcmp(status, c->status) == 0) && (!open || is_open) &&
+		    (!overdue || (is_open && c->due < now)))
+			json_array_append_new(arr, pbjson_encode(&c->base));
+		eiso__case__free_unpacked(c, NULL);
+	}
+	mdb_cursor_close(cur);
+	store_read_end(&txn);
+	http_reply(r, 200, json_pack("{s:o}", "cases", arr));
+	return;
+fail:
+	store_read_end(&txn);
+	http_reply_eiso(r, rc);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Routes */
+
+static void
+api_405(struct http_req *r, const char *allowed)
+{
+	http_reply_error(r, 405, "method", "method: %s %s is not allowed; use %s", r->method,
+	    r->path, allowed);
+}
+
+static int
+api_method(struct http_req *r, const char *want)
+{
+	if (strcmp(r->method, want) == 0)
+		return 1;
+	api_405(r, want);
+	return 0;
+}
+
+static void
+api_route_docs(struct api *a, struct http_req *r, char **seg, int n)
+{
+	static const struct { const char *name; enum doc_op op; } ops[] = {
+		{ "revise", DOC_REVISE }, { "submit", DOC_SUBMIT }, { "approve", DOC_APPROVE },
+		{ "withdraw", DOC_WITHDRAW },
+	};
+
+	if (n == 1) {
+		if (strcmp(r->method, "POST") == 0)
+			api_doc_write(a, r, DOC_NEW, NULL);
+		else if (strcmp(r->method, "GET") == 0)
+			api_doc_list(a, r);
+		else
+			api_405(r, "GET or POST");
+		return;
+	}
+	if (n == 2 && strcmp(seg[1], "import") == 0 && strcmp(r->method, "POST") == 0) {
+		api_doc_write(a, r, DOC_IMPORT, NULL);
+		return;
+	}
+	if (n == 2) {
+		if (api_method(r, "GET"))
+			api_doc_read(a, r, seg[1], 0);
+		return;
+	}
+	if (strcmp(seg[2], "history") == 0) {
+		if (api_method(r, "GET"))
+			api_doc_read(a, r, seg[1], 1);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (strcmp(seg[2], ops[i].name) == 0) {
+			if (api_method(r, "POST"))
+				api_doc_write(a, r, ops[i].op, seg[1]);
+			return;
+		}
+	}
+	http_reply_error(r, 404, "not_found", "path: %s: no such endpoint (a document takes "
+	    "history, revise, submit, approve, withdraw)", r->path);
+}
+
+static void
+api_route_files(struct api *a, struct http_req *r, char **seg, int n)
+{
+	static const struct { const char *name; enum file_op op; } ops[] = {
+		{ "add", FILE_ADD }, { "remove", FILE_REMOVE }, { "close", FILE_CLOSE },
+	};
+
+	if (n == 1) {
+		if (strcmp(r->method, "POST") == 0)
+			api_file_write(a, r, FILE_NEW, NULL);
+		else if (strcmp(r->method, "GET") == 0)
+			api_file_read(a, r, NULL);
+		else
+			api_405(r, "GET or POST");
+		return;
+	}
+	if (n == 2) {
+		if (api_method(r, "GET"))
+			api_file_read(a, r, seg[1]);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (strcmp(seg[2], ops[i].name) == 0) {
+			if (api_method(r, "POST"))
+				api_file_write(a, r, ops[i].op, seg[1]);
+			return;
+		}
+	}
+	http_reply_error(r, 404, "not_found", "path: %s: no such endpoint (a record file takes "
+	    "add, remove, close)", r->path);
+}
+
+static void
+api_route_cases(struct api *a, struct http_req *r, char **seg, int n)
+{
+	if (n == 1) {
+		if (strcmp(r->method, "POST") == 0)
+			api_case_write(a, r, CASE_RECEIVE, NULL);
+		else if (strcmp(r->method, "GET") == 0)
+			api_case_read(a, r, NULL);
+		else
+			api_405(r, "GET or POST");
+		return;
+	}
+	if (n == 2) {
+		if (api_method(r, "GET"))
+			api_case_read(a, r, seg[1]);
+		return;
+	}
+	if (strcmp(seg[2], "update") == 0 || strcmp(seg[2], "complete") == 0) {
+		if (api_method(r, "POST"))
+			api_case_write(a, r, seg[2][0] == 'u' ? CASE_UPDATE : CASE_COMPLETE,
+			    seg[1]);
+		return;
+	}
+	http_reply_error(r, 404, "not_found", "path: %s: no such endpoint (a case takes update, "
+	    "complete)", r->path);
+}
+
+static void
+api_handle(void *arg, struct http_req *r)
+{
+	struct api *a = arg;
+	char buf[1024], *seg[API_MAX_SEGS];
+	int n = http_path_split(r->path, API_PREFIX, seg, API_MAX_SEGS, buf, sizeof(buf));
+
+	if (n <= 0 || n > 3) {
+		http_reply_error(r, 404, "not_found", "path: %s: no such endpoint (see "
+		    "docs/API-node.md)", r->path);
+		return;
+	}
+	if (strcmp(seg[0], "status") == 0 && n == 1) {
+		if (api_method(r, "GET"))
+			api_status(a, r);
+	} else if (strcmp(seg[0], "blobs") == 0 && n == 1) {
+		if (api_method(r, "PUT"))
+			api_blob_put(a, r);
+	} else if (strcmp(seg[0], "docs") == 0) {
+		api_route_docs(a, r, seg, n);
+	} else if (strcmp(seg[0], "files") == 0) {
+		api_route_files(a, r, seg, n);
+	} else if (strcmp(seg[0], "cases") == 0) {
+		api_route_cases(a, r, seg, n);
+	} else {
+		http_reply_error(r, 404, "not_found", "path: %s: no such endpoint (see "
+		    "docs/API-node.md)", r->path);
+	}
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+int
+api_start(uv_loop_t *loop, struct node *n, const char *conf_path, struct api **out)
+{
+	struct http_config cfg;
+	struct api *a;
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	if (n->conf.api_listen[0] == '\0') {
+		log_info("api: off (api.listen is empty)");
+		return 0;
+	}
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return EISO_NOMEM;
+	a->n = n;
+	if ((rc = node_path(n, a->tmp, sizeof(a->tmp), "tmp")) != 0 ||
+	    (rc = fsutil_mkdir(a->tmp, 0700)) != 0) {
+		free(a);
+		return rc;
+	}
+	api_clean_tmp(a->tmp);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.name = "api";
+	cfg.listen = n->conf.api_listen;
+	cfg.auth = HTTP_AUTH_BEARER;
+	cfg.token = n->conf.api_token;
+	cfg.max_body = n->conf.api_max_body;
+	cfg.handler = api_handle;
+	cfg.arg = a;
+	if ((rc = http_start(loop, &cfg, &a->srv)) != 0) {
+		free(a);
+		if (rc != EISO_NET)
+			return rc;
+		/* Replication matters more than the API: run without it, loudly. */
+		log_warnx("%s; the local API is off", eiso_lasterr(rc));
+		return 0;
+	}
+	if (n->conf.api_token[0] == '\0')
+		log_warnx("api: api.token is empty: every request will be refused with 401 (set a "
+		    "token in %s)", conf_path);
+	else if (stat(conf_path, &st) == 0 && (st.st_mode & S_IROTH))
+		log_warnx("api: %s holds the API token and is readable by others (chmod o-r)",
+		    conf_path);
+	log_info("api: listening on %s (port %d)", n->conf.api_listen, http_port(a->srv));
+	*out = a;
+	return 0;
+}
+
+void
+api_stop(struct api **a)
+{
+	if (*a == NULL)
+		return;
+	http_stop(&(*a)->srv);
+	free(*a);
+	*a = NULL;
+}
