@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,7 +17,17 @@ struct store {
 	MDB_dbi dbi[STORE_MAX_DBS];
 	int ndb;
 	int readonly;
+	/*
+	 * LMDB lets a process change its map size only while none of its transactions is open,
+	 * and a daemon may read on one thread (the hub's web side) while it writes on another:
+	 * read transactions hold this lock shared, a resize takes it exclusive.
+	 */
+	pthread_rwlock_t resize;
 };
+
+/* Read transactions this thread has open: a resize from inside one must not wait for itself. */
+static _Thread_local int store_reading;
+static _Thread_local store_t *store_locked;     /* whose lock this thread's readers hold */
 
 int
 store_rc(int mdb_rc)
@@ -91,6 +102,14 @@ store_open(const char *dir, const char *const *dbnames, int ndb, int readonly, s
 		return eiso_seterr(EISO_STORE, "%s: %s", dir, strerror(errno));
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return EISO_NOMEM;
+	{
+		pthread_rwlockattr_t a;
+		pthread_rwlockattr_init(&a);
+		/* Back-to-back readers must not starve a writer that waits to grow the map. */
+		pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+		pthread_rwlock_init(&st->resize, &a);
+		pthread_rwlockattr_destroy(&a);
+	}
 	st->ndb = ndb;
 	st->readonly = readonly;
 	if ((rc = mdb_env_create(&st->env)) != 0 ||
@@ -136,6 +155,7 @@ store_close(store_t **st)
 		return;
 	if ((*st)->env != NULL)
 		mdb_env_close((*st)->env);
+	pthread_rwlock_destroy(&(*st)->resize);
 	free(*st);
 	*st = NULL;
 }
@@ -152,6 +172,22 @@ store_env(const store_t *st)
 	return st->env;
 }
 
+/*
+ * Set the map size (0: adopt the size another process grew it to) with no reader of this
+ * process inside a transaction. A thread that itself reads cannot wait for itself: it goes
+ * ahead as it always did.
+ */
+static int
+store_set_mapsize(store_t *st, size_t size)
+{
+	int rc, locked = store_reading == 0 && pthread_rwlock_wrlock(&st->resize) == 0;
+
+	rc = mdb_env_set_mapsize(st->env, size);
+	if (locked)
+		pthread_rwlock_unlock(&st->resize);
+	return rc;
+}
+
 /* Double the map; only valid while this process has no transaction open. */
 static int
 store_grow(store_t *st)
@@ -160,7 +196,7 @@ store_grow(store_t *st)
 	int rc;
 
 	mdb_env_info(st->env, &info);
-	if ((rc = mdb_env_set_mapsize(st->env, info.me_mapsize * 2)) != 0)
+	if ((rc = store_set_mapsize(st, info.me_mapsize * 2)) != 0)
 		return eiso_seterr(EISO_STORE, "growing the map: %s", mdb_strerror(rc));
 	return 0;
 }
@@ -171,7 +207,7 @@ store_txn_begin(store_t *st, unsigned flags, MDB_txn **txn)
 	int rc = mdb_txn_begin(st->env, NULL, flags, txn);
 
 	if (rc == MDB_MAP_RESIZED) {
-		mdb_env_set_mapsize(st->env, 0);
+		store_set_mapsize(st, 0);
 		rc = mdb_txn_begin(st->env, NULL, flags, txn);
 	}
 	return rc == 0 ? 0 : eiso_seterr(EISO_STORE, "lmdb: %s", mdb_strerror(rc));
@@ -206,15 +242,42 @@ store_write(store_t *st, store_write_fn fn, void *arg)
 int
 store_read_begin(store_t *st, MDB_txn **txn)
 {
-	return store_txn_begin(st, MDB_RDONLY, txn);
+	int rc, lock = store_reading == 0;
+
+	*txn = NULL;
+	if (lock)
+		pthread_rwlock_rdlock(&st->resize);
+	if ((rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, txn)) == MDB_MAP_RESIZED) {
+		/* Grown by another process: adopt the new size with no reader inside. */
+		if (lock)
+			pthread_rwlock_unlock(&st->resize);
+		store_set_mapsize(st, 0);
+		if (lock)
+			pthread_rwlock_rdlock(&st->resize);
+		rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, txn);
+	}
+	if (rc != 0) {
+		if (lock)
+			pthread_rwlock_unlock(&st->resize);
+		*txn = NULL;
+		return eiso_seterr(EISO_STORE, "lmdb: %s", mdb_strerror(rc));
+	}
+	if (lock)
+		store_locked = st;
+	store_reading++;
+	return 0;
 }
 
 void
 store_read_end(MDB_txn **txn)
 {
-	if (*txn != NULL) {
-		mdb_txn_abort(*txn);
-		*txn = NULL;
+	if (*txn == NULL)
+		return;
+	mdb_txn_abort(*txn);
+	*txn = NULL;
+	if (store_reading > 0 && --store_reading == 0 && store_locked != NULL) {
+		pthread_rwlock_unlock(&store_locked->resize);
+		store_locked = NULL;
 	}
 }
 

@@ -7,9 +7,12 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "blob.h"
 #include "conf.h"
 #include "eiso.pb-c.h"
+#include "http.h"
 #include "store.h"
 
 #define HUBD_DEFAULT_CONF "/etc/eiso/hubd.conf"
@@ -26,6 +29,13 @@ struct hubd_conf {
 	uint64_t offline_after_s;
 	uint64_t storage_warn_percent;
 	uint64_t alert_check_s;
+	char web_listen[128];
+	char web_token[128];
+	char web_user[64];
+	char web_password_hash[160];
+	char web_public_base[192];
+	char web_targets[160];
+	uint64_t web_session_s;
 };
 
 /* Sub-databases of the hub's environment, in store_open order. */
@@ -127,6 +137,7 @@ int view_opts(int argc, char **argv, const char **conf, int *json, const char *u
 int view_open(const char *verb, const char *conf, struct hub *h, MDB_txn **txn);
 
 /* show.c: what the hub holds for an agency */
+json_t *figures_agency(MDB_txn *txn, struct hub *h, const char *agency);
 int cmd_doc(int argc, char **argv);
 int cmd_file(int argc, char **argv);
 int cmd_case(int argc, char **argv);

@@ -257,8 +257,8 @@ figures_case(const MDB_val *k, const MDB_val *v, void *arg)
 	eiso__case__free_unpacked(c, NULL);
 }
 
-/* The derived figures of one agency, as a JSON object. */
-static json_t *
+/* The derived figures of one agency, as a JSON object (the CLI and the web side share it). */
+json_t *
 figures_agency(MDB_txn *txn, struct hub *h, const char *agency)
 {
 	struct figures f;
