@@ -171,4 +171,38 @@ int cmd_config_sample(int argc, char **argv);
 int config_check(const char *path);
 int config_reload(const char *path, struct hubd_conf *live, int cli_debug);
 
+/*
+ * web.c: the hub's HTTP side (dashboard, JSON API, /metrics, and the portal's routes), in its
+ * own thread with its own libuv loop, reading the store with read transactions only. The one
+ * write it offers (acknowledging an alert) is handed to the ingest thread, the only writer.
+ */
+struct web;
+enum web_lang { WEB_VI, WEB_EN };
+/* Start serving [web] listen (empty: nothing is started, *out stays NULL). 0 or EISO_*. */
+int web_start(struct hub *h, const char *conf_path, struct web **out);
+void web_stop(struct web **w);
+/* A descriptor that becomes readable when the web side waits for a write (-1: none). */
+int web_wake_fd(const struct web *w);
+/* Ingest thread: run the writes the web side waits for, each in its own transaction. */
+void web_do_writes(struct web *w, struct hub *h);
+/* The hub as the web thread sees it: conf, and the store (read transactions only). */
+struct hub *web_hub(struct web *w);
+/* The page language: ?lang=vi|en (kept in a cookie), else the cookie, else Vietnamese. */
+enum web_lang web_lang(struct web *w, struct http_req *r);
+int cmd_passwd(int argc, char **argv);
+
+/* Times in Asia/Ho_Chi_Minh (UTC+7): dd/mm/yyyy HH:MM in Vietnamese, ISO-like in English. */
+void web_time(char *buf, size_t len, int64_t ms, enum web_lang lang);
+void web_date(char *buf, size_t len, const char *ymd, enum web_lang lang);
+void web_iso(char *buf, size_t len, int64_t ms);       /* 2026-01-02T03:04:05+07:00, "" for 0 */
+void web_day(char buf[11], int64_t ms);                /* YYYY-MM-DD in UTC+7 */
+/* Answer text/html with b (freed); headers: name, value, ..., NULL (may be NULL). */
+void web_reply_html(struct http_req *r, int status, struct html *b, const char *const *headers);
+
+/* i18n.c: every string of the web pages, Vietnamese and English, in one table */
+const char *tr(enum web_lang lang, const char *key);
+
+/* portal.c (the public portal): 1 when it answered r, 0 when the path is not its own */
+int portal_route(struct web *w, struct http_req *r);
+
 #endif
