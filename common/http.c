@@ -313,24 +313,102 @@ http_path_split(const char *path, const char *prefix, char **seg, int max, char 
 /* ------------------------------------------------------------------------------------------ */
 /* Answers */
 
+static const char *
+http_pooldup(h2o_req_t *req, const char *s, size_t len)
+{
+	return h2o_strdup(&req->pool, s, len).base;
+}
+
 static void
-http_send(h2o_req_t *req, int status, const char *text, size_t len, int auth)
+http_send_typed(h2o_req_t *req, int status, const char *ctype, const char *text, size_t len,
+    int auth, const char *const *headers)
 {
 	static h2o_generator_t generator = { NULL, NULL };
 	h2o_iovec_t body = h2o_strdup(&req->pool, text, len);
+	int cache = 0;
 
 	req->res.status = status;
 	req->res.reason = http_reason(status);
 	req->res.content_length = body.len;
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
-	    H2O_STRLIT("application/json; charset=utf-8"));
-	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
-	    H2O_STRLIT("no-store"));
+	    ctype, strlen(ctype));
+	for (size_t i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL;
+	    i += 2) {
+		const char *name = headers[i], *value = headers[i + 1];
+
+		cache |= strcasecmp(name, "cache-control") == 0;
+		h2o_add_header_by_str(&req->pool, &req->res.headers,
+		    h2o_strdup(&req->pool, name, strlen(name)).base, strlen(name), 1, NULL,
+		    h2o_strdup(&req->pool, value, strlen(value)).base, strlen(value));
+	}
+	if (!cache)
+		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+		    H2O_STRLIT("no-store"));
 	if (auth)
 		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
 		    H2O_STRLIT("Bearer realm=\"eiso\""));
 	h2o_start_response(req, &generator);
 	h2o_send(req, &body, 1, H2O_SEND_STATE_FINAL);
+}
+
+static void
+http_send(h2o_req_t *req, int status, const char *text, size_t len, int auth)
+{
+	http_send_typed(req, status, "application/json; charset=utf-8", text, len, auth, NULL);
+}
+
+void
+http_reply_raw(struct http_req *r, int status, const char *content_type, const void *body,
+    size_t len, const char *const *headers)
+{
+	if (r->answered)
+		return;
+	r->answered = 1;
+	r->status = status;
+	http_send_typed(r->h2o, status, content_type, body, len, 0, headers);
+}
+
+const char *
+http_header(struct http_req *r, const char *name)
+{
+	h2o_req_t *req = r->h2o;
+	ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
+
+	if (i == -1)
+		return NULL;
+	return http_pooldup(req, req->headers.entries[i].value.base,
+	    req->headers.entries[i].value.len);
+}
+
+int
+http_cookie(const char *header, const char *name, char *out, size_t outlen)
+{
+	size_t nlen = strlen(name);
+	const char *p = header;
+
+	while (p != NULL && *p != '\0') {
+		const char *end, *eq;
+		size_t len;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		end = strchr(p, ';');
+		len = end ? (size_t)(end - p) : strlen(p);
+		eq = memchr(p, '=', len);
+		if (eq != NULL && (size_t)(eq - p) == nlen && memcmp(p, name, nlen) == 0) {
+			size_t vlen = (size_t)(p + len - eq - 1);
+			while (vlen > 0 && (eq[vlen] == ' ' || eq[vlen] == '\t'))
+				vlen--;
+			if (vlen + 1 > outlen)
+				return eiso_seterr(EISO_INVAL, "cookie %s: longer than %zu bytes", name,
+				    outlen ? outlen - 1 : 0);
+			memcpy(out, eq + 1, vlen);
+			out[vlen] = '\0';
+			return 0;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return EISO_NOTFOUND;
 }
 
 void
@@ -345,6 +423,7 @@ http_reply(struct http_req *r, int status, json_t *body)
 		return;
 	}
 	r->answered = 1;
+	r->status = text != NULL ? status : 500;
 	json_decref(body);
 	if (text == NULL) {
 		http_send(r->h2o, 500, oom, sizeof(oom) - 1, 0);
@@ -415,11 +494,6 @@ http_body_json(const struct http_req *r, json_t **out)
 /* ------------------------------------------------------------------------------------------ */
 /* h2o glue */
 
-static const char *
-http_pooldup(h2o_req_t *req, const char *s, size_t len)
-{
-	return h2o_strdup(&req->pool, s, len).base;
-}
 
 static int
 http_on_req(h2o_handler_t *self, h2o_req_t *req)

@@ -35,6 +35,7 @@ struct http_req {
 	size_t body_len;
 	void *h2o;                 /* the h2o_req_t, for http.c only */
 	int answered;
+	int status;                /* the status it was answered with */
 };
 
 typedef void (*http_handler_fn)(void *arg, struct http_req *r);
@@ -75,6 +76,13 @@ int http_port(const struct http_server *s);
 
 /* Answer with status and body (the reference is taken; NULL answers 500). */
 void http_reply(struct http_req *r, int status, json_t *body);
+/*
+ * Answer with status, any content type and len bytes of body (copied), plus extra headers
+ * given as pairs: { "set-cookie", "a=b", "location", "/x", NULL } (headers may be NULL).
+ * Without a cache-control among them, "no-store" is added.
+ */
+void http_reply_raw(struct http_req *r, int status, const char *content_type, const void *body,
+    size_t len, const char *const *headers);
 /* Answer {"error":{"code":CODE,"message":...}} with status. */
 void http_reply_error(struct http_req *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -86,6 +94,18 @@ void http_reply_eiso(struct http_req *r, int rc);
  * starting "body: ".
  */
 int http_body_json(const struct http_req *r, json_t **out);
+
+/*
+ * The value of request header name (lower case, e.g. "cookie"), NUL-terminated, living until
+ * the answer; the first one when it repeats; NULL when absent.
+ */
+const char *http_header(struct http_req *r, const char *name);
+
+/*
+ * The value of cookie name in a Cookie header value ("a=1; b=2"), copied into out (outlen
+ * bytes with the NUL). Returns 0, EISO_NOTFOUND, EISO_INVAL (longer than outlen - 1).
+ */
+int http_cookie(const char *header, const char *name, char *out, size_t outlen);
 
 /* Pure helpers (no socket). */
 
