@@ -671,8 +671,11 @@ http_start(uv_loop_t *loop, const struct http_config *cfg, struct http_server **
 	if (http_in_use)
 		return eiso_seterr(EISO_EXISTS, "%s: an HTTP server already runs in this process",
 		    cfg->name);
-	if ((rc = http_parse_listen(cfg->listen, &ss)) != 0)
-		return eiso_seterr(EISO_CONF, "%s.%s", cfg->name, eiso_lasterr(rc));
+	if ((rc = http_parse_listen(cfg->listen, &ss)) != 0) {
+		char why[400];
+		snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
+		return eiso_seterr(EISO_CONF, "%s.%s", cfg->name, why);
+	}
 	memset(s, 0, sizeof(*s));
 	s->loop = loop;
 	snprintf(s->name, sizeof(s->name), "%s", cfg->name);

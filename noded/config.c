@@ -11,6 +11,7 @@
 
 #include "daemon.h"
 #include "err.h"
+#include "http.h"
 #include "keys.h"
 #include "log.h"
 #include "noded.h"
@@ -68,7 +69,8 @@ config_check(const char *path)
 {
 	struct node n;
 	uint8_t hk[KEYS_CURVE];
-	char dir[PATH_MAX];
+	struct sockaddr_storage ss;
+	char dir[PATH_MAX], why[400];
 	int rc;
 
 	eiso_clearerr();
@@ -84,6 +86,11 @@ config_check(const char *path)
 	if (keys_unhex(hk, sizeof(hk), n.conf.hub_key) != 0) {
 		rc = eiso_seterr(EISO_CONF, "%s: hub.public_key must be %d hex characters", path,
 		    2 * KEYS_CURVE);
+		goto fail;
+	}
+	if (n.conf.api_listen[0] != '\0' && http_parse_listen(n.conf.api_listen, &ss) != 0) {
+		snprintf(why, sizeof(why), "%s", eiso_lasterr(EISO_CONF));
+		rc = eiso_seterr(EISO_CONF, "%s: api.%s", path, why);
 		goto fail;
 	}
 	/* The store as the daemon will find it: there, of a known schema, of this agency. */

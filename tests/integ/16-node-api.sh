@@ -298,4 +298,16 @@ stop n1
 wait "$KA" || fail "keep-alive client failed: $(cat "$TEST_DIR/keepalive.out")"
 grep -q '^HTTP/1.1 401' "$TEST_DIR/keepalive.out" && grep -q '^closed' "$TEST_DIR/keepalive.out" ||
     fail "keep-alive client saw: $(cat "$TEST_DIR/keepalive.out")"
+
+# A port already taken (here the hub's): the node replicates on, without the API, and says so.
+conf_set "$C" api listen "127.0.0.1:${HUB_ENDPOINT##*:}"
+start_node n1
+wait_until "log_has n1 'the local API is off'" 10
+put n1 QT-50 >/dev/null
+wait_synced n1 30
+stop n1
+# A malformed address is a configuration error, for run -n and for run.
+conf_set "$C" api listen "localhost:7780"
+must_fail "api.listen: 'localhost' is not an IPv4 address" "$NODED" run "${RUN_OPTS[@]}" -n -c "$C"
+must_fail "api.listen: 'localhost' is not an IPv4 address" timeout 20 "$NODED" run "${RUN_OPTS[@]}" -c "$C"
 stop "$HUB"
