@@ -5,7 +5,8 @@
 CC      ?= gcc
 SANITIZE ?=
 B       := build$(if $(SANITIZE),-san)
-PKGS    := libzmq lmdb libsodium libprotobuf-c libuv libh2o inih libutf8proc jansson libsystemd
+PKGS    := libzmq lmdb libsodium libprotobuf-c libuv libh2o inih libutf8proc jansson libsystemd \
+           libqrencode libpng
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT     := $(if $(SANITIZE),-O1 $(SANFLAGS),-O2)
@@ -18,7 +19,7 @@ LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 COMMON  := err log keys store blob wire chain conf fsutil domain pbjson text daemon http
 NODED   := main node init outbox attach document recordfile casefile cli cli_doc cli_file cli_case inbox api sender status config
 HUBD    := main hub init enroll agency ingest apply zap status show config search alerts metrics \
-           html published
+           html published qr
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http
 
 COMMON_O := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)

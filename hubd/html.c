@@ -31,6 +31,12 @@ html_grow(struct html *b, size_t more)
 	return 0;
 }
 
+void *
+html_reserve(struct html *b, size_t n)
+{
+	return html_grow(b, n) == 0 ? b->buf + b->len : NULL;
+}
+
 void
 html_mem(struct html *b, const void *p, size_t n)
 {

@@ -165,6 +165,12 @@ void html_esc(struct html *b, const char *s);
 /* Percent-encoded for a URL path segment or query value (all but A-Z a-z 0-9 - _ . ~). */
 void html_seg(struct html *b, const char *s);
 void html_free(struct html *b);
+/* Room for n more bytes at buf + len (len unchanged: add n once written), or NULL. */
+void *html_reserve(struct html *b, size_t n);
+
+/* qr.c: QR codes (level M, 4-module quiet zone) appended to out. 0, EISO_INVAL, EISO_NOMEM */
+int qr_png(const char *text, unsigned scale, struct html *out);
+int qr_svg(const char *text, struct html *out);
 
 /* config.c: config-sample, run -n, reload on SIGHUP */
 int cmd_config_sample(int argc, char **argv);

@@ -111,6 +111,7 @@ cli_export_issue(MDB_txn *txn, struct node *n, const Eiso__DocIssue *d, const ch
 {
 	char path[PATH_MAX], rel[PATH_MAX], name[256], hex[2 * KEYS_HASH + 1], want[2 * KEYS_HASH + 1];
 	FILE *f;
+	json_t *meta;
 	int fd, rc;
 
 	snprintf(rel, sizeof(rel), "%s", sub);
@@ -144,7 +145,9 @@ cli_export_issue(MDB_txn *txn, struct node *n, const Eiso__DocIssue *d, const ch
 		return rc;
 	if ((f = fopen(path, "wx")) == NULL)
 		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
-	rc = json_dumpf(pbjson_encode(&d->base), f, JSON_INDENT(2)) == 0 ? 0 : EISO_IO;
+	meta = pbjson_encode(&d->base);
+	rc = meta != NULL && json_dumpf(meta, f, JSON_INDENT(2)) == 0 ? 0 : EISO_IO;
+	json_decref(meta);
 	fputc('\n', f);
 	if (fclose(f) != 0 || rc != 0)
 		return eiso_seterr(EISO_IO, "%s: write failed", path);
