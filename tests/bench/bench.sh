@@ -61,7 +61,7 @@ while (($#)); do
 	--only) ONLY=$2 ;;
 	--out) OUT=$2 ;;
 	--tiny)
-		TINY=1 RUNS=1 AGENCIES=3 SETS=100 CHANGES=2000 LAT_NODES=3 LAT_SECONDS=2 BYTES=3M
+		TINY=1 RUNS=2 AGENCIES=3 SETS=100 CHANGES=2000 LAT_NODES=3 LAT_SECONDS=2 BYTES=3M
 		MEM_FILE=5M HOLD=20 LIMIT_MS=100 SETTLE_MS=300
 		shift
 		continue
@@ -201,7 +201,7 @@ if wanted latency; then
 	note "latency: $LAT_NODES nodes connected"
 	for ((r = 1; r <= RUNS; r++)); do
 		record latency "$r" "$LOADGEN" latency --hub-conf "$(hub_conf)" --rate "$RATE" \
-		    --seconds "$LAT_SECONDS" "${confs[@]}"
+		    --seconds "$LAT_SECONDS" --prefix "L$r" "${confs[@]}"
 		note "latency $r: p50 $(field p50_ms) ms, p99 $(field p99_ms) ms over $(field measured) writes"
 	done
 	for ((i = 1; i <= LAT_NODES; i++)); do

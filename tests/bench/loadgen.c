@@ -49,7 +49,8 @@ bench_usage(const char *why)
 	    "  run-node --noded BIN --conf NODECONF [--log F] [--timeout S] [--settle-ms MS]\n"
 	    "          [--hub-pid PID] [--then 'SHELL COMMAND'] [-- NODED-RUN-OPTIONS]\n"
 	    "                                                 run noded until all is acked\n"
-	    "  latency --hub-conf HUBCONF [--rate R] [--seconds S] [--warmup S] NODECONF...\n"
+	    "  latency --hub-conf HUBCONF [--rate R] [--seconds S] [--warmup S] [--prefix P]\n"
+	    "          NODECONF...                            write-to-visible at the hub\n"
 	    "  gen-files --dir D --list F --bytes N [--min B] [--max B] [--seed S]\n"
 	    "  verify-blobs (--hub-conf C | --node-conf C) < LIST   (lines as gen-files writes)\n"
 	    "Sizes take k, M, G suffixes (10^3, 10^6, 10^9).\n");

@@ -381,7 +381,7 @@ done:
 /* ------------------------------------------------------------------------------------------ */
 /* latency */
 
-#define LAT_CODE "L-%010" PRIu64   /* fixed width: a key prefix names exactly one code */
+#define LAT_CODE "%s-%010" PRIu64   /* fixed width: a key prefix names exactly one code */
 
 struct lat_item {
 	unsigned node;
@@ -393,6 +393,7 @@ struct lat {
 	struct node *nodes;
 	unsigned nnodes;
 	struct hubview *hv;
+	const char *prefix;         /* of document codes: one per run, codes are never reused */
 	struct lat_item *items;
 	size_t total, count;        /* count: items written so far (under mu) */
 	int writer_done, failed;
@@ -427,7 +428,7 @@ lat_writer(void *arg)
 			l->lag_max = now - slot;
 		it->node = (unsigned)(g % l->nnodes);
 		it->g = g;
-		snprintf(code, sizeof(code), LAT_CODE, g);
+		snprintf(code, sizeof(code), LAT_CODE, l->prefix, g);
 		eiso_clearerr();
 		if ((rc = bench_doc_new(&l->nodes[it->node], code, 200, NULL)) != 0) {
 			fprintf(stderr, "loadgen: latency: write: %s\n", eiso_lasterr(rc));
@@ -453,9 +454,10 @@ cmd_latency(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'r' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "warmup", required_argument, NULL, 'w' },
+		{ "prefix", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *hubconf = NULL;
+	const char *hubconf = NULL, *prefix = "L";
 	uint64_t seconds = 10, warmup = 1, rate = 10;
 	struct lat l;
 	pthread_t th;
@@ -469,12 +471,15 @@ cmd_latency(int argc, char **argv)
 		case 'r': rate = bench_num("--rate", optarg); break;
 		case 's': seconds = bench_num("--seconds", optarg); break;
 		case 'w': warmup = bench_num("--warmup", optarg); break;
+		case 'p': prefix = optarg; break;
 		default: bench_usage(NULL);
 		}
 	}
-	if (hubconf == NULL || optind == argc || rate == 0 || seconds == 0)
-		bench_usage("latency: --hub-conf and at least one NODECONF are required");
+	if (hubconf == NULL || optind == argc || rate == 0 || seconds == 0 || strlen(prefix) > 8)
+		bench_usage("latency: --hub-conf and at least one NODECONF are required; --prefix "
+		    "of at most 8 characters");
 	memset(&l, 0, sizeof(l));
+	l.prefix = prefix;
 	pthread_mutex_init(&l.mu, NULL);
 	l.nnodes = (unsigned)(argc - optind);
 	l.rate = (double)rate;
@@ -530,7 +535,7 @@ cmd_latency(int argc, char **argv)
 
 				if (it->seen > 0)
 					continue;
-				snprintf(code, sizeof(code), LAT_CODE, it->g);
+				snprintf(code, sizeof(code), LAT_CODE, l.prefix, it->g);
 				if (hubview_has_doc(l.hv, l.nodes[it->node].conf.agency, code))
 					it->seen = now;
 			}
