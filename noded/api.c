@@ -235,44 +235,14 @@ api_issue_param(const struct http_req *r, uint32_t *issue)
 static void
 api_status(struct api *a, struct http_req *r)
 {
-	struct node *n = a->n;
-	struct chain_head head;
-	MDB_txn *txn;
-	MDB_val v;
-	MDB_dbi meta;
-	uint64_t acked = 0, last_ack = 0;
-	uint8_t acked_hash[KEYS_HASH];
-	char hex[2 * KEYS_HASH + 1], ahex[2 * KEYS_HASH + 1], link[32] = "connecting";
-	size_t pending;
+	struct node_status st;
 	int rc;
 
 	eiso_clearerr();
-	if ((rc = store_read_begin(n->st, &txn)) != 0 || (rc = outbox_head(txn, n, &head)) != 0) {
-		store_read_end(&txn);
+	if ((rc = status_read(a->n, &st)) != 0)
 		http_reply_eiso(r, rc);
-		return;
-	}
-	meta = store_dbi(n->st, NDB_META);
-	store_get_u64(txn, meta, "acked_seq", &acked);
-	store_get_u64(txn, meta, "last_ack", &last_ack);
-	if (store_get_str(txn, meta, "link", &v) == 0 && v.mv_size < sizeof(link)) {
-		memcpy(link, v.mv_data, v.mv_size);
-		link[v.mv_size] = '\0';
-	}
-	pending = store_count(txn, store_dbi(n->st, NDB_PENDING));
-	memset(acked_hash, 0, sizeof(acked_hash));
-	if (acked > 0 && acked <= head.seq)
-		outbox_set_hash(txn, n, acked, acked_hash);
-	store_read_end(&txn);
-	keys_hex(hex, head.hash, KEYS_HASH);
-	keys_hex(ahex, acked_hash, KEYS_HASH);
-	/* The fields and meaning of `noded status --json`; the daemon is this process. */
-	http_reply(r, 200, json_pack("{s:s,s:I,s:s,s:I,s:s,s:I,s:I,s:s,s:I,s:b}",
-	    "agency", n->conf.agency, "head_seq", (json_int_t)head.seq, "head_hash", hex,
-	    "acked_seq", (json_int_t)acked, "acked_hash", ahex,
-	    "pending_sets", (json_int_t)(head.seq - (acked < head.seq ? acked : head.seq)),
-	    "pending_changes", (json_int_t)pending, "link", link, "last_ack", (json_int_t)last_ack,
-	    "daemon", 1));
+	else
+		http_reply(r, 200, status_json(a->n, &st));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -542,82 +512,39 @@ fail:
 	http_reply_eiso(r, rc);
 }
 
-/* As `noded doc list`: a row per document (its newest issue, or the one in force for
- * review_due); with status, a row per issue in that status. */
+static int
+api_append(const Eiso__DocIssue *d, void *arr)
+{
+	return json_array_append_new(arr, pbjson_encode(&d->base)) == 0 ? 0 : EISO_NOMEM;
+}
+
 static void
 api_doc_list(struct api *a, struct http_req *r)
 {
 	static const char *const params[] = { "kind", "status", "access", "review_due", NULL };
-	char kbuf[64], sbuf[64], abuf[64], today[11];
-	const char *kind, *status, *access;
+	char kbuf[64], sbuf[64], abuf[64];
+	struct doc_filter f;
 	MDB_txn *txn = NULL;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	json_t *arr;
-	int due, rc;
+	json_t *arr = NULL;
+	int rc;
 
 	eiso_clearerr();
+	memset(&f, 0, sizeof(f));
 	if ((rc = api_query_known(r->query, params)) != 0 ||
-	    (rc = api_param(r, "kind", kbuf, sizeof(kbuf), &kind)) != 0 ||
-	    (rc = api_param(r, "status", sbuf, sizeof(sbuf), &status)) != 0 ||
-	    (rc = api_param(r, "access", abuf, sizeof(abuf), &access)) != 0 ||
-	    (rc = api_flag(r, "review_due", &due)) != 0)
-		goto fail;
-	if (status != NULL && !domain_one_of(status, domain_doc_statuses)) {
-		rc = eiso_seterr(EISO_INVAL, "status: '%s' is not one of: %s", status,
-		    domain_words(domain_doc_statuses));
-		goto fail;
+	    (rc = api_param(r, "kind", kbuf, sizeof(kbuf), &f.kind)) != 0 ||
+	    (rc = api_param(r, "status", sbuf, sizeof(sbuf), &f.status)) != 0 ||
+	    (rc = api_param(r, "access", abuf, sizeof(abuf), &f.access)) != 0 ||
+	    (rc = api_flag(r, "review_due", &f.review_due)) != 0 ||
+	    (rc = store_read_begin(a->n->st, &txn)) != 0 ||
+	    (arr = json_array()) == NULL ||
+	    (rc = document_list(txn, a->n, &f, api_append, arr)) != 0) {
+		json_decref(arr);
+		store_read_end(&txn);
+		http_reply_eiso(r, rc != 0 ? rc : EISO_NOMEM);
+		return;
 	}
-	if (kind != NULL && !domain_one_of(kind, domain_doc_kinds)) {
-		rc = eiso_seterr(EISO_INVAL, "kind: '%s' is not one of: %s", kind,
-		    domain_words(domain_doc_kinds));
-		goto fail;
-	}
-	if (access != NULL && !domain_one_of(access, domain_access)) {
-		rc = eiso_seterr(EISO_INVAL, "access: '%s' is not one of: %s", access,
-		    domain_words(domain_access));
-		goto fail;
-	}
-	if ((rc = store_read_begin(a->n->st, &txn)) != 0 ||
-	    (rc = store_rc(mdb_cursor_open(txn, store_dbi(a->n->st, status ? NDB_VERSIONS :
-	    NDB_DOCS), &cur))) != 0)
-		goto fail;
-	domain_today(today);
-	arr = json_array();
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		Eiso__DocIssue *d = NULL;
-
-		if (status != NULL) {
-			d = eiso__doc_issue__unpack(NULL, v.mv_size, v.mv_data);
-		} else {
-			Eiso__DocRecord *rec = eiso__doc_record__unpack(NULL, v.mv_size, v.mv_data);
-			uint32_t issue;
-
-			if (rec == NULL)
-				continue;
-			issue = due ? rec->current : rec->latest;
-			if (issue != 0)
-				document_get(txn, a->n, rec->code, issue, &d);
-			eiso__doc_record__free_unpacked(rec, NULL);
-		}
-		if (d == NULL)
-			continue;
-		if ((status == NULL || strcmp(status, d->status) == 0) &&
-		    (kind == NULL || strcmp(kind, d->kind) == 0) &&
-		    (access == NULL || strcmp(access, d->access) == 0) &&
-		    (!due || (strcmp(d->status, "effective") == 0 && d->next_review[0] &&
-		    strcmp(d->next_review, today) <= 0)))
-			json_array_append_new(arr, pbjson_encode(&d->base));
-		eiso__doc_issue__free_unpacked(d, NULL);
-	}
-	mdb_cursor_close(cur);
 	store_read_end(&txn);
 	http_reply(r, 200, json_pack("{s:o}", "documents", arr));
-	return;
-fail:
-	store_read_end(&txn);
-	http_reply_eiso(r, rc);
 }
 
 static void
@@ -801,34 +728,32 @@ api_case_write(struct api *a, struct http_req *r, enum case_op op, const char *c
 	json_decref(body);
 }
 
+static int
+api_append_case(const Eiso__Case *c, void *arr)
+{
+	return json_array_append_new(arr, pbjson_encode(&c->base)) == 0 ? 0 : EISO_NOMEM;
+}
+
 static void
 api_case_read(struct api *a, struct http_req *r, const char *code)
 {
 	static const char *const list_params[] = { "status", "open", "overdue", NULL };
 	static const char *const no_params[] = { NULL };
+	struct case_filter f;
 	char sbuf[64];
-	const char *status = NULL;
 	Eiso__Case *c;
 	Eiso__Applicant *ap;
 	MDB_txn *txn = NULL;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int64_t now = store_now_ms();
-	json_t *arr, *j;
-	int open = 0, overdue = 0, rc;
+	json_t *arr = NULL, *j;
+	int rc;
 
 	eiso_clearerr();
+	memset(&f, 0, sizeof(f));
 	if ((rc = api_query_known(r->query, code ? no_params : list_params)) != 0 ||
-	    (rc = api_param(r, "status", sbuf, sizeof(sbuf), &status)) != 0 ||
-	    (rc = api_flag(r, "open", &open)) != 0 ||
-	    (rc = api_flag(r, "overdue", &overdue)) != 0)
-		goto fail;
-	if (status != NULL && !domain_one_of(status, domain_case_statuses)) {
-		rc = eiso_seterr(EISO_INVAL, "status: '%s' is not one of: %s", status,
-		    domain_words(domain_case_statuses));
-		goto fail;
-	}
-	if ((rc = store_read_begin(a->n->st, &txn)) != 0)
+	    (rc = api_param(r, "status", sbuf, sizeof(sbuf), &f.status)) != 0 ||
+	    (rc = api_flag(r, "open", &f.open)) != 0 ||
+	    (rc = api_flag(r, "overdue", &f.overdue)) != 0 ||
+	    (rc = store_read_begin(a->n->st, &txn)) != 0)
 		goto fail;
 	if (code != NULL) {
 		/* The applicant too: this API is the node's own, like `noded case show`. */
@@ -844,26 +769,17 @@ api_case_read(struct api *a, struct http_req *r, const char *code)
 		store_read_end(&txn);
 		return;
 	}
-	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(a->n->st, NDB_CASES), &cur))) != 0)
+	if ((arr = json_array()) == NULL) {
+		rc = EISO_NOMEM;
 		goto fail;
-	arr = json_array();
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		int is_open;
-
-		if ((c = eiso__case__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
-			continue;
-		is_open = !domain_case_final(c->status);
-		if ((status == NULL || strcmp(status, c->status) == 0) && (!open || is_open) &&
-		    (!overdue || (is_open && c->due < now)))
-			json_array_append_new(arr, pbjson_encode(&c->base));
-		eiso__case__free_unpacked(c, NULL);
 	}
-	mdb_cursor_close(cur);
+	if ((rc = case_list(txn, a->n, &f, api_append_case, arr)) != 0)
+		goto fail;
 	store_read_end(&txn);
 	http_reply(r, 200, json_pack("{s:o}", "cases", arr));
 	return;
 fail:
+	json_decref(arr);
 	store_read_end(&txn);
 	http_reply_eiso(r, rc);
 }

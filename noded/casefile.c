@@ -199,3 +199,35 @@ case_do(struct node *n, enum case_op op, const struct case_request *r, Eiso__Cas
 	free(t.result);
 	return rc;
 }
+
+int
+case_list(MDB_txn *txn, struct node *n, const struct case_filter *f, case_list_fn fn,
+    void *arg)
+{
+	int64_t now = store_now_ms();
+	MDB_cursor *cur;
+	MDB_val k, v;
+	Eiso__Case *c;
+	int rc;
+
+	if (f->status != NULL && !domain_one_of(f->status, domain_case_statuses))
+		return eiso_seterr(EISO_INVAL, "status: '%s' is not one of: %s", f->status,
+		    domain_words(domain_case_statuses));
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(n->st, NDB_CASES), &cur))) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		int open;
+
+		if ((c = eiso__case__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+			continue;
+		open = !domain_case_final(c->status);
+		rc = (f->status == NULL || strcmp(f->status, c->status) == 0) && (!f->open || open) &&
+		    (!f->overdue || (open && c->due < now)) ? fn(c, arg) : 0;
+		eiso__case__free_unpacked(c, NULL);
+		if (rc != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}

@@ -165,19 +165,31 @@ case_write(const char *name, enum case_op op, int argc, char **argv)
 	return ret;
 }
 
+/* A row of case list: into arr with --json, else a line. */
+static int
+case_list_row(const Eiso__Case *c, void *arr)
+{
+	char r[32], d[32];
+
+	if (arr != NULL)
+		json_array_append_new(arr, pbjson_encode(&c->base));
+	else
+		printf("%-20s %-11s %-16s received %s due %s\n", c->code, c->status, c->procedure,
+		    case_time(c->received, r, 32), case_time(c->due, d, 32));
+	return 0;
+}
+
 static int
 case_read(const char *what, int argc, char **argv)
 {
 	char verb[32];
 	struct case_args a;
 	struct node n;
+	struct case_filter f;
 	MDB_txn *txn = NULL;
-	MDB_cursor *cur;
-	MDB_val k, v;
 	Eiso__Case *c;
 	Eiso__Applicant *ap;
 	json_t *arr, *j;
-	int64_t now = store_now_ms();
 	int rc, ret = 1;
 
 	snprintf(verb, sizeof(verb), "case %s", what);
@@ -213,32 +225,14 @@ case_read(const char *what, int argc, char **argv)
 			eiso__applicant__free_unpacked(ap, NULL);
 		goto done;
 	}
-	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(n.st, NDB_CASES), &cur))) != 0) {
+	f = (struct case_filter){ a.r.status, a.open, a.overdue };
+	arr = a.json ? json_array() : NULL;
+	if ((rc = case_list(txn, &n, &f, case_list_row, arr)) != 0) {
+		json_decref(arr);
 		cli_fail(verb, rc);
 		goto done;
 	}
-	arr = json_array();
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		char r[32], d[32];
-		int open;
-
-		if ((c = eiso__case__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
-			continue;
-		open = !domain_case_final(c->status);
-		if ((a.r.status == NULL || strcmp(a.r.status, c->status) == 0) &&
-		    (!a.open || open) && (!a.overdue || (open && c->due < now))) {
-			if (a.json)
-				json_array_append_new(arr, pbjson_encode(&c->base));
-			else
-				printf("%-20s %-11s %-16s received %s due %s\n", c->code, c->status,
-				    c->procedure, case_time(c->received, r, 32),
-				    case_time(c->due, d, 32));
-		}
-		eiso__case__free_unpacked(c, NULL);
-	}
-	mdb_cursor_close(cur);
-	ret = a.json ? pbjson_print(json_pack("{s:o}", "cases", arr)) != 0 : (json_decref(arr), 0);
+	ret = a.json ? pbjson_print(json_pack("{s:o}", "cases", arr)) != 0 : 0;
 done:
 	store_read_end(&txn);
 	node_close(&n);

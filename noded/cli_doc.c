@@ -260,47 +260,22 @@ done_text:
 	return ret;
 }
 
-/* Does an issue pass list's filters? */
+struct doc_list_out {
+	json_t *arr;               /* --json */
+	int count;
+};
+
 static int
-doc_list_match(const Eiso__DocIssue *d, const struct doc_args *a)
+doc_list_row(const Eiso__DocIssue *d, void *arg)
 {
-	char today[11];
+	struct doc_list_out *o = arg;
 
-	domain_today(today);
-	return (a->status == NULL || strcmp(a->status, d->status) == 0) &&
-	    (a->r.kind == NULL || strcmp(a->r.kind, d->kind) == 0) &&
-	    (a->r.access == NULL || strcmp(a->r.access, d->access) == 0) &&
-	    (!a->review_due || (strcmp(d->status, "effective") == 0 && d->next_review[0] &&
-	    strcmp(d->next_review, today) <= 0));
-}
-
-/*
- * Without --status a row is a document: its newest issue (the one in force for
- * --review-due). With --status every issue in that status is a row, superseded ones too.
- */
-static int
-doc_list_next(MDB_txn *txn, struct node *n, MDB_cursor *cur, MDB_cursor_op op,
-    const struct doc_args *a, Eiso__DocIssue **out)
-{
-	MDB_val k, v;
-	int rc;
-
-	*out = NULL;
-	if ((rc = mdb_cursor_get(cur, &k, &v, op)) != 0)
-		return rc;
-	if (a->status != NULL) {
-		*out = eiso__doc_issue__unpack(NULL, v.mv_size, v.mv_data);
-	} else {
-		Eiso__DocRecord *rec = eiso__doc_record__unpack(NULL, v.mv_size, v.mv_data);
-		uint32_t issue;
-
-		if (rec == NULL)
-			return 0;
-		issue = a->review_due ? rec->current : rec->latest;
-		if (issue != 0)
-			document_get(txn, n, rec->code, issue, out);
-		eiso__doc_record__free_unpacked(rec, NULL);
-	}
+	if (o->arr != NULL)
+		json_array_append_new(o->arr, pbjson_encode(&d->base));
+	else
+		printf("%-16s %3u  %-10s %-11s %-10s %-10s %s\n", d->code, d->issue, d->status,
+		    d->kind, d->access, d->effective_date[0] ? d->effective_date : "-", d->title);
+	o->count++;
 	return 0;
 }
 
@@ -308,56 +283,32 @@ static int
 doc_list(int argc, char **argv)
 {
 	struct doc_args a;
+	struct doc_filter f;
+	struct doc_list_out o = { NULL, 0 };
 	struct node n;
-	MDB_txn *txn;
-	MDB_cursor *cur;
-	Eiso__DocIssue *d;
-	json_t *arr = NULL;
-	int rc, count = 0;
+	MDB_txn *txn = NULL;
+	int rc;
 
 	if ((rc = doc_parse("doc list", argc, argv, &a)) != 0)
 		return rc;
-	if (a.status && !domain_one_of(a.status, domain_doc_statuses)) {
-		fprintf(stderr, "noded doc list: status: '%s' is not one of: %s\n", a.status,
-		    domain_words(domain_doc_statuses));
-		return 1;
-	}
-	if (a.r.kind && !domain_one_of(a.r.kind, domain_doc_kinds)) {
-		fprintf(stderr, "noded doc list: kind: '%s' is not one of: %s\n", a.r.kind,
-		    domain_words(domain_doc_kinds));
-		return 1;
-	}
 	if (cli_open("doc list", a.conf, 1, &n) != 0)
 		return 1;
+	f = (struct doc_filter){ a.r.kind, a.status, a.r.access, a.review_due };
+	if (a.json)
+		o.arr = json_array();
+	eiso_clearerr();
 	if ((rc = store_read_begin(n.st, &txn)) != 0 ||
-	    (rc = store_rc(mdb_cursor_open(txn, store_dbi(n.st, a.status ? NDB_VERSIONS :
-	    NDB_DOCS), &cur))) != 0) {
+	    (rc = document_list(txn, &n, &f, doc_list_row, &o)) != 0) {
+		store_read_end(&txn);
 		node_close(&n);
+		json_decref(o.arr);
 		return cli_fail("doc list", rc);
 	}
-	if (a.json)
-		arr = json_array();
-	for (MDB_cursor_op op = MDB_FIRST; doc_list_next(txn, &n, cur, op, &a, &d) == 0;
-	    op = MDB_NEXT) {
-		if (d == NULL)
-			continue;
-		if (doc_list_match(d, &a)) {
-			if (a.json)
-				json_array_append_new(arr, pbjson_encode(&d->base));
-			else
-				printf("%-16s %3u  %-10s %-11s %-10s %-10s %s\n", d->code, d->issue,
-				    d->status, d->kind, d->access,
-				    d->effective_date[0] ? d->effective_date : "-", d->title);
-			count++;
-		}
-		eiso__doc_issue__free_unpacked(d, NULL);
-	}
-	mdb_cursor_close(cur);
 	store_read_end(&txn);
 	node_close(&n);
 	if (a.json)
-		return pbjson_print(json_pack("{s:o}", "documents", arr)) == 0 ? 0 : 1;
-	printf("%d %s\n", count, a.status ? "issues" : "documents");
+		return pbjson_print(json_pack("{s:o}", "documents", o.arr)) == 0 ? 0 : 1;
+	printf("%d %s\n", o.count, a.status ? "issues" : "documents");
 	return 0;
 }
 

@@ -466,3 +466,67 @@ document_do(struct node *n, enum doc_op op, const struct doc_request *r,
 	free(t.result);
 	return rc;
 }
+
+static int
+document_list_match(const Eiso__DocIssue *d, const struct doc_filter *f, const char *today)
+{
+	return (f->status == NULL || strcmp(f->status, d->status) == 0) &&
+	    (f->kind == NULL || strcmp(f->kind, d->kind) == 0) &&
+	    (f->access == NULL || strcmp(f->access, d->access) == 0) &&
+	    (!f->review_due || (strcmp(d->status, "effective") == 0 && d->next_review[0] &&
+	    strcmp(d->next_review, today) <= 0));
+}
+
+static int
+document_list_word(const char *field, const char *w, const char *const *words)
+{
+	if (w != NULL && !domain_one_of(w, words))
+		return eiso_seterr(EISO_INVAL, "%s: '%s' is not one of: %s", field, w,
+		    domain_words(words));
+	return 0;
+}
+
+int
+document_list(MDB_txn *txn, struct node *n, const struct doc_filter *f, doc_list_fn fn,
+    void *arg)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	char today[11];
+	int rc;
+
+	if ((rc = document_list_word("status", f->status, domain_doc_statuses)) != 0 ||
+	    (rc = document_list_word("kind", f->kind, domain_doc_kinds)) != 0 ||
+	    (rc = document_list_word("access", f->access, domain_access)) != 0)
+		return rc;
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(n->st, f->status ? NDB_VERSIONS :
+	    NDB_DOCS), &cur))) != 0)
+		return rc;
+	domain_today(today);
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		Eiso__DocIssue *d = NULL;
+
+		if (f->status != NULL) {
+			d = eiso__doc_issue__unpack(NULL, v.mv_size, v.mv_data);
+		} else {
+			Eiso__DocRecord *rec = eiso__doc_record__unpack(NULL, v.mv_size, v.mv_data);
+			uint32_t issue;
+
+			if (rec == NULL)
+				continue;
+			issue = f->review_due ? rec->current : rec->latest;
+			if (issue != 0)
+				document_get(txn, n, rec->code, issue, &d);
+			eiso__doc_record__free_unpacked(rec, NULL);
+		}
+		if (d == NULL)
+			continue;
+		rc = document_list_match(d, f, today) ? fn(d, arg) : 0;
+		eiso__doc_issue__free_unpacked(d, NULL);
+		if (rc != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "blob.h"
 #include "chain.h"
 #include "conf.h"
@@ -106,6 +108,19 @@ int document_index(MDB_txn *txn, struct node *n, const char *code, Eiso__DocReco
 int document_get(MDB_txn *txn, struct node *n, const char *code, uint32_t issue,
     Eiso__DocIssue **d);
 const char *doc_op_name(enum doc_op op);
+/* The rows of `noded doc list` (and GET /api/v1/docs); NULL / 0: no filter. */
+struct doc_filter {
+	const char *kind, *status, *access;
+	int review_due;
+};
+typedef int (*doc_list_fn)(const Eiso__DocIssue *d, void *arg);
+/*
+ * Without status a row is a document: its newest issue (the one in force, if its review has
+ * come, for review_due). With status every issue in that status is a row, superseded ones
+ * too. fn returning non-zero stops the walk with that code. EISO_INVAL names a bad filter.
+ */
+int document_list(MDB_txn *txn, struct node *n, const struct doc_filter *f, doc_list_fn fn,
+    void *arg);
 
 /* recordfile.c: record files (ho so) */
 enum file_op { FILE_NEW, FILE_ADD, FILE_REMOVE, FILE_CLOSE };
@@ -130,6 +145,14 @@ struct case_request {
 int case_do(struct node *n, enum case_op op, const struct case_request *r, Eiso__Case **result);
 int case_get(MDB_txn *txn, struct node *n, const char *code, Eiso__Case **c,
     Eiso__Applicant **a);
+/* The cases of `noded case list` (and GET /api/v1/cases), without applicants. */
+struct case_filter {
+	const char *status;
+	int open, overdue;               /* unfinished; unfinished and past due */
+};
+typedef int (*case_list_fn)(const Eiso__Case *c, void *arg);
+int case_list(MDB_txn *txn, struct node *n, const struct case_filter *f, case_list_fn fn,
+    void *arg);
 
 /* cli_doc.c, cli_file.c, cli_case.c: the verbs */
 int cmd_doc(int argc, char **argv);
@@ -150,6 +173,17 @@ void api_stop(struct api **api);
 int cmd_run(int argc, char **argv);
 
 /* status.c */
+struct node_status {
+	uint64_t head_seq, acked_seq, pending_sets, last_ack;
+	uint64_t pending_changes;
+	char head_hash[2 * KEYS_HASH + 1];
+	char acked_hash[2 * KEYS_HASH + 1];   /* must equal the hub's head hash (I6) */
+	char link[32];                        /* "stopped" unless the daemon runs */
+	int daemon;
+};
+int status_read(struct node *n, struct node_status *st);
+/* The object `noded status --json` prints and GET /api/v1/status answers (new reference). */
+json_t *status_json(const struct node *n, const struct node_status *st);
 int cmd_status(int argc, char **argv);
 
 /* config.c: config-sample, run -n, reload on SIGHUP */

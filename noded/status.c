@@ -13,6 +13,7 @@
 #include "err.h"
 #include "keys.h"
 #include "noded.h"
+#include "pbjson.h"
 
 static void
 status_usage(FILE *f)
@@ -25,6 +26,60 @@ status_usage(FILE *f)
 }
 
 int
+status_read(struct node *n, struct node_status *st)
+{
+	struct chain_head head;
+	MDB_txn *txn;
+	MDB_val v;
+	MDB_dbi meta;
+	uint64_t pid = 0;
+	uint8_t acked_hash[KEYS_HASH];
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if ((rc = store_read_begin(n->st, &txn)) != 0)
+		return rc;
+	if ((rc = outbox_head(txn, n, &head)) != 0) {
+		store_read_end(&txn);
+		return rc;
+	}
+	meta = store_dbi(n->st, NDB_META);
+	store_get_u64(txn, meta, "acked_seq", &st->acked_seq);
+	store_get_u64(txn, meta, "last_ack", &st->last_ack);
+	store_get_u64(txn, meta, "pid", &pid);
+	snprintf(st->link, sizeof(st->link), "stopped");
+	if (store_get_str(txn, meta, "link", &v) == 0 && v.mv_size < sizeof(st->link)) {
+		memcpy(st->link, v.mv_data, v.mv_size);
+		st->link[v.mv_size] = '\0';
+	}
+	st->pending_changes = store_count(txn, store_dbi(n->st, NDB_PENDING));
+	/* The hash at the acknowledged seq is what must equal the hub's head (I6). */
+	memset(acked_hash, 0, sizeof(acked_hash));
+	if (st->acked_seq > 0 && st->acked_seq <= head.seq)
+		outbox_set_hash(txn, n, st->acked_seq, acked_hash);
+	store_read_end(&txn);
+	st->head_seq = head.seq;
+	st->pending_sets = head.seq - (st->acked_seq < head.seq ? st->acked_seq : head.seq);
+	st->daemon = pid != 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+	if (!st->daemon)
+		snprintf(st->link, sizeof(st->link), "stopped");
+	keys_hex(st->head_hash, head.hash, KEYS_HASH);
+	keys_hex(st->acked_hash, acked_hash, KEYS_HASH);
+	return 0;
+}
+
+json_t *
+status_json(const struct node *n, const struct node_status *st)
+{
+	return json_pack("{s:s,s:I,s:s,s:I,s:s,s:I,s:I,s:s,s:I,s:b}", "agency", n->conf.agency,
+	    "head_seq", (json_int_t)st->head_seq, "head_hash", st->head_hash,
+	    "acked_seq", (json_int_t)st->acked_seq, "acked_hash", st->acked_hash,
+	    "pending_sets", (json_int_t)st->pending_sets,
+	    "pending_changes", (json_int_t)st->pending_changes, "link", st->link,
+	    "last_ack", (json_int_t)st->last_ack, "daemon", st->daemon);
+}
+
+int
 cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -34,15 +89,8 @@ cmd_status(int argc, char **argv)
 	};
 	const char *conf = NODED_DEFAULT_CONF;
 	struct node n;
-	struct chain_head head;
-	MDB_txn *txn;
-	MDB_val v;
-	MDB_dbi meta;
-	uint64_t acked = 0, last_ack = 0, pid = 0;
-	size_t pending;
-	char hex[2 * KEYS_HASH + 1], ahex[2 * KEYS_HASH + 1], link[32] = "stopped";
-	uint8_t acked_hash[KEYS_HASH];
-	int c, rc, json = 0, running;
+	struct node_status st;
+	int c, rc, json = 0;
 
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -53,51 +101,25 @@ cmd_status(int argc, char **argv)
 		}
 	}
 	eiso_clearerr();
-	if ((rc = node_open(conf, 1, &n)) != 0) {
+	if ((rc = node_open(conf, 1, &n)) != 0 || (rc = status_read(&n, &st)) != 0) {
 		fprintf(stderr, "noded status: %s\n", eiso_lasterr(rc));
+		if (n.st != NULL)
+			node_close(&n);
 		return 1;
 	}
-	if ((rc = store_read_begin(n.st, &txn)) != 0 || (rc = outbox_head(txn, &n, &head)) != 0) {
-		fprintf(stderr, "noded status: %s\n", eiso_lasterr(rc));
-		node_close(&n);
-		return 1;
-	}
-	meta = store_dbi(n.st, NDB_META);
-	store_get_u64(txn, meta, "acked_seq", &acked);
-	store_get_u64(txn, meta, "last_ack", &last_ack);
-	store_get_u64(txn, meta, "pid", &pid);
-	if (store_get_str(txn, meta, "link", &v) == 0 && v.mv_size < sizeof(link)) {
-		memcpy(link, v.mv_data, v.mv_size);
-		link[v.mv_size] = '\0';
-	}
-	pending = store_count(txn, store_dbi(n.st, NDB_PENDING));
-	/* The hash at the acknowledged seq is what must equal the hub's head (I6). */
-	memset(acked_hash, 0, sizeof(acked_hash));
-	if (acked > 0 && acked <= head.seq)
-		outbox_set_hash(txn, &n, acked, acked_hash);
-	store_read_end(&txn);
-	running = pid != 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
-	if (!running)
-		strcpy(link, "stopped");
-	keys_hex(hex, head.hash, KEYS_HASH);
-	keys_hex(ahex, acked_hash, KEYS_HASH);
 	if (json) {
-		printf("{\"agency\":\"%s\",\"head_seq\":%llu,\"head_hash\":\"%s\","
-		    "\"acked_seq\":%llu,\"acked_hash\":\"%s\",\"pending_sets\":%llu,"
-		    "\"pending_changes\":%zu,\"link\":\"%s\",\"last_ack\":%llu,\"daemon\":%s}\n",
-		    n.conf.agency, (unsigned long long)head.seq, hex, (unsigned long long)acked, ahex,
-		    (unsigned long long)(head.seq - (acked < head.seq ? acked : head.seq)),
-		    pending, link, (unsigned long long)last_ack, running ? "true" : "false");
+		rc = pbjson_print(status_json(&n, &st));
 	} else {
 		printf("agency           %s\n", n.conf.agency);
-		printf("head             %llu %s\n", (unsigned long long)head.seq, hex);
-		printf("acknowledged     %llu %s\n", (unsigned long long)acked, ahex);
-		printf("pending sets     %llu\n",
-		    (unsigned long long)(head.seq - (acked < head.seq ? acked : head.seq)));
-		printf("pending changes  %zu (not yet sealed)\n", pending);
-		printf("hub link         %s (%s)\n", link, n.conf.hub_endpoint);
-		if (last_ack != 0) {
-			time_t t = (time_t)(last_ack / 1000);
+		printf("head             %llu %s\n", (unsigned long long)st.head_seq, st.head_hash);
+		printf("acknowledged     %llu %s\n", (unsigned long long)st.acked_seq,
+		    st.acked_hash);
+		printf("pending sets     %llu\n", (unsigned long long)st.pending_sets);
+		printf("pending changes  %llu (not yet sealed)\n",
+		    (unsigned long long)st.pending_changes);
+		printf("hub link         %s (%s)\n", st.link, n.conf.hub_endpoint);
+		if (st.last_ack != 0) {
+			time_t t = (time_t)(st.last_ack / 1000);
 			char when[64];
 			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", localtime(&t));
 			printf("last ack         %s\n", when);
@@ -106,5 +128,5 @@ cmd_status(int argc, char **argv)
 		}
 	}
 	node_close(&n);
-	return 0;
+	return rc == 0 ? 0 : 1;
 }
