@@ -22,9 +22,12 @@ HUBD    := main hub init enroll agency ingest apply zap status show config searc
            html published qr
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http
 
+# The web side: thread and login, figures, JSON API, dashboard pages, strings.
+HUBD    += web view api dash i18n
+
 COMMON_O := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)
 NODED_O  := $(NODED:%=$(B)/noded/%.o)
-HUBD_O   := $(HUBD:%=$(B)/hubd/%.o)
+HUBD_O   := $(HUBD:%=$(B)/hubd/%.o) $(B)/gen/www.o
 
 all: $(B)/bin/noded $(B)/bin/hubd $(B)/bin/forge
 ifeq ($(SANITIZE),)
@@ -38,6 +41,24 @@ $(B)/gen/eiso.pb-c.c $(B)/gen/eiso.pb-c.h &: proto/eiso.proto
 # Generated code is not ours to warn about.
 $(B)/gen/eiso.pb-c.o: $(B)/gen/eiso.pb-c.c
 	$(CC) -std=c11 $(OPT) $(CFLAGS) $(shell pkg-config --cflags libprotobuf-c) -c -o $@ $<
+
+# The dashboard's CSS and script, compiled into hubd (xxd -i): nothing is loaded from outside.
+WWW := $(sort $(wildcard hubd/www/*))
+$(B)/gen/www.c: $(WWW) Makefile
+	@mkdir -p $(B)/gen
+	@echo "  GEN $@"; { \
+	    echo '/* generated from hubd/www by the Makefile: do not edit */'; \
+	    for f in $(WWW); do n=www_$$(basename $$f | tr -c 'a-zA-Z0-9\n' _); \
+	        xxd -i -n $$n $$f | sed 's/^unsigned/static const unsigned/'; done; \
+	    echo 'struct web_asset { const char *name; const unsigned char *data; unsigned int len; };'; \
+	    echo 'extern const struct web_asset web_assets[];'; \
+	    echo 'const struct web_asset web_assets[] = {'; \
+	    for f in $(WWW); do n=www_$$(basename $$f | tr -c 'a-zA-Z0-9\n' _); \
+	        echo "	{ \"$$(basename $$f)\", $$n, sizeof($$n) },"; done; \
+	    echo '	{ 0, 0, 0 }'; echo '};'; } > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/www.o: $(B)/gen/www.c
+	$(CC) -std=c11 $(OPT) $(CFLAGS) -c -o $@ $<
 
 $(B)/%.o: %.c $(B)/gen/eiso.pb-c.h $(wildcard common/*.h noded/*.h hubd/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "domain.h"
 #include "err.h"
@@ -213,6 +214,18 @@ apply_case(MDB_txn *txn, const struct hub *h, const char *agency, const Eiso__Ca
 	if ((rc = apply_case_stats(txn, h, agency, c, +1)) != 0)
 		return rc;
 	return apply_put(txn, store_dbi(h->st, HDB_CASES), key, k.mv_size, &c->base);
+}
+
+int
+apply_count_set(MDB_txn *txn, const struct hub *h, const char *agency, int64_t now_ms)
+{
+	time_t t = (time_t)(now_ms / 1000) + 7 * 3600;     /* the day in Asia/Ho_Chi_Minh */
+	char name[24];
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(name, sizeof(name), "sets:%Y-%m-%d", &tm);
+	return apply_stat_add(txn, h, agency, name, +1);
 }
 
 int

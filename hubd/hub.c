@@ -35,6 +35,21 @@ const struct conf_directive hubd_directives[] = {
 	    "alert when the data directory's disk is this full" },
 	{ "alerts", "check_s", CONF_UINT, HC(alert_check_s), 5, 3600, "30",
 	    "how often offline agencies, overdue reviews and storage are checked" },
+	{ "web", "listen", CONF_STRING, HC(web_listen), 0, 0, "127.0.0.1:7790",
+	    "HOST:PORT of the dashboard, JSON API, /metrics and public portal; empty: none" },
+	{ "web", "token", CONF_STRING, HC(web_token), 0, 0, "",
+	    "bearer token of the JSON API and /metrics (hubd init writes a random one)" },
+	{ "web", "user", CONF_STRING, HC(web_user), 0, 0, "admin",
+	    "dashboard login name" },
+	{ "web", "password_hash", CONF_STRING, HC(web_password_hash), 0, 0, "",
+	    "argon2id hash of the dashboard password (hubd passwd); empty: login refused" },
+	{ "web", "public_base", CONF_STRING, HC(web_public_base), 0, 0,
+	    "http://127.0.0.1:7790", "address citizens reach the portal at; QR codes name it" },
+	{ "web", "targets", CONF_STRING, HC(web_targets), 0, 0,
+	    "department=90 district=80 subdepartment=80 commune=30",
+	    "electronic-record coverage target, percent, per agency level" },
+	{ "web", "session_s", CONF_UINT, HC(web_session_s), 60, 604800, "28800",
+	    "a dashboard session ends after this many idle seconds" },
 	CONF_END
 };
 

@@ -76,6 +76,8 @@ int apply_stat_get(MDB_txn *txn, const struct hub *h, const char *agency, const 
     uint64_t *v);
 int apply_doc_version(MDB_txn *txn, const struct hub *h, const char *agency, const char *code,
     uint32_t issue, Eiso__DocIssue **d);
+/* Count one applied change set on its day ("sets:YYYY-MM-DD", Asia/Ho_Chi_Minh). */
+int apply_count_set(MDB_txn *txn, const struct hub *h, const char *agency, int64_t now_ms);
 
 /* search.c: the public search index (documents public and in force) */
 int search_update(MDB_txn *txn, const struct hub *h, const char *agency, const char *code,
@@ -120,6 +122,7 @@ struct metrics {
 	_Atomic uint64_t batch_hist[METRICS_BUCKETS];     /* messages per batch: 1,2,4..2048,+inf */
 	_Atomic uint64_t commit_hist[METRICS_BUCKETS];    /* commit ms: .5,1,2..512,+inf */
 	_Atomic uint64_t commit_us_sum;
+	_Atomic uint64_t batch_msgs_sum;
 };
 extern struct metrics hub_metrics;
 void metrics_batch(uint64_t messages, uint64_t commit_us);

@@ -457,7 +457,8 @@ ingest_change_set(MDB_txn *txn, struct ingest *g, struct touched *t, const Eiso_
 			break;
 		}
 		if ((rc = ingest_put_log(txn, g, t, body->seq, cs)) != 0 ||
-		    (rc = ingest_apply_changes(txn, g, t, body)) != 0)
+		    (rc = ingest_apply_changes(txn, g, t, body)) != 0 ||
+		    (rc = apply_count_set(txn, &g->h, t->id, g->now)) != 0)
 			break;
 		t->seq = body->seq;
 		memcpy(t->hash, hash, KEYS_HASH);
@@ -793,6 +794,7 @@ cmd_run(int argc, char **argv)
 	};
 	const char *conf = HUBD_DEFAULT_CONF;
 	struct ingest *g;
+	struct web *web = NULL;
 	struct sigaction sa;
 	int c, rc, debug = 0, check = 0, allow_root = 0;
 	uint64_t next_sweep;
@@ -831,13 +833,18 @@ cmd_run(int argc, char **argv)
 	if ((rc = daemon_hup_catch()) != 0)
 		fatalx("%s", eiso_lasterr(rc));
 	log_info("listening on %s", g->h.conf.listen);
+	/* The web side is not the hub's purpose: without it, replication still runs. */
+	eiso_clearerr();
+	if ((rc = web_start(&g->h, conf, &web)) != 0)
+		log_warnx("%s: the dashboard, API and metrics are off", eiso_lasterr(rc));
 	daemon_notify_ready(NULL);
 
 	next_sweep = 0;
 	while (!ingest_stop) {
-		zmq_pollitem_t items[2] = {
+		zmq_pollitem_t items[3] = {
 			{ g->zap, 0, ZMQ_POLLIN, 0 },
 			{ g->router, 0, ZMQ_POLLIN, 0 },
+			{ NULL, web_wake_fd(web), ZMQ_POLLIN, 0 },
 		};
 
 		if (daemon_hup_taken()) {
@@ -851,7 +858,7 @@ cmd_run(int argc, char **argv)
 				log_warnx("alert sweep: %s", eiso_lasterr(rc));
 			next_sweep = uv_hrtime() / 1000000 + g->h.conf.alert_check_s * 1000;
 		}
-		if (zmq_poll(items, 2, 500) < 0) {
+		if (zmq_poll(items, web != NULL ? 3 : 2, 500) < 0) {
 			if (zmq_errno() == EINTR)
 				continue;
 			fatalx("poll: %s", zmq_strerror(zmq_errno()));
@@ -860,8 +867,11 @@ cmd_run(int argc, char **argv)
 			zap_handle(&g->h, g->zap);
 		if (items[1].revents & ZMQ_POLLIN)
 			ingest_batch(g);
+		if (web != NULL && (items[2].revents & ZMQ_POLLIN))
+			web_do_writes(web, &g->h);
 	}
 	daemon_notify_stopping();
+	web_stop(&web);
 	log_info("stopping: %llu change sets applied, %llu rejected, %llu duplicates in %llu "
 	    "batches", (unsigned long long)g->total.applied,
 	    (unsigned long long)g->total.rejected, (unsigned long long)g->total.duplicates,

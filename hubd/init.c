@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <sodium.h>
+
 #include "err.h"
 #include "fsutil.h"
 #include "hubd.h"
@@ -83,6 +85,21 @@ cmd_init(int argc, char **argv)
 		fprintf(stderr, "hubd init: %s\n", eiso_lasterr(rc));
 		return 1;
 	}
+	{
+		/* The API token: random, in the config (mode 0600); the password stays unset. */
+		uint8_t tok[32];
+		char hex_tok[2 * sizeof(tok) + 1];
+
+		randombytes_buf(tok, sizeof(tok));
+		keys_hex(hex_tok, tok, sizeof(tok));
+		rc = conf_set(hubd_directives, &h.conf, "web", "token", hex_tok);
+		sodium_memzero(tok, sizeof(tok));
+		sodium_memzero(hex_tok, sizeof(hex_tok));
+		if (rc != 0) {
+			fprintf(stderr, "hubd init: %s\n", eiso_lasterr(rc));
+			return 1;
+		}
+	}
 	snprintf(path, sizeof(path), "%s/keys", dir);
 	if ((rc = fsutil_mkdir(path, 0700)) != 0 ||
 	    (rc = keys_create_pairs(path, sign_pub, curve_pub)) != 0) {
@@ -97,8 +114,10 @@ cmd_init(int argc, char **argv)
 	hub_close(&h);
 
 	snprintf(path, sizeof(path), "%s/hubd.conf", dir);
+	/* It holds the API token: readable by the hub's own user only. */
 	if ((rc = conf_save(path, "hubd configuration (written by hubd init)",
-	    hubd_directives, &h.conf)) != 0) {
+	    hubd_directives, &h.conf)) != 0 || (chmod(path, 0600) != 0 &&
+	    (rc = eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno))) != 0)) {
 		fprintf(stderr, "hubd init: %s\n", eiso_lasterr(rc));
 		return 1;
 	}
@@ -106,5 +125,7 @@ cmd_init(int argc, char **argv)
 	printf("%s\n", hex);
 	fprintf(stderr, "hubd: hub created in %s; nodes pin the CURVE public key above; start "
 	    "it with: hubd run -c %s\n", dir, path);
+	fprintf(stderr, "hubd: the API token is web.token in %s; set a dashboard password with: "
+	    "hubd passwd -c %s\n", path, path);
 	return 0;
 }

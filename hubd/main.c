@@ -29,6 +29,7 @@ usage(FILE *f)
 	    "  figures  per-agency figures: documents, reviews overdue, cases, coverage\n"
 	    "  search   the public documents in force, diacritics and case ignored\n"
 	    "  alerts   what staff should look at: list, acknowledge\n"
+	    "  passwd   hash the dashboard password (web.password_hash)\n"
 	    "  blob     write a stored file's bytes to stdout\n"
 	    "  config-sample  print every config directive with its default\n"
 	    "\n"
@@ -78,6 +79,8 @@ main(int argc, char **argv)
 		return cmd_search(argc - 1, argv + 1);
 	if (strcmp(argv[1], "alerts") == 0)
 		return cmd_alerts(argc - 1, argv + 1);
+	if (strcmp(argv[1], "passwd") == 0)
+		return cmd_passwd(argc - 1, argv + 1);
 	if (strcmp(argv[1], "config-sample") == 0)
 		return cmd_config_sample(argc - 1, argv + 1);
 	fprintf(stderr, "hubd: unknown command '%s'\n", argv[1]);

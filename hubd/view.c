@@ -1,0 +1,960 @@
+/*
+ * view.c: what the oversight side shows, read from the hub's store inside the caller's read
+ * transaction and returned as JSON. The JSON API prints these objects as they are and the
+ * dashboard renders the same ones, so the two can never disagree. The per-agency figures are
+ * show.c's figures_agency (the `hubd figures` verb's), with the replication state, the level's
+ * coverage target and the open alerts added.
+ *
+ * Figures over time come from the data itself: change sets applied per day from the
+ * "sets:YYYY-MM-DD" counters kept as sets apply; documents in force at each month's end from
+ * every issue's effective date and the time it was superseded or withdrawn; cases on time and
+ * late by the month they were completed in. Days are Asia/Ho_Chi_Minh days.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "chain.h"
+#include "domain.h"
+#include "err.h"
+#include "keys.h"
+#include "pbjson.h"
+#include "web.h"
+#include "wire.h"
+
+#define VIEW_KEY_MAX (WIRE_MAX_AGENCY + 1 + DOMAIN_MAX_CODE + 16)
+#define DAY_MS (86400LL * 1000)
+
+/* Prefix key "agency\0" (or "" for every agency when agency is NULL). */
+static size_t
+view_prefix(uint8_t *key, size_t cap, const char *agency)
+{
+	return agency != NULL ? agency_key(key, cap, agency, NULL, 0) : 0;
+}
+
+typedef int (*view_row_fn)(const MDB_val *k, const MDB_val *v, void *arg);
+
+/* Call fn for each row of db under the agency's prefix (every row when agency is NULL). */
+static int
+view_scan(MDB_txn *txn, struct web *w, int db, const char *agency, view_row_fn fn, void *arg)
+{
+	uint8_t key[VIEW_KEY_MAX];
+	size_t klen = view_prefix(key, sizeof(key), agency);
+	MDB_cursor *c;
+	MDB_val k = { klen, key }, v;
+	int rc;
+
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(web_hub(w)->st, db), &c))) != 0)
+		return rc;
+	rc = klen ? mdb_cursor_get(c, &k, &v, MDB_SET_RANGE) : mdb_cursor_get(c, &k, &v, MDB_FIRST);
+	for (; rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size < klen || memcmp(k.mv_data, key, klen) != 0)
+			break;
+		if (fn(&k, &v, arg) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	return 0;
+}
+
+static int
+view_count_row(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	(void)k;
+	(void)v;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+static size_t
+view_open_alerts(MDB_txn *txn, struct web *w, const char *agency)
+{
+	size_t n = 0;
+
+	view_scan(txn, w, HDB_ALERTKEYS, agency, view_count_row, &n);
+	return n;
+}
+
+static void
+view_set_time(json_t *j, const char *name, int64_t ms)
+{
+	char iso[40], key[64];
+
+	json_object_set_new(j, name, ms > 0 ? json_integer(ms) : json_null());
+	snprintf(key, sizeof(key), "%s_iso", name);
+	web_iso(iso, sizeof(iso), ms);
+	json_object_set_new(j, key, ms > 0 ? json_string(iso) : json_null());
+}
+
+json_t *
+view_agency(MDB_txn *txn, struct web *w, const Eiso__AgencyRecord *a, int64_t now)
+{
+	struct hub *h = web_hub(w);
+	Eiso__HeadRecord *hr = NULL;
+	uint64_t seq = 0, node_head = 0, rejected = 0, lag;
+	int64_t seen = 0, applied_at = 0;
+	char hex[2 * KEYS_HASH + 1];
+	uint8_t zero[KEYS_HASH] = { 0 };
+	const char *status;
+	json_t *j, *cov;
+	int target;
+
+	keys_hex(hex, zero, KEYS_HASH);
+	if (head_get(txn, h, a->id, &hr) == 0) {
+		seq = hr->seq;
+		if (hr->hash.len == KEYS_HASH)
+			keys_hex(hex, hr->hash.data, KEYS_HASH);
+		seen = hr->last_seen;
+		applied_at = hr->applied_at;
+		node_head = hr->node_head;
+		rejected = hr->rejected;
+		eiso__head_record__free_unpacked(hr, NULL);
+	}
+	if (a->state == NULL || strcmp(a->state, "active") != 0)
+		status = "retired";
+	else if (seen == 0)
+		status = "never";
+	else if (now - seen <= (int64_t)h->conf.offline_after_s * 1000)
+		status = "online";
+	else
+		status = "offline";
+	lag = node_head > seq ? node_head - seq : 0;
+	if ((j = figures_agency(txn, h, a->id)) == NULL)
+		return NULL;
+	json_object_del(j, "agency");
+	json_object_set_new(j, "id", json_string(a->id));
+	json_object_set_new(j, "name_vi", json_string(a->name_vi ? a->name_vi : ""));
+	json_object_set_new(j, "name_en", json_string(a->name_en ? a->name_en : ""));
+	json_object_set_new(j, "level", json_string(a->level ? a->level : ""));
+	json_object_set_new(j, "parent", json_string(a->parent ? a->parent : ""));
+	json_object_set_new(j, "state", json_string(a->state ? a->state : ""));
+	json_object_set_new(j, "status", json_string(status));
+	json_object_set_new(j, "online", json_boolean(strcmp(status, "online") == 0));
+	view_set_time(j, "last_seen", seen);
+	view_set_time(j, "last_applied", applied_at);
+	json_object_set_new(j, "applied_seq", json_integer((json_int_t)seq));
+	json_object_set_new(j, "head_hash", json_string(hex));
+	json_object_set_new(j, "node_head", json_integer((json_int_t)node_head));
+	/* Behind the node: how many sets, and since when the hub has applied nothing. */
+	json_object_set_new(j, "lag", json_pack("{s:I,s:I}", "sets", (json_int_t)lag, "seconds",
+	    (json_int_t)(lag == 0 ? 0 : (now - (applied_at ? applied_at : a->enrolled)) / 1000)));
+	json_object_set_new(j, "rejected", json_integer((json_int_t)rejected));
+	json_object_set_new(j, "alerts_open", json_integer((json_int_t)view_open_alerts(txn, w,
+	    a->id)));
+	cov = json_object_get(j, "record_coverage");
+	target = web_target(w, a->level);
+	json_object_set_new(cov, "target", target < 0 ? json_null() : json_integer(target));
+	json_object_set_new(cov, "meets_target", target < 0 ? json_null() :
+	    json_boolean(json_real_value(json_object_get(cov, "percent")) >= target));
+	return j;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The agency list */
+
+static json_int_t
+view_int(json_t *j, const char *path)
+{
+	char buf[64], *dot;
+	json_t *v = j;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf; p != NULL && v != NULL; p = dot) {
+		if ((dot = strchr(p, '.')) != NULL)
+			*dot++ = '\0';
+		v = json_object_get(v, p);
+	}
+	if (json_is_real(v))
+		return (json_int_t)(json_real_value(v) * 1000);
+	return json_is_integer(v) ? json_integer_value(v) : -1;
+}
+
+static double
+view_on_time_rate(json_t *a)
+{
+	json_int_t on = view_int(a, "cases.on_time"), late = view_int(a, "cases.late");
+
+	return on + late > 0 ? (double)on / (double)(on + late) : -1;
+}
+
+static const char *
+view_str(json_t *j, const char *name)
+{
+	const char *s = json_string_value(json_object_get(j, name));
+
+	return s != NULL ? s : "";
+}
+
+static int
+view_status_rank(const char *s)
+{
+	return strcmp(s, "offline") == 0 ? 0 : strcmp(s, "never") == 0 ? 1 :
+	    strcmp(s, "online") == 0 ? 2 : 3;
+}
+
+static int
+view_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct view_filter *f = arg;
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	const char *s = f->sort;
+	double x = 0, y = 0;
+	int c = 0;
+
+	if (s[0] == '\0' || strcmp(s, "id") == 0)
+		c = strcmp(view_str(a, "id"), view_str(b, "id"));
+	else if (strcmp(s, "name") == 0)
+		c = strcoll(view_str(a, "name_vi"), view_str(b, "name_vi"));
+	else if (strcmp(s, "level") == 0 || strcmp(s, "parent") == 0)
+		c = strcmp(view_str(a, s), view_str(b, s));
+	else if (strcmp(s, "status") == 0)
+		c = view_status_rank(view_str(a, "status")) - view_status_rank(view_str(b, "status"));
+	else if (strcmp(s, "on_time") == 0) {
+		x = view_on_time_rate(a);
+		y = view_on_time_rate(b);
+	} else {
+		static const char *const paths[][2] = {
+			{ "last_seen", "last_seen" }, { "applied_seq", "applied_seq" },
+			{ "lag", "lag.sets" }, { "in_force", "documents_in_force" },
+			{ "reviews_overdue", "reviews_overdue" }, { "open", "cases.open" },
+			{ "coverage", "record_coverage.percent" }, { "alerts", "alerts_open" },
+			{ "rejected", "rejected" },
+		};
+		for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+			if (strcmp(s, paths[i][0]) == 0) {
+				x = (double)view_int(a, paths[i][1]);
+				y = (double)view_int(b, paths[i][1]);
+			}
+		}
+	}
+	if (c == 0)
+		c = x < y ? -1 : x > y ? 1 : 0;
+	if (c == 0)                       /* a stable order whatever the key */
+		return strcmp(view_str(a, "id"), view_str(b, "id"));
+	return f->desc ? -c : c;
+}
+
+static const char *const view_sorts[] = {
+	"id", "name", "level", "parent", "status", "last_seen", "applied_seq", "lag", "in_force",
+	"reviews_overdue", "open", "on_time", "coverage", "alerts", "rejected", NULL
+};
+
+static int
+view_match(const struct view_filter *f, json_t *a)
+{
+	if (f->level[0] && strcmp(f->level, view_str(a, "level")) != 0)
+		return 0;
+	/* parent "-": the agencies under no other */
+	if (f->parent[0] && (strcmp(f->parent, "-") == 0 ? view_str(a, "parent")[0] != '\0' :
+	    strcmp(f->parent, view_str(a, "parent")) != 0))
+		return 0;
+	if (f->status[0] && strcmp(f->status, view_str(a, "status")) != 0)
+		return 0;
+	if (f->q[0] && strcasestr(view_str(a, "id"), f->q) == NULL &&
+	    strcasestr(view_str(a, "name_vi"), f->q) == NULL &&
+	    strcasestr(view_str(a, "name_en"), f->q) == NULL)
+		return 0;
+	return 1;
+}
+
+static void
+view_add(json_t *obj, const char *name, json_int_t v)
+{
+	json_object_set_new(obj, name, json_integer(json_integer_value(json_object_get(obj,
+	    name)) + v));
+}
+
+int
+view_agencies(MDB_txn *txn, struct web *w, const struct view_filter *f, json_t **list,
+    json_t **totals)
+{
+	struct hub *h = web_hub(w);
+	struct view_filter ff = *f;
+	MDB_cursor *c;
+	MDB_val k, v;
+	json_t **arr = NULL, *t, *by;
+	size_t n = 0, cap = 0, storage = 0;
+	int64_t now = store_now_ms();
+	json_int_t completed = 0, with_file = 0;
+	int rc;
+
+	*list = NULL;
+	*totals = NULL;
+	if (f->sort[0] && !domain_one_of(f->sort, view_sorts))
+		return eiso_seterr(EISO_INVAL, "sort: '%s' is not one of %s", f->sort,
+		    domain_words(view_sorts));
+	if (f->status[0] && strcmp(f->status, "online") && strcmp(f->status, "offline") &&
+	    strcmp(f->status, "never") && strcmp(f->status, "retired"))
+		return eiso_seterr(EISO_INVAL, "status: '%s' is not one of online, offline, never, "
+		    "retired", f->status);
+	t = json_pack("{s:I,s:{s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:{s:I,s:I,s:I,s:I},s:I,"
+	    "s:I,s:I,s:I}", "agencies", (json_int_t)0, "by_status", "online", (json_int_t)0,
+	    "offline", (json_int_t)0, "never", (json_int_t)0, "retired", (json_int_t)0,
+	    "documents_in_force", (json_int_t)0, "reviews_overdue", (json_int_t)0,
+	    "record_files", (json_int_t)0, "cases", "open", (json_int_t)0, "open_overdue",
+	    (json_int_t)0, "on_time", (json_int_t)0, "late", (json_int_t)0,
+	    "applied_sets", (json_int_t)0, "lag_sets", (json_int_t)0, "alerts_open",
+	    (json_int_t)0, "meeting_target", (json_int_t)0);
+	if (t == NULL)
+		return EISO_NOMEM;
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(h->st, HDB_AGENCIES), &c))) != 0) {
+		json_decref(t);
+		return rc;
+	}
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		Eiso__AgencyRecord *a = eiso__agency_record__unpack(NULL, v.mv_size, v.mv_data);
+		json_t *j, *cov;
+
+		if (a == NULL)
+			continue;
+		j = view_agency(txn, w, a, now);
+		eiso__agency_record__free_unpacked(a, NULL);
+		if (j == NULL)
+			continue;
+		view_add(t, "agencies", 1);
+		by = json_object_get(t, "by_status");
+		view_add(by, view_str(j, "status"), 1);
+		view_add(t, "documents_in_force", view_int(j, "documents_in_force"));
+		view_add(t, "reviews_overdue", view_int(j, "reviews_overdue"));
+		view_add(t, "record_files", view_int(j, "record_files"));
+		view_add(json_object_get(t, "cases"), "open", view_int(j, "cases.open"));
+		view_add(json_object_get(t, "cases"), "open_overdue", view_int(j,
+		    "cases.open_overdue"));
+		view_add(json_object_get(t, "cases"), "on_time", view_int(j, "cases.on_time"));
+		view_add(json_object_get(t, "cases"), "late", view_int(j, "cases.late"));
+		view_add(t, "applied_sets", view_int(j, "applied_seq"));
+		view_add(t, "lag_sets", view_int(j, "lag.sets"));
+		view_add(t, "alerts_open", view_int(j, "alerts_open"));
+		cov = json_object_get(j, "record_coverage");
+		completed += json_integer_value(json_object_get(cov, "completed_cases"));
+		with_file += json_integer_value(json_object_get(cov, "with_record_file"));
+		if (json_is_true(json_object_get(cov, "meets_target")))
+			view_add(t, "meeting_target", 1);
+		if (!view_match(f, j)) {
+			json_decref(j);
+			continue;
+		}
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			json_t **p = realloc(arr, ncap * sizeof(*p));
+			if (p == NULL) {
+				json_decref(j);
+				break;
+			}
+			arr = p;
+			cap = ncap;
+		}
+		arr[n++] = j;
+	}
+	mdb_cursor_close(c);
+	/* The hub's own alerts (storage) belong to no agency. */
+	view_scan(txn, w, HDB_ALERTKEYS, "", view_count_row, &storage);
+	view_add(t, "alerts_open", (json_int_t)storage);
+	json_object_set_new(t, "record_coverage", json_pack("{s:I,s:I,s:f}", "completed_cases",
+	    completed, "with_record_file", with_file, "percent",
+	    completed ? 100.0 * (double)with_file / (double)completed : 0.0));
+	qsort_r(arr, n, sizeof(*arr), view_cmp, &ff);
+	*list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(*list, arr[i]);
+	free(arr);
+	*totals = t;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Figures over time */
+
+struct series {
+	MDB_txn *txn;
+	struct web *w;
+	char months[WEB_MONTHS][16];       /* YYYY-MM, oldest first */
+	char today[11];
+	json_int_t in_force[WEB_MONTHS], on_time[WEB_MONTHS], late[WEB_MONTHS];
+};
+
+/* Is an issue in force at the end of month m (today for the current month)? */
+static void
+series_issue(struct series *s, const Eiso__DocIssue *d)
+{
+	char start[16], end[16] = "";
+
+	if (strcmp(d->status, "effective") != 0 && strcmp(d->status, "superseded") != 0 &&
+	    strcmp(d->status, "withdrawn") != 0)
+		return;
+	if (d->effective_date != NULL && d->effective_date[0] != '\0')
+		snprintf(start, sizeof(start), "%s", d->effective_date);
+	else
+		web_day(start, d->updated);
+	if (strcmp(d->status, "effective") != 0)
+		web_day(end, d->updated);
+	for (int m = 0; m < WEB_MONTHS; m++) {
+		char last[11];
+
+		if (m == WEB_MONTHS - 1)
+			snprintf(last, sizeof(last), "%s", s->today);
+		else
+			snprintf(last, sizeof(last), "%s-32", s->months[m]);
+		if (strcmp(start, last) <= 0 && (end[0] == '\0' || strcmp(end, last) > 0))
+			s->in_force[m]++;
+	}
+}
+
+static int
+series_version(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	Eiso__DocIssue *d = eiso__doc_issue__unpack(NULL, v->mv_size, v->mv_data);
+
+	(void)k;
+	if (d != NULL) {
+		series_issue(arg, d);
+		eiso__doc_issue__free_unpacked(d, NULL);
+	}
+	return 0;
+}
+
+static int
+series_case(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct series *s = arg;
+	Eiso__Case *c = eiso__case__unpack(NULL, v->mv_size, v->mv_data);
+	char day[11];
+
+	(void)k;
+	if (c == NULL)
+		return 0;
+	if (strcmp(c->status, "completed") == 0 && c->completed > 0) {
+		web_day(day, c->completed);
+		for (int m = 0; m < WEB_MONTHS; m++) {
+			if (strncmp(day, s->months[m], 7) == 0) {
+				if (c->completed <= c->due)
+					s->on_time[m]++;
+				else
+					s->late[m]++;
+			}
+		}
+	}
+	eiso__case__free_unpacked(c, NULL);
+	return 0;
+}
+
+struct series_ids {
+	char (*ids)[WIRE_MAX_AGENCY + 1];
+	size_t n, cap;
+};
+
+static int
+series_id(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct series_ids *s = arg;
+
+	(void)v;
+	if (k->mv_size > WIRE_MAX_AGENCY)
+		return 0;
+	if (s->n == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 64;
+		void *p = realloc(s->ids, ncap * sizeof(*s->ids));
+		if (p == NULL)
+			return 1;
+		s->ids = p;
+		s->cap = ncap;
+	}
+	memcpy(s->ids[s->n], k->mv_data, k->mv_size);
+	s->ids[s->n][k->mv_size] = '\0';
+	s->n++;
+	return 0;
+}
+
+json_t *
+view_series(MDB_txn *txn, struct web *w, const char *agency)
+{
+	struct series s;
+	struct series_ids ids = { 0 };
+	int64_t now = store_now_ms();
+	json_t *daily = json_array(), *monthly = json_array();
+	int y, mo;
+
+	memset(&s, 0, sizeof(s));
+	s.txn = txn;
+	s.w = w;
+	web_day(s.today, now);
+	sscanf(s.today, "%4d-%2d", &y, &mo);
+	for (int m = WEB_MONTHS - 1; m >= 0; m--) {
+		snprintf(s.months[m], sizeof(s.months[m]), "%04d-%02d", y % 10000, mo % 100);
+		if (--mo == 0) {
+			mo = 12;
+			y--;
+		}
+	}
+	if (agency != NULL) {
+		ids.ids = malloc(sizeof(*ids.ids));
+		if (ids.ids != NULL) {
+			snprintf(ids.ids[0], sizeof(ids.ids[0]), "%s", agency);
+			ids.n = 1;
+		}
+	} else {
+		view_scan(txn, w, HDB_AGENCIES, NULL, series_id, &ids);
+	}
+	for (int d = WEB_DAYS - 1; d >= 0; d--) {
+		char day[11], name[16];
+		uint64_t total = 0, v;
+
+		web_day(day, now - d * DAY_MS);
+		snprintf(name, sizeof(name), "sets:%s", day);
+		for (size_t i = 0; i < ids.n; i++)
+			if (apply_stat_get(txn, web_hub(w), ids.ids[i], name, &v) == 0)
+				total += v;
+		json_array_append_new(daily, json_pack("{s:s,s:I}", "date", day, "sets",
+		    (json_int_t)total));
+	}
+	free(ids.ids);
+	view_scan(txn, w, HDB_VERSIONS, agency, series_version, &s);
+	view_scan(txn, w, HDB_CASES, agency, series_case, &s);
+	for (int m = 0; m < WEB_MONTHS; m++)
+		json_array_append_new(monthly, json_pack("{s:s,s:I,s:I,s:I}", "month", s.months[m],
+		    "in_force", s.in_force[m], "on_time", s.on_time[m], "late", s.late[m]));
+	return json_pack("{s:o,s:o}", "daily", daily, "monthly", monthly);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Documents, record files, cases */
+
+struct page {
+	MDB_txn *txn;
+	struct web *w;
+	const char *agency, *kind, *status;
+	size_t offset, limit, total;
+	int64_t now;
+	char today[11];
+	json_t *items;
+};
+
+static json_t *
+view_issue_brief(const Eiso__DocIssue *d)
+{
+	json_t *j = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:i}", "issue", (int)d->issue,
+	    "status", d->status, "title", d->title, "note", d->note ? d->note : "",
+	    "effective_date", d->effective_date ? d->effective_date : "", "access",
+	    d->access, "files", (int)d->n_files);
+
+	view_set_time(j, "updated", d->updated);
+	if (d->approved != NULL && d->approved->name != NULL && d->approved->name[0])
+		json_object_set_new(j, "approved_by", json_pack("{s:s,s:s}", "name",
+		    d->approved->name, "position", d->approved->position ?
+		    d->approved->position : ""));
+	return j;
+}
+
+static int
+page_doc(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct page *p = arg;
+	Eiso__DocRecord *rec = eiso__doc_record__unpack(NULL, v->mv_size, v->mv_data);
+	Eiso__DocIssue *latest = NULL, *cur = NULL;
+	json_t *j, *issues;
+
+	(void)k;
+	if (rec == NULL)
+		return 0;
+	if (apply_doc_version(p->txn, web_hub(p->w), p->agency, rec->code, rec->latest,
+	    &latest) != 0)
+		goto done;
+	if ((p->kind[0] && strcmp(p->kind, rec->kind) != 0) ||
+	    (p->status[0] && strcmp(p->status, latest->status) != 0))
+		goto done;
+	if (p->total++ < p->offset || json_array_size(p->items) >= p->limit)
+		goto done;
+	if (rec->current != 0)
+		apply_doc_version(p->txn, web_hub(p->w), p->agency, rec->code, rec->current, &cur);
+	j = json_pack("{s:s,s:s,s:s,s:i,s:i,s:s,s:s}", "code", rec->code, "kind", rec->kind,
+	    "title", latest->title, "latest", (int)rec->latest, "current", (int)rec->current,
+	    "status", latest->status, "access", latest->access);
+	json_object_set_new(j, "effective_date", json_string(cur && cur->effective_date ?
+	    cur->effective_date : ""));
+	json_object_set_new(j, "next_review", json_string(cur && cur->next_review ?
+	    cur->next_review : ""));
+	json_object_set_new(j, "review_overdue", json_boolean(cur && cur->next_review &&
+	    cur->next_review[0] && strcmp(cur->next_review, p->today) < 0));
+	issues = json_array();
+	for (uint32_t i = rec->latest; i >= 1; i--) {
+		Eiso__DocIssue *d;
+
+		if (apply_doc_version(p->txn, web_hub(p->w), p->agency, rec->code, i, &d) != 0)
+			continue;
+		json_array_append_new(issues, view_issue_brief(d));
+		eiso__doc_issue__free_unpacked(d, NULL);
+	}
+	json_object_set_new(j, "issues", issues);
+	json_array_append_new(p->items, j);
+	if (cur != NULL)
+		eiso__doc_issue__free_unpacked(cur, NULL);
+done:
+	if (latest != NULL)
+		eiso__doc_issue__free_unpacked(latest, NULL);
+	eiso__doc_record__free_unpacked(rec, NULL);
+	return 0;
+}
+
+static void
+page_init(struct page *p, MDB_txn *txn, struct web *w, const char *agency, size_t offset,
+    size_t limit)
+{
+	memset(p, 0, sizeof(*p));
+	p->txn = txn;
+	p->w = w;
+	p->agency = agency;
+	p->kind = p->status = "";
+	p->offset = offset;
+	p->limit = limit;
+	p->now = store_now_ms();
+	domain_today(p->today);
+	p->items = json_array();
+}
+
+int
+view_documents(MDB_txn *txn, struct web *w, const char *agency, const char *kind,
+    const char *status, size_t offset, size_t limit, json_t **items, size_t *total)
+{
+	struct page p;
+	int rc;
+
+	if (kind != NULL && kind[0] && !domain_one_of(kind, domain_doc_kinds))
+		return eiso_seterr(EISO_INVAL, "kind: '%s' is not one of %s", kind,
+		    domain_words(domain_doc_kinds));
+	if (status != NULL && status[0] && !domain_one_of(status, domain_doc_statuses))
+		return eiso_seterr(EISO_INVAL, "status: '%s' is not one of %s", status,
+		    domain_words(domain_doc_statuses));
+	page_init(&p, txn, w, agency, offset, limit);
+	p.kind = kind ? kind : "";
+	p.status = status ? status : "";
+	rc = view_scan(txn, w, HDB_DOCS, agency, page_doc, &p);
+	*items = p.items;
+	*total = p.total;
+	return rc;
+}
+
+json_t *
+view_document(MDB_txn *txn, struct web *w, const char *agency, const char *code)
+{
+	uint8_t key[VIEW_KEY_MAX];
+	MDB_val k, v;
+	Eiso__DocRecord *rec;
+	json_t *j, *issues;
+
+	if (!domain_code_ok(code))
+		return NULL;
+	k.mv_data = key;
+	k.mv_size = agency_key(key, sizeof(key), agency, code, strlen(code));
+	if (mdb_get(txn, store_dbi(web_hub(w)->st, HDB_DOCS), &k, &v) != 0 ||
+	    (rec = eiso__doc_record__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+		return NULL;
+	j = json_pack("{s:s,s:s,s:s,s:i,s:i}", "agency", agency, "code", rec->code, "kind",
+	    rec->kind, "latest", (int)rec->latest, "current", (int)rec->current);
+	issues = json_array();
+	for (uint32_t i = rec->latest; i >= 1; i--) {
+		Eiso__DocIssue *d;
+
+		if (apply_doc_version(txn, web_hub(w), agency, rec->code, i, &d) != 0)
+			continue;
+		json_array_append_new(issues, pbjson_encode(&d->base));
+		eiso__doc_issue__free_unpacked(d, NULL);
+	}
+	json_object_set_new(j, "issues", issues);
+	eiso__doc_record__free_unpacked(rec, NULL);
+	return j;
+}
+
+static int
+page_file(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct page *p = arg;
+	Eiso__RecordFile *f;
+	json_t *j;
+
+	(void)k;
+	if (p->total++ < p->offset || json_array_size(p->items) >= p->limit)
+		return 0;
+	if ((f = eiso__record_file__unpack(NULL, v->mv_size, v->mv_data)) == NULL)
+		return 0;
+	j = pbjson_encode(&f->base);
+	/* A file may list thousands of entries: the list says how many; the file itself shows them. */
+	json_object_del(j, "entries");
+	json_object_set_new(j, "entries_count", json_integer((json_int_t)f->n_entries));
+	json_array_append_new(p->items, j);
+	eiso__record_file__free_unpacked(f, NULL);
+	return 0;
+}
+
+int
+view_files(MDB_txn *txn, struct web *w, const char *agency, size_t offset, size_t limit,
+    json_t **items, size_t *total)
+{
+	struct page p;
+	int rc;
+
+	page_init(&p, txn, w, agency, offset, limit);
+	rc = view_scan(txn, w, HDB_RECORDS, agency, page_file, &p);
+	*items = p.items;
+	*total = p.total;
+	return rc;
+}
+
+json_t *
+view_file(MDB_txn *txn, struct web *w, const char *agency, const char *code)
+{
+	uint8_t key[VIEW_KEY_MAX];
+	MDB_val k, v;
+	Eiso__RecordFile *f;
+	json_t *j;
+
+	if (!domain_code_ok(code))
+		return NULL;
+	k.mv_data = key;
+	k.mv_size = agency_key(key, sizeof(key), agency, code, strlen(code));
+	if (mdb_get(txn, store_dbi(web_hub(w)->st, HDB_RECORDS), &k, &v) != 0 ||
+	    (f = eiso__record_file__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+		return NULL;
+	j = pbjson_encode(&f->base);
+	json_object_set_new(j, "agency", json_string(agency));
+	eiso__record_file__free_unpacked(f, NULL);
+	return j;
+}
+
+static int
+page_case(const MDB_val *k, const MDB_val *v, void *arg)
+{
+	struct page *p = arg;
+	Eiso__Case *c = eiso__case__unpack(NULL, v->mv_size, v->mv_data);
+	json_t *j;
+
+	(void)k;
+	if (c == NULL)
+		return 0;
+	if ((p->status[0] && strcmp(p->status, c->status) != 0) ||
+	    p->total++ < p->offset || json_array_size(p->items) >= p->limit) {
+		eiso__case__free_unpacked(c, NULL);
+		return 0;
+	}
+	j = pbjson_encode(&c->base);
+	json_object_set_new(j, "on_time", strcmp(c->status, "completed") == 0 ?
+	    json_boolean(c->completed <= c->due) : json_null());
+	json_object_set_new(j, "overdue", json_boolean(!domain_case_final(c->status) &&
+	    c->due < p->now));
+	json_array_append_new(p->items, j);
+	eiso__case__free_unpacked(c, NULL);
+	return 0;
+}
+
+int
+view_cases(MDB_txn *txn, struct web *w, const char *agency, const char *status,
+    size_t offset, size_t limit, json_t **items, size_t *total)
+{
+	struct page p;
+	int rc;
+
+	if (status != NULL && status[0] && !domain_one_of(status, domain_case_statuses))
+		return eiso_seterr(EISO_INVAL, "status: '%s' is not one of %s", status,
+		    domain_words(domain_case_statuses));
+	page_init(&p, txn, w, agency, offset, limit);
+	p.status = status ? status : "";
+	rc = view_scan(txn, w, HDB_CASES, agency, page_case, &p);
+	*items = p.items;
+	*total = p.total;
+	return rc;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Change sets, re-verified */
+
+/* The logged set at seq: its body hash; *cs unpacked when wanted. 0 or EISO_NOTFOUND. */
+static int
+view_logged(MDB_txn *txn, struct web *w, const char *agency, uint64_t seq,
+    uint8_t hash[KEYS_HASH], Eiso__ChangeSet **cs, size_t *bytes)
+{
+	uint8_t key[VIEW_KEY_MAX], be[8];
+	Eiso__ChangeSet *s;
+	MDB_val k, v;
+
+	store_be64(be, seq);
+	k.mv_data = key;
+	k.mv_size = agency_key(key, sizeof(key), agency, be, sizeof(be));
+	if (mdb_get(txn, store_dbi(web_hub(w)->st, HDB_LOG), &k, &v) != 0 ||
+	    (s = eiso__change_set__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+		return EISO_NOTFOUND;
+	chain_hash(s->body.data, s->body.len, hash);
+	if (bytes != NULL)
+		*bytes = v.mv_size;
+	if (cs != NULL)
+		*cs = s;
+	else
+		eiso__change_set__free_unpacked(s, NULL);
+	return 0;
+}
+
+static json_t *
+view_changeset(MDB_txn *txn, struct web *w, const Eiso__AgencyRecord *a, uint64_t seq)
+{
+	Eiso__ChangeSet *cs;
+	Eiso__ChangeSetBody *body;
+	uint8_t hash[KEYS_HASH], prev[KEYS_HASH] = { 0 };
+	char hex[2 * KEYS_HASH + 1], line[160];
+	size_t bytes, ndoc = 0, nfile = 0, ncase = 0;
+	int sig_ok, linked;
+	json_t *j, *items;
+
+	if (view_logged(txn, w, a->id, seq, hash, &cs, &bytes) != 0)
+		return json_pack("{s:I,s:s}", "seq", (json_int_t)seq, "outcome", "missing");
+	sig_ok = a->sign_pub.len == KEYS_SIGN_PUB && chain_sig_ok(cs->body.data, cs->body.len,
+	    cs->signature.data, cs->signature.len, a->sign_pub.data);
+	body = eiso__change_set_body__unpack(NULL, cs->body.len, cs->body.data);
+	if (seq > 1 && view_logged(txn, w, a->id, seq - 1, prev, NULL, NULL) != 0)
+		memset(prev, 0xff, sizeof(prev));          /* nothing to link to */
+	linked = body != NULL && body->prev_hash.len == KEYS_HASH &&
+	    memcmp(body->prev_hash.data, prev, KEYS_HASH) == 0 && body->seq == seq;
+	keys_hex(hex, hash, KEYS_HASH);
+	j = json_pack("{s:I,s:s,s:I}", "seq", (json_int_t)seq, "hash", hex, "bytes",
+	    (json_int_t)bytes);
+	items = json_array();
+	if (body != NULL) {
+		view_set_time(j, "created", body->created);
+		for (size_t i = 0; i < body->n_changes; i++) {
+			const Eiso__Change *c = body->changes[i];
+
+			line[0] = '\0';
+			switch (c->op_case) {
+			case EISO__CHANGE__OP_DOC_ISSUE:
+				ndoc++;
+				snprintf(line, sizeof(line), "doc %s issue %u %s", c->doc_issue->code,
+				    c->doc_issue->issue, c->doc_issue->status);
+				break;
+			case EISO__CHANGE__OP_RECORD_FILE:
+				nfile++;
+				snprintf(line, sizeof(line), "file %s %s", c->record_file->code,
+				    c->record_file->status);
+				break;
+			case EISO__CHANGE__OP_CASE:
+				ncase++;
+				snprintf(line, sizeof(line), "case %s %s", c->case_->code,
+				    c->case_->status);
+				break;
+			default:
+				break;
+			}
+			if (line[0] && json_array_size(items) < 20)
+				json_array_append_new(items, json_string(line));
+		}
+		json_object_set_new(j, "changes", json_integer((json_int_t)body->n_changes));
+	}
+	json_object_set_new(j, "kinds", json_pack("{s:I,s:I,s:I}", "doc_issue", (json_int_t)ndoc,
+	    "record_file", (json_int_t)nfile, "case", (json_int_t)ncase));
+	json_object_set_new(j, "items", items);
+	json_object_set_new(j, "signature", json_string(sig_ok ? "valid" : "invalid"));
+	json_object_set_new(j, "chain", json_string(linked ? "linked" : "broken"));
+	json_object_set_new(j, "outcome", json_string(sig_ok && linked ? "applied, verified" :
+	    "applied, verification failed"));
+	if (body != NULL)
+		eiso__change_set_body__free_unpacked(body, NULL);
+	eiso__change_set__free_unpacked(cs, NULL);
+	return j;
+}
+
+int
+view_changesets(MDB_txn *txn, struct web *w, const Eiso__AgencyRecord *a, size_t offset,
+    size_t limit, json_t **items, size_t *total)
+{
+	Eiso__HeadRecord *hr;
+	uint64_t seq = 0;
+
+	if (head_get(txn, web_hub(w), a->id, &hr) == 0) {
+		seq = hr->seq;
+		eiso__head_record__free_unpacked(hr, NULL);
+	}
+	*total = (size_t)seq;
+	*items = json_array();
+	for (uint64_t s = seq > offset ? seq - offset : 0; s >= 1 &&
+	    json_array_size(*items) < limit; s--)
+		json_array_append_new(*items, view_changeset(txn, w, a, s));
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Alerts */
+
+static const char *
+view_alert_state(const Eiso__Alert *a)
+{
+	return a->acked ? "acked" : a->cleared ? "cleared" : "open";
+}
+
+static json_t *
+view_alert_json(const Eiso__Alert *a)
+{
+	json_t *j = pbjson_encode(&a->base);
+
+	json_object_set_new(j, "state", json_string(view_alert_state(a)));
+	view_set_time(j, "first", a->first);
+	view_set_time(j, "last", a->last);
+	view_set_time(j, "cleared", a->cleared);
+	view_set_time(j, "acked", a->acked);
+	json_object_set_new(j, "agency", json_string(a->agency ? a->agency : ""));
+	json_object_set_new(j, "acked_by", json_string(a->acked_by ? a->acked_by : ""));
+	return j;
+}
+
+int
+view_alerts(MDB_txn *txn, struct web *w, const char *state, const char *agency,
+    const char *kind, size_t offset, size_t limit, json_t **items, size_t *total)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	*items = NULL;
+	*total = 0;
+	if (state == NULL || state[0] == '\0')
+		state = "open";
+	if (strcmp(state, "open") && strcmp(state, "acked") && strcmp(state, "cleared") &&
+	    strcmp(state, "all"))
+		return eiso_seterr(EISO_INVAL, "state: '%s' is not one of open, acked, cleared, all",
+		    state);
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(web_hub(w)->st, HDB_ALERTS), &c))) != 0)
+		return rc;
+	*items = json_array();
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_LAST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_PREV)) {
+		Eiso__Alert *a = eiso__alert__unpack(NULL, v.mv_size, v.mv_data);
+		size_t kl = kind != NULL ? strlen(kind) : 0;
+
+		if (a == NULL)
+			continue;
+		if ((strcmp(state, "all") == 0 || strcmp(state, view_alert_state(a)) == 0) &&
+		    (agency == NULL || agency[0] == '\0' || strcmp(agency, a->agency) == 0) &&
+		    (kl == 0 || strcmp(kind, a->kind) == 0 ||
+		    (strncmp(kind, a->kind, kl) == 0 && a->kind[kl] == ':'))) {
+			if ((*total)++ >= offset && json_array_size(*items) < limit)
+				json_array_append_new(*items, view_alert_json(a));
+		}
+		eiso__alert__free_unpacked(a, NULL);
+	}
+	mdb_cursor_close(c);
+	return 0;
+}
+
+json_t *
+view_alert(MDB_txn *txn, struct web *w, uint64_t id)
+{
+	uint8_t key[8];
+	MDB_val k = { sizeof(key), key }, v;
+	Eiso__Alert *a;
+	json_t *j;
+
+	store_be64(key, id);
+	if (mdb_get(txn, store_dbi(web_hub(w)->st, HDB_ALERTS), &k, &v) != 0 ||
+	    (a = eiso__alert__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+		return NULL;
+	j = view_alert_json(a);
+	eiso__alert__free_unpacked(a, NULL);
+	return j;
+}

@@ -1,0 +1,963 @@
+/*
+ * web.c: the hub's HTTP side. `hubd run` starts it in its own thread, with its own libuv loop
+ * and one libh2o server (common/http.c) on [web] listen; it reads the store with read
+ * transactions only, beside the ingest thread that writes it.
+ *
+ * Routing: /static/ (assets compiled into the binary, public), the portal's paths (portal.c,
+ * public), /api/v1/ and /metrics (the bearer token from [web] token, or a dashboard session),
+ * /login and /logout, and the dashboard pages (a session; others are sent to /login).
+ *
+ * Login: [web] user and password_hash (argon2id from `hubd passwd`); the user name is compared
+ * by hash in constant time and the password through libsodium's verifier. A login opens a
+ * session: a random token in an HttpOnly, SameSite=Strict cookie, kept in memory with an idle
+ * expiry (sessions end when hubd restarts). Forms that change something carry the session's
+ * own random form token as well.
+ *
+ * The one write the web side offers, acknowledging an alert, is not done here: the ingest
+ * thread is the store's only writer. The request waits (bounded) while the ingest thread,
+ * woken through an eventfd, runs it between two batches.
+ */
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "err.h"
+#include "keys.h"
+#include "log.h"
+#include "web.h"
+
+#define WEB_SESSIONS   256
+#define WEB_COOKIE     "eiso_session"
+#define WEB_MAX_BODY   (64 << 10)
+#define WEB_WRITE_WAIT_S 20
+#define WEB_TZ_S       (7 * 3600)
+#define WEB_MAX_TARGETS 16
+
+struct web_session {
+	char token[2 * 32 + 1];
+	char csrf[2 * 16 + 1];
+	char user[64];
+	int64_t expires;           /* unix ms; 0: free slot */
+};
+
+/* The routes /metrics counts requests under, and the statuses it tells apart. */
+static const char *const web_routes[] = {
+	"static", "portal", "login", "logout", "dashboard", "agency_page", "alerts_page",
+	"alert_ack_form", "metrics", "api_province", "api_agencies", "api_agency",
+	"api_documents", "api_document", "api_files", "api_file", "api_cases",
+	"api_changesets", "api_alerts", "api_alert", "api_alert_ack", "api_other", "not_found",
+	NULL
+};
+#define WEB_NROUTES (sizeof(web_routes) / sizeof(web_routes[0]) - 1)
+static const int web_statuses[] = {
+	200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404, 405, 409, 413, 500, 503, 0
+};
+#define WEB_NSTATUS (sizeof(web_statuses) / sizeof(web_statuses[0]))
+
+struct web {
+	struct hub h;                      /* conf copy; st is the ingest thread's, read only */
+	char conf_path[1024];
+	pthread_t thread;
+	int thread_started;
+	uv_loop_t loop;
+	uv_async_t stop_async;
+	struct http_server *srv;
+	/* start-up handshake with web_start */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int start_done, start_rc;
+	char start_err[256];
+	/* auth */
+	uint8_t token_hash[HTTP_TOKEN_HASH];
+	int have_token;
+	uint8_t user_hash[HTTP_TOKEN_HASH];
+	struct web_session sess[WEB_SESSIONS];
+	/* coverage targets per level */
+	char tlevel[WEB_MAX_TARGETS][32];
+	int tpct[WEB_MAX_TARGETS];
+	int ntargets;
+	/* the write handed to the ingest thread (one at a time: requests are served in turn) */
+	int efd;
+	int stopping;
+	struct {
+		uint64_t alert;
+		char by[64];
+		int pending, done, rc;
+		char err[256];
+	} wr;
+	/* request counters (this thread only) */
+	const char *route;
+	uint64_t hits[WEB_NROUTES][WEB_NSTATUS];
+	/* the request being served */
+	char lang_cookie[64];
+};
+
+/* The web thread answers one request at a time: the language cookie of the current one. */
+static struct web *web_current;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Small pieces */
+
+struct hub *
+web_hub(struct web *w)
+{
+	return &w->h;
+}
+
+int
+web_wake_fd(const struct web *w)
+{
+	return w != NULL ? w->efd : -1;
+}
+
+void
+web_set_route(struct web *w, const char *route)
+{
+	w->route = route;
+}
+
+int
+web_target(struct web *w, const char *level)
+{
+	for (int i = 0; i < w->ntargets; i++)
+		if (level != NULL && strcmp(w->tlevel[i], level) == 0)
+			return w->tpct[i];
+	return -1;
+}
+
+static void
+web_tm(int64_t ms, struct tm *tm)
+{
+	time_t t = (time_t)(ms / 1000) + WEB_TZ_S;
+
+	gmtime_r(&t, tm);
+}
+
+void
+web_time(char *buf, size_t len, int64_t ms, enum web_lang lang)
+{
+	struct tm tm;
+
+	if (ms <= 0) {
+		snprintf(buf, len, "%s", tr(lang, "never"));
+		return;
+	}
+	web_tm(ms, &tm);
+	strftime(buf, len, lang == WEB_EN ? "%Y-%m-%d %H:%M" : "%d/%m/%Y %H:%M", &tm);
+}
+
+void
+web_date(char *buf, size_t len, const char *ymd, enum web_lang lang)
+{
+	int y, m, d;
+
+	if (ymd == NULL || ymd[0] == '\0')
+		snprintf(buf, len, "—");
+	else if (lang == WEB_VI && sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) == 3)
+		snprintf(buf, len, "%02d/%02d/%04d", d, m, y);
+	else
+		snprintf(buf, len, "%s", ymd);
+}
+
+void
+web_iso(char *buf, size_t len, int64_t ms)
+{
+	struct tm tm;
+
+	if (ms <= 0) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	web_tm(ms, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
+}
+
+void
+web_day(char buf[11], int64_t ms)
+{
+	struct tm tm;
+
+	web_tm(ms, &tm);
+	strftime(buf, 11, "%Y-%m-%d", &tm);
+}
+
+void
+web_reply_html(struct http_req *r, int status, struct html *b, const char *const *headers)
+{
+	const char *h[16];
+	size_t n = 0;
+
+	if (b->oom) {
+		html_free(b);
+		http_reply_raw(r, 500, "text/plain; charset=utf-8", "out of memory\n", 14, NULL);
+		return;
+	}
+	for (size_t i = 0; headers != NULL && headers[i] != NULL && n + 3 < 16; i++)
+		h[n++] = headers[i];
+	if (web_current != NULL && web_current->lang_cookie[0] != '\0' && n + 3 < 16) {
+		h[n++] = "set-cookie";
+		h[n++] = web_current->lang_cookie;
+	}
+	h[n] = NULL;
+	http_reply_raw(r, status, "text/html; charset=utf-8", b->buf != NULL ? b->buf : "",
+	    b->len, h);
+	html_free(b);
+}
+
+enum web_lang
+web_lang(struct web *w, struct http_req *r)
+{
+	const char *cookie;
+	char v[8];
+
+	if (http_query(r->query, "lang", v, sizeof(v)) == 0 &&
+	    (strcmp(v, "en") == 0 || strcmp(v, "vi") == 0)) {
+		snprintf(w->lang_cookie, sizeof(w->lang_cookie),
+		    "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax", v);
+		return v[0] == 'e' ? WEB_EN : WEB_VI;
+	}
+	if ((cookie = http_header(r, "cookie")) != NULL &&
+	    http_cookie(cookie, "lang", v, sizeof(v)) == 0 && strcmp(v, "en") == 0)
+		return WEB_EN;
+	return WEB_VI;
+}
+
+int
+web_query_uint(struct http_req *r, const char *name, uint64_t def, uint64_t min, uint64_t max,
+    uint64_t *out)
+{
+	char v[32], *end;
+	int rc;
+
+	*out = def;
+	if ((rc = http_query(r->query, name, v, sizeof(v))) == EISO_NOTFOUND || v[0] == '\0')
+		return 0;
+	if (rc != 0)
+		return rc;
+	errno = 0;
+	*out = strtoull(v, &end, 10);
+	if (*end != '\0' || errno != 0 || v[0] == '-' || v[0] == '+' || *out < min || *out > max)
+		return eiso_seterr(EISO_INVAL, "%s: '%s' is not a number from %llu to %llu", name, v,
+		    (unsigned long long)min, (unsigned long long)max);
+	return 0;
+}
+
+int
+web_page(struct http_req *r, size_t *offset, size_t *limit)
+{
+	uint64_t o, l;
+	int rc;
+
+	if ((rc = web_query_uint(r, "offset", 0, 0, UINT32_MAX, &o)) != 0 ||
+	    (rc = web_query_uint(r, "limit", WEB_LIMIT_DEFAULT, 1, WEB_LIMIT_MAX, &l)) != 0)
+		return rc;
+	*offset = (size_t)o;
+	*limit = (size_t)l;
+	return 0;
+}
+
+int
+web_http_count(struct web *w, size_t i, const char **route, int *status, uint64_t *n)
+{
+	for (; i < WEB_NROUTES * WEB_NSTATUS; i++) {
+		size_t ro = i / WEB_NSTATUS, st = i % WEB_NSTATUS;
+
+		if (w->hits[ro][st] == 0)
+			continue;
+		*route = web_routes[ro];
+		*status = web_statuses[st];
+		*n = w->hits[ro][st];
+		return (int)i + 1;
+	}
+	return 0;
+}
+
+static void
+web_count(struct web *w, int status)
+{
+	size_t ro, st;
+
+	for (ro = 0; ro < WEB_NROUTES; ro++)
+		if (w->route != NULL && strcmp(web_routes[ro], w->route) == 0)
+			break;
+	if (ro == WEB_NROUTES)
+		ro = WEB_NROUTES - 1;          /* not_found */
+	for (st = 0; st + 1 < WEB_NSTATUS && web_statuses[st] != status; st++)
+		;
+	w->hits[ro][st]++;
+}
+
+/* "department=90 district=80 ..." */
+static int
+web_parse_targets(struct web *w, const char *s)
+{
+	char buf[sizeof(w->h.conf.web_targets)], *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	w->ntargets = 0;
+	for (tok = strtok_r(buf, " \t,", &save); tok != NULL; tok = strtok_r(NULL, " \t,", &save)) {
+		char *eq = strchr(tok, '='), *end;
+		long pct;
+
+		if (eq == NULL || eq == tok || (size_t)(eq - tok) >= sizeof(w->tlevel[0]))
+			return eiso_seterr(EISO_CONF, "web.targets: '%s' is not LEVEL=PERCENT", tok);
+		pct = strtol(eq + 1, &end, 10);
+		if (*end != '\0' || eq[1] == '\0' || pct < 0 || pct > 100)
+			return eiso_seterr(EISO_CONF, "web.targets: '%s': the percent must be 0-100",
+			    tok);
+		if (w->ntargets == WEB_MAX_TARGETS)
+			return eiso_seterr(EISO_CONF, "web.targets: more than %d levels",
+			    WEB_MAX_TARGETS);
+		*eq = '\0';
+		snprintf(w->tlevel[w->ntargets], sizeof(w->tlevel[0]), "%s", tok);
+		w->tpct[w->ntargets++] = (int)pct;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Static assets (hubd/www, compiled in by the Makefile) */
+
+struct web_asset {
+	const char *name;
+	const unsigned char *data;
+	unsigned int len;
+};
+extern const struct web_asset web_assets[];
+
+static void
+web_static(struct web *w, struct http_req *r)
+{
+	static const char *const cache[] = { "cache-control", "public, max-age=600", NULL };
+	const char *name = r->path + strlen("/static/"), *dot = strrchr(name, '.'), *type;
+
+	web_set_route(w, "static");
+	type = dot == NULL ? "application/octet-stream" :
+	    strcmp(dot, ".css") == 0 ? "text/css; charset=utf-8" :
+	    strcmp(dot, ".js") == 0 ? "text/javascript; charset=utf-8" :
+	    strcmp(dot, ".svg") == 0 ? "image/svg+xml" :
+	    strcmp(dot, ".png") == 0 ? "image/png" : "application/octet-stream";
+	for (const struct web_asset *a = web_assets; a->name != NULL; a++) {
+		if (strcmp(a->name, name) == 0) {
+			http_reply_raw(r, 200, type, a->data, a->len, cache);
+			return;
+		}
+	}
+	http_reply_raw(r, 404, "text/plain; charset=utf-8", "not found\n", 10, NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Sessions and login */
+
+static void
+web_random_hex(char *out, size_t bytes)
+{
+	uint8_t b[64];
+
+	randombytes_buf(b, bytes);
+	keys_hex(out, b, bytes);
+	sodium_memzero(b, sizeof(b));
+}
+
+static struct web_session *
+web_session_find(struct web *w, struct http_req *r)
+{
+	const char *cookie = http_header(r, "cookie");
+	char tok[sizeof(w->sess[0].token)];
+	int64_t now = store_now_ms();
+	struct web_session *found = NULL;
+
+	if (cookie == NULL || http_cookie(cookie, WEB_COOKIE, tok, sizeof(tok)) != 0 ||
+	    strlen(tok) != sizeof(tok) - 1)
+		return NULL;
+	/* Every slot is compared, in constant time: the lookup says nothing about a token. */
+	for (int i = 0; i < WEB_SESSIONS; i++) {
+		struct web_session *s = &w->sess[i];
+
+		if (s->expires == 0)
+			continue;
+		if (s->expires < now) {
+			sodium_memzero(s, sizeof(*s));
+			continue;
+		}
+		if (sodium_memcmp(s->token, tok, sizeof(tok) - 1) == 0)
+			found = s;
+	}
+	if (found != NULL)
+		found->expires = now + (int64_t)w->h.conf.web_session_s * 1000;
+	return found;
+}
+
+static struct web_session *
+web_session_new(struct web *w, const char *user)
+{
+	struct web_session *s = &w->sess[0];
+	int64_t now = store_now_ms();
+
+	/* A free or expired slot, else the one closest to expiry. */
+	for (int i = 0; i < WEB_SESSIONS; i++) {
+		if (w->sess[i].expires < now) {
+			s = &w->sess[i];
+			break;
+		}
+		if (w->sess[i].expires < s->expires)
+			s = &w->sess[i];
+	}
+	sodium_memzero(s, sizeof(*s));
+	web_random_hex(s->token, 32);
+	web_random_hex(s->csrf, 16);
+	snprintf(s->user, sizeof(s->user), "%s", user);
+	s->expires = now + (int64_t)w->h.conf.web_session_s * 1000;
+	return s;
+}
+
+/* The Authorization header carries the API token. */
+static int
+web_bearer(struct web *w, struct http_req *r)
+{
+	const char *a = http_header(r, "authorization");
+
+	return a != NULL && w->have_token && http_bearer_ok(a, strlen(a), w->token_hash);
+}
+
+/* A form field of an application/x-www-form-urlencoded body (the same syntax as a query). */
+static int
+web_form(struct http_req *r, const char *name, char *out, size_t outlen)
+{
+	char body[WEB_MAX_BODY + 1];
+
+	out[0] = '\0';
+	if (r->body == NULL || r->body_len > WEB_MAX_BODY)
+		return EISO_NOTFOUND;
+	memcpy(body, r->body, r->body_len);
+	body[r->body_len] = '\0';
+	return http_query(body, name, out, outlen);
+}
+
+/* A local path to go back to after login; anything else goes to the overview. */
+static const char *
+web_safe_next(const char *next)
+{
+	if (next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n") != NULL)
+		return "/";
+	return next;
+}
+
+static void
+web_login_page(struct web *w, struct http_req *r, int status, const char *error,
+    const char *next)
+{
+	enum web_lang lang = web_lang(w, r);
+	struct html b = { 0 };
+	int off = w->h.conf.web_password_hash[0] == '\0';
+
+	html_printf(&b, "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	    "<title>", lang == WEB_EN ? "en" : "vi");
+	html_esc(&b, tr(lang, "login.title"));
+	html_raw(&b, "</title><link rel=\"stylesheet\" href=\"/static/dash.css\"></head>"
+	    "<body class=\"login\"><main class=\"login-box\"><h1>");
+	html_esc(&b, tr(lang, "app.name"));
+	html_raw(&b, "</h1><p class=\"muted\">");
+	html_esc(&b, tr(lang, "app.sub"));
+	html_raw(&b, "</p>");
+	if (off) {
+		html_raw(&b, "<p class=\"error\" id=\"login-off\">");
+		html_esc(&b, tr(lang, "login.off"));
+		html_raw(&b, " <code>hubd passwd -c ");
+		html_esc(&b, w->conf_path);
+		html_raw(&b, "</code></p>");
+	} else if (error != NULL) {
+		html_raw(&b, "<p class=\"error\" id=\"login-error\">");
+		html_esc(&b, error);
+		html_raw(&b, "</p>");
+	}
+	html_raw(&b, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"next\" "
+	    "value=\"");
+	html_esc(&b, next);
+	html_printf(&b, "\"><label>%s<input name=\"user\" autocomplete=\"username\" required%s>"
+	    "</label>", tr(lang, "login.user"), off ? " disabled" : "");
+	html_printf(&b, "<label>%s<input name=\"password\" type=\"password\" "
+	    "autocomplete=\"current-password\" required%s></label>", tr(lang, "login.password"),
+	    off ? " disabled" : "");
+	html_printf(&b, "<button type=\"submit\"%s>%s</button></form>", off ? " disabled" : "",
+	    tr(lang, "login.submit"));
+	html_printf(&b, "<p class=\"lang\"><a href=\"/login?lang=vi\">Tiếng Việt</a> · "
+	    "<a href=\"/login?lang=en\">English</a></p></main></body></html>\n");
+	web_reply_html(r, status, &b, NULL);
+}
+
+static void
+web_login(struct web *w, struct http_req *r)
+{
+	char user[128], pass[256], next[512], cookie[160];
+	uint8_t uh[HTTP_TOKEN_HASH];
+	struct web_session *s;
+	enum web_lang lang = web_lang(w, r);
+	int user_ok, pass_ok;
+
+	web_set_route(w, "login");
+	if (strcmp(r->method, "POST") != 0) {
+		if (http_query(r->query, "next", next, sizeof(next)) != 0)
+			snprintf(next, sizeof(next), "/");
+		web_login_page(w, r, 200, NULL, web_safe_next(next));
+		return;
+	}
+	if (web_form(r, "next", next, sizeof(next)) != 0)
+		snprintf(next, sizeof(next), "/");
+	if (w->h.conf.web_password_hash[0] == '\0') {
+		log_warnx("web: login refused: no password is set (web.password_hash); set one "
+		    "with: hubd passwd -c %s", w->conf_path);
+		web_login_page(w, r, 403, NULL, web_safe_next(next));
+		return;
+	}
+	if (web_form(r, "user", user, sizeof(user)) != 0)
+		user[0] = '\0';
+	if (web_form(r, "password", pass, sizeof(pass)) != 0)
+		pass[0] = '\0';
+	http_token_hash(user, uh);
+	user_ok = sodium_memcmp(uh, w->user_hash, sizeof(uh)) == 0;
+	/* The password is checked even for a wrong user: both take the same time. */
+	pass_ok = crypto_pwhash_str_verify(w->h.conf.web_password_hash, pass, strlen(pass)) == 0;
+	sodium_memzero(pass, sizeof(pass));
+	if (!user_ok || !pass_ok) {
+		log_warnx("web: failed login for user '%.64s'", user);
+		web_login_page(w, r, 401, tr(lang, "login.bad"), web_safe_next(next));
+		return;
+	}
+	s = web_session_new(w, user);
+	log_info("web: %s logged in", s->user);
+	snprintf(cookie, sizeof(cookie), WEB_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; "
+	    "Max-Age=%llu", s->token, (unsigned long long)w->h.conf.web_session_s);
+	{
+		const char *h[] = { "set-cookie", cookie, "location", web_safe_next(next), NULL };
+		http_reply_raw(r, 303, "text/plain; charset=utf-8", "", 0, h);
+	}
+}
+
+static void
+web_logout(struct web *w, struct http_req *r)
+{
+	static const char *const h[] = {
+		"set-cookie", WEB_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+		"location", "/login", NULL
+	};
+	struct web_session *s = web_session_find(w, r);
+
+	web_set_route(w, "logout");
+	if (s != NULL) {
+		log_info("web: %s logged out", s->user);
+		sodium_memzero(s, sizeof(*s));
+	}
+	http_reply_raw(r, 303, "text/plain; charset=utf-8", "", 0, h);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The write handed to the ingest thread */
+
+int
+web_ack(struct web *w, uint64_t id, const char *by)
+{
+	struct timespec until;
+	uint64_t one = 1;
+	int rc;
+
+	pthread_mutex_lock(&w->mu);
+	w->wr.alert = id;
+	snprintf(w->wr.by, sizeof(w->wr.by), "%s", by);
+	w->wr.pending = 1;
+	w->wr.done = 0;
+	if (write(w->efd, &one, sizeof(one)) != sizeof(one))
+		log_warn("web: eventfd");
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += WEB_WRITE_WAIT_S;
+	while (!w->wr.done && !w->stopping &&
+	    pthread_cond_timedwait(&w->cv, &w->mu, &until) != ETIMEDOUT)
+		;
+	if (w->wr.done) {
+		rc = w->wr.rc;
+		if (rc != 0)
+			eiso_seterr(rc, "%s", w->wr.err);
+	} else {
+		/* Still queued: the ingest thread may yet do it; say so rather than guess. */
+		w->wr.pending = 0;
+		rc = eiso_seterr(EISO_STORE, "the hub is busy or stopping: try again");
+	}
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+struct web_ack_txn {
+	uint64_t id;
+	const char *by;
+	struct hub *h;
+};
+
+static int
+web_ack_txn(MDB_txn *txn, void *arg)
+{
+	struct web_ack_txn *a = arg;
+
+	return alert_ack(txn, a->h, a->id, a->by);
+}
+
+void
+web_do_writes(struct web *w, struct hub *h)
+{
+	uint64_t n;
+	struct web_ack_txn a;
+
+	if (w == NULL)
+		return;
+	if (read(w->efd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		log_warn("web: eventfd");
+	pthread_mutex_lock(&w->mu);
+	if (w->wr.pending) {
+		a.id = w->wr.alert;
+		a.by = w->wr.by;
+		a.h = h;
+		eiso_clearerr();
+		w->wr.rc = store_write(h->st, web_ack_txn, &a);
+		snprintf(w->wr.err, sizeof(w->wr.err), "%s", eiso_lasterr(w->wr.rc));
+		if (w->wr.rc == 0)
+			log_info("alert %llu acknowledged by %s", (unsigned long long)a.id, a.by);
+		w->wr.pending = 0;
+		w->wr.done = 1;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Routing */
+
+static void
+web_not_found(struct web *w, struct http_req *r)
+{
+	enum web_lang lang = web_lang(w, r);
+	struct html b = { 0 };
+
+	web_set_route(w, "not_found");
+	html_printf(&b, "<!doctype html><html><head><meta charset=\"utf-8\"><title>404</title>"
+	    "<link rel=\"stylesheet\" href=\"/static/dash.css\"></head><body><main><h1>404</h1>"
+	    "<p>%s</p><p><a href=\"/\">%s</a></p></main></body></html>\n",
+	    tr(lang, "err.not_found"), tr(lang, "nav.overview"));
+	web_reply_html(r, 404, &b, NULL);
+}
+
+static void
+web_on_request(void *arg, struct http_req *r)
+{
+	struct web *w = arg;
+	struct web_session *s;
+	struct web_who who = { 0 };
+	int api = strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/api") == 0;
+
+	web_current = w;
+	w->route = "not_found";
+	w->lang_cookie[0] = '\0';
+	if (strncmp(r->path, "/static/", 8) == 0) {
+		web_static(w, r);
+		goto done;
+	}
+	web_set_route(w, "portal");
+	if (portal_route(w, r))
+		goto done;
+	web_set_route(w, "not_found");
+	if (strcmp(r->path, "/login") == 0) {
+		web_login(w, r);
+		goto done;
+	}
+	if (strcmp(r->path, "/logout") == 0) {
+		web_logout(w, r);
+		goto done;
+	}
+	/* Everything else is for staff: the token, or a session. */
+	if (web_bearer(w, r)) {
+		who.user = "api";
+	} else if ((s = web_session_find(w, r)) != NULL) {
+		who.user = s->user;
+		who.csrf = s->csrf;
+		who.cookie = 1;
+	}
+	if (api || strcmp(r->path, "/metrics") == 0) {
+		if (api)
+			web_set_route(w, "api_other");
+		else
+			web_set_route(w, "metrics");
+		if (who.user == NULL) {
+			http_reply_error(r, 401, "unauthorized", "login: send Authorization: Bearer "
+			    "TOKEN (web.token in the hub's config) or log in to the dashboard");
+			goto done;
+		}
+		if (api)
+			api_route(w, r, &who);
+		else
+			metrics_route(w, r);
+		goto done;
+	}
+	if (strcmp(r->path, "/") == 0 || strncmp(r->path, "/agency/", 8) == 0 ||
+	    strcmp(r->path, "/alerts") == 0 || strncmp(r->path, "/alerts/", 8) == 0) {
+		if (who.user == NULL || !who.cookie) {
+			struct html loc = { 0 };
+			const char *h[3] = { "location", NULL, NULL };
+
+			web_set_route(w, "login");
+			html_raw(&loc, "/login?next=");
+			html_seg(&loc, r->path);
+			h[1] = loc.buf != NULL ? loc.buf : "/login";
+			http_reply_raw(r, 303, "text/plain; charset=utf-8", "", 0, h);
+			html_free(&loc);
+			goto done;
+		}
+		dash_route(w, r, &who);
+		goto done;
+	}
+	web_not_found(w, r);
+done:
+	if (!r->answered)
+		http_reply_error(r, 500, "internal", "no answer for %s %s", r->method, r->path);
+	web_count(w, r->status);
+	web_current = NULL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The thread */
+
+static void
+web_on_stop(uv_async_t *a)
+{
+	struct web *w = a->data;
+
+	http_stop(&w->srv);
+	uv_close((uv_handle_t *)&w->stop_async, NULL);
+}
+
+static void *
+web_thread(void *arg)
+{
+	struct web *w = arg;
+	struct http_config cfg;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.name = "web";
+	cfg.listen = w->h.conf.web_listen;
+	cfg.auth = HTTP_AUTH_NONE;
+	cfg.max_body = WEB_MAX_BODY;
+	cfg.handler = web_on_request;
+	cfg.arg = w;
+	eiso_clearerr();
+	if ((rc = uv_loop_init(&w->loop)) != 0) {
+		rc = eiso_seterr(EISO_NET, "web: %s", uv_strerror(rc));
+	} else if ((rc = http_start(&w->loop, &cfg, &w->srv)) == 0) {
+		w->stop_async.data = w;
+		uv_async_init(&w->loop, &w->stop_async, web_on_stop);
+	}
+	pthread_mutex_lock(&w->mu);
+	w->start_rc = rc;
+	snprintf(w->start_err, sizeof(w->start_err), "%s", eiso_lasterr(rc));
+	w->start_done = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	if (rc != 0)
+		return NULL;
+	uv_run(&w->loop, UV_RUN_DEFAULT);
+	uv_loop_close(&w->loop);
+	return NULL;
+}
+
+static void
+web_free(struct web *w)
+{
+	if (w->efd >= 0)
+		close(w->efd);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	sodium_memzero(w->sess, sizeof(w->sess));
+	sodium_memzero(&w->h.conf, sizeof(w->h.conf));
+	free(w);
+}
+
+int
+web_start(struct hub *h, const char *conf_path, struct web **out)
+{
+	struct web *w;
+	sigset_t all, old;
+	int rc;
+
+	*out = NULL;
+	if (h->conf.web_listen[0] == '\0') {
+		log_info("web: off (web.listen is empty)");
+		return 0;
+	}
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return EISO_NOMEM;
+	w->h = *h;
+	w->efd = -1;
+	snprintf(w->conf_path, sizeof(w->conf_path), "%s", conf_path);
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if ((rc = web_parse_targets(w, h->conf.web_targets)) != 0)
+		goto fail;
+	if (h->conf.web_token[0] != '\0') {
+		http_token_hash(h->conf.web_token, w->token_hash);
+		w->have_token = 1;
+	} else {
+		log_warnx("web: web.token is empty: the API and /metrics accept only dashboard "
+		    "sessions");
+	}
+	http_token_hash(h->conf.web_user, w->user_hash);
+	if (h->conf.web_password_hash[0] == '\0')
+		log_warnx("web: no password is set (web.password_hash), so the dashboard login is "
+		    "refused; set one with: hubd passwd -c %s (then restart hubd)", conf_path);
+	if ((w->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
+		rc = eiso_seterr(EISO_IO, "web: eventfd: %s", strerror(errno));
+		goto fail;
+	}
+	/* Signals are the ingest thread's: it stops the hub and reloads the config. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&w->thread, NULL, web_thread, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		rc = eiso_seterr(EISO_NOMEM, "web: cannot start its thread: %s", strerror(rc));
+		goto fail;
+	}
+	w->thread_started = 1;
+	pthread_mutex_lock(&w->mu);
+	while (!w->start_done)
+		pthread_cond_wait(&w->cv, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+	if ((rc = w->start_rc) != 0) {
+		pthread_join(w->thread, NULL);
+		eiso_seterr(rc, "%s", w->start_err);
+		goto fail;
+	}
+	log_info("web: dashboard, API and metrics on http://%s/", h->conf.web_listen);
+	*out = w;
+	return 0;
+fail:
+	web_free(w);
+	return rc;
+}
+
+void
+web_stop(struct web **wp)
+{
+	struct web *w = *wp;
+
+	*wp = NULL;
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stopping = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	uv_async_send(&w->stop_async);
+	pthread_join(w->thread, NULL);
+	web_free(w);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* hubd passwd */
+
+int
+cmd_passwd(int argc, char **argv)
+{
+	static const char usage[] =
+	    "usage: hubd passwd [-c CONF] [--user NAME]\n"
+	    "\n"
+	    "Reads a password from standard input (one line) and prints its hash (argon2id) for\n"
+	    "web.password_hash. With -c, writes it (and --user as web.user) into that config\n"
+	    "file instead; restart hubd to use it. The dashboard login stays refused until a\n"
+	    "password is set.\n";
+	static const struct option opts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *conf = NULL, *user = NULL;
+	char *pass, hash[crypto_pwhash_STRBYTES];
+	size_t len;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': conf = optarg; break;
+		case 'u': user = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (optind != argc || (user != NULL && conf == NULL)) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if ((pass = sodium_malloc(1024)) == NULL) {
+		fprintf(stderr, "hubd passwd: out of memory\n");
+		return 1;
+	}
+	if (fgets(pass, 1024, stdin) == NULL) {
+		fprintf(stderr, "hubd passwd: no password on standard input\n");
+		sodium_free(pass);
+		return 1;
+	}
+	len = strcspn(pass, "\r\n");
+	pass[len] = '\0';
+	if (len < 8) {
+		fprintf(stderr, "hubd passwd: the password must have at least 8 characters\n");
+		sodium_free(pass);
+		return 1;
+	}
+	rc = crypto_pwhash_str(hash, pass, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	sodium_free(pass);
+	if (rc != 0) {
+		fprintf(stderr, "hubd passwd: hashing failed (out of memory)\n");
+		return 1;
+	}
+	if (conf == NULL) {
+		printf("%s\n", hash);
+		return 0;
+	} else {
+		struct hubd_conf hc;
+
+		eiso_clearerr();
+		if ((rc = conf_load(conf, hubd_directives, &hc)) != 0 ||
+		    (rc = conf_set(hubd_directives, &hc, "web", "password_hash", hash)) != 0 ||
+		    (user != NULL && (rc = conf_set(hubd_directives, &hc, "web", "user", user)) != 0) ||
+		    (rc = conf_save(conf, "hubd configuration", hubd_directives, &hc)) != 0 ||
+		    (chmod(conf, 0600) != 0 &&
+		    (rc = eiso_seterr(EISO_IO, "%s: %s", conf, strerror(errno))) != 0)) {
+			fprintf(stderr, "hubd passwd: %s\n", eiso_lasterr(rc));
+			return 1;
+		}
+		printf("password set for web user %s in %s; restart hubd to use it\n",
+		    hc.web_user, conf);
+	}
+	return 0;
+}
+
+/*
+ * The public portal (portal.c) answers its own paths; until it is linked in, this weak
+ * stand-in says no path is the portal's.
+ */
+__attribute__((weak)) int
+portal_route(struct web *w, struct http_req *r)
+{
+	(void)w;
+	(void)r;
+	return 0;
+}
