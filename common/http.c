@@ -15,6 +15,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,17 +327,14 @@ http_pooldup(h2o_req_t *req, const char *s, size_t len)
 	return h2o_strdup(&req->pool, s, len).base;
 }
 
+/* Status, content type and extra headers; "cache-control: no-store" unless one is given. */
 static void
-http_send_typed(h2o_req_t *req, int status, const char *ctype, const char *text, size_t len,
-    int auth, const char *const *headers)
+http_head(h2o_req_t *req, int status, const char *ctype, const char *const *headers)
 {
-	static h2o_generator_t generator = { NULL, NULL };
-	h2o_iovec_t body = h2o_strdup(&req->pool, text, len);
 	int cache = 0;
 
 	req->res.status = status;
 	req->res.reason = http_reason(status);
-	req->res.content_length = body.len;
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
 	    ctype, strlen(ctype));
 	for (size_t i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL;
@@ -351,6 +349,17 @@ http_send_typed(h2o_req_t *req, int status, const char *ctype, const char *text,
 	if (!cache)
 		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
 		    H2O_STRLIT("no-store"));
+}
+
+static void
+http_send_typed(h2o_req_t *req, int status, const char *ctype, const char *text, size_t len,
+    int auth, const char *const *headers)
+{
+	static h2o_generator_t generator = { NULL, NULL };
+	h2o_iovec_t body = h2o_strdup(&req->pool, text, len);
+
+	req->res.content_length = body.len;
+	http_head(req, status, ctype, headers);
 	if (auth)
 		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
 		    H2O_STRLIT("Bearer realm=\"eiso\""));
@@ -373,6 +382,85 @@ http_reply_raw(struct http_req *r, int status, const char *content_type, const v
 	r->answered = 1;
 	r->status = status;
 	http_send_typed(r->h2o, status, content_type, body, len, 0, headers);
+}
+
+/* A body produced piece by piece, as the client takes it (never whole in memory). */
+struct http_stream {
+	h2o_generator_t super;
+	h2o_req_t *req;
+	http_read_fn read;
+	void (*done)(void *arg);
+	void *arg;
+	uint64_t off, total;
+	char buf[HTTP_STREAM_CHUNK];
+};
+
+static void
+http_stream_proceed(h2o_generator_t *g, h2o_req_t *req)
+{
+	struct http_stream *s = (struct http_stream *)g;
+	uint64_t left = s->total - s->off;
+	size_t want = left < sizeof(s->buf) ? (size_t)left : sizeof(s->buf), got = 0;
+	h2o_iovec_t v;
+
+	if (want > 0 && (s->read(s->arg, s->off, s->buf, want, &got) != 0 || got == 0)) {
+		/* The source failed midway: end here; the client sees a short body. */
+		h2o_send(req, NULL, 0, H2O_SEND_STATE_ERROR);
+		return;
+	}
+	s->off += got;
+	v = h2o_iovec_init(s->buf, got);
+	h2o_send(req, &v, 1, s->off == s->total ? H2O_SEND_STATE_FINAL :
+	    H2O_SEND_STATE_IN_PROGRESS);
+}
+
+static void
+http_stream_stop(h2o_generator_t *g, h2o_req_t *req)
+{
+	(void)g;
+	(void)req;
+}
+
+static void
+http_stream_dispose(void *p)
+{
+	struct http_stream *s = p;
+
+	if (s->done != NULL)
+		s->done(s->arg);
+}
+
+void
+http_reply_stream(struct http_req *r, int status, const char *content_type, uint64_t total,
+    const char *const *headers, http_read_fn read, void (*done)(void *arg), void *arg)
+{
+	h2o_req_t *req = r->h2o;
+	struct http_stream *s;
+
+	if (r->answered) {
+		if (done != NULL)
+			done(arg);
+		return;
+	}
+	r->answered = 1;
+	r->status = status;
+	s = h2o_mem_alloc_shared(&req->pool, sizeof(*s), http_stream_dispose);
+	memset(s, 0, offsetof(struct http_stream, buf));
+	s->super.proceed = http_stream_proceed;
+	s->super.stop = http_stream_stop;
+	s->req = req;
+	s->read = read;
+	s->done = done;
+	s->arg = arg;
+	s->total = total;
+	req->res.content_length = total;
+	http_head(req, status, content_type, headers);
+	h2o_start_response(req, &s->super);
+	if (strcmp(r->method, "HEAD") == 0 || total == 0) {
+		h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
+		return;
+	}
+	http_stream_proceed(&s->super, req);
 }
 
 const char *

@@ -83,6 +83,17 @@ void http_reply(struct http_req *r, int status, json_t *body);
  */
 void http_reply_raw(struct http_req *r, int status, const char *content_type, const void *body,
     size_t len, const char *const *headers);
+/*
+ * Answer with status, content type and a body of total bytes that is never whole in memory:
+ * read(arg, offset, buf, len, &got) fills buf with up to len (HTTP_STREAM_CHUNK at most)
+ * bytes at offset each time the client can take more, returning 0 (got > 0) or non-zero to
+ * cut the answer short. done(arg), if given, is called once when the answer is over or the
+ * client went away (free arg there). headers as for http_reply_raw. A HEAD sends no body.
+ */
+#define HTTP_STREAM_CHUNK (256 << 10)
+typedef int (*http_read_fn)(void *arg, uint64_t offset, void *buf, size_t len, size_t *got);
+void http_reply_stream(struct http_req *r, int status, const char *content_type, uint64_t total,
+    const char *const *headers, http_read_fn read, void (*done)(void *arg), void *arg);
 /* Answer {"error":{"code":CODE,"message":...}} with status. */
 void http_reply_error(struct http_req *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

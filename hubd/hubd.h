@@ -214,4 +214,63 @@ const char *tr(enum web_lang lang, const char *key);
 /* portal.c (the public portal): 1 when it answered r, 0 when the path is not its own */
 int portal_route(struct web *w, struct http_req *r);
 
+/*
+ * portal.c, verify.c: the portal's pages, written from a read transaction into a reply that
+ * the web thread sends (portal_route) or `hubd portal` prints. Only published issues
+ * (published.c) ever appear; anything else answers as if it did not exist.
+ */
+#define PORTAL_MAX_HDR 6
+struct portal_ctx {
+	MDB_txn *txn;
+	const struct hub *h;
+	enum web_lang lang;
+	const char *base;            /* [web] public_base: what QR codes name */
+	const char *path;            /* raw path, without the query */
+	const char *query;           /* raw query, "" when none */
+};
+struct portal_reply {
+	int status;
+	const char *ctype;
+	struct html body;
+	struct {
+		const char *name;
+		char value[512];
+	} hdr[PORTAL_MAX_HDR];
+	int nhdr;
+	int blob;                    /* send the stored file sha (size bytes), not body */
+	uint8_t sha[KEYS_HASH];
+	uint64_t size;
+};
+/* 1 when path is the portal's (r filled in: free with portal_reply_free), else 0. */
+int portal_page(struct portal_ctx *c, const char *method, const char *ctype,
+    const uint8_t *body, size_t body_len, struct portal_reply *r);
+void portal_reply_init(struct portal_reply *r);
+void portal_reply_free(struct portal_reply *r);
+int portal_header(struct portal_reply *r, const char *name, const char *value);
+int cmd_portal(int argc, char **argv);
+/* Shared by portal.c and verify.c */
+const char *portal_t(const struct portal_ctx *c, const char *key);
+void portal_lang_q(const struct portal_ctx *c, struct html *b, int first);
+void portal_head(const struct portal_ctx *c, struct html *b, const char *title);
+void portal_foot(const struct portal_ctx *c, struct html *b);
+void portal_not_found(const struct portal_ctx *c, struct portal_reply *r, const char *what);
+Eiso__AgencyRecord *portal_agency(const struct portal_ctx *c, const char *id);
+const char *portal_agency_name(const struct portal_ctx *c, const Eiso__AgencyRecord *a);
+Eiso__DocRecord *portal_docrec(const struct portal_ctx *c, const char *agency, const char *code);
+Eiso__DocIssue *portal_issue(const struct portal_ctx *c, const char *agency, const char *code,
+    uint32_t issue);
+void portal_doc_url(const struct portal_ctx *c, struct html *b, const char *prefix,
+    const char *agency, const char *code, uint32_t issue);
+void portal_file_url(struct html *b, const Eiso__BlobRef *f);
+const char *portal_state(const Eiso__DocIssue *d);
+void portal_status(const struct portal_ctx *c, struct html *b, const char *agency,
+    const Eiso__DocIssue *d);
+void portal_size(struct html *b, uint64_t n);
+/* verify.c: /q/ landing pages, /qr/ images, /portal/sheet/, /files/, /verify */
+void verify_route(const struct portal_ctx *c, struct portal_reply *r);
+void verify_page(const struct portal_ctx *c, const char *method, const char *ctype,
+    const uint8_t *body, size_t body_len, struct portal_reply *r);
+void verify_qr_url(const struct portal_ctx *c, struct html *b, const char *agency,
+    const Eiso__DocIssue *d);
+
 #endif
