@@ -30,6 +30,7 @@ usage(FILE *f)
 	    "  search   the public documents in force, diacritics and case ignored\n"
 	    "  alerts   what staff should look at: list, acknowledge\n"
 	    "  passwd   hash the dashboard password (web.password_hash)\n"
+	    "  portal   print a page of the public portal (as the web side serves it)\n"
 	    "  blob     write a stored file's bytes to stdout\n"
 	    "  config-sample  print every config directive with its default\n"
 	    "\n"
@@ -81,6 +82,8 @@ main(int argc, char **argv)
 		return cmd_alerts(argc - 1, argv + 1);
 	if (strcmp(argv[1], "passwd") == 0)
 		return cmd_passwd(argc - 1, argv + 1);
+	if (strcmp(argv[1], "portal") == 0)
+		return cmd_portal(argc - 1, argv + 1);
 	if (strcmp(argv[1], "config-sample") == 0)
 		return cmd_config_sample(argc - 1, argv + 1);
 	fprintf(stderr, "hubd: unknown command '%s'\n", argv[1]);
