@@ -112,6 +112,7 @@ install_bundle() {   # BUNDLE DATA CONFNAME
 	install -m 0644 "$1/$3" "$2/$3"     # stands for /etc/eiso/$3
 }
 install_bundle "$P/hub" "$TEST_DIR/$HUB" hubd.conf
+hub_web_port     # the installed config names the default web port: use one of our own
 install_bundle "$P/agencies/vp-skhcn" "$TEST_DIR/srvnode" noded.conf
 [[ $("$HUBD" run -n -c "$(hub_conf)") == "configuration OK" ]] || fail "installed hub: -n not OK"
 [[ $("$NODED" run -n -c "$(node_conf srvnode)") == "configuration OK" ]] || fail "installed node: -n not OK"

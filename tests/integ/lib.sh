@@ -31,6 +31,7 @@ declare -a HELPER_PIDS=()    # background loops started with `background`
 HUB=""                       # name of the hub (one per scenario)
 HUB_ENDPOINT=""
 HUB_KEY=""
+HUB_WEB=""                   # base URL of the hub's web side (hub_web_port)
 _FAILED_LINE=""
 
 note() { printf '[%s %s] %s\n' "$SCENARIO" "$(date +%T)" "$*" >&2; }
@@ -285,6 +286,33 @@ hub_init() {
 	HUB_KEY=$("$HUBD" init --data "$TEST_DIR/$name" --listen "$HUB_ENDPOINT" 2>>"$LOG_DIR/init.log")
 	[[ $HUB_KEY =~ ^[0-9a-f]{64}$ ]] || fail "hubd init printed '$HUB_KEY', not a 64-hex key"
 	[[ -f $TEST_DIR/$name/hubd.conf ]] || fail "hubd init made no $TEST_DIR/$name/hubd.conf"
+	hub_web_port
+}
+
+# hub_web_port: the hub's web side (dashboard, API, /metrics) on a free port of its own, never
+# the shared default; sets HUB_WEB (its base URL).
+hub_web_port() {
+	local port
+	port=$(free_port)
+	conf_set "$(hub_conf)" web listen "127.0.0.1:$port"
+	HUB_WEB=http://127.0.0.1:$port
+}
+
+# The API token hubd init wrote into the hub's config.
+hub_token() { sed -n 's/^token *= *//p' "$(hub_conf)"; }
+
+# hub_api PATH [curl options...]: GET (or what the options say) PATH of the hub's web side
+# with the API token; prints the body, then a last line "HTTP STATUS".
+hub_api() {
+	local path=$1
+	shift
+	curl -sS --max-time 30 -w '\nHTTP %{http_code}\n' -H "Authorization: Bearer $(hub_token)" \
+	    "$@" "$HUB_WEB$path"
+}
+
+# hub_password PASS: set the dashboard password (user admin) before the hub starts.
+hub_password() {
+	printf '%s\n' "$1" | "$HUBD" passwd -c "$(hub_conf)" --user admin >/dev/null
 }
 
 # start_hub: (hub_init first if needed) run the hub in the background, wait until it listens.
@@ -292,7 +320,8 @@ start_hub() {
 	[[ -n $HUB ]] || hub_init
 	_spawn "$HUB" "$HUBD" run "${RUN_OPTS[@]}" -c "$(hub_conf)"
 	wait_until "port_open ${HUB_ENDPOINT##*:}" 20
-	note "hub running (pid ${DAEMON_PID[$HUB]}) on $HUB_ENDPOINT"
+	if [[ -n $HUB_WEB ]]; then wait_until "port_open ${HUB_WEB##*:}" 20; fi
+	note "hub running (pid ${DAEMON_PID[$HUB]}) on $HUB_ENDPOINT, web $HUB_WEB"
 }
 
 hub_status() { "$HUBD" status -c "$(hub_conf)" --json; }
