@@ -48,6 +48,8 @@ const struct conf_directive hubd_directives[] = {
 	{ "web", "targets", CONF_STRING, HC(web_targets), 0, 0,
 	    "department=90 district=80 subdepartment=80 commune=30",
 	    "electronic-record coverage target, percent, per agency level" },
+	{ "web", "max_upload", CONF_UINT, HC(web_max_upload), 65536, 1073741824, "33554432",
+	    "largest file the portal's verify page takes, in bytes (h2o holds it whole)" },
 	{ "web", "session_s", CONF_UINT, HC(web_session_s), 60, 604800, "28800",
 	    "a dashboard session ends after this many idle seconds" },
 	CONF_END

@@ -35,6 +35,7 @@ struct hubd_conf {
 	char web_password_hash[160];
 	char web_public_base[192];
 	char web_targets[160];
+	uint64_t web_max_upload;
 	uint64_t web_session_s;
 };
 

@@ -674,6 +674,11 @@ web_on_request(void *arg, struct http_req *r)
 	web_set_route(w, "portal");
 	if (portal_route(w, r))
 		goto done;
+	/* Only the portal's verify page takes large bodies ([web] max_upload). */
+	if (r->body_len > WEB_MAX_BODY) {
+		http_reply_error(r, 413, "too_large", "body: larger than %d bytes", WEB_MAX_BODY);
+		goto done;
+	}
 	web_set_route(w, "not_found");
 	if (strcmp(r->path, "/login") == 0) {
 		web_login(w, r);
@@ -755,7 +760,7 @@ web_thread(void *arg)
 	cfg.name = "web";
 	cfg.listen = w->h.conf.web_listen;
 	cfg.auth = HTTP_AUTH_NONE;
-	cfg.max_body = WEB_MAX_BODY;
+	cfg.max_body = w->h.conf.web_max_upload;     /* the portal's verify upload */
 	cfg.handler = web_on_request;
 	cfg.arg = w;
 	eiso_clearerr();

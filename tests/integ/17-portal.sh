@@ -27,6 +27,7 @@ WEB=http://127.0.0.1:$WEB_PORT
 BASE=https://iso.vinhphuc.example.vn
 conf_set "$(hub_conf)" web listen "127.0.0.1:$WEB_PORT"
 conf_set "$(hub_conf)" web public_base "$BASE/"
+conf_set "$(hub_conf)" web max_upload 1048576
 node_init n1 "$AG"
 node_init n2 "$AG2"
 HC=$(hub_conf)
@@ -50,6 +51,7 @@ printf '%%PDF-1.4\n%% Quy trinh tiep nhan ho so, lan 1\n%%%%EOF\n' >"$F/qt01-v1.
 printf '%%PDF-1.4\n%% Quy trinh tiep nhan ho so, lan 2\n%%%%EOF\n' >"$F/qt01-v2.pdf"
 printf 'Phu luc: bang phi, le phi\n' >"$F/phu-luc.txt"
 printf 'Chinh sach chat luong 2026\n' >"$F/cs01.txt"
+random_file "$F/big.bin" 700000      # several chunks of the hub's store and of a download
 printf 'NOI-BO-MAT: so tay noi bo\n' >"$F/internal.txt"
 printf 'HAN-CHE: danh sach can bo\n' >"$F/restricted.txt"
 printf 'BAN-NHAP: bieu mau chua ban hanh\n' >"$F/draft.txt"
@@ -72,7 +74,7 @@ nd doc submit --code QT-01 >/dev/null
 nd doc approve --code QT-01 --by "Nguyễn Văn An" --position "Chủ tịch" --effective 2025-03-01 >/dev/null
 # CS-01: public policy in force. QT/03: a code with a slash.
 nd doc import --code CS-01 --title "Chính sách chất lượng" --kind policy --access public \
-    --by "Nguyễn Văn An" --effective 2024-01-01 --file "$F/cs01.txt" >/dev/null
+    --by "Nguyễn Văn An" --effective 2024-01-01 --file "$F/cs01.txt" --file "$F/big.bin" >/dev/null
 nd doc import --code QT/03 --title "Quy trình đánh giá nội bộ công khai" --kind procedure \
     --access public --by "Nguyễn Văn An" --effective 2024-02-01 --file "$F/qt03.txt" >/dev/null
 # Never public: internal and restricted documents in force, a public draft, a public one in
@@ -202,6 +204,10 @@ grep -qi '^x-content-type-options: nosniff' "$TEST_DIR/hdr" || fail "download la
 grep -qi "^content-security-policy: sandbox" "$TEST_DIR/hdr" || fail "download lacks a sandbox CSP"
 get "/files/$(sha256 "$F/phu-luc.txt")"
 cmp -s "$TEST_DIR/body" "$F/phu-luc.txt" || fail "downloaded phu-luc.txt differs"
+get "/files/$(sha256 "$F/big.bin")"
+cmp -s "$TEST_DIR/body" "$F/big.bin" || fail "downloaded big.bin (streamed in chunks) differs"
+grep -qi '^content-disposition: attachment; filename="big.bin"' "$TEST_DIR/hdr" ||
+    fail "big.bin is not offered as an attachment: $(cat "$TEST_DIR/hdr")"
 
 # ---------------------------------------------------------------------------------------------
 note "QR codes decode to the URL the pages print, and that URL tells the truth"
@@ -290,6 +296,11 @@ page "/verify?sha=$(sha256 "$F/qt01-v2.pdf" | tr a-f A-F)"
 has 'data-verdict="published"' "verify by upper-case hash"
 get "/verify?sha=123"
 [[ $STATUS == 400 ]] || fail "verify of a bad hash: $STATUS"
+get /verify -F "file=@$F/big.bin"
+has 'data-verdict="published"' "verify of a 700 kB file"
+random_file "$F/huge.bin" 1200000
+get /verify -F "file=@$F/huge.bin"
+[[ $STATUS == 413 ]] || fail "an upload over web.max_upload answers $STATUS, not 413"
 
 # ---------------------------------------------------------------------------------------------
 note "search: diacritics and case do not matter; filters; paging"
