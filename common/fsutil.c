@@ -1,9 +1,14 @@
-/* fsutil.c: path joining that refuses truncation, and mkdir that tolerates existing dirs. */
+/*
+ * fsutil.c: path joining that refuses truncation, mkdir that tolerates existing dirs, and a
+ * file copy that never overwrites.
+ */
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "fsutil.h"
@@ -31,4 +36,37 @@ fsutil_mkdir(const char *path, unsigned mode)
 	if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;
 	return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+}
+
+int
+fsutil_copy(const char *src, const char *dst, unsigned mode)
+{
+	char buf[65536];
+	ssize_t n;
+	int in, out, rc = 0;
+
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1)
+		return eiso_seterr(EISO_IO, "%s: %s", src, strerror(errno));
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode)) == -1) {
+		rc = errno == EEXIST ? eiso_seterr(EISO_EXISTS, "%s exists, not overwriting", dst) :
+		    eiso_seterr(EISO_IO, "%s: %s", dst, strerror(errno));
+		close(in);
+		return rc;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (write(out, buf, (size_t)n) != n) {
+			rc = eiso_seterr(EISO_IO, "%s: %s", dst, strerror(errno));
+			break;
+		}
+	}
+	if (rc == 0 && n < 0)
+		rc = eiso_seterr(EISO_IO, "%s: %s", src, strerror(errno));
+	if (rc == 0 && fsync(out) != 0)
+		rc = eiso_seterr(EISO_IO, "%s: %s", dst, strerror(errno));
+	if (close(out) != 0 && rc == 0)
+		rc = eiso_seterr(EISO_IO, "%s: %s", dst, strerror(errno));
+	close(in);
+	if (rc != 0)
+		unlink(dst);
+	return rc;
 }

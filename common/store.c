@@ -2,12 +2,16 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "err.h"
+#include "fsutil.h"
 #include "store.h"
 
 #define STORE_INITIAL_MAP ((size_t)256 << 20)
@@ -145,6 +149,50 @@ store_open(const char *dir, const char *const *dbnames, int ndb, int readonly, s
 	return 0;
 fail:
 	store_close(&st);
+	return rc;
+}
+
+int
+store_backup(store_t *st, const char *dir, uint64_t *bytes)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+	int fd, dfd, rc;
+
+	*bytes = 0;
+	if ((rc = fsutil_mkdir(dir, 0700)) != 0 ||
+	    (rc = fsutil_path(path, sizeof(path), dir, "data.mdb")) != 0)
+		return rc;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1) {
+		if (errno == EEXIST)
+			return eiso_seterr(EISO_EXISTS, "%s exists: a backup is never written over "
+			    "another", path);
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	}
+	if ((rc = mdb_env_copyfd2(st->env, fd, MDB_CP_COMPACT)) != 0) {
+		rc = eiso_seterr(EISO_IO, "copying the store to %s: %s", path, mdb_strerror(rc));
+		goto fail;
+	}
+	if (fsync(fd) != 0 || fstat(fd, &sb) != 0) {
+		rc = eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		rc = eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	/* The new name on disk too, so the copy survives a crash right after. */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(dfd);
+		close(dfd);
+	}
+	*bytes = (uint64_t)sb.st_size;
+	return 0;
+fail:
+	if (fd != -1)
+		close(fd);
+	unlink(path);
 	return rc;
 }
 

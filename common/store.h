@@ -28,6 +28,16 @@ typedef struct store store_t;
 int store_open(const char *dir, const char *const *dbnames, int ndb, int readonly,
     store_t **out);
 
+/*
+ * Hot backup: write a consistent, compacted copy of the environment (mdb_env_copyfd2 with
+ * MDB_CP_COMPACT: one read transaction, free pages left out) to dir/data.mdb, creating dir
+ * (mode 0700) if needed; the file is mode 0600 and on disk (fsync) when this returns. Writers,
+ * in this process or others, go on meanwhile; st may be opened read-only. *bytes gets the
+ * copy's size. Returns 0, EISO_EXISTS (dir already holds a data.mdb: never overwritten),
+ * EISO_IO (detail names the file; a partial copy is removed), EISO_TOOBIG (path).
+ */
+int store_backup(store_t *st, const char *dir, uint64_t *bytes);
+
 /* Close and free; sets *st to NULL. No transaction may be open. */
 void store_close(store_t **st);
 

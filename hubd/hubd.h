@@ -176,6 +176,9 @@ void *html_reserve(struct html *b, size_t n);
 int qr_png(const char *text, unsigned scale, struct html *out);
 int qr_svg(const char *text, struct html *out);
 
+/* backup.c */
+int cmd_backup(int argc, char **argv);
+
 /* config.c: config-sample, run -n, reload on SIGHUP */
 int cmd_config_sample(int argc, char **argv);
 int config_check(const char *path);

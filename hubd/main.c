@@ -32,6 +32,7 @@ usage(FILE *f)
 	    "  passwd   hash the dashboard password (web.password_hash)\n"
 	    "  portal   print a page of the public portal (as the web side serves it)\n"
 	    "  blob     write a stored file's bytes to stdout\n"
+	    "  backup   hot, consistent copy of the store (while the daemon runs)\n"
 	    "  config-sample  print every config directive with its default\n"
 	    "\n"
 	    "Run 'hubd COMMAND --help' for a command's options.\n");
@@ -84,6 +85,8 @@ main(int argc, char **argv)
 		return cmd_passwd(argc - 1, argv + 1);
 	if (strcmp(argv[1], "portal") == 0)
 		return cmd_portal(argc - 1, argv + 1);
+	if (strcmp(argv[1], "backup") == 0)
+		return cmd_backup(argc - 1, argv + 1);
 	if (strcmp(argv[1], "config-sample") == 0)
 		return cmd_config_sample(argc - 1, argv + 1);
 	fprintf(stderr, "hubd: unknown command '%s'\n", argv[1]);

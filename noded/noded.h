@@ -186,6 +186,9 @@ int status_read(struct node *n, struct node_status *st);
 json_t *status_json(const struct node *n, const struct node_status *st);
 int cmd_status(int argc, char **argv);
 
+/* backup.c */
+int cmd_backup(int argc, char **argv);
+
 /* config.c: config-sample, run -n, reload on SIGHUP */
 int cmd_config_sample(int argc, char **argv);
 int config_check(const char *path);

@@ -501,6 +501,17 @@ sender_recv_one(struct sender *s)
 		sender_on_blob_need(s, env->blob_need);
 		break;
 	case EISO__ENVELOPE__MSG_PONG:
+		/*
+		 * The hub never acknowledges what it has not committed, so a Pong below our acked
+		 * seq means a hub restored from a backup behind a ZeroMQ reconnect we did not see:
+		 * ask for its resume point and resend from its outbox copy.
+		 */
+		if (s->link == LINK_CONNECTED && env->pong->applied_seq < s->acked) {
+			log_warnx("hub reports seq %llu, below the %llu it acknowledged: asking "
+			    "where it is", (unsigned long long)env->pong->applied_seq,
+			    (unsigned long long)s->acked);
+			sender_rehello(s);
+		}
 		break;
 	default:
 		log_warnx("unexpected message %d from hub", (int)env->msg_case);
