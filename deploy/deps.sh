@@ -15,7 +15,11 @@ PACKAGES=(
 	libuv1-dev libinih-dev libutf8proc-dev libjansson-dev libmagic-dev libcmocka-dev libh2o-dev libsystemd-dev
 	libqrencode-dev libpng-dev zbar-tools
 	python3 procps psmisc curl
+	chromium nodejs
 )
+# The browser tests' npm: Debian's package, unless node came with its own (NodeSource's
+# nodejs carries npm and conflicts with Debian's npm package).
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 usage() {
 	echo "usage: deploy/deps.sh [--check]" >&2

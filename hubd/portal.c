@@ -65,6 +65,10 @@ portal_css(struct html *b)
 	    "a{color:var(--brand)}table{border-collapse:collapse;width:100%}"
 	    "th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);"
 	    "vertical-align:top}th{font-weight:600;color:var(--muted);font-size:.9rem}\n"
+	    "table.docs{table-layout:fixed}table.docs th:nth-child(1){width:10%}"
+	    "table.docs th:nth-child(2){width:34%}table.docs th:nth-child(3){width:9%}"
+	    "table.docs th:nth-child(4){width:12%}table.docs th:nth-child(5){width:18%}"
+	    "table.docs td{overflow-wrap:anywhere}\n"
 	    ".hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem;"
 	    "word-break:break-all}.muted{color:var(--muted)}.small{font-size:.88rem}\n"
 	    ".badge{display:inline-block;padding:.05rem .55rem;border-radius:1rem;font-size:.85rem;"
@@ -599,7 +603,7 @@ page_agency(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 				html_printf(b, "<section class=\"kind\" id=\"kind-%s\"><h2>",
 				    domain_doc_kinds[ki]);
 				html_esc(b, portal_kind(c, domain_doc_kinds[ki]));
-				html_raw(b, "</h2><table><thead><tr><th>");
+				html_raw(b, "</h2><table class=\"docs\"><thead><tr><th>");
 				html_esc(b, portal_t(c, "portal.code"));
 				html_raw(b, "</th><th>");
 				html_esc(b, portal_t(c, "portal.title"));

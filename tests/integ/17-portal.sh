@@ -22,10 +22,8 @@ command -v zbarimg >/dev/null || fail "zbarimg is missing (deploy/deps.sh instal
 AG=ubnd-tam-duong
 AG2=so-tu-phap
 hub_init
-WEB_PORT=$(free_port)
-WEB=http://127.0.0.1:$WEB_PORT
+WEB=$HUB_WEB
 BASE=https://iso.vinhphuc.example.vn
-conf_set "$(hub_conf)" web listen "127.0.0.1:$WEB_PORT"
 conf_set "$(hub_conf)" web public_base "$BASE/"
 conf_set "$(hub_conf)" web max_upload 1048576
 node_init n1 "$AG"
@@ -39,7 +37,6 @@ hd agency move "$AG2" --level department >/dev/null
 start_hub
 start_node n1
 start_node n2
-wait_until "port_open $WEB_PORT" 20
 nd() { "$NODED" "$@" -c "$(node_conf n1)"; }
 nd2() { "$NODED" "$@" -c "$(node_conf n2)"; }
 
