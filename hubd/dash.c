@@ -91,7 +91,8 @@ dash_head(struct dash *d, const char *title, const char *active)
 	html_esc(&d->b, title);
 	html_raw(&d->b, " · ");
 	html_esc(&d->b, T(d, "app.name"));
-	html_raw(&d->b, "</title><link rel=\"stylesheet\" href=\"/static/dash.css\">"
+	html_raw(&d->b, "</title><link rel=\"icon\" href=\"/static/favicon.svg\" "
+	    "type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/static/dash.css\">"
 	    "<script src=\"/static/dash.js\" defer></script></head><body><header class=\"top\">"
 	    "<a class=\"brand\" href=\"/\">");
 	html_esc(&d->b, T(d, "app.name"));
@@ -257,7 +258,7 @@ chart_svg(struct dash *d, const struct chart *c)
 			html_printf(&d->b, "<rect class=\"sb\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 			    "height=\"%.1f\"/>", x, TOP + ph - ha - hb, bw, hb);
 		html_raw(&d->b, "</g>");
-		if (i % every == 0 || i == c->n - 1)
+		if (i % every == (c->n - 1) % every)          /* the newest always labelled */
 			html_printf(&d->b, "<text class=\"ax\" x=\"%.1f\" y=\"%.1f\" "
 			    "text-anchor=\"middle\">%s</text>", L + step * (i + 0.5), H - B + 16,
 			    c->labels[i]);
@@ -514,10 +515,18 @@ dash_agency_row(struct dash *d, json_t *a)
 	html_esc(&d->b, dash_name(d, a));
 	html_raw(&d->b, "</a><div class=\"id\">");
 	html_esc(&d->b, jstr(a, "id"));
-	html_raw(&d->b, "</div></td><td>");
+	html_raw(&d->b, "</div></td><td class=\"level\">");
 	html_esc(&d->b, Tv(d, "level", jstr(a, "level")));
-	html_raw(&d->b, "</td><td>");
-	html_esc(&d->b, jstr(a, "parent")[0] ? jstr(a, "parent") : "—");
+	html_raw(&d->b, "</td><td class=\"parent\">");
+	if (jstr(a, "parent")[0]) {
+		html_raw(&d->b, "<a href=\"/agency/");
+		html_seg(&d->b, jstr(a, "parent"));
+		html_raw(&d->b, "\">");
+		html_esc(&d->b, jstr(a, "parent"));
+		html_raw(&d->b, "</a>");
+	} else {
+		html_raw(&d->b, "—");
+	}
 	web_time(when, sizeof(when), (int64_t)jint(a, "last_seen"), d->lang);
 	html_printf(&d->b, "</td><td class=\"time\">%s</td><td class=\"num\">%lld</td>", when,
 	    jint(a, "applied_seq"));
@@ -632,6 +641,26 @@ dash_alert_kind(struct dash *d, const char *kind)
 	}
 }
 
+/*
+ * The sweep's reasons are stored in English with one number in them (alerts.c); they are
+ * shown in the page's language. Rejection reasons quote the hub's verifier: kept as they are.
+ */
+static void
+dash_alert_reason(struct dash *d, const char *kind, const char *reason)
+{
+	unsigned long long n;
+	char key[64];
+
+	snprintf(key, sizeof(key), "reason.%s", kind);
+	if ((strcmp(kind, "review_overdue") == 0 && sscanf(reason, "%llu documents", &n) == 1) ||
+	    (strcmp(kind, "offline") == 0 && sscanf(reason, "no message for %llu", &n) == 1) ||
+	    (strcmp(kind, "storage") == 0 && sscanf(reason, "disk of the data directory is %llu",
+	    &n) == 1))
+		html_printf(&d->b, tr(d->lang, key), n);
+	else
+		html_esc(&d->b, reason);
+}
+
 static void
 dash_alerts_table(struct dash *d, json_t *items, int show_agency, const char *next)
 {
@@ -671,7 +700,7 @@ dash_alerts_table(struct dash *d, json_t *items, int show_agency, const char *ne
 		html_raw(&d->b, "<td>");
 		dash_alert_kind(d, jstr(a, "kind"));
 		html_raw(&d->b, "</td><td>");
-		html_esc(&d->b, jstr(a, "reason"));
+		dash_alert_reason(d, jstr(a, "kind"), jstr(a, "reason"));
 		html_printf(&d->b, "</td><td><span class=\"badge al-%s\">", state);
 		html_esc(&d->b, Tv(d, "astate", state));
 		html_raw(&d->b, "</span>");
@@ -1026,7 +1055,7 @@ dash_agency(struct dash *d, MDB_txn *txn)
 	snprintf(v, sizeof(v), "%lld", jint(a, "documents_in_force"));
 	dash_card(d, "in-force", T(d, "card.in_force"), v, "", "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "reviews_overdue"));
-	dash_card(d, "reviews", T(d, "card.reviews_overdue"), v, "", jint(a, "reviews_overdue") ?
+	dash_card(d, "reviews", T(d, "card.reviews"), v, "", jint(a, "reviews_overdue") ?
 	    "warn" : "");
 	snprintf(v, sizeof(v), "%lld / %lld / %lld", jint(cases, "on_time"), jint(cases, "late"),
 	    jint(cases, "open"));

@@ -466,7 +466,8 @@ web_login_page(struct web *w, struct http_req *r, int status, const char *error,
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	    "<title>", lang == WEB_EN ? "en" : "vi");
 	html_esc(&b, tr(lang, "login.title"));
-	html_raw(&b, "</title><link rel=\"stylesheet\" href=\"/static/dash.css\"></head>"
+	html_raw(&b, "</title><link rel=\"icon\" href=\"/static/favicon.svg\" "
+	    "type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/static/dash.css\"></head>"
 	    "<body class=\"login\"><main class=\"login-box\"><h1>");
 	html_esc(&b, tr(lang, "app.name"));
 	html_raw(&b, "</h1><p class=\"muted\">");
@@ -650,6 +651,7 @@ web_not_found(struct web *w, struct http_req *r)
 
 	web_set_route(w, "not_found");
 	html_printf(&b, "<!doctype html><html><head><meta charset=\"utf-8\"><title>404</title>"
+	    "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
 	    "<link rel=\"stylesheet\" href=\"/static/dash.css\"></head><body><main><h1>404</h1>"
 	    "<p>%s</p><p><a href=\"/\">%s</a></p></main></body></html>\n",
 	    tr(lang, "err.not_found"), tr(lang, "nav.overview"));

@@ -1,0 +1,198 @@
+// tests/browser/dashboard.mjs: the hub's oversight dashboard in Debian's Chromium, driven by
+// playwright-core. Run by tests/integ/21-dashboard-browser.sh against a running hub:
+//
+//   EISO_URL=http://127.0.0.1:PORT EISO_USER=admin EISO_PASSWORD=... EISO_AGENCIES=41 \
+//   EISO_AGENCY=vp-skhcn EISO_SCREENSHOTS=DIR node dashboard.mjs
+//
+// It logs in, checks the overview (every agency in the table, colours for states, totals, the
+// charts), sorts and filters the table, switches to English and back, opens an agency page
+// (documents with their history, charts, alerts), acknowledges an alert, and saves a
+// screenshot of each page. Nothing may be loaded from anywhere but the hub.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+
+const url = process.env.EISO_URL;
+const user = process.env.EISO_USER || "admin";
+const password = process.env.EISO_PASSWORD;
+const want = Number(process.env.EISO_AGENCIES || 41);
+const agency = process.env.EISO_AGENCY || "vp-skhcn";
+const shots = process.env.EISO_SCREENSHOTS || "screenshots";
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+if (!url || !password) {
+	console.error("dashboard.mjs: set EISO_URL and EISO_PASSWORD");
+	process.exit(2);
+}
+mkdirSync(shots, { recursive: true });
+
+let step = "";
+const problems = [];
+function check(cond, what) {
+	if (!cond) throw new Error(`${step}: ${what}`);
+}
+function say(s) {
+	step = s;
+	console.log(`dashboard.mjs: ${s}`);
+}
+
+const browser = await chromium.launch({
+	executablePath: chromiumPath,
+	args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update",
+		"--disable-sync", "--disable-quic"],
+});
+const context = await browser.newContext({ viewport: { width: 1440, height: 900 },
+	locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" });
+const page = await context.newPage();
+const origin = new URL(url).origin;
+page.on("request", (r) => {
+	if (!r.url().startsWith(origin) && !r.url().startsWith("data:"))
+		problems.push(`request to ${r.url()}: pages must load nothing from outside the hub`);
+});
+page.on("pageerror", (e) => problems.push(`script error: ${e.message}`));
+page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+page.on("response", (r) => {
+	if (r.status() >= 500) problems.push(`${r.status()} for ${r.url()}`);
+});
+
+const rows = () => page.locator("#agencies tbody tr[data-agency]");
+
+try {
+	say("an unauthenticated visit goes to the login page");
+	await page.goto(url + "/");
+	check(new URL(page.url()).pathname === "/login", `landed on ${page.url()}`);
+	await page.screenshot({ path: `${shots}/login.png` });
+
+	say("a wrong password is refused");
+	await page.fill('input[name="user"]', user);
+	await page.fill('input[name="password"]', "not-the-password");
+	await page.click('button[type="submit"]');
+	check(await page.locator("#login-error").isVisible(), "no error shown");
+	check((await page.locator("#login-error").textContent()).includes("Sai tên đăng nhập"),
+		"the error is not in Vietnamese");
+	problems.length = 0;      /* the browser reports that refusal (401) as a console error */
+
+	say("logging in opens the overview, in Vietnamese");
+	await page.fill('input[name="user"]', user);
+	await page.fill('input[name="password"]', password);
+	await Promise.all([page.waitForURL(url + "/"), page.click('button[type="submit"]')]);
+	check(await page.locator("html").getAttribute("lang") === "vi", "html lang is not vi");
+	check((await page.locator("h1").textContent()).trim() === "Tổng quan toàn tỉnh",
+		`h1 is ${await page.locator("h1").textContent()}`);
+
+	say(`the table lists all ${want} agencies`);
+	const n = await rows().count();
+	check(n === want, `${n} rows`);
+	check((await page.locator("#shown").textContent()).includes(`${want} / ${want}`),
+		`count line: ${await page.locator("#shown").textContent()}`);
+	check(await page.locator("#card-agencies .value").textContent() === String(want),
+		"the agencies card disagrees");
+	const online = await page.locator('#agencies tr[data-status="online"]').count();
+	const never = await page.locator('#agencies tr[data-status="never"]').count();
+	check(online > 0 && never > 0 && online + never <= want, `online ${online}, never ${never}`);
+	const colour = async (status) => page.locator(`#agencies tr[data-status="${status}"] td`)
+		.first().evaluate((td) => getComputedStyle(td).boxShadow);
+	check((await colour("online")).includes("26, 127, 55"), `online colour ${await colour("online")}`);
+	check(await colour("online") !== await colour("never"), "online and never look the same");
+	const badge = await page.locator('#agencies tr[data-status="online"] .badge').first().textContent();
+	check(badge.includes("Đang kết nối"), `online badge says ${badge}`);
+
+	say("the province's charts are drawn");
+	const bars = page.locator("#province-sets svg rect.sa");
+	check(await bars.count() === 30, `${await bars.count()} bars in the change sets chart`);
+	const tallest = await bars.evaluateAll((rs) => Math.max(...rs.map((r) => Number(r.getAttribute("height")))));
+	check(tallest > 10, `the tallest bar is ${tallest} high: no change sets drawn`);
+	const points = await page.locator("#province-in-force polyline").getAttribute("points");
+	check(points.trim().split(/\s+/).length === 12, `in-force line: ${points}`);
+	check(await page.locator("#province-cases svg rect.sb").count() > 0, "no late cases drawn");
+	check(await page.locator("#province-cases svg rect.sa").count() > 0, "no on-time cases drawn");
+	await page.screenshot({ path: `${shots}/overview-vi.png`, fullPage: true });
+
+	say("sorting by applied sets, twice, turns the order around");
+	await Promise.all([page.waitForURL(/sort=applied_seq/), page.click('th[data-sort="applied_seq"] a')]);
+	const seqs = async () => (await rows().evaluateAll((trs) => trs.map((tr) =>
+		Number(tr.querySelectorAll("td")[5].textContent))));
+	let s = await seqs();
+	check(s.every((v, i) => i === 0 || s[i - 1] <= v), `ascending: ${s}`);
+	await Promise.all([page.waitForURL(/order=desc/), page.click('th[data-sort="applied_seq"] a')]);
+	s = await seqs();
+	check(s.every((v, i) => i === 0 || s[i - 1] >= v) && s[0] > 0, `descending: ${s}`);
+	check(await page.locator('th[data-sort="applied_seq"]').getAttribute("aria-sort") === "descending",
+		"the header does not say how it sorts");
+
+	say("filtering by level (the filter applies as it changes)");
+	await Promise.all([page.waitForURL(/level=district/), page.selectOption("#f-level", "district")]);
+	const districts = await rows().count();
+	check(districts === 9, `${districts} district rows`);
+	const levels = await rows().evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll("td")[2].textContent));
+	check(levels.every((l) => l === "UBND cấp huyện"), `levels ${levels}`);
+	await Promise.all([page.waitForURL(/status=never/), page.selectOption("#f-status", "never")]);
+	check(await page.locator('#agencies tr[data-status="online"]').count() === 0, "online rows under status=never");
+	await page.goto(url + "/?parent=vp-snnptnt");
+	check(await rows().count() === 6, `${await rows().count()} agencies under vp-snnptnt`);
+	await page.goto(url + "/");
+
+	say("switching to English (and it stays English)");
+	await Promise.all([page.waitForURL(/lang=en/), page.click("#lang-switch")]);
+	check(await page.locator("html").getAttribute("lang") === "en", "html lang is not en");
+	check((await page.locator("h1").textContent()).trim() === "Province overview", "h1 not English");
+	check((await page.locator("#province-sets figcaption").textContent()).startsWith("Change sets"),
+		"chart caption not English");
+	await page.goto(url + "/");
+	check((await page.locator("h1").textContent()).trim() === "Province overview",
+		"the language did not stick");
+	check(await rows().count() === want, "rows lost in English");
+	await page.screenshot({ path: `${shots}/overview-en.png`, fullPage: true });
+
+	say(`opening ${agency}'s page from the table`);
+	await Promise.all([page.waitForURL(new RegExp(`/agency/${agency}$`)),
+		page.click(`#agencies tr[data-agency="${agency}"] td.name a`)]);
+	check((await page.locator("h1.agency-title").textContent()).includes("Department of Science"),
+		`h1 is ${await page.locator("h1.agency-title").textContent()}`);
+	const docs = page.locator("#documents table tbody tr");
+	check(await docs.count() >= 5, `${await docs.count()} documents`);
+	const revised = page.locator("#documents tr", { hasText: "QT-01" });
+	await revised.locator("summary").click();
+	const history = revised.locator("ol.history li");
+	check(await history.count() === 2, `QT-01 shows ${await history.count()} issues`);
+	check((await history.first().textContent()).includes("Effective"), "issue 2 is not effective");
+	check((await history.nth(1).textContent()).includes("Superseded"), "issue 1 is not superseded");
+	check(await page.locator("#agency-sets svg rect.sa").count() === 30, "no agency chart");
+	check(await page.locator("#changesets tbody tr .badge.ok").count() > 0, "no verified change sets");
+	check(await page.locator("#cases tbody tr").count() > 0, "no cases");
+	await page.screenshot({ path: `${shots}/agency-en.png`, fullPage: true });
+
+	say("the agency page in Vietnamese, and its alert acknowledged");
+	await Promise.all([page.waitForURL(/lang=vi/), page.click("#lang-switch")]);
+	check((await page.locator("#documents h2").textContent()).includes("Tài liệu và lịch sử ban hành"),
+		"documents heading not Vietnamese");
+	const open = page.locator('#alerts tr.al-open');
+	check(await open.count() >= 1, "the agency has no open alert");
+	const id = await open.first().getAttribute("data-alert");
+	await page.screenshot({ path: `${shots}/agency-vi.png`, fullPage: true });
+	await Promise.all([page.waitForURL(new RegExp(`/agency/${agency}$`)),
+		open.first().locator("button.ack").click()]);
+	check(await page.locator(`#alerts tr[data-alert="${id}"].al-acked`).count() === 1,
+		`alert ${id} not shown acknowledged`);
+
+	say("the alerts page");
+	await page.goto(url + "/alerts?state=all");
+	check(await page.locator("#alerts-table tbody tr[data-alert]").count() >= 2, "too few alerts listed");
+	await page.screenshot({ path: `${shots}/alerts.png`, fullPage: true });
+
+	say("logging out closes the session");
+	await page.goto(url + "/logout");
+	check(new URL(page.url()).pathname === "/login", `after logout: ${page.url()}`);
+	await page.goto(url + "/");
+	check(new URL(page.url()).pathname === "/login", "the dashboard still opens after logout");
+
+	step = "the whole visit";
+	check(problems.length === 0, problems.join("; "));
+	console.log(`dashboard.mjs: all checks passed; screenshots in ${shots}`);
+} catch (e) {
+	console.error(`dashboard.mjs: FAIL: ${e.message}`);
+	for (const p of problems) console.error(`dashboard.mjs: also: ${p}`);
+	try { await page.screenshot({ path: `${shots}/failure.png`, fullPage: true }); } catch { /* */ }
+	await browser.close();
+	process.exit(1);
+}
+await browser.close();
