@@ -107,6 +107,15 @@ $(UNIT_NODE:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+# Unit tests of the hub's modules link every hubd object but main.
+UNIT_HUB := test_published
+UNIT     += $(UNIT_HUB)
+$(UNIT_HUB:%=$(B)/tests/unit/%.o): ALL_CFLAGS += -Ihubd
+$(UNIT_HUB:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o \
+    $(filter-out $(B)/hubd/main.o,$(HUBD_O)) $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
 unit: $(UNIT:%=$(B)/tests/unit/%)
 
 deps:
