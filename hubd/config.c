@@ -85,7 +85,7 @@ config_check(const char *path)
 		goto fail;
 	hub_close(&h);
 	if ((rc = fsutil_path(dir, sizeof(dir), h.conf.data, "keys")) != 0 ||
-	    (rc = keys_check_pairs(dir)) != 0)
+	    (rc = keys_check_pairs(dir)) != 0 || (rc = web_check_conf(path, &h.conf)) != 0)
 		goto fail;
 	printf("configuration OK\n");
 	return 0;

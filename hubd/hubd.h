@@ -203,6 +203,8 @@ struct hub *web_hub(struct web *w);
 /* The page language: ?lang=vi|en (kept in a cookie), else the cookie, else Vietnamese. */
 enum web_lang web_lang(struct web *w, struct http_req *r);
 int cmd_passwd(int argc, char **argv);
+/* hubd run -n: [web] listen, targets and password_hash as web_start would take them. */
+int web_check_conf(const char *path, const struct hubd_conf *c);
 
 /* Times in Asia/Ho_Chi_Minh (UTC+7): dd/mm/yyyy HH:MM in Vietnamese, ISO-like in English. */
 void web_time(char *buf, size_t len, int64_t ms, enum web_lang lang);

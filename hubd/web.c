@@ -877,6 +877,33 @@ web_stop(struct web **wp)
 	web_free(w);
 }
 
+int
+web_check_conf(const char *path, const struct hubd_conf *c)
+{
+	struct sockaddr_storage ss;
+	struct web *w;
+	char why[256];
+	int rc = 0;
+
+	/* eiso_lasterr's buffer is the one eiso_seterr writes: copy the detail out first. */
+	if (c->web_listen[0] != '\0' && (rc = http_parse_listen(c->web_listen, &ss)) != 0) {
+		snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
+		return eiso_seterr(EISO_CONF, "%s: web.%s", path, why);
+	}
+	if (c->web_password_hash[0] != '\0' &&
+	    strncmp(c->web_password_hash, "$argon2", 7) != 0)
+		return eiso_seterr(EISO_CONF, "%s: web.password_hash is not a hash from hubd passwd",
+		    path);
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return EISO_NOMEM;
+	if ((rc = web_parse_targets(w, c->web_targets)) != 0) {
+		snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
+		rc = eiso_seterr(EISO_CONF, "%s: %s", path, why);
+	}
+	free(w);
+	return rc;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* hubd passwd */
 

@@ -27,6 +27,16 @@ TOKEN=$(hub_token)
 grep -q '^password_hash = *$' "$(hub_conf)" || fail "hubd init set a password"
 [[ $(stat -c %a "$(hub_conf)") == 600 ]] || fail "hubd.conf holds the token but is mode $(stat -c %a "$(hub_conf)")"
 
+# hubd run -n checks the [web] directives as the web side takes them.
+cp "$(hub_conf)" "$TEST_DIR/hubd.conf.good"
+conf_set "$(hub_conf)" web targets "district=80 commune=most"
+must_fail "web.targets: 'commune=most'" "$HUBD" run -n -c "$(hub_conf)"
+conf_set "$(hub_conf)" web targets "district=80"
+conf_set "$(hub_conf)" web listen "localhost:80"
+must_fail "web.listen: 'localhost' is not an IPv4 address" "$HUBD" run -n -c "$(hub_conf)"
+cp "$TEST_DIR/hubd.conf.good" "$(hub_conf)"
+[[ $("$HUBD" run -n -c "$(hub_conf)") == "configuration OK" ]] || fail "hubd run -n on the good config"
+
 # --- first run: no password set: the dashboard refuses logins and says how to set one --------
 start_hub
 wait_until "curl -s -o /dev/null $HUB_WEB/login" 10

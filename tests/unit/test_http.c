@@ -248,6 +248,28 @@ test_body_json(void **state)
 	json_decref(j);
 }
 
+/* Cookie values by name, as the hub's dashboard reads its session and language. */
+static void
+test_cookie(void **state)
+{
+	char v[16];
+
+	(void)state;
+	assert_int_equal(http_cookie("a=1; eiso_session=abc; lang=en", "eiso_session", v,
+	    sizeof(v)), 0);
+	assert_string_equal(v, "abc");
+	assert_int_equal(http_cookie("lang=en", "lang", v, sizeof(v)), 0);
+	assert_string_equal(v, "en");
+	assert_int_equal(http_cookie("xlang=en;lang=vi ", "lang", v, sizeof(v)), 0);
+	assert_string_equal(v, "vi");
+	assert_int_equal(http_cookie("a=", "a", v, sizeof(v)), 0);
+	assert_string_equal(v, "");
+	assert_int_equal(http_cookie("la=en; lan=en", "lang", v, sizeof(v)), EISO_NOTFOUND);
+	assert_int_equal(http_cookie("", "lang", v, sizeof(v)), EISO_NOTFOUND);
+	assert_int_equal(http_cookie("lang", "lang", v, sizeof(v)), EISO_NOTFOUND);
+	assert_int_equal(http_cookie("lang=0123456789abcdef", "lang", v, sizeof(v)), EISO_INVAL);
+}
+
 int
 main(void)
 {
@@ -259,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_path_split),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_body_json),
+		cmocka_unit_test(test_cookie),
 	};
 
 	if (sodium_init() < 0)
