@@ -260,7 +260,8 @@ search_word(MDB_txn *txn, const struct hub *h, const char *word, int prefix, str
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		return store_rc(rc);
 	/* A prefix can match several words of one document: merge them. */
-	qsort(out->h, out->n, sizeof(*out->h), hit_cmp_key);
+	if (out->n > 1)            /* qsort of NULL, 0 is undefined (UBSan says so) */
+		qsort(out->h, out->n, sizeof(*out->h), hit_cmp_key);
 	size_t w = 0;
 	for (size_t i = 0; i < out->n; i++) {
 		if (w > 0 && hit_cmp_key(&out->h[w - 1], &out->h[i]) == 0)
@@ -369,7 +370,8 @@ search_query(MDB_txn *txn, const struct hub *h, const char *text, const char *ag
 		acc.h[w++] = acc.h[i];
 	}
 	acc.n = w;
-	qsort(acc.h, acc.n, sizeof(*acc.h), hit_cmp_score);
+	if (acc.n > 1)
+		qsort(acc.h, acc.n, sizeof(*acc.h), hit_cmp_score);
 	*total = acc.n;
 	for (size_t i = offset; i < acc.n && i < offset + limit; i++) {
 		const char *code = memchr(acc.h[i].key, '\0', acc.h[i].klen);
