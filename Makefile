@@ -20,7 +20,7 @@ COMMON  := err log keys store blob wire chain conf fsutil domain pbjson text dae
 NODED   := main node init outbox attach document recordfile casefile cli cli_doc cli_file cli_case inbox api sender status config backup
 HUBD    := main hub init enroll agency ingest apply zap status show config search alerts metrics \
            html published qr backup
-UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http
+UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http test_schema
 
 # The web side: thread and login, figures, JSON API, dashboard pages, strings.
 HUBD    += web view api dash i18n

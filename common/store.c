@@ -27,6 +27,7 @@ struct store {
 	 * read transactions hold this lock shared, a resize takes it exclusive.
 	 */
 	pthread_rwlock_t resize;
+	int upgraded_from;      /* schema this open upgraded from, -1 if none */
 };
 
 /* Read transactions this thread has open: a resize from inside one must not wait for itself. */
@@ -57,39 +58,163 @@ store_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * Upgrade steps, oldest first. The step with from == N takes a store from schema N to N + 1,
+ * inside the one write transaction that also records the new version, so an upgrade is
+ * whole or not at all. A step must work on either daemon's store: one that concerns one
+ * daemon's tables looks for them (mdb_dbi_open without MDB_CREATE) and skips the store that
+ * has none. To change the layout: raise STORE_SCHEMA and add the step from the old value.
+ */
+struct store_step {
+	uint64_t from;
+	const char *what;
+	int (*fn)(store_t *st, MDB_txn *txn);
+};
+
+/* Stores made before the version was recorded hold schema 1's layout: nothing to move. */
+static int
+store_up_0(store_t *st, MDB_txn *txn)
+{
+	(void)st;
+	(void)txn;
+	return 0;
+}
+
+static const struct store_step store_steps[] = {
+	{ 0, "record the layout version", store_up_0 },
+};
+
+static int
+store_older(uint64_t v)
+{
+	return eiso_seterr(EISO_VERSION, "store schema %llu is older than this program's (%d): "
+	    "start the daemon (or run any writing command) once to upgrade it in place",
+	    (unsigned long long)v, STORE_SCHEMA);
+}
+
+static int
+store_newer(uint64_t v)
+{
+	return eiso_seterr(EISO_VERSION, "store schema %llu is newer than this program's (%d): "
+	    "use a newer binary", (unsigned long long)v, STORE_SCHEMA);
+}
+
+/*
+ * The store's schema: the "schema" value of the meta table (dbi[0]). Without one, a store
+ * whose tables dbi[0..ndb-1] are all empty is new (*fresh set); one holding anything was made
+ * before versions were kept: schema 0.
+ */
+static int
+store_schema_of(MDB_txn *txn, const MDB_dbi *dbi, int ndb, uint64_t *v, int *fresh)
+{
+	int rc = store_get_u64(txn, dbi[0], "schema", v);
+
+	*fresh = 0;
+	if (rc == EISO_NOTFOUND) {
+		*v = 0;
+		*fresh = 1;
+		for (int i = 0; i < ndb && *fresh; i++)
+			*fresh = store_count(txn, dbi[i]) == 0;
+		return 0;
+	}
+	return rc;
+}
+
+/* Run the steps from v up to STORE_SCHEMA in txn and record the version. */
+static int
+store_upgrade(store_t *st, MDB_txn *txn, uint64_t v)
+{
+	int rc;
+
+	while (v < STORE_SCHEMA) {
+		const struct store_step *step = NULL;
+
+		for (size_t i = 0; i < sizeof(store_steps) / sizeof(store_steps[0]); i++)
+			if (store_steps[i].from == v)
+				step = &store_steps[i];
+		if (step == NULL)
+			return eiso_seterr(EISO_VERSION, "no upgrade from store schema %llu",
+			    (unsigned long long)v);
+		if ((rc = step->fn(st, txn)) != 0)
+			return rc;
+		v++;
+	}
+	return store_put_u64(txn, st->dbi[0], "schema", v);
+}
+
 static int
 store_check_schema(store_t *st)
 {
 	MDB_txn *txn;
 	uint64_t v;
-	int rc;
+	int rc, fresh;
 
 	if (st->readonly) {
 		if ((rc = store_read_begin(st, &txn)) != 0)
 			return rc;
-		rc = store_get_u64(txn, st->dbi[0], "schema", &v);
+		rc = store_schema_of(txn, st->dbi, st->ndb, &v, &fresh);
 		store_read_end(&txn);
-		if (rc == EISO_NOTFOUND)
-			return eiso_seterr(EISO_STORE, "store has no schema version (not initialised)");
-	} else {
-		if ((rc = store_rc(mdb_txn_begin(st->env, NULL, 0, &txn))) != 0)
+		if (rc != 0)
 			return rc;
-		rc = store_get_u64(txn, st->dbi[0], "schema", &v);
-		if (rc == EISO_NOTFOUND) {
-			v = STORE_SCHEMA;
-			rc = store_put_u64(txn, st->dbi[0], "schema", v);
-		}
-		if (rc == 0)
-			rc = store_rc(mdb_txn_commit(txn));
-		else
-			mdb_txn_abort(txn);
+		if (fresh)
+			return eiso_seterr(EISO_STORE, "store has no schema version (not initialised)");
+		if (v < STORE_SCHEMA)
+			return store_older(v);
+		return v > STORE_SCHEMA ? store_newer(v) : 0;
 	}
-	if (rc != 0)
+	if ((rc = store_rc(mdb_txn_begin(st->env, NULL, 0, &txn))) != 0)
 		return rc;
-	if (v > STORE_SCHEMA)
-		return eiso_seterr(EISO_VERSION, "store schema %llu is newer than this program's "
-		    "(%d): use a newer binary", (unsigned long long)v, STORE_SCHEMA);
+	if ((rc = store_schema_of(txn, st->dbi, st->ndb, &v, &fresh)) != 0)
+		goto fail;
+	if (v > STORE_SCHEMA) {
+		rc = store_newer(v);
+		goto fail;
+	}
+	if (fresh)
+		rc = store_put_u64(txn, st->dbi[0], "schema", STORE_SCHEMA);
+	else if (v < STORE_SCHEMA)
+		rc = store_upgrade(st, txn, v);
+	if (rc != 0)
+		goto fail;
+	if ((rc = store_rc(mdb_txn_commit(txn))) != 0)
+		return rc;
+	if (!fresh && v < STORE_SCHEMA)
+		st->upgraded_from = (int)v;
 	return 0;
+fail:
+	mdb_txn_abort(txn);
+	return rc;
+}
+
+/*
+ * A read-only open found no table name: an older layout (which a write open upgrades), a
+ * newer one, or a table added without a schema step (a write open creates it).
+ */
+static int
+store_explain_missing(store_t *st, const char *dir, const char *name)
+{
+	MDB_txn *txn;
+	MDB_dbi meta;
+	uint64_t v;
+	int rc, fresh;
+
+	if (mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn) != 0)
+		return eiso_seterr(EISO_STORE, "%s: no table %s", dir, name);
+	rc = mdb_dbi_open(txn, "meta", 0, &meta) == 0 ?
+	    store_schema_of(txn, &meta, 1, &v, &fresh) : EISO_NOTFOUND;
+	mdb_txn_abort(txn);
+	if (rc == 0 && v < STORE_SCHEMA)
+		return store_older(v);
+	if (rc == 0 && v > STORE_SCHEMA)
+		return store_newer(v);
+	return eiso_seterr(EISO_STORE, "%s: no table %s: the store was made by an older build; "
+	    "start the daemon (or run any writing command) once to add it", dir, name);
+}
+
+int
+store_upgraded_from(const store_t *st)
+{
+	return st->upgraded_from;
 }
 
 int
@@ -116,6 +241,7 @@ store_open(const char *dir, const char *const *dbnames, int ndb, int readonly, s
 	}
 	st->ndb = ndb;
 	st->readonly = readonly;
+	st->upgraded_from = -1;
 	if ((rc = mdb_env_create(&st->env)) != 0 ||
 	    (rc = mdb_env_set_maxdbs(st->env, STORE_MAX_DBS)) != 0 ||
 	    (rc = mdb_env_set_maxreaders(st->env, 512)) != 0 ||
@@ -134,8 +260,11 @@ store_open(const char *dir, const char *const *dbnames, int ndb, int readonly, s
 		if ((rc = mdb_dbi_open(txn, dbnames[i], readonly ? 0 : MDB_CREATE,
 		    &st->dbi[i])) != 0) {
 			mdb_txn_abort(txn);
-			rc = eiso_seterr(EISO_STORE, "%s: table %s: %s", dir, dbnames[i],
-			    mdb_strerror(rc));
+			if (readonly && rc == MDB_NOTFOUND && i > 0)
+				rc = store_explain_missing(st, dir, dbnames[i]);
+			else
+				rc = eiso_seterr(EISO_STORE, "%s: table %s: %s", dir, dbnames[i],
+				    mdb_strerror(rc));
 			goto fail;
 		}
 	}

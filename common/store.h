@@ -15,15 +15,21 @@
 #include <lmdb.h>
 
 #define STORE_MAX_DBS 24
-#define STORE_SCHEMA 1           /* layout version kept under "schema" in the meta db */
+#define STORE_SCHEMA 1           /* layout version kept under "schema" in the meta db:
+                                    raise it with an upgrade step in store.c */
 
 typedef struct store store_t;
 
 /*
  * Open (creating if needed) the environment in directory dir with the named sub-databases
  * dbnames[0..ndb-1]; dbnames[0] must be "meta". readonly opens without creating anything.
+ *
+ * The layout version is kept under "schema" in meta. A write open stamps a new store with
+ * STORE_SCHEMA and upgrades an older one in place, in one transaction, through the steps in
+ * store.c (store_upgraded_from says it did); a read-only open refuses an older store
+ * (EISO_VERSION, detail: open it for writing once). Both refuse a newer store.
  * Returns 0, EISO_STORE (detail names the directory and LMDB's reason), EISO_VERSION (the
- * store was made by a newer layout), EISO_NOMEM.
+ * store was made by a newer layout, or an older one opened read-only), EISO_NOMEM.
  */
 int store_open(const char *dir, const char *const *dbnames, int ndb, int readonly,
     store_t **out);
@@ -37,6 +43,9 @@ int store_open(const char *dir, const char *const *dbnames, int ndb, int readonl
  * EISO_IO (detail names the file; a partial copy is removed), EISO_TOOBIG (path).
  */
 int store_backup(store_t *st, const char *dir, uint64_t *bytes);
+
+/* The schema version store_open upgraded this store from, or -1 when it did not upgrade. */
+int store_upgraded_from(const store_t *st);
 
 /* Close and free; sets *st to NULL. No transaction may be open. */
 void store_close(store_t **st);

@@ -820,6 +820,9 @@ cmd_run(int argc, char **argv)
 	if ((rc = hub_open(conf, 0, &g->h)) != 0)
 		fatalx("%s", eiso_lasterr(rc));
 	log_init("hubd", debug || g->h.conf.log_debug);
+	if (store_upgraded_from(g->h.st) >= 0)
+		log_info("store upgraded from schema %d to %d", store_upgraded_from(g->h.st),
+		    STORE_SCHEMA);
 	if ((g->zctx = zmq_ctx_new()) == NULL)
 		fatalx("zeromq: %s", zmq_strerror(zmq_errno()));
 	eiso_clearerr();

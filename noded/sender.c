@@ -711,6 +711,9 @@ cmd_run(int argc, char **argv)
 	s->conf_path = conf;
 	s->cli_debug = debug;
 	log_init("noded", debug || s->n.conf.log_debug);
+	if (store_upgraded_from(s->n.st) >= 0)
+		log_info("store upgraded from schema %d to %d", store_upgraded_from(s->n.st),
+		    STORE_SCHEMA);
 	if ((rc = sender_load_keys(s)) != 0)
 		fatalx("%s", eiso_lasterr(rc));
 	if ((s->chunkbuf = malloc(BLOB_CHUNK_MAX)) == NULL)
