@@ -25,7 +25,7 @@ UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_do
 # The web side: thread and login, figures, JSON API, dashboard pages, strings.
 HUBD    += web view api dash i18n
 # The public portal: its pages, QR codes and landing pages, sheets, downloads, verify.
-HUBD    += portal verify
+HUBD    += portal listing lookup verify
 
 COMMON_O := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)
 NODED_O  := $(NODED:%=$(B)/noded/%.o)

@@ -221,7 +221,7 @@ const char *tr(enum web_lang lang, const char *key);
 int portal_route(struct web *w, struct http_req *r);
 
 /*
- * portal.c, verify.c: the portal's pages, written from a read transaction into a reply that
+ * portal.c, listing.c, lookup.c, verify.c: the portal's pages, written from a read transaction into a reply that
  * the web thread sends (portal_route) or `hubd portal` prints. Only published issues
  * (published.c) ever appear; anything else answers as if it did not exist.
  */
@@ -268,10 +268,25 @@ Eiso__DocIssue *portal_issue(const struct portal_ctx *c, const char *agency, con
 void portal_doc_url(const struct portal_ctx *c, struct html *b, const char *prefix,
     const char *agency, const char *code, uint32_t issue);
 void portal_file_url(struct html *b, const Eiso__BlobRef *f);
+Eiso__DocIssue *portal_issue_best(const struct portal_ctx *c, const char *agency,
+    const Eiso__DocRecord *rec);
 const char *portal_state(const Eiso__DocIssue *d);
 void portal_status(const struct portal_ctx *c, struct html *b, const char *agency,
     const Eiso__DocIssue *d);
 void portal_size(struct html *b, uint64_t n);
+const char *portal_kind(const struct portal_ctx *c, const char *kind);
+/* A query parameter, "" when absent or bad. */
+void portal_param(const struct portal_ctx *c, const char *name, char *out, size_t len);
+/* <dt>label</dt><dd>value</dd>, nothing when value is empty. */
+void portal_meta(struct html *b, const char *label, const char *value);
+/* listing.c: agencies, an agency's documents in force, a published issue */
+void listing_agencies(const struct portal_ctx *c, struct portal_reply *r);
+void listing_agency(const struct portal_ctx *c, struct portal_reply *r, const char *agency);
+void listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agency,
+    const char *code, uint32_t issue);
+/* lookup.c: search, case status */
+void lookup_search(const struct portal_ctx *c, struct portal_reply *r);
+void lookup_case(const struct portal_ctx *c, struct portal_reply *r);
 /* verify.c: /q/ landing pages, /qr/ images, /portal/sheet/, /files/, /verify */
 void verify_route(const struct portal_ctx *c, struct portal_reply *r);
 void verify_page(const struct portal_ctx *c, const char *method, const char *ctype,
