@@ -268,6 +268,9 @@ Eiso__DocIssue *portal_issue(const struct portal_ctx *c, const char *agency, con
 void portal_doc_url(const struct portal_ctx *c, struct html *b, const char *prefix,
     const char *agency, const char *code, uint32_t issue);
 void portal_file_url(struct html *b, const Eiso__BlobRef *f);
+#define PORTAL_MAX_ISSUES 1000     /* issues of one document a page lists at most */
+size_t portal_issue_list(const struct portal_ctx *c, const char *agency, const char *code,
+    uint32_t *out, size_t max);
 Eiso__DocIssue *portal_issue_best(const struct portal_ctx *c, const char *agency,
     const Eiso__DocRecord *rec);
 const char *portal_state(const Eiso__DocIssue *d);

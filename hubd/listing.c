@@ -125,6 +125,8 @@ agency_row(const struct portal_ctx *c, struct html *b, const char *agency,
     const Eiso__DocRecord *rec, const Eiso__DocIssue *d)
 {
 	char date[32];
+	uint32_t list[PORTAL_MAX_ISSUES];
+	size_t n;
 
 	web_date(date, sizeof(date), d->effective_date, c->lang);
 	html_raw(b, "<tr><td>");
@@ -144,10 +146,12 @@ agency_row(const struct portal_ctx *c, struct html *b, const char *agency,
 		html_raw(b, "</a>");
 	}
 	html_raw(b, "</td><td class=\"small\">");
-	for (uint32_t i = d->issue - 1, any = 0; i >= 1; i--) {
-		Eiso__DocIssue *o = portal_issue(c, agency, rec->code, i);
+	n = portal_issue_list(c, agency, rec->code, list, PORTAL_MAX_ISSUES);
+	for (size_t j = n, any = 0; j-- > 0; ) {
+		uint32_t i = list[j];
+		Eiso__DocIssue *o;
 
-		if (o == NULL)
+		if (i >= d->issue || (o = portal_issue(c, agency, rec->code, i)) == NULL)
 			continue;
 		html_raw(b, any++ ? "<br><a class=\"earlier\" href=\"" : "<a class=\"earlier\" href=\"");
 		portal_doc_url(c, b, "/portal/d/", agency, rec->code, i);
@@ -320,6 +324,8 @@ listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 	Eiso__AgencyRecord *a = NULL;
 	uint8_t h[KEYS_HASH];
 	char hex[2 * KEYS_HASH + 1], buf[64];
+	uint32_t list[PORTAL_MAX_ISSUES];
+	size_t n;
 
 	if ((rec = portal_docrec(c, agency, code)) == NULL ||
 	    (d = issue ? portal_issue(c, agency, rec->code, issue) :
@@ -403,7 +409,9 @@ listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 	html_raw(b, "<section><h2>");
 	html_esc(b, portal_t(c, "portal.history"));
 	html_raw(b, "</h2><table class=\"history\"><tbody>\n");
-	for (uint32_t i = rec->latest; i >= 1; i--) {
+	n = portal_issue_list(c, agency, rec->code, list, PORTAL_MAX_ISSUES);
+	for (size_t j = n; j-- > 0; ) {
+		uint32_t i = list[j];
 		Eiso__DocIssue *o = portal_issue(c, agency, rec->code, i);
 
 		if (o == NULL)

@@ -253,18 +253,57 @@ portal_issue(const struct portal_ctx *c, const char *agency, const char *code, u
 	return d;
 }
 
+/*
+ * The numbers of a document's published issues, ascending, at most max; returns the count.
+ * The versions table is walked, never the numbers from 1 to latest: a node that numbered an
+ * issue 4000000000 must not make a page view loop four billion times.
+ */
+size_t
+portal_issue_list(const struct portal_ctx *c, const char *agency, const char *code,
+    uint32_t *out, size_t max)
+{
+	uint8_t key[PORTAL_KEY_MAX];
+	size_t klen, n = 0;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc;
+
+	if (!wire_agency_ok(agency) || !domain_code_ok(code))
+		return 0;
+	klen = agency_key(key, sizeof(key), agency, code, strlen(code));
+	key[klen++] = '\0';
+	if (mdb_cursor_open(c->txn, store_dbi(c->h->st, HDB_VERSIONS), &cur) != 0)
+		return 0;
+	k.mv_data = key;
+	k.mv_size = klen;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && n < max;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		Eiso__DocIssue *d;
+
+		if (k.mv_size != klen + 4 || memcmp(k.mv_data, key, klen) != 0)
+			break;
+		if ((d = eiso__doc_issue__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+			continue;
+		if (published_issue(d))
+			out[n++] = d->issue;
+		eiso__doc_issue__free_unpacked(d, NULL);
+	}
+	mdb_cursor_close(cur);
+	return n;
+}
+
 /* The issue in force when it is published, else the newest published one; NULL if none. */
 Eiso__DocIssue *
 portal_issue_best(const struct portal_ctx *c, const char *agency, const Eiso__DocRecord *rec)
 {
 	Eiso__DocIssue *d;
+	uint32_t list[PORTAL_MAX_ISSUES];
+	size_t n;
 
 	if (rec->current != 0 && (d = portal_issue(c, agency, rec->code, rec->current)) != NULL)
 		return d;
-	for (uint32_t i = rec->latest; i >= 1; i--)
-		if ((d = portal_issue(c, agency, rec->code, i)) != NULL)
-			return d;
-	return NULL;
+	n = portal_issue_list(c, agency, rec->code, list, PORTAL_MAX_ISSUES);
+	return n > 0 ? portal_issue(c, agency, rec->code, list[n - 1]) : NULL;
 }
 
 void
