@@ -132,6 +132,43 @@ demo: deps
 demo-stop:
 	@deploy/demo stop
 
+# install: the daemons, eiso-provision, man pages, config samples (every directive with its
+# default, as the binaries print them), the systemd units (ExecStart under BINDIR) and the
+# sysusers.d entry for the eiso user. make install PREFIX=/usr DESTDIR=/tmp/pkg for a package.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/eiso
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+INSTALLED := $(BINDIR)/noded $(BINDIR)/hubd $(BINDIR)/eiso-provision \
+	$(MANDIR)/man8/noded.8 $(MANDIR)/man8/hubd.8 $(MANDIR)/man5/eiso.conf.5 \
+	$(DATADIR)/noded.conf.sample $(DATADIR)/hubd.conf.sample \
+	$(DATADIR)/agencies-vinh-phuc.tsv $(UNITDIR)/eiso-noded.service \
+	$(UNITDIR)/eiso-hubd.service $(SYSUSERSDIR)/eiso.conf
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(DATADIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	install -m 0755 $(B)/bin/noded $(B)/bin/hubd $(DESTDIR)$(BINDIR)/
+	install -m 0755 deploy/provision $(DESTDIR)$(BINDIR)/eiso-provision
+	install -m 0644 man/noded.8 man/hubd.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/eiso.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	$(B)/bin/noded config-sample > $(DESTDIR)$(DATADIR)/noded.conf.sample
+	$(B)/bin/hubd config-sample > $(DESTDIR)$(DATADIR)/hubd.conf.sample
+	chmod 0644 $(DESTDIR)$(DATADIR)/noded.conf.sample $(DESTDIR)$(DATADIR)/hubd.conf.sample
+	install -m 0644 deploy/roster/agencies-vinh-phuc.tsv $(DESTDIR)$(DATADIR)/
+	for u in eiso-noded eiso-hubd; do \
+	    sed 's|/usr/local/bin/|$(BINDIR)/|g' deploy/systemd/$$u.service \
+	        > $(DESTDIR)$(UNITDIR)/$$u.service && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.service \
+	    || exit 1; done
+	install -m 0644 deploy/systemd/eiso.sysusers $(DESTDIR)$(SYSUSERSDIR)/eiso.conf
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+.PHONY: install uninstall
+
 clean:
 	rm -rf build build-san bin
 

@@ -15,6 +15,7 @@ PACKAGES=(
 	libuv1-dev libinih-dev libutf8proc-dev libjansson-dev libmagic-dev libcmocka-dev libh2o-dev libsystemd-dev
 	libqrencode-dev libpng-dev zbar-tools
 	python3 procps psmisc curl
+	systemd groff-base
 	xxd
 	chromium nodejs
 )
