@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 21-install: `make install` into a DESTDIR lays out the binaries, eiso-provision, man pages,
+# 23-install: `make install` into a DESTDIR lays out the binaries, eiso-provision, man pages,
 # config samples, systemd units and the sysusers entry; the samples are what the binaries
 # print, with every directive documented in eiso.conf(5) and every verb in the man pages;
 # the man pages format without warnings; the units pass `systemd-analyze verify`, ask for
