@@ -240,7 +240,7 @@ static const struct i18n_str i18n_table[] = {
 	{ "portal.received", "Ngày tiếp nhận", "Received" },
 	{ "portal.due", "Hẹn trả kết quả", "Due" },
 	{ "portal.completed", "Ngày trả kết quả", "Completed" },
-	{ "portal.timeliness", "Đúng hạn", "Timeliness" },
+	{ "portal.timeliness", "Tiến độ", "Timeliness" },
 	{ "portal.on_time", "Đúng hạn", "On time" },
 	{ "portal.late", "Quá hạn", "Late" },
 	{ "portal.overdue", "Đang quá hạn", "Overdue" },

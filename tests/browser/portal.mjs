@@ -3,7 +3,10 @@
 // language switch, a search without diacritics, the verify page with a real and a changed
 // file, and the page the sheet's QR code leads to. Run by tests/integ/19-portal-browser.sh:
 //
-//   node portal.mjs WEB_URL OUT_DIR AGENCY CODE FILE CHANGED_FILE
+//   node portal.mjs WEB_URL OUT_DIR AGENCY CODE FILE CHANGED_FILE OLD_CODE
+//
+// OLD_CODE names a document whose issue 1 was superseded by issue 2: the page its old sheet's
+// QR code leads to must say so and link issue 2.
 //
 // Prints one JSON line {"qr_url": ..., "sheet": ...} for the scenario to check with zbarimg;
 // exits non-zero with a message on the first thing that is not as it should be.
@@ -11,9 +14,9 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const [web, out, agency, code, file, changed] = process.argv.slice(2);
-if (!changed) {
-	console.error('usage: node portal.mjs WEB_URL OUT_DIR AGENCY CODE FILE CHANGED_FILE');
+const [web, out, agency, code, file, changed, oldCode] = process.argv.slice(2);
+if (!oldCode) {
+	console.error('usage: node portal.mjs WEB_URL OUT_DIR AGENCY CODE FILE CHANGED_FILE OLD_CODE');
 	process.exit(2);
 }
 fs.mkdirSync(out, { recursive: true });
@@ -103,6 +106,16 @@ try {
 	await page.goto(web + new URL(qrUrl).pathname);
 	check(await page.getAttribute('#verdict', 'data-verdict') === 'in_force', 'QR page: not in force');
 	await page.screenshot({ path: path.join(out, 'portal-qr-landing.png'), fullPage: true });
+
+	// An old printout: issue 1's sheet leads to a page that says it was superseded, and on.
+	await page.goto(`${web}/portal/sheet/${agency}/${oldCode}/1`);
+	const oldUrl = (await page.textContent('#qr-url')).trim();
+	await page.goto(web + new URL(oldUrl).pathname);
+	check(await page.getAttribute('#verdict', 'data-verdict') === 'superseded', 'old QR: not superseded');
+	await page.screenshot({ path: path.join(out, 'portal-qr-superseded.png'), fullPage: true });
+	await Promise.all([page.waitForNavigation(), page.click('#current')]);
+	check(page.url().endsWith(`/portal/d/${agency}/${oldCode}/2`), 'old QR: the link leads to ' + page.url());
+	await page.waitForSelector('section.doc[data-state="in_force"]');
 
 	check(failures.length === 0, failures.join('; '));
 	console.log(JSON.stringify({ qr_url: qrUrl, sheet: sheetPng }));

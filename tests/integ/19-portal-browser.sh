@@ -2,7 +2,8 @@
 # 19-portal-browser: the public portal in Debian's Chromium (tests/browser/portal.mjs, driven
 # by playwright-core) against a real hub fed by a real node: agencies, an agency, a document,
 # its publication sheet (screenshot, and printed to exactly one A4 page), the language switch,
-# search without diacritics, the verify page (a real file, a changed one), the QR landing page.
+# search without diacritics, the verify page (a real file, a changed one), the QR landing page,
+# and an old sheet's QR page (superseded, linking the issue in force).
 # The sheet's screenshot is decoded with zbarimg: the QR code on the printed sheet names
 # exactly the URL printed beside it. Screenshots go to $BUILD/screenshots/.
 # timeout: 240
@@ -40,7 +41,11 @@ printf '%%PDF-1.4\n%% Quy trinh tiep nhan va tra ket qua ho so\n%%%%EOF\n' >"$F/
 printf 'Chinh sach chat luong\n' >"$F/cs-01.txt"
 printf 'Phieu theo doi\n' >"$F/bm-01.txt"
 nd doc import --code CS-01 --title "Chính sách chất lượng" --kind policy --access public \
-    --by "Nguyễn Văn An" --position "Chủ tịch" --effective 2026-01-01 --file "$F/cs-01.txt" >/dev/null
+    --by "Nguyễn Văn An" --position "Chủ tịch" --effective 2025-01-01 --file "$F/cs-01.txt" >/dev/null
+printf 'Chinh sach chat luong, ban hanh lan 2\n' >"$F/cs-01-v2.txt"
+nd doc revise --code CS-01 --note "Cập nhật theo TCVN ISO 9001:2015" --file "$F/cs-01-v2.txt" >/dev/null
+nd doc submit --code CS-01 >/dev/null
+nd doc approve --code CS-01 --by "Nguyễn Văn An" --position "Chủ tịch" --effective 2026-01-01 >/dev/null
 nd doc new --code QT-01 --title "Quy trình tiếp nhận hồ sơ" --kind procedure --access public \
     --by "Trần Thị B" --position "Chuyên viên" --owner-unit "Văn phòng HĐND và UBND" \
     --file "$F/qt-01.pdf" >/dev/null
@@ -53,7 +58,7 @@ wait_synced n1 60
 cp "$F/qt-01.pdf" "$F/qt-01-changed.pdf"
 printf '%% one more line\n' >>"$F/qt-01-changed.pdf"
 out=$(node "$BR/portal.mjs" "$WEB" "$TEST_DIR/shots" "$AG" QT-01 "$F/qt-01.pdf" \
-    "$F/qt-01-changed.pdf" 2>"$LOG_DIR/browser.log") ||
+    "$F/qt-01-changed.pdf" CS-01 2>"$LOG_DIR/browser.log") ||
     fail "portal.mjs: $(cat "$LOG_DIR/browser.log")"
 QR_URL=$(json_get qr_url <<<"$out")
 [[ $QR_URL == https://iso.vinhphuc.example.vn/q/$AG/QT-01/1/* ]] || fail "sheet's URL: $QR_URL"
