@@ -254,6 +254,8 @@ void portal_reply_init(struct portal_reply *r);
 void portal_reply_free(struct portal_reply *r);
 int portal_header(struct portal_reply *r, const char *name, const char *value);
 int cmd_portal(int argc, char **argv);
+/* [web] public_base is an http(s) address QR codes can carry. 0 or EISO_CONF with a detail. */
+int portal_check_base(const char *base);
 /* Shared by portal.c and verify.c */
 const char *portal_t(const struct portal_ctx *c, const char *key);
 void portal_lang_q(const struct portal_ctx *c, struct html *b, int first);

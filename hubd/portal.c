@@ -572,6 +572,27 @@ portal_route(struct web *w, struct http_req *r)
 }
 
 int
+portal_check_base(const char *base)
+{
+	const char *host;
+
+	if (strncmp(base, "https://", 8) == 0)
+		host = base + 8;
+	else if (strncmp(base, "http://", 7) == 0)
+		host = base + 7;
+	else
+		return eiso_seterr(EISO_CONF, "web.public_base: '%s' is not an http:// or https:// "
+		    "address (QR codes name it)", base);
+	if (*host == '\0' || *host == '/')
+		return eiso_seterr(EISO_CONF, "web.public_base: '%s' names no host", base);
+	for (const unsigned char *p = (const unsigned char *)base; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || strchr("\"'<>\\^`{|}?#", *p) != NULL)
+			return eiso_seterr(EISO_CONF, "web.public_base: '%s' has a character an "
+			    "address may not carry ('%c')", base, *p > ' ' ? *p : '?');
+	return 0;
+}
+
+int
 cmd_portal(int argc, char **argv)
 {
 	static const char usage[] =

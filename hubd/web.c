@@ -894,6 +894,10 @@ web_check_conf(const char *path, const struct hubd_conf *c)
 	    strncmp(c->web_password_hash, "$argon2", 7) != 0)
 		return eiso_seterr(EISO_CONF, "%s: web.password_hash is not a hash from hubd passwd",
 		    path);
+	if ((rc = portal_check_base(c->web_public_base)) != 0) {
+		snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
+		return eiso_seterr(EISO_CONF, "%s: %s", path, why);
+	}
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return EISO_NOMEM;
 	if ((rc = web_parse_targets(w, c->web_targets)) != 0) {

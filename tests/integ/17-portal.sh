@@ -404,6 +404,12 @@ done
 hd portal "/portal/d/$AG/QT-01/2" >"$TEST_DIR/cli.html" 2>/dev/null || fail "hubd portal failed"
 grep -qF "$(hash12 "$AG" QT-01 2 64)" "$TEST_DIR/cli.html" || fail "hubd portal: no content hash"
 must_fail "404" hd portal "/portal/d/$AG/NB-01"
+# A public base QR codes could not carry is a config error (hubd run -n).
+cp "$HC" "$TEST_DIR/bad.conf"
+conf_set "$TEST_DIR/bad.conf" web public_base "iso.example.vn"
+must_fail "web.public_base: 'iso.example.vn' is not an http" "$HUBD" run -n -c "$TEST_DIR/bad.conf"
+conf_set "$TEST_DIR/bad.conf" web public_base "https://iso.example.vn/a b"
+must_fail "web.public_base: .* may not carry" "$HUBD" run -n -c "$TEST_DIR/bad.conf"
 
 stop n1
 stop n2
