@@ -106,6 +106,11 @@ struct web {
 /* The web thread answers one request at a time: the language cookie of the current one. */
 static struct web *web_current;
 
+/* The web thread's loop has ended (static: the thread outlives its struct web). */
+static pthread_mutex_t web_done_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t web_done_cv = PTHREAD_COND_INITIALIZER;
+static int web_done;
+
 /* ------------------------------------------------------------------------------------------ */
 /* Small pieces */
 
@@ -502,7 +507,7 @@ web_login_page(struct web *w, struct http_req *r, int status, const char *error,
 static void
 web_login(struct web *w, struct http_req *r)
 {
-	char user[128], pass[256], next[512], cookie[160];
+	char user[64], pass[256], next[512], cookie[160];
 	uint8_t uh[HTTP_TOKEN_HASH];
 	struct web_session *s;
 	enum web_lang lang = web_lang(w, r);
@@ -782,6 +787,17 @@ web_thread(void *arg)
 		return NULL;
 	uv_run(&w->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&w->loop);
+	pthread_mutex_lock(&web_done_mu);
+	web_done = 1;
+	pthread_cond_broadcast(&web_done_cv);
+	pthread_mutex_unlock(&web_done_mu);
+	/*
+	 * h2o keeps freed buffers for reuse in thread-local lists that no call empties: a thread
+	 * that ended would leave them unreachable (LeakSanitizer says so). So the thread stays,
+	 * parked with every signal blocked, until the process ends; w is not touched again.
+	 */
+	for (;;)
+		pause();
 	return NULL;
 }
 
@@ -873,7 +889,11 @@ web_stop(struct web **wp)
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	uv_async_send(&w->stop_async);
-	pthread_join(w->thread, NULL);
+	pthread_mutex_lock(&web_done_mu);
+	while (!web_done)
+		pthread_cond_wait(&web_done_cv, &web_done_mu);
+	pthread_mutex_unlock(&web_done_mu);
+	pthread_detach(w->thread);
 	web_free(w);
 }
 
