@@ -153,7 +153,8 @@ agency_row(const struct portal_ctx *c, struct html *b, const char *agency,
 
 		if (i >= d->issue || (o = portal_issue(c, agency, rec->code, i)) == NULL)
 			continue;
-		html_raw(b, any++ ? "<br><a class=\"earlier\" href=\"" : "<a class=\"earlier\" href=\"");
+		html_raw(b, any++ ? "<br>" : "");
+		html_raw(b, "<a class=\"earlier\" href=\"");
 		portal_doc_url(c, b, "/portal/d/", agency, rec->code, i);
 		html_printf(b, "\">%s %u</a> ", portal_t(c, "portal.issue_lc"), i);
 		html_raw(b, "<span class=\"muted\">(");

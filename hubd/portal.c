@@ -56,7 +56,8 @@ portal_css(struct html *b)
 	    "margin:auto;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:1rem;"
 	    "align-items:center}header.site a{color:#fff;text-decoration:none}"
 	    "header.site .name{font-weight:700;font-size:1.15rem;margin-right:auto}"
-	    "header.site nav a{margin-left:1rem}header.site nav a:hover{text-decoration:underline}\n"
+	    "header.site nav a{margin-left:1rem}"
+	    "header.site nav a:hover{text-decoration:underline}\n"
 	    "main{max-width:1040px;margin:1rem auto;padding:0 1rem}"
 	    "section,.card{background:#fff;border:1px solid var(--line);border-radius:8px;"
 	    "padding:1rem 1.2rem;margin:0 0 1rem}\n"
@@ -534,7 +535,8 @@ portal_route(struct web *w, struct http_req *r)
 	c.path = r->path;
 	c.query = r->query;
 	if ((rc = store_read_begin(h->st, &txn)) != 0) {
-		http_reply_raw(r, 503, "text/plain; charset=utf-8", "store unavailable\n", 18, NULL);
+		http_reply_raw(r, 503, "text/plain; charset=utf-8", "store unavailable\n", 18,
+		    NULL);
 		return 1;
 	}
 	c.txn = txn;
@@ -549,12 +551,13 @@ portal_route(struct web *w, struct http_req *r)
 		struct portal_stream *s = malloc(sizeof(*s));
 
 		if (s == NULL) {
-			http_reply_raw(r, 500, "text/plain; charset=utf-8", "out of memory\n", 14, NULL);
+			http_reply_raw(r, 500, "text/plain; charset=utf-8", "out of memory\n", 14,
+			    NULL);
 		} else {
 			s->h = h;
 			memcpy(s->sha, rep.sha, sizeof(s->sha));
-			http_reply_stream(r, rep.status, rep.ctype, rep.size, hdrs, portal_stream_read,
-			    portal_stream_done, s);
+			http_reply_stream(r, rep.status, rep.ctype, rep.size, hdrs,
+			    portal_stream_read, portal_stream_done, s);
 		}
 		portal_reply_free(&rep);
 	} else if (strncmp(rep.ctype, "text/html", 9) == 0) {
@@ -601,8 +604,9 @@ cmd_portal(int argc, char **argv)
 	    "Writes a page of the public portal to standard output, exactly as the web side\n"
 	    "serves it (the status goes to standard error; exit 1 when it is not 200). PATH is\n"
 	    "one of /portal, /portal/a/AGENCY, /portal/d/AGENCY/CODE[/ISSUE], /portal/search,\n"
-	    "/portal/case, /portal/sheet/AGENCY/CODE/ISSUE, /q/..., /qr/AGENCY/CODE/ISSUE.png|svg,\n"
-	    "/files/SHA256, /verify. --post sends FILE as the body of a POST (the verify upload).\n"
+	    "/portal/case, /portal/sheet/AGENCY/CODE/ISSUE, /q/..., /qr/AGENCY/CODE/ISSUE.png,\n"
+	    "/qr/AGENCY/CODE/ISSUE.svg, /files/SHA256, /verify. --post sends FILE as the body\n"
+	    "of a POST (the verify upload).\n"
 	    "--head prints the status and headers before the body.\n";
 	static const struct option opts[] = {
 		{ "lang", required_argument, NULL, 'l' },

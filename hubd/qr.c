@@ -103,7 +103,8 @@ qr_svg(const char *text, struct html *out)
 				x++;
 				continue;
 			}
-			html_printf(out, "M%d %dh%dv1h-%dz", x + QR_MARGIN, y + QR_MARGIN, run, run);
+			html_printf(out, "M%d %dh%dv1h-%dz", x + QR_MARGIN, y + QR_MARGIN, run,
+			    run);
 			x += run;
 		}
 	}

@@ -122,7 +122,8 @@ page_q(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 	    (d = portal_issue(c, seg[0], rec->code, issue)) == NULL) {
 		r->status = 404;
 		portal_head(c, b, portal_t(c, "verify.unknown_title"));
-		html_raw(b, "<section class=\"verdict v-bad\" id=\"verdict\" data-verdict=\"unknown\">");
+		html_raw(b, "<section class=\"verdict v-bad\" id=\"verdict\" "
+		    "data-verdict=\"unknown\">");
 		html_esc(b, portal_t(c, "verify.unknown"));
 		html_raw(b, "</section><section><p>");
 		html_esc(b, portal_t(c, "verify.unknown_more"));
@@ -135,7 +136,8 @@ page_q(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 	if (gl < 8 || gl > 2 * KEYS_HASH || strspn(given, "0123456789abcdef") != gl ||
 	    strncmp(hex, given, gl) != 0) {
 		/* The issue exists and is published, but this is not its code: a forgery. */
-		html_raw(b, "<section class=\"verdict v-bad\" id=\"verdict\" data-verdict=\"mismatch\">");
+		html_raw(b, "<section class=\"verdict v-bad\" id=\"verdict\" "
+		    "data-verdict=\"mismatch\">");
 		html_esc(b, portal_t(c, "verify.mismatch"));
 		html_raw(b, "</section><section><p>");
 		html_esc(b, portal_t(c, "verify.mismatch_more"));
@@ -451,7 +453,8 @@ page_file(const struct portal_ctx *c, struct portal_reply *r, char **seg, int n)
 		size_t j = 0;
 
 		for (const char *p = name; *p && j < sizeof(ascii) - 1; p++)
-			ascii[j++] = (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\') ? *p : '_';
+			ascii[j++] = *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' ?
+			    *p : '_';
 		ascii[j] = '\0';
 		html_printf(&disp, "%s; filename=\"%s\"; filename*=UTF-8''",
 		    show ? "inline" : "attachment", ascii);
@@ -523,16 +526,19 @@ verify_result(const struct portal_ctx *c, struct portal_reply *r, const uint8_t 
 		portal_size(b, (uint64_t)size);
 		html_raw(b, ")");
 	}
-	html_printf(b, "<br>SHA-256 <span class=\"hash\" id=\"sha\">%s</span></p></section>\n", hex);
+	html_printf(b, "<br>SHA-256 <span class=\"hash\" id=\"sha\">%s</span></p></section>\n",
+	    hex);
 	if (m.n == 0) {
-		html_raw(b, "<section class=\"verdict v-bad\" id=\"verdict\" data-verdict=\"unknown\">");
+		html_raw(b, "<section class=\"verdict v-bad\" id=\"verdict\" "
+		    "data-verdict=\"unknown\">");
 		html_esc(b, portal_t(c, "verify.file_unknown"));
 		html_raw(b, "</section><section><p>");
 		html_esc(b, portal_t(c, "verify.file_unknown_more"));
 		html_raw(b, "</p></section>\n");
 	} else {
-		html_printf(b, "<section class=\"verdict %s\" id=\"verdict\" data-verdict=\"published\" "
-		    "data-in-force=\"%d\">", m.in_force ? "v-ok" : "v-old", m.in_force);
+		html_printf(b, "<section class=\"verdict %s\" id=\"verdict\" "
+		    "data-verdict=\"published\" data-in-force=\"%d\">", m.in_force ? "v-ok" :
+		    "v-old", m.in_force);
 		html_esc(b, portal_t(c, m.in_force ? "verify.file_in_force" :
 		    "verify.file_not_in_force"));
 		html_raw(b, "</section><section><table class=\"matches\"><thead><tr><th>");
@@ -656,7 +662,8 @@ verify_page(const struct portal_ctx *c, const char *method, const char *ctype,
 	} else if (sha_hex[0] != '\0') {
 		for (char *p = sha_hex; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
-		if (strlen(sha_hex) != 2 * KEYS_HASH || keys_unhex(sha, sizeof(sha), sha_hex) != 0) {
+		if (strlen(sha_hex) != 2 * KEYS_HASH ||
+		    keys_unhex(sha, sizeof(sha), sha_hex) != 0) {
 			r->status = 400;
 			html_raw(b, "<section data-verdict=\"bad\"><p>");
 			html_esc(b, portal_t(c, "verify.bad_sha"));
