@@ -344,6 +344,19 @@ get "/portal/case?code=TD-9999"
 [[ $STATUS == 404 ]] || fail "unknown case: $STATUS"
 
 # ---------------------------------------------------------------------------------------------
+note "every string translated: no page shows a raw i18n key, in either language"
+for u in /portal /portal/a/$AG /portal/d/$AG/QT-01/1 /portal/d/$AG/HD-01 "/portal/sheet/$AG/QT-01/2" \
+    "${URL1#"$BASE"}" "/q/$AG/QT-01/2/000000000000" "/q/$AG/XX/1/000000000000" /verify \
+    "/verify?sha=$(sha256 "$F/cs01.txt")" "/verify?sha=$(sha256 "$F/changed.pdf")" \
+    "/portal/search?q=quy+trinh" "/portal/case?code=TD-0001" "/portal/case?code=NONE" /portal/nope; do
+	for lang in vi en; do
+		get "$u" --cookie "lang=$lang"
+		! grep -qE '\b(portal|verify|sheet|plevel|cstatus|kind|level)\.[a-z_0-9]+\b' "$TEST_DIR/body" ||
+		    fail "$u ($lang) shows a raw key: $(grep -oE '\b(portal|verify|sheet|plevel|cstatus|kind|level)\.[a-z_0-9]+\b' "$TEST_DIR/body" | head -3)"
+	done
+done
+
+# ---------------------------------------------------------------------------------------------
 note "leaks: nothing non-public at any URL"
 SECRETS=("Sổ tay nội bộ tuyệt mật" "Danh sách hạn chế cán bộ" "Biểu mẫu nháp chưa ban hành"
     "Mục tiêu đang xem xét" "Quy trình cấp bản sao dự thảo mới" "Hướng dẫn lưu trữ bản nháp mới"
