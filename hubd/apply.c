@@ -112,6 +112,38 @@ apply_doc_version(MDB_txn *txn, const struct hub *h, const char *agency, const c
 	return 0;
 }
 
+int
+apply_doc_versions(MDB_txn *txn, const struct hub *h, const char *agency, const char *code,
+    apply_version_fn fn, void *arg)
+{
+	uint8_t key[APPLY_KEY_MAX];
+	size_t klen = apply_key(key, agency, code, 0, 0);
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc;
+
+	key[klen++] = '\0';
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(h->st, HDB_VERSIONS), &cur))) != 0)
+		return rc;
+	k.mv_data = key;
+	k.mv_size = klen;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		Eiso__DocIssue *d;
+
+		if (k.mv_size != klen + 4 || memcmp(k.mv_data, key, klen) != 0)
+			break;
+		if ((d = eiso__doc_issue__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+			continue;
+		rc = fn(d, arg);
+		eiso__doc_issue__free_unpacked(d, NULL);
+		if (rc != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 /* Store a message packed straight into the map under key. */
 static int
 apply_put(MDB_txn *txn, MDB_dbi dbi, const uint8_t *key, size_t klen, const ProtobufCMessage *m)

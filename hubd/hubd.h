@@ -77,6 +77,14 @@ int apply_stat_get(MDB_txn *txn, const struct hub *h, const char *agency, const 
     uint64_t *v);
 int apply_doc_version(MDB_txn *txn, const struct hub *h, const char *agency, const char *code,
     uint32_t issue, Eiso__DocIssue **d);
+/*
+ * Call fn for each stored issue of a document, oldest first. Walks the versions table,
+ * never the numbers 1..latest: a node that numbers an issue 4000000000 costs nothing.
+ * Returns 0, a store error, or what fn returned non-zero (which stops the walk).
+ */
+typedef int (*apply_version_fn)(const Eiso__DocIssue *d, void *arg);
+int apply_doc_versions(MDB_txn *txn, const struct hub *h, const char *agency, const char *code,
+    apply_version_fn fn, void *arg);
 /* Count one applied change set on its day ("sets:YYYY-MM-DD", Asia/Ho_Chi_Minh). */
 int apply_count_set(MDB_txn *txn, const struct hub *h, const char *agency, int64_t now_ms);
 

@@ -33,14 +33,48 @@ show_get(MDB_txn *txn, struct hub *h, int db, const char *agency, const char *co
 	return store_rc(mdb_get(txn, store_dbi(h->st, db), &k, v));
 }
 
+/* hubd doc, JSON: newest issue first. */
+static int
+show_prepend(const Eiso__DocIssue *d, void *arg)
+{
+	json_array_insert_new(arg, 0, pbjson_encode(&d->base));
+	return 0;
+}
+
+struct show_doc {
+	const char *agency;
+	uint32_t current;
+};
+
+/* hubd doc, text: the history in order, oldest first. */
+static int
+show_print_issue(const Eiso__DocIssue *d, void *arg)
+{
+	const struct show_doc *sd = arg;
+	char hex[2 * KEYS_HASH + 1];
+
+	printf("%s %s issue %u  %s%s  [%s, %s]\n  %s\n", sd->agency, d->code, d->issue, d->status,
+	    d->issue == sd->current ? " (in force)" : "", d->kind, d->access, d->title);
+	if (d->approved != NULL)
+		printf("  approved by %s %s, effective %s\n", d->approved->name,
+		    d->approved->position, d->effective_date);
+	for (size_t f = 0; f < d->n_files; f++) {
+		keys_hex(hex, d->files[f]->sha256.data, KEYS_HASH);
+		printf("  file %s %s %llu\n", d->files[f]->name, hex,
+		    (unsigned long long)d->files[f]->size);
+	}
+	return 0;
+}
+
 int
 cmd_doc(int argc, char **argv)
 {
 	static const char usage[] =
 	    "usage: hubd doc [-c CONF] [--json] AGENCY CODE\n"
 	    "\n"
-	    "Shows an agency's document as the hub holds it: every issue, newest first, with its\n"
-	    "status, approvals and files (SHA-256). With --json: the newest issue's fields plus\n"
+	    "Shows an agency's document as the hub holds it: every issue (oldest first; newest\n"
+	    "first with --json) with its status, approvals and files (SHA-256). With --json: the\n"
+	    "newest issue's fields plus\n"
 	    "\"agency\", \"current\" (issue in force, 0 if none) and \"issues\" (all of them).\n";
 	const char *conf;
 	struct hub h;
@@ -65,31 +99,13 @@ cmd_doc(int argc, char **argv)
 		goto done;
 	}
 	issues = json_array();
-	for (uint32_t i = rec->latest; i >= 1; i--) {
-		Eiso__DocIssue *d;
-
-		if (apply_doc_version(txn, &h, argv[optind], rec->code, i, &d) != 0)
-			continue;
-		if (json) {
-			json_t *j = pbjson_encode(&d->base);
-			if (out == NULL)
-				out = json_deep_copy(j);
-			json_array_append_new(issues, j);
-		} else {
-			printf("%s %s issue %u  %s%s  [%s, %s]\n  %s\n", argv[optind], d->code,
-			    d->issue, d->status, i == rec->current ? " (in force)" : "", d->kind,
-			    d->access, d->title);
-			if (d->approved != NULL)
-				printf("  approved by %s %s, effective %s\n", d->approved->name,
-				    d->approved->position, d->effective_date);
-			for (size_t f = 0; f < d->n_files; f++) {
-				char hex[2 * KEYS_HASH + 1];
-				keys_hex(hex, d->files[f]->sha256.data, KEYS_HASH);
-				printf("  file %s %s %llu\n", d->files[f]->name, hex,
-				    (unsigned long long)d->files[f]->size);
-			}
-		}
-		eiso__doc_issue__free_unpacked(d, NULL);
+	if (json) {
+		apply_doc_versions(txn, &h, argv[optind], rec->code, show_prepend, issues);
+		if (json_array_size(issues) > 0)
+			out = json_deep_copy(json_array_get(issues, 0));
+	} else {
+		struct show_doc sd = { argv[optind], rec->current };
+		apply_doc_versions(txn, &h, argv[optind], rec->code, show_print_issue, &sd);
 	}
 	if (json) {
 		if (out == NULL)

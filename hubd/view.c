@@ -547,6 +547,21 @@ view_issue_brief(const Eiso__DocIssue *d)
 	return j;
 }
 
+/* Newest first: each stored issue goes to the front of the array. */
+static int
+view_prepend_brief(const Eiso__DocIssue *d, void *arg)
+{
+	json_array_insert_new(arg, 0, view_issue_brief(d));
+	return 0;
+}
+
+static int
+view_prepend_full(const Eiso__DocIssue *d, void *arg)
+{
+	json_array_insert_new(arg, 0, pbjson_encode(&d->base));
+	return 0;
+}
+
 static int
 page_doc(const MDB_val *k, const MDB_val *v, void *arg)
 {
@@ -578,14 +593,8 @@ page_doc(const MDB_val *k, const MDB_val *v, void *arg)
 	json_object_set_new(j, "review_overdue", json_boolean(cur && cur->next_review &&
 	    cur->next_review[0] && strcmp(cur->next_review, p->today) < 0));
 	issues = json_array();
-	for (uint32_t i = rec->latest; i >= 1; i--) {
-		Eiso__DocIssue *d;
-
-		if (apply_doc_version(p->txn, web_hub(p->w), p->agency, rec->code, i, &d) != 0)
-			continue;
-		json_array_append_new(issues, view_issue_brief(d));
-		eiso__doc_issue__free_unpacked(d, NULL);
-	}
+	apply_doc_versions(p->txn, web_hub(p->w), p->agency, rec->code, view_prepend_brief,
+	    issues);
 	json_object_set_new(j, "issues", issues);
 	json_array_append_new(p->items, j);
 	if (cur != NULL)
@@ -653,14 +662,7 @@ view_document(MDB_txn *txn, struct web *w, const char *agency, const char *code)
 	j = json_pack("{s:s,s:s,s:s,s:i,s:i}", "agency", agency, "code", rec->code, "kind",
 	    rec->kind, "latest", (int)rec->latest, "current", (int)rec->current);
 	issues = json_array();
-	for (uint32_t i = rec->latest; i >= 1; i--) {
-		Eiso__DocIssue *d;
-
-		if (apply_doc_version(txn, web_hub(w), agency, rec->code, i, &d) != 0)
-			continue;
-		json_array_append_new(issues, pbjson_encode(&d->base));
-		eiso__doc_issue__free_unpacked(d, NULL);
-	}
+	apply_doc_versions(txn, web_hub(w), agency, rec->code, view_prepend_full, issues);
 	json_object_set_new(j, "issues", issues);
 	eiso__doc_record__free_unpacked(rec, NULL);
 	return j;
