@@ -1,5 +1,6 @@
 /* daemon.c: the root rule, sd_notify readiness, SIGHUP as a flag and config reload. */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "daemon.h"
 #include "err.h"
+#include "log.h"
 
 int
 daemon_root_check(int allow_root)
@@ -137,4 +139,56 @@ daemon_conf_filled(const char *path, const struct conf_directive *tab, const voi
 			    path, d->name, d->section);
 	}
 	return 0;
+}
+
+int
+daemon_reload(const char *path, const struct conf_directive *tab, void *live, void *scratch,
+    const char *const *reloadable)
+{
+	char changed[512], kept[256];
+	int rc;
+
+	eiso_clearerr();
+	rc = daemon_reload_conf(path, tab, live, scratch, reloadable, changed, sizeof(changed),
+	    kept, sizeof(kept));
+	if (rc != 0) {
+		log_warnx("reload: %s: keeping the old configuration", eiso_lasterr(rc));
+		return rc;
+	}
+	if (kept[0] != '\0')
+		log_warnx("reload: %s changed but needs a restart; still using the old value",
+		    kept);
+	log_info("configuration reloaded from %s: %s", path,
+	    changed[0] != '\0' ? changed : "nothing changed");
+	return 0;
+}
+
+int
+daemon_config_sample(const char *prog, const struct conf_directive *tab, void *scratch,
+    int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch, usage = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		usage = ch == 'h' ? 1 : 2;
+	if (usage == 0 && optind != argc)
+		usage = 2;
+	if (usage != 0) {
+		fprintf(usage == 1 ? stdout : stderr,
+		    "usage: %s config-sample\n"
+		    "\n"
+		    "Prints every configuration directive with its one-line explanation and "
+		    "default.\nDirectives marked (required) have no default: %s init fills them "
+		    "in.\n", prog, prog);
+		return usage == 1 ? 0 : 2;
+	}
+	conf_defaults(tab, scratch);
+	printf("# %s configuration: every directive with its default (%s config-sample).\n"
+	    "# See eiso.conf(5). %s init writes a filled-in copy into the data directory.\n\n",
+	    prog, prog, prog);
+	return conf_write(stdout, tab, scratch) == 0 ? 0 : 1;
 }

@@ -50,6 +50,22 @@ int daemon_reload_conf(const char *path, const struct conf_directive *tab, void 
     char *kept, size_t keptlen);
 
 /*
+ * The reload a daemon does on SIGHUP: daemon_reload_conf, then the log lines an operator
+ * needs (what changed, what needs a restart, or why the old configuration stays). prog
+ * names the daemon in the log. Returns what daemon_reload_conf returned.
+ */
+int daemon_reload(const char *path, const struct conf_directive *tab, void *live,
+    void *scratch, const char *const *reloadable);
+
+/*
+ * The `config-sample` verb of a daemon: every directive of tab with its help and default
+ * printed on stdout (scratch: a zeroed object of the daemon's config type). Returns the exit
+ * status (0, 1 on a write error, 2 on a usage error).
+ */
+int daemon_config_sample(const char *prog, const struct conf_directive *tab, void *scratch,
+    int argc, char **argv);
+
+/*
  * Required string directives (no default) that are present but empty, as in a config sample
  * not filled in. Returns 0, or EISO_CONF naming the first one and the file.
  */

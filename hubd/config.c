@@ -26,41 +26,13 @@ static const char *const config_reloadable[] = {
 	"log.debug", "ingest.window", "ingest.max_batch", "ingest.max_batch_bytes", NULL
 };
 
-static void
-config_sample_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: hubd config-sample\n"
-	    "\n"
-	    "Prints every configuration directive with its one-line explanation and default.\n"
-	    "Directives marked (required) have no default: hubd init fills them in.\n");
-}
-
 int
 cmd_config_sample(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct hubd_conf c;
-	int ch;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'h': config_sample_usage(stdout); return 0;
-		default: config_sample_usage(stderr); return 2;
-		}
-	}
-	if (optind != argc) {
-		config_sample_usage(stderr);
-		return 2;
-	}
 	memset(&c, 0, sizeof(c));
-	conf_defaults(hubd_directives, &c);
-	printf("# hubd configuration: every directive with its default (hubd config-sample).\n"
-	    "# See eiso.conf(5). hubd init writes a filled-in copy into the data directory.\n\n");
-	return conf_write(stdout, hubd_directives, &c) == 0 ? 0 : 1;
+	return daemon_config_sample("hubd", hubd_directives, &c, argc, argv);
 }
 
 int
@@ -98,21 +70,9 @@ int
 config_reload(const char *path, struct hubd_conf *live, int cli_debug)
 {
 	struct hubd_conf scratch;
-	char changed[512], kept[256];
 	int rc;
 
-	eiso_clearerr();
-	rc = daemon_reload_conf(path, hubd_directives, live, &scratch, config_reloadable,
-	    changed, sizeof(changed), kept, sizeof(kept));
-	if (rc != 0) {
-		log_warnx("reload: %s: keeping the old configuration", eiso_lasterr(rc));
-		return rc;
-	}
-	log_init("hubd", cli_debug || live->log_debug);
-	if (kept[0] != '\0')
-		log_warnx("reload: %s changed but needs a restart; still using the old value",
-		    kept);
-	log_info("configuration reloaded from %s: %s", path,
-	    changed[0] != '\0' ? changed : "nothing changed");
-	return 0;
+	if ((rc = daemon_reload(path, hubd_directives, live, &scratch, config_reloadable)) == 0)
+		log_init("hubd", cli_debug || live->log_debug);
+	return rc;
 }
