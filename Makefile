@@ -17,9 +17,9 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread
 LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 
 COMMON  := err log keys store blob wire chain conf fsutil domain pbjson text daemon http
-NODED   := main node init outbox attach document recordfile casefile cli cli_doc cli_file cli_case inbox api sender status config backup
+NODED   := main node init outbox attach document recordfile casefile cli cli_doc cli_file cli_case inbox api sender status config backup restore
 HUBD    := main hub init enroll agency ingest apply zap status show config search alerts metrics \
-           html published qr backup
+           html published qr backup restore
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http test_schema
 
 # The web side: thread and login, figures, JSON API, dashboard pages, strings.

@@ -71,6 +71,14 @@ size_t agency_key(uint8_t *key, size_t cap, const char *id, const void *suffix, 
 int head_get(MDB_txn *txn, const struct hub *h, const char *id, Eiso__HeadRecord **head);
 int head_put(MDB_txn *txn, const struct hub *h, const char *id, const Eiso__HeadRecord *head);
 
+/* restore.c: a node's own log and files served back to it (noded restore --from-hub) */
+typedef int (*restore_reply_fn)(void *arg, const Eiso__Envelope *env);
+int restore_fetch_log(MDB_txn *txn, const struct hub *h, const char *agency,
+    uint64_t applied_seq, const uint8_t applied_hash[KEYS_HASH], const Eiso__FetchLog *f,
+    restore_reply_fn fn, void *arg);
+int restore_fetch_blob(MDB_txn *txn, const struct hub *h, const char *agency,
+    const Eiso__FetchBlob *f, restore_reply_fn fn, void *arg);
+
 /* apply.c: materialise applied changes per agency */
 int apply_change(MDB_txn *txn, const struct hub *h, const char *agency, const Eiso__Change *c);
 int apply_stat_get(MDB_txn *txn, const struct hub *h, const char *agency, const char *name,

@@ -525,9 +525,23 @@ ingest_blob_chunk(MDB_txn *txn, struct ingest *g, struct touched *t, const Eiso_
 	return 0;
 }
 
+struct restore_to {
+	struct ingest *g;
+	struct touched *t;
+};
+
+static int
+ingest_restore_reply(void *arg, const Eiso__Envelope *env)
+{
+	struct restore_to *r = arg;
+
+	return ingest_reply(r->g, r->t->rid, r->t->ridlen, env);
+}
+
 static int
 ingest_one(MDB_txn *txn, struct ingest *g, struct item *it)
 {
+	struct restore_to rt;
 	Eiso__Envelope *env = it->env, reply = EISO__ENVELOPE__INIT;
 	Eiso__Pong pong = EISO__PONG__INIT;
 	struct touched *t;
@@ -561,6 +575,16 @@ ingest_one(MDB_txn *txn, struct ingest *g, struct item *it)
 		reply.msg_case = EISO__ENVELOPE__MSG_PONG;
 		reply.pong = &pong;
 		return ingest_reply(g, t->rid, t->ridlen, &reply);
+	case EISO__ENVELOPE__MSG_FETCH_LOG:   /* restore.c: only the connection's own agency */
+		rt.g = g;
+		rt.t = t;
+		return restore_fetch_log(txn, &g->h, t->id, t->seq, t->hash, env->fetch_log,
+		    ingest_restore_reply, &rt);
+	case EISO__ENVELOPE__MSG_FETCH_BLOB:
+		rt.g = g;
+		rt.t = t;
+		return restore_fetch_blob(txn, &g->h, t->id, env->fetch_blob,
+		    ingest_restore_reply, &rt);
 	default:
 		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_PROTOCOL, 0,
 		    "message not accepted by the hub");

@@ -26,6 +26,7 @@ usage(FILE *f)
 	    "  case     administrative-procedure cases: receive, update, complete, list, show\n"
 	    "  status   show head, acknowledged seq, pending work and hub link\n"
 	    "  backup   hot, consistent copy of the store (while the daemon runs)\n"
+	    "  restore  --from-hub: rebuild a lost store from this agency's sets at the hub\n"
 	    "  config-sample  print every config directive with its default\n"
 	    "\n"
 	    "Run 'noded COMMAND --help' for a command's options.\n");
@@ -64,6 +65,8 @@ main(int argc, char **argv)
 		return cmd_status(argc - 1, argv + 1);
 	if (strcmp(argv[1], "backup") == 0)
 		return cmd_backup(argc - 1, argv + 1);
+	if (strcmp(argv[1], "restore") == 0)
+		return cmd_restore(argc - 1, argv + 1);
 	if (strcmp(argv[1], "config-sample") == 0)
 		return cmd_config_sample(argc - 1, argv + 1);
 	fprintf(stderr, "noded: unknown command '%s'\n", argv[1]);

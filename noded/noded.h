@@ -189,6 +189,9 @@ int cmd_status(int argc, char **argv);
 /* backup.c */
 int cmd_backup(int argc, char **argv);
 
+/* restore.c */
+int cmd_restore(int argc, char **argv);
+
 /* config.c: config-sample, run -n, reload on SIGHUP */
 int cmd_config_sample(int argc, char **argv);
 int config_check(const char *path);

@@ -7,6 +7,8 @@
  * prints the hub's answer as one line so that tests can compare text:
  *   welcome SEQ HASHHEX
  *   ack SEQ HASHHEX | reject CODENAME: REASON (expected N) | no answer
+ * or, asking for a restore's data (--fetch-log FROM, --fetch-blob SHA [--doc CODE --issue N]):
+ *   logset SEQ ... then logend APPLIED LAST | chunk OFFSET LEN SIZE | reject ...
  * Exit: 0 an answer came, 2 usage error, 3 no answer, 1 local failure.
  */
 #include <errno.h>
@@ -47,6 +49,10 @@ struct forge_opts {
 	int have_replay;
 	uint64_t replay;
 	long timeout_ms;
+	int have_fetch_log;
+	uint64_t fetch_log;
+	const char *fetch_blob, *doc;
+	uint64_t issue;
 };
 
 struct forge_ids {
@@ -64,7 +70,8 @@ forge_usage(const char *why)
 	fprintf(stderr,
 	    "usage: forge --hub ENDPOINT --hub-key HEX (--keys DIR | --new-keys) --agency ID\n"
 	    "             [--claim AGENCY] [--bad-signature] [--seq N] [--fork]\n"
-	    "             [--replay N --store DIR] [--timeout-ms T]\n");
+	    "             [--replay N --store DIR] [--timeout-ms T]\n"
+	    "             [--fetch-log FROM | --fetch-blob SHA [--doc CODE --issue N]]\n");
 	exit(FORGE_USAGE);
 }
 
@@ -87,7 +94,7 @@ static void
 forge_parse(int argc, char **argv, struct forge_opts *o)
 {
 	enum { O_HUB = 256, O_HUBKEY, O_KEYS, O_AGENCY, O_CLAIM, O_BADSIG, O_SEQ, O_FORK,
-	    O_REPLAY, O_STORE, O_NEWKEYS, O_TIMEOUT, O_HELP };
+	    O_REPLAY, O_STORE, O_NEWKEYS, O_TIMEOUT, O_HELP, O_FLOG, O_FBLOB, O_DOC, O_ISSUE };
 	static const struct option lo[] = {
 		{ "hub", required_argument, NULL, O_HUB },
 		{ "hub-key", required_argument, NULL, O_HUBKEY },
@@ -102,6 +109,10 @@ forge_parse(int argc, char **argv, struct forge_opts *o)
 		{ "new-keys", no_argument, NULL, O_NEWKEYS },
 		{ "timeout-ms", required_argument, NULL, O_TIMEOUT },
 		{ "help", no_argument, NULL, O_HELP },
+		{ "fetch-log", required_argument, NULL, O_FLOG },
+		{ "fetch-blob", required_argument, NULL, O_FBLOB },
+		{ "doc", required_argument, NULL, O_DOC },
+		{ "issue", required_argument, NULL, O_ISSUE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -124,6 +135,13 @@ forge_parse(int argc, char **argv, struct forge_opts *o)
 			break;
 		case O_STORE: o->store = optarg; break;
 		case O_NEWKEYS: o->new_keys = 1; break;
+		case O_FLOG:
+			o->have_fetch_log = 1;
+			o->fetch_log = forge_number("--fetch-log", optarg);
+			break;
+		case O_FBLOB: o->fetch_blob = optarg; break;
+		case O_DOC: o->doc = optarg; break;
+		case O_ISSUE: o->issue = forge_number("--issue", optarg); break;
 		case O_TIMEOUT: {
 			uint64_t t = forge_number("--timeout-ms", optarg);
 			if (t == 0 || t > INT_MAX)
@@ -306,6 +324,76 @@ fail:
 	return rc;
 }
 
+/* Ask for a restore's data and print every answer until the end of it. */
+static int
+forge_fetch(void *sock, const struct forge_opts *o)
+{
+	static const Eiso__Envelope__MsgCase answers[] = {
+		EISO__ENVELOPE__MSG_LOG_SET, EISO__ENVELOPE__MSG_LOG_END,
+		EISO__ENVELOPE__MSG_BLOB_CHUNK, EISO__ENVELOPE__MSG_REJECT,
+	};
+	Eiso__Envelope env = EISO__ENVELOPE__INIT, *in = NULL;
+	Eiso__FetchLog fl = EISO__FETCH_LOG__INIT;
+	Eiso__FetchBlob fb = EISO__FETCH_BLOB__INIT;
+	uint8_t sha[KEYS_HASH];
+	int64_t deadline;
+	int rc, answered = 0;
+
+	if (o->have_fetch_log) {
+		fl.from_seq = o->fetch_log;
+		fl.max_sets = 64;
+		env.msg_case = EISO__ENVELOPE__MSG_FETCH_LOG;
+		env.fetch_log = &fl;
+	} else {
+		if (keys_unhex(sha, KEYS_HASH, o->fetch_blob) != 0)
+			forge_usage("--fetch-blob must be 64 hex characters");
+		fb.sha256.data = sha;
+		fb.sha256.len = KEYS_HASH;
+		fb.doc_code = (char *)(o->doc ? o->doc : "");
+		fb.issue = (uint32_t)o->issue;
+		env.msg_case = EISO__ENVELOPE__MSG_FETCH_BLOB;
+		env.fetch_blob = &fb;
+	}
+	if ((rc = wire_send(sock, &env, WIRE_MAX_FRAME_DEFAULT, 0)) != 0) {
+		fprintf(stderr, "forge: send: %s\n", eiso_lasterr(rc));
+		return 1;
+	}
+	deadline = forge_now_ms() + o->timeout_ms;
+	while ((rc = forge_recv(sock, deadline, answers, 4, &in)) == 0) {
+		answered = 1;
+		switch (in->msg_case) {
+		case EISO__ENVELOPE__MSG_LOG_SET:
+			printf("logset %" PRIu64 "\n", in->log_set->seq);
+			break;
+		case EISO__ENVELOPE__MSG_LOG_END:
+			printf("logend %" PRIu64 " %" PRIu64 "\n", in->log_end->applied_seq,
+			    in->log_end->last_sent);
+			wire_free(&in);
+			return 0;
+		case EISO__ENVELOPE__MSG_BLOB_CHUNK:
+			printf("chunk %" PRIu64 " %zu %" PRIu64 "\n", in->blob_chunk->offset,
+			    in->blob_chunk->data.len, in->blob_chunk->size);
+			if (in->blob_chunk->offset + in->blob_chunk->data.len >=
+			    in->blob_chunk->size) {
+				wire_free(&in);
+				return 0;
+			}
+			break;
+		default:
+			forge_print_reject(in->reject);
+			wire_free(&in);
+			return 0;
+		}
+		wire_free(&in);
+		deadline = forge_now_ms() + o->timeout_ms;
+	}
+	if (rc == 1 && !answered) {
+		printf("no answer\n");
+		return FORGE_NO_ANSWER;
+	}
+	return rc == 1 ? 0 : 1;
+}
+
 /* Seal one forged DocPut after the hub's applied head, as the options say. */
 static int
 forge_build(const struct forge_opts *o, const struct forge_ids *id, uint64_t applied,
@@ -429,6 +517,10 @@ main(int argc, char **argv)
 		memcpy(applied_hash, in->welcome->applied_hash.data, KEYS_HASH);
 	forge_print_hash("welcome", applied, &in->welcome->applied_hash);
 	wire_free(&in);
+	if (o.have_fetch_log || o.fetch_blob != NULL) {
+		ex = forge_fetch(sock, &o);
+		goto out;
+	}
 	if (!forge_forging(&o)) {
 		ex = 0;
 		goto out;
