@@ -82,7 +82,7 @@ $(B)/bin/forge: $(B)/tests/tools/forge.o $(COMMON_O)
 # loadgen: the benchmark's load generator (tests/bench/); it links the node's and the hub's
 # store layers (no main() in them). `make bench` runs tests/bench/bench.sh; BENCH_ARGS passes
 # options to it, e.g. make bench BENCH_ARGS="--runs 5 --agencies 1000".
-BENCH_O := $(addprefix $(B)/tests/bench/,loadgen.o limits.o nodes.o hubview.o)
+BENCH_O := $(addprefix $(B)/tests/bench/,loadgen.o limits.o nodes.o hubview.o http.o)
 all: $(B)/bin/loadgen
 $(BENCH_O): tests/bench/bench.h
 $(BENCH_O): ALL_CFLAGS += -Inoded -Ihubd

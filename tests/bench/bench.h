@@ -26,14 +26,18 @@ double bench_cpu_s(pid_t pid);               /* utime + stime of a process, -1 i
  * A Change holding a new draft document, encoded from the field numbers of proto/eiso.proto
  * as an independent node would (Change.id 1, Change.at 2, doc_issue 10 with code 1, title 2,
  * kind 3, issue 4, status 5, access 6, note 7, files 8) and unpacked with the generated code.
- * Title and note hold about meta_bytes of Vietnamese text; sha/size/name add one file.
+ * Title and note hold about meta_bytes of Vietnamese text; sha/size/name add one file;
+ * published makes it public and in force (approved, effective date), for the portal.
  * Free with eiso__change__free_unpacked.
  */
 Eiso__Change *bench_change(uint64_t id, int64_t at, const char *code, size_t meta_bytes,
-    const uint8_t *sha, uint64_t size, const char *name);
+    const uint8_t *sha, uint64_t size, const char *name, int published);
 
 /* The Envelope size of one sealed set of `changes` changes of meta_bytes, as ingest sends. */
 size_t bench_frame_bytes(uint64_t changes, uint64_t meta_bytes);
+
+/* http.c: GET one path of the hub's web side, keep-alive, one thread per connection */
+int cmd_http(int argc, char **argv);
 
 /* limits.c: the machine's own limits, measured with the libraries the daemons use */
 int cmd_limits(int argc, char **argv);

@@ -42,7 +42,7 @@ bench_usage(const char *why)
 	    "  roster  --agencies N [--prefix P]              roster TSV for hubd enroll --roster\n"
 	    "  ingest  --agencies N --endpoint E --hub-key HEX [--prefix P] [--sets K]\n"
 	    "          [--changes C] [--meta-bytes B] [--window W] [--hub-pid PID] [--hold-ms MS]\n"
-	    "          [--timeout S]                          N agencies stream K sets each\n"
+	    "          [--timeout S] [--published N]          N agencies stream K sets each\n"
 	    "  limits  --dir D [--ms MS] [--meta-bytes B] [--msg-bytes B] [--value-bytes B]\n"
 	    "          [--chunk-bytes B]                      the machine's own limits\n"
 	    "  fill    --conf NODECONF --changes N [--meta-bytes B]   queue N local writes\n"
@@ -51,6 +51,8 @@ bench_usage(const char *why)
 	    "                                                 run noded until all is acked\n"
 	    "  latency --hub-conf HUBCONF [--rate R] [--seconds S] [--warmup S] [--prefix P]\n"
 	    "          NODECONF...                            write-to-visible at the hub\n"
+	    "  http    --port P --path /PATH [--token T] [--connections C] [--seconds S]\n"
+	    "                                                 GET a page of the hub's web side\n"
 	    "  gen-files --dir D --list F --bytes N [--min B] [--max B] [--seed S]\n"
 	    "  verify-blobs (--hub-conf C | --node-conf C) < LIST   (lines as gen-files writes)\n"
 	    "Sizes take k, M, G suffixes (10^3, 10^6, 10^9).\n");
@@ -196,9 +198,9 @@ bench_text(char *out, size_t n)
 
 Eiso__Change *
 bench_change(uint64_t id, int64_t at, const char *code, size_t meta_bytes, const uint8_t *sha,
-    uint64_t size, const char *name)
+    uint64_t size, const char *name, int published)
 {
-	struct pb doc, ref, ch;
+	struct pb doc, ref, ch, who;
 	char title[WIRE_MAX_FIELD], note[WIRE_MAX_FIELD];
 	size_t tlen = meta_bytes < 160 ? meta_bytes : 160, nlen = 0;
 
@@ -214,8 +216,8 @@ bench_change(uint64_t id, int64_t at, const char *code, size_t meta_bytes, const
 	pb_str(&doc, 2, title[0] ? title : "T");
 	pb_str(&doc, 3, "procedure");
 	pb_uint(&doc, 4, 1);
-	pb_str(&doc, 5, "draft");
-	pb_str(&doc, 6, "internal");
+	pb_str(&doc, 5, published ? "effective" : "draft");
+	pb_str(&doc, 6, published ? "public" : "internal");
 	if (note[0] != '\0')
 		pb_str(&doc, 7, note);
 	if (sha != NULL) {
@@ -225,6 +227,14 @@ bench_change(uint64_t id, int64_t at, const char *code, size_t meta_bytes, const
 		pb_str(&ref, 3, name);
 		pb_str(&ref, 4, "application/octet-stream");
 		pb_bytes(&doc, 8, ref.buf, ref.len);
+	}
+	if (published) {
+		who.len = 0;
+		pb_str(&who, 1, "Nguyễn Văn An");
+		pb_str(&who, 2, "Chủ tịch");
+		pb_uint(&who, 3, (uint64_t)at);
+		pb_bytes(&doc, 11, who.buf, who.len);     /* approved */
+		pb_str(&doc, 12, "2024-01-01");           /* effective_date */
 	}
 	ch.len = 0;
 	pb_uint(&ch, 1, id);
@@ -256,6 +266,7 @@ struct ingest_opts {
 	unsigned agencies;
 	const char *prefix, *endpoint, *hub_key;
 	uint64_t sets, changes, meta_bytes, window, hold_ms, timeout_s;
+	uint64_t published;         /* each agency's first N documents are public, in force */
 	pid_t hub_pid;
 };
 
@@ -333,8 +344,8 @@ agency_build(struct agency *a, const struct ingest_opts *o, size_t *bytes)
 			uint64_t id = s * o->changes + built + 1;
 
 			snprintf(code, sizeof(code), "D-%09" PRIu64, id);
-			if ((ch[built] = bench_change(id, now, code, o->meta_bytes, NULL, 0,
-			    NULL)) == NULL)
+			if ((ch[built] = bench_change(id, now, code, o->meta_bytes, NULL, 0, NULL,
+			    id <= o->published)) == NULL)
 				break;
 		}
 		if (built == o->changes)
@@ -571,6 +582,7 @@ ingest_parse(int argc, char **argv, struct ingest_opts *o)
 		{ "hub-pid", required_argument, NULL, 'P' },
 		{ "hold-ms", required_argument, NULL, 'H' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "published", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -595,6 +607,7 @@ ingest_parse(int argc, char **argv, struct ingest_opts *o)
 		case 'P': o->hub_pid = (pid_t)bench_num("--hub-pid", optarg); break;
 		case 'H': o->hold_ms = bench_num("--hold-ms", optarg); break;
 		case 't': o->timeout_s = bench_num("--timeout", optarg); break;
+		case 'u': o->published = bench_num("--published", optarg); break;
 		default: bench_usage(NULL);
 		}
 	}
@@ -749,6 +762,7 @@ main(int argc, char **argv)
 		{ "roster", cmd_roster }, { "ingest", cmd_ingest }, { "limits", cmd_limits },
 		{ "fill", cmd_fill }, { "run-node", cmd_run_node }, { "latency", cmd_latency },
 		{ "gen-files", cmd_gen_files }, { "verify-blobs", cmd_verify_blobs },
+		{ "http", cmd_http },
 	};
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0)

@@ -54,7 +54,7 @@ bench_doc_new(struct node *n, const char *code, size_t meta_bytes, size_t *bytes
 	int rc;
 
 	/* The text comes from the same generator as the simulated agencies' changes. */
-	if ((probe = bench_change(1, 1, code, meta_bytes, NULL, 0, NULL)) == NULL)
+	if ((probe = bench_change(1, 1, code, meta_bytes, NULL, 0, NULL, 0)) == NULL)
 		return EISO_NOMEM;
 	memset(&r, 0, sizeof(r));
 	r.review_months = -1;
