@@ -240,3 +240,23 @@ keys_check_pairs(const char *dir)
 		return rc;
 	return keys_check_pair(dir, "curve", KEYS_CURVE, KEYS_CURVE, 0);
 }
+
+int
+keys_copy_pairs(const char *data_dir, const char *dest_dir)
+{
+	static const char *const files[] = { "sign.key", "sign.pub", "curve.key", "curve.pub" };
+	char kdir[PATH_MAX], src[PATH_MAX], dst[PATH_MAX], rel[32];
+	int rc;
+
+	if ((rc = fsutil_path(kdir, sizeof(kdir), dest_dir, "keys")) != 0 ||
+	    (rc = fsutil_mkdir(kdir, 0700)) != 0)
+		return rc;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(rel, sizeof(rel), "keys/%s", files[i]);
+		if ((rc = fsutil_path(src, sizeof(src), data_dir, rel)) != 0 ||
+		    (rc = fsutil_path(dst, sizeof(dst), kdir, files[i])) != 0 ||
+		    (rc = fsutil_copy(src, dst, 0600)) != 0)
+			return rc;
+	}
+	return 0;
+}

@@ -55,6 +55,12 @@ int keys_create_pairs(const char *dir, uint8_t sign_pub[KEYS_SIGN_PUB],
  */
 int keys_check_pairs(const char *dir);
 
+/*
+ * Copy a party's four key files from DATA/keys into DEST/keys (created 0700, files 0600),
+ * for a backup that must be able to bring the party back. Returns 0, EISO_IO, EISO_TOOBIG.
+ */
+int keys_copy_pairs(const char *data_dir, const char *dest_dir);
+
 /* Wipe and free a secret from keys_*; sets *key to NULL. */
 void keys_free(uint8_t **key);
 

@@ -136,22 +136,8 @@ cmd_backup(int argc, char **argv)
 		    eiso_lasterr(heads == NULL ? EISO_IO : rc));
 		return 1;
 	}
-	if (with_keys) {
-		static const char *const files[] = { "sign.key", "sign.pub", "curve.key",
-		    "curve.pub" };
-		char kdir[PATH_MAX], rel[32];
-
-		if ((rc = fsutil_path(kdir, sizeof(kdir), dir, "keys")) != 0 ||
-		    (rc = fsutil_mkdir(kdir, 0700)) != 0)
-			goto keys_fail;
-		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-			snprintf(rel, sizeof(rel), "keys/%s", files[i]);
-			if ((rc = fsutil_path(src, sizeof(src), h.conf.data, rel)) != 0 ||
-			    (rc = fsutil_path(path, sizeof(path), kdir, files[i])) != 0 ||
-			    (rc = fsutil_copy(src, path, 0600)) != 0)
-				goto keys_fail;
-		}
-	}
+	if (with_keys && (rc = keys_copy_pairs(h.conf.data, dir)) != 0)
+		goto keys_fail;
 	if ((rc = fsutil_path(path, sizeof(path), dir, "BACKUP.txt")) != 0 ||
 	    (f = fopen(path, "w")) == NULL) {
 		fprintf(stderr, "hubd backup: cannot write %s/BACKUP.txt\n", dir);

@@ -106,24 +106,8 @@ cmd_backup(int argc, char **argv)
 		    eiso_lasterr(rc));
 		return 1;
 	}
-	if (with_keys) {
-		static const char *const files[] = { "sign.key", "sign.pub", "curve.key",
-		    "curve.pub" };
-		char kdir[PATH_MAX];
-
-		if ((rc = fsutil_path(kdir, sizeof(kdir), dir, "keys")) != 0 ||
-		    (rc = fsutil_mkdir(kdir, 0700)) != 0)
-			goto keys_fail;
-		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-			char rel[32];
-
-			snprintf(rel, sizeof(rel), "keys/%s", files[i]);
-			if ((rc = node_path(&n, src, sizeof(src), rel)) != 0 ||
-			    (rc = fsutil_path(path, sizeof(path), kdir, files[i])) != 0 ||
-			    (rc = fsutil_copy(src, path, 0600)) != 0)
-				goto keys_fail;
-		}
-	}
+	if (with_keys && (rc = keys_copy_pairs(n.conf.data, dir)) != 0)
+		goto keys_fail;
 	if ((rc = fsutil_path(path, sizeof(path), dir, "BACKUP.txt")) != 0 ||
 	    (f = fopen(path, "w")) == NULL) {
 		fprintf(stderr, "noded backup: cannot write %s/BACKUP.txt\n", dir);
