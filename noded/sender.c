@@ -57,6 +57,7 @@ struct sender {
 	enum link_state link;
 	int hello_due;              /* a Hello waits for the socket to be writable */
 	int files_first;            /* the hub holds the chain until it has files: no sets */
+	int jobs_dropped;           /* the hub asked for more files than the queue holds */
 	size_t max_frame;           /* the hub's, from its Welcome */
 	uint64_t head;              /* newest sealed seq */
 	uint64_t acked;             /* cumulative ack from the hub */
@@ -315,6 +316,11 @@ sender_send_chunk(struct sender *s)
 	j->off += got;
 	if (j->off >= j->size)
 		memmove(&s->jobs[0], &s->jobs[1], (size_t)--s->njobs * sizeof(s->jobs[0]));
+	/* The files the queue could not take: the hub names them again after a Hello. */
+	if (s->njobs == 0 && s->jobs_dropped) {
+		s->jobs_dropped = 0;
+		sender_rehello(s);
+	}
 	return 0;
 }
 
@@ -393,6 +399,7 @@ sender_on_welcome(struct sender *s, const Eiso__Welcome *w)
 	s->progress_at = store_now_ms();
 	s->backoff_ms = s->n.conf.reconnect_min_ms;
 	s->njobs = 0;
+	s->jobs_dropped = 0;
 	s->files_first = 0;
 	s->ack_dirty = 1;
 	sender_set_link(s, LINK_CONNECTED);
@@ -445,7 +452,10 @@ sender_on_blob_need(struct sender *s, const Eiso__BlobNeed *b)
 		}
 	}
 	if (s->njobs == SENDER_MAX_JOBS) {
-		log_warnx("hub asked for more than %d blobs at once", SENDER_MAX_JOBS);
+		/* Asked again once the queue drains (sender_send_chunk): no stall meanwhile. */
+		if (!s->jobs_dropped)
+			log_debug("hub asked for more than %d files at once", SENDER_MAX_JOBS);
+		s->jobs_dropped = 1;
 		return;
 	}
 	/*
