@@ -192,3 +192,33 @@ daemon_config_sample(const char *prog, const struct conf_directive *tab, void *s
 	    prog, prog, prog);
 	return conf_write(stdout, tab, scratch) == 0 ? 0 : 1;
 }
+
+int
+daemon_run_args(int argc, char **argv, const char *default_conf, void (*usage)(FILE *),
+    struct daemon_args *a)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "allow-root", no_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->conf = default_conf;
+	while ((c = getopt_long(argc, argv, "c:dhn", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': a->conf = optarg; break;
+		case 'd': a->debug = 1; break;
+		case 'n': a->check = 1; break;
+		case 'R': a->allow_root = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	return -1;
+}

@@ -8,6 +8,8 @@
 #ifndef EISO_DAEMON_H
 #define EISO_DAEMON_H
 
+#include <stdio.h>
+
 #include <stddef.h>
 
 #include "conf.h"
@@ -18,6 +20,19 @@
  * allow_root is set, else EISO_PERM with a detail that says what to do.
  */
 int daemon_root_check(int allow_root);
+
+/* The options every daemon's `run` takes: -c CONF, -d, -n, --allow-root, --help. */
+struct daemon_args {
+	const char *conf;
+	int debug, check, allow_root;
+};
+
+/*
+ * Parse them (conf starts as default_conf). Returns -1 to go on, else the exit status after
+ * printing usage (0 for --help, 2 for a usage error).
+ */
+int daemon_run_args(int argc, char **argv, const char *default_conf, void (*usage)(FILE *),
+    struct daemon_args *a);
 
 /*
  * Readiness for systemd (sd_notify); each is a no-op outside a unit with NOTIFY_SOCKET.

@@ -686,32 +686,22 @@ run_usage(FILE *f)
 int
 cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "allow-root", no_argument, NULL, 'R' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *conf = NODED_DEFAULT_CONF;
+	struct daemon_args args;
+	const char *conf;
 	struct sender *s;
 	struct chain_head head;
 	MDB_txn *txn;
 	uint64_t acked = 0;
-	int c, rc, debug = 0, check = 0, allow_root = 0;
+	int rc, debug;
 
-	while ((c = getopt_long(argc, argv, "c:dhn", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': conf = optarg; break;
-		case 'd': debug = 1; break;
-		case 'n': check = 1; break;
-		case 'R': allow_root = 1; break;
-		case 'h': run_usage(stdout); return 0;
-		default: run_usage(stderr); return 2;
-		}
-	}
-	if (check)
+	if ((rc = daemon_run_args(argc, argv, NODED_DEFAULT_CONF, run_usage, &args)) >= 0)
+		return rc;
+	conf = args.conf;
+	debug = args.debug;
+	if (args.check)
 		return config_check(conf);
 	log_init("noded", debug);
-	if ((rc = daemon_root_check(allow_root)) != 0)
+	if ((rc = daemon_root_check(args.allow_root)) != 0)
 		fatalx("%s", eiso_lasterr(rc));
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		fatalx("out of memory");
