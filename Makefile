@@ -5,7 +5,7 @@
 CC      ?= gcc
 SANITIZE ?=
 B       := build$(if $(SANITIZE),-san)
-PKGS    := libzmq lmdb libsodium libprotobuf-c libuv libh2o inih libutf8proc jansson libsystemd \
+PKGS    := libzmq lmdb libsodium libcrypto libprotobuf-c libuv libh2o inih libutf8proc jansson libsystemd \
            libqrencode libpng
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -16,7 +16,7 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(CFLAGS) -I$(B)/gen -Icommo
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread
 LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 
-COMMON  := err log keys store blob wire chain conf fsutil domain pbjson text daemon http
+COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http
 NODED   := main node init outbox attach document recordfile casefile cli cli_doc cli_file cli_case inbox api sender status config backup restore
 HUBD    := main hub init enroll agency ingest apply zap status show config search alerts metrics \
            html published qr backup restore

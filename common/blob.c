@@ -10,6 +10,7 @@
 #include "blob.h"
 #include "eiso.pb-c.h"
 #include "err.h"
+#include "sha256.h"
 
 #define BLOB_KEY_LEN (KEYS_HASH + 8)
 #define BLOB_TXN_BYTES ((uint64_t)32 << 20)   /* bytes per import transaction */
@@ -100,7 +101,7 @@ static int
 blob_verify(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HASH],
     uint64_t size)
 {
-	crypto_hash_sha256_state hs;
+	struct sha256 hs;
 	uint8_t key[BLOB_KEY_LEN], got[KEYS_HASH];
 	MDB_cursor *c;
 	MDB_val k = { sizeof(key), key }, v;
@@ -108,20 +109,25 @@ blob_verify(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HA
 	int rc;
 
 	blob_key(key, sha, 0);
-	crypto_hash_sha256_init(&hs);
 	if ((rc = mdb_cursor_open(txn, t->chunks, &c)) != 0)
 		return store_rc(rc);
+	if ((rc = sha256_init(&hs)) != 0) {
+		mdb_cursor_close(c);
+		return rc;
+	}
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
 	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		if (k.mv_size != BLOB_KEY_LEN || memcmp(k.mv_data, sha, KEYS_HASH) != 0)
 			break;
-		crypto_hash_sha256_update(&hs, v.mv_data, v.mv_size);
+		sha256_update(&hs, v.mv_data, v.mv_size);
 		total += v.mv_size;
 	}
 	mdb_cursor_close(c);
-	if (rc != 0 && rc != MDB_NOTFOUND)
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		sha256_free(&hs);
 		return store_rc(rc);
-	crypto_hash_sha256_final(&hs, got);
+	}
+	sha256_final(&hs, got);
 	if (total != size || sodium_memcmp(got, sha, KEYS_HASH) != 0)
 		return EISO_HASH;
 	return 0;
@@ -265,28 +271,6 @@ blob_write_fd(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_
 	return rc == 0 || rc == MDB_NOTFOUND ? 0 : store_rc(rc);
 }
 
-/* Hash a file without holding it; returns its size. */
-static int
-blob_hash_file(int fd, const char *path, uint8_t sha[KEYS_HASH], uint64_t *size, uint8_t *buf,
-    size_t bufsz)
-{
-	crypto_hash_sha256_state hs;
-	ssize_t n;
-
-	*size = 0;
-	crypto_hash_sha256_init(&hs);
-	while ((n = read(fd, buf, bufsz)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
-		crypto_hash_sha256_update(&hs, buf, (size_t)n);
-		*size += (uint64_t)n;
-	}
-	crypto_hash_sha256_final(&hs, sha);
-	return 0;
-}
-
 struct blob_import_step {
 	const struct blob_tables *t;
 	const char *path;
@@ -365,7 +349,7 @@ blob_import(store_t *st, const struct blob_tables *t, const char *path, size_t c
 		rc = EISO_NOMEM;
 		goto fail;
 	}
-	if ((rc = blob_hash_file(s.fd, path, sha, size, s.buf, chunk)) != 0)
+	if ((rc = sha256_fd(s.fd, path, sha, size)) != 0)
 		goto fail;
 	s.t = t;
 	s.path = path;

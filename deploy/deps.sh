@@ -11,7 +11,7 @@ set -euo pipefail
 
 PACKAGES=(
 	build-essential pkg-config
-	libzmq3-dev liblmdb-dev lmdb-utils libsodium-dev libprotobuf-c-dev protobuf-c-compiler
+	libzmq3-dev liblmdb-dev lmdb-utils libsodium-dev libssl-dev libprotobuf-c-dev protobuf-c-compiler
 	libuv1-dev libinih-dev libutf8proc-dev libjansson-dev libmagic-dev libcmocka-dev libh2o-dev libsystemd-dev
 	libqrencode-dev libpng-dev zbar-tools
 	python3 procps psmisc curl

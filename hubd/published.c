@@ -26,6 +26,7 @@
 #include "err.h"
 #include "hubd.h"
 #include "keys.h"
+#include "sha256.h"
 #include "wire.h"
 
 #define PUB_KEY_MAX (KEYS_HASH + WIRE_MAX_AGENCY + 1 + DOMAIN_MAX_CODE + 1 + 4)
@@ -40,31 +41,32 @@ published_issue(const Eiso__DocIssue *d)
 }
 
 static void
-hash_be32(crypto_hash_sha256_state *st, uint32_t v)
+hash_be32(struct sha256 *st, uint32_t v)
 {
 	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
 
-	crypto_hash_sha256_update(st, b, sizeof(b));
+	sha256_update(st, b, sizeof(b));
 }
 
 static void
-hash_str(crypto_hash_sha256_state *st, const char *s)
+hash_str(struct sha256 *st, const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 
 	hash_be32(st, (uint32_t)n);
-	crypto_hash_sha256_update(st, (const uint8_t *)(s ? s : ""), n);
+	sha256_update(st, (const uint8_t *)(s ? s : ""), n);
 }
 
 void
 published_hash(const char *agency, const Eiso__DocIssue *d, uint8_t out[KEYS_HASH])
 {
 	static const char domain[] = "eiso/issue/v1";
-	crypto_hash_sha256_state st;
+	struct sha256 st;
 	uint8_t b[8];
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const uint8_t *)domain, sizeof(domain));  /* with NUL */
+	if (sha256_init(&st) != 0)
+		abort();   /* libcrypto out of memory: nothing sane to return */
+	sha256_update(&st, (const uint8_t *)domain, sizeof(domain));  /* with NUL */
 	hash_str(&st, agency);
 	hash_str(&st, d->code);
 	hash_be32(&st, d->issue);
@@ -75,13 +77,13 @@ published_hash(const char *agency, const Eiso__DocIssue *d, uint8_t out[KEYS_HAS
 		const Eiso__BlobRef *f = d->files[i];
 		uint8_t zero[KEYS_HASH] = { 0 };
 
-		crypto_hash_sha256_update(&st, f->sha256.len == KEYS_HASH ? f->sha256.data : zero,
+		sha256_update(&st, f->sha256.len == KEYS_HASH ? f->sha256.data : zero,
 		    KEYS_HASH);
 		store_be64(b, f->size);
-		crypto_hash_sha256_update(&st, b, sizeof(b));
+		sha256_update(&st, b, sizeof(b));
 		hash_str(&st, f->name);
 	}
-	crypto_hash_sha256_final(&st, out);
+	sha256_final(&st, out);
 }
 
 static size_t

@@ -21,6 +21,7 @@
 #include "err.h"
 #include "hubd.h"
 #include "keys.h"
+#include "sha256.h"
 #include "wire.h"
 
 #define VERIFY_HASH_SHOWN 12      /* hex digits of the content hash in QR URLs */
@@ -656,7 +657,7 @@ verify_page(const struct portal_ctx *c, const char *method, const char *ctype,
 			html_esc(b, portal_t(c, "verify.bad_upload"));
 			html_raw(b, "</p></section>\n");
 		} else {
-			crypto_hash_sha256(sha, data ? data : (const uint8_t *)"", len);
+			sha256(data, len, sha);
 			verify_result(c, r, sha, "verify.uploaded", (long long)len);
 		}
 	} else if (sha_hex[0] != '\0') {

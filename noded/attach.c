@@ -17,6 +17,7 @@
 
 #include "err.h"
 #include "noded.h"
+#include "sha256.h"
 
 /* Count "/Type /Page" (not "/Pages") objects; 0 when none are visible (compressed streams). */
 static uint32_t
@@ -100,23 +101,18 @@ attach_lookup(MDB_txn *txn, struct node *n, const uint8_t sha[KEYS_HASH], Eiso__
 static int
 attach_known(struct node *n, const char *path, int *fresh)
 {
-	crypto_hash_sha256_state hs;
-	uint8_t buf[65536], sha[KEYS_HASH];
+	uint8_t sha[KEYS_HASH];
 	struct blob_meta m;
 	MDB_txn *txn;
-	ssize_t got;
 	int fd, rc;
 
 	*fresh = 1;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
-	crypto_hash_sha256_init(&hs);
-	while ((got = read(fd, buf, sizeof(buf))) > 0)
-		crypto_hash_sha256_update(&hs, buf, (size_t)got);
+	rc = sha256_fd(fd, path, sha, NULL);
 	close(fd);
-	if (got < 0)
-		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
-	crypto_hash_sha256_final(&hs, sha);
+	if (rc != 0)
+		return rc;
 	if ((rc = store_read_begin(n->st, &txn)) != 0)
 		return rc;
 	if (blob_meta(txn, &n->bt, sha, &m) == 0 && m.complete)

@@ -17,6 +17,7 @@
 #include "fsutil.h"
 #include "keys.h"
 #include "pbjson.h"
+#include "sha256.h"
 
 int
 cli_fail(const char *verb, int rc)
@@ -87,20 +88,15 @@ cli_safe_name(char *out, size_t len, const char *name)
 static int
 cli_sha_file(const char *path, char hex[2 * KEYS_HASH + 1])
 {
-	crypto_hash_sha256_state hs;
-	uint8_t buf[65536], sha[KEYS_HASH];
-	ssize_t n;
-	int fd;
+	uint8_t sha[KEYS_HASH];
+	int fd, rc;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
-	crypto_hash_sha256_init(&hs);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		crypto_hash_sha256_update(&hs, buf, (size_t)n);
+	rc = sha256_fd(fd, path, sha, NULL);
 	close(fd);
-	if (n < 0)
-		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
-	crypto_hash_sha256_final(&hs, sha);
+	if (rc != 0)
+		return rc;
 	keys_hex(hex, sha, KEYS_HASH);
 	return 0;
 }

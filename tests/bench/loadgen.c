@@ -27,6 +27,7 @@
 #include "chain.h"
 #include "err.h"
 #include "keys.h"
+#include "sha256.h"
 #include "store.h"
 #include "wire.h"
 
@@ -279,10 +280,10 @@ agency_derive(struct agency *a, const char *prefix, unsigned i)
 	memset(a, 0, sizeof(*a));
 	snprintf(a->id, sizeof(a->id), "%s-%04u", prefix, i + 1);
 	snprintf(in, sizeof(in), "eiso-bench sign %s", a->id);
-	crypto_hash_sha256(seed, (const uint8_t *)in, strlen(in));
+	sha256((const uint8_t *)in, strlen(in), seed);
 	crypto_sign_ed25519_seed_keypair(a->sign_pub, a->sign_sec, seed);
 	snprintf(in, sizeof(in), "eiso-bench curve %s", a->id);
-	crypto_hash_sha256(a->curve_sec, (const uint8_t *)in, strlen(in));
+	sha256((const uint8_t *)in, strlen(in), a->curve_sec);
 	crypto_scalarmult_base(a->curve_pub, a->curve_sec);
 }
 

@@ -36,6 +36,7 @@
 #include "err.h"
 #include "keys.h"
 #include "noded.h"
+#include "sha256.h"
 #include "wire.h"
 
 /* ------------------------------------------------------------------------------------------ */
@@ -642,7 +643,7 @@ cmd_gen_files(int argc, char **argv)
 		uint64_t size = (uint64_t)llround(exp(log((double)min) + u * (log((double)max) -
 		    log((double)min))));
 		uint8_t nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 }, sha[KEYS_HASH];
-		crypto_hash_sha256_state hs;
+		struct sha256 hs;
 		char path[1100], hex[2 * KEYS_HASH + 1];
 		uint64_t off = 0;
 		FILE *f;
@@ -658,22 +659,26 @@ cmd_gen_files(int argc, char **argv)
 			fprintf(stderr, "loadgen: gen-files: %s: %s\n", path, strerror(errno));
 			goto done;
 		}
-		crypto_hash_sha256_init(&hs);
+		if (sha256_init(&hs) != 0) {
+			fclose(f);
+			goto done;
+		}
 		while (off < size) {
 			size_t n = size - off < blen ? (size_t)(size - off) : blen;
 
 			/* Keystream, so nothing compresses; the counter continues from off. */
 			crypto_stream_chacha20_xor_ic(buf, memset(buf, 0, n), n, nonce, off / 64, key);
-			crypto_hash_sha256_update(&hs, buf, n);
+			sha256_update(&hs, buf, n);
 			if (fwrite(buf, 1, n, f) != n)
 				break;
 			off += n;
 		}
 		if (fclose(f) != 0 || off != size) {
 			fprintf(stderr, "loadgen: gen-files: writing %s failed\n", path);
+			sha256_free(&hs);
 			goto done;
 		}
-		crypto_hash_sha256_final(&hs, sha);
+		sha256_final(&hs, sha);
 		keys_hex(hex, sha, KEYS_HASH);
 		fprintf(list, "%s\t%" PRIu64 "\t%s\n", path, size, hex);
 		total += size;
@@ -741,7 +746,7 @@ cmd_verify_blobs(int argc, char **argv)
 		char path[1100], hex[2 * KEYS_HASH + 1];
 		unsigned long long size;
 		uint8_t want[KEYS_HASH], got[KEYS_HASH];
-		crypto_hash_sha256_state hs;
+		struct sha256 hs;
 		struct blob_meta m;
 		uint64_t off = 0;
 		MDB_txn *txn;
@@ -754,19 +759,23 @@ cmd_verify_blobs(int argc, char **argv)
 			bad++;
 			continue;
 		}
-		crypto_hash_sha256_init(&hs);
+		if (sha256_init(&hs) != 0) {
+			store_read_end(&txn);
+			bad++;
+			continue;
+		}
 		if (blob_meta(txn, bt, want, &m) == 0 && m.complete && m.size == size) {
 			while (off < size) {
 				size_t got_n = 0;
 
 				if (blob_read(txn, bt, want, off, buf, blen, &got_n) != 0 || got_n == 0)
 					break;
-				crypto_hash_sha256_update(&hs, buf, got_n);
+				sha256_update(&hs, buf, got_n);
 				off += got_n;
 			}
 		}
 		store_read_end(&txn);
-		crypto_hash_sha256_final(&hs, got);
+		sha256_final(&hs, got);
 		if (off != size || memcmp(got, want, KEYS_HASH) != 0) {
 			fprintf(stderr, "loadgen: verify-blobs: %s (%s) is missing or differs\n", path,
 			    hex);

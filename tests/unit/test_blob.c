@@ -12,6 +12,7 @@
 
 #include "blob.h"
 #include "err.h"
+#include "sha256.h"
 #include "store.h"
 #include "unit.h"
 
@@ -221,7 +222,7 @@ test_append_in_chunks(void **state)
 	int done = -1;
 
 	assert_non_null(data = unit_random(1000));
-	crypto_hash_sha256(sha, data, 1000);
+	sha256(data, 1000, sha);
 	assert_int_equal(meta(f, sha, &m), EISO_NOTFOUND);
 
 	/* Wanting declares the size with nothing held; wanting again changes nothing. */
@@ -261,7 +262,7 @@ test_wrong_offset_refused(void **state)
 	int done;
 
 	assert_non_null(data = unit_random(1000));
-	crypto_hash_sha256(sha, data, 1000);
+	sha256(data, 1000, sha);
 	assert_int_equal(append(f, sha, 1000, 0, data, 300, &done), 0);
 	assert_int_equal(done, 0);
 
@@ -303,7 +304,7 @@ test_mismatch_discards_everything(void **state)
 	assert_non_null(good = malloc(1000));
 	do {
 		randombytes_buf(good, 1000);
-		crypto_hash_sha256(sha, good, 1000);
+		sha256(good, 1000, sha);
 	} while (sha[KEYS_HASH - 1] == 0 || sha[KEYS_HASH - 1] == 0xff);
 	assert_non_null(bad = malloc(1000));
 	memcpy(bad, good, 1000);
@@ -322,7 +323,7 @@ test_mismatch_discards_everything(void **state)
 	assert_int_equal(append(f, hi, 5000, 0, good, 64, &done), 0);
 	assert_int_equal(append(f, hi, 5000, 64, good, 64, &done), 0);
 	assert_non_null(odata = unit_random(700));
-	crypto_hash_sha256(other, odata, 700);
+	sha256(odata, 700, other);
 	append_all(f, other, odata, 700, 700, 256);
 	before = count(f, f->t.chunks);
 	assert_int_equal(before, 1 + 2 + 3);
@@ -358,7 +359,7 @@ test_mismatch_discards_everything(void **state)
 	expect_export(f, sha, good, 1000);
 
 	/* A one-chunk blob that is wrong: discarded in the same call. */
-	crypto_hash_sha256(other, bad + 400, 100);     /* holds the flipped byte */
+	sha256(bad + 400, 100, other);     /* holds the flipped byte */
 	assert_int_equal(append(f, other, 100, 0, good + 400, 100, &done), EISO_HASH);
 	assert_int_equal(meta(f, other, &m), 0);
 	assert_int_equal(m.have, 0);
@@ -380,7 +381,7 @@ test_read_across_chunks(void **state)
 
 	assert_non_null(data = unit_random(size));
 	assert_non_null(buf = malloc(20000));
-	crypto_hash_sha256(sha, data, size);
+	sha256(data, size, sha);
 	append_all(f, sha, data, size, size, chunk);
 
 	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
@@ -410,7 +411,7 @@ test_read_across_chunks(void **state)
 	}
 
 	/* A partial blob reads only what is held. */
-	crypto_hash_sha256(sha, data, size - 1);
+	sha256(data, size - 1, sha);
 	append_all(f, sha, data, size, 2000, chunk);
 	assert_int_equal(read_at(f, sha, 0, buf, 20000, &got), 0);
 	assert_int_equal(got, 2000);
@@ -438,7 +439,7 @@ test_import_file(void **state)
 	uint64_t got_size = 0;
 	int rc;
 
-	crypto_hash_sha256(want, data, size);
+	sha256(data, size, want);
 	if ((rc = blob_import(f->st, &f->t, path, 0, sha, &got_size)) != 0)
 		fail_msg("blob_import: %s", eiso_lasterr(rc));
 	assert_memory_equal(sha, want, KEYS_HASH);
@@ -501,7 +502,7 @@ test_import_empty_file(void **state)
 	size_t got = 99;
 
 	assert_int_equal(unit_write_file(path, "", 0), 0);
-	crypto_hash_sha256(want, (const uint8_t *)"", 0);
+	sha256((const uint8_t *)"", 0, want);
 	assert_int_equal(blob_import(f->st, &f->t, path, 0, sha, &size), 0);
 	assert_memory_equal(sha, want, KEYS_HASH);
 	assert_int_equal(size, 0);
@@ -526,7 +527,7 @@ test_import_spans_transactions(void **state)
 	uint64_t got_size;
 	int rc;
 
-	crypto_hash_sha256(want, data, size);
+	sha256(data, size, want);
 	if ((rc = blob_import(f->st, &f->t, path, BLOB_CHUNK_MAX, sha, &got_size)) != 0)
 		fail_msg("blob_import: %s", eiso_lasterr(rc));
 	assert_memory_equal(sha, want, KEYS_HASH);
@@ -548,7 +549,7 @@ test_import_completes_partial(void **state)
 	struct blob_meta m;
 	uint64_t got_size;
 
-	crypto_hash_sha256(want, data, size);
+	sha256(data, size, want);
 	append_all(f, want, data, size, 300000, 100000);
 	assert_int_equal(meta(f, want, &m), 0);
 	assert_int_equal(m.have, 300000);
@@ -585,7 +586,7 @@ test_import_and_export_errors(void **state)
 	assert_int_equal(len, 0);
 	free(out);
 	assert_non_null(data = unit_random(500));
-	crypto_hash_sha256(sha, data, 500);
+	sha256(data, 500, sha);
 	assert_int_equal(append(f, sha, 500, 0, data, 200, &done), 0);
 	out = export(f, sha, &len, &rc);
 	assert_int_equal(rc, EISO_NOTFOUND);

@@ -12,10 +12,11 @@
 
 #include <cmocka.h>
 
+#include "../../noded/noded.h"
 #include "domain.h"
 #include "err.h"
 #include "keys.h"
-#include "../../noded/noded.h"
+#include "sha256.h"
 #include "unit.h"
 
 #define AGENCY "ubnd-vinh-yen"
@@ -136,30 +137,30 @@ pending(struct fx *f)
 static void
 digest(struct fx *f, uint8_t out[KEYS_HASH])
 {
-	crypto_hash_sha256_state hs;
+	struct sha256 hs;
 	MDB_txn *txn;
 	MDB_cursor *c;
 	MDB_val k, v;
 	uint64_t len;
 
-	crypto_hash_sha256_init(&hs);
+	assert_int_equal(sha256_init(&hs), 0);
 	assert_int_equal(store_read_begin(f->n.st, &txn), 0);
 	for (int i = 0; i < NDB_COUNT; i++) {
 		assert_int_equal(mdb_cursor_open(txn, store_dbi(f->n.st, i), &c), 0);
-		crypto_hash_sha256_update(&hs, (const uint8_t *)&i, sizeof(i));
+		sha256_update(&hs, (const uint8_t *)&i, sizeof(i));
 		for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 		    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 			len = k.mv_size;
-			crypto_hash_sha256_update(&hs, (const uint8_t *)&len, sizeof(len));
-			crypto_hash_sha256_update(&hs, k.mv_data, k.mv_size);
+			sha256_update(&hs, (const uint8_t *)&len, sizeof(len));
+			sha256_update(&hs, k.mv_data, k.mv_size);
 			len = v.mv_size;
-			crypto_hash_sha256_update(&hs, (const uint8_t *)&len, sizeof(len));
-			crypto_hash_sha256_update(&hs, v.mv_data, v.mv_size);
+			sha256_update(&hs, (const uint8_t *)&len, sizeof(len));
+			sha256_update(&hs, v.mv_data, v.mv_size);
 		}
 		mdb_cursor_close(c);
 	}
 	store_read_end(&txn);
-	crypto_hash_sha256_final(&hs, out);
+	sha256_final(&hs, out);
 }
 
 /* The detail of the last error starts with "field:" (or "field," for a list of fields). */
