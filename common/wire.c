@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <utf8proc.h>
 #include <zmq.h>
 
 #include "domain.h"
@@ -98,22 +97,71 @@ wire_agency_ok(const char *id)
 	return 1;
 }
 
+/*
+ * Bytes of s[0..len) that are valid UTF-8 from the start: well-formed UTF-8 as Unicode defines
+ * it (no overlong forms, no surrogates, nothing above U+10FFFF), exactly what utf8proc_iterate
+ * accepts (test_wire checks the two agree). Every text field of every change passes here, so
+ * ASCII is taken eight bytes at a time and a sequence is judged without a call per code point.
+ */
+static size_t
+wire_utf8_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	const uint64_t high = 0x8080808080808080ULL;
+	size_t i = 0, n;
+
+	while (i < len) {
+		unsigned c = s[i], lo = 0x80, hi = 0xbf;
+		uint64_t w;
+
+		if (c < 0x80) {
+			while (len - i >= 8) {
+				memcpy(&w, s + i, 8);
+				if (w & high)
+					break;
+				i += 8;
+			}
+			while (i < len && s[i] < 0x80)
+				i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 2;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 3;
+			if (c == 0xe0)
+				lo = 0xa0;        /* below: overlong */
+			else if (c == 0xed)
+				hi = 0x9f;        /* above: UTF-16 surrogates */
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 4;
+			if (c == 0xf0)
+				lo = 0x90;        /* below: overlong */
+			else if (c == 0xf4)
+				hi = 0x8f;        /* above: beyond U+10FFFF */
+		} else {
+			break;
+		}
+		if (len - i < n || s[i + 1] < lo || s[i + 1] > hi ||
+		    (n > 2 && (s[i + 2] & 0xc0) != 0x80) || (n > 3 && (s[i + 3] & 0xc0) != 0x80))
+			break;
+		i += n;
+	}
+	return i;
+}
+
 static int
 wire_check_text(const char *what, const char *s, size_t max)
 {
-	utf8proc_ssize_t n, len;
-	utf8proc_int32_t cp;
+	size_t len;
 
 	if (s == NULL)
 		return 0;
-	len = (utf8proc_ssize_t)strlen(s);
-	if ((size_t)len > max)
+	len = strlen(s);
+	if (len > max)
 		return eiso_seterr(EISO_TOOBIG, "%s: longer than %zu bytes", what, max);
-	for (utf8proc_ssize_t i = 0; i < len; i += n) {
-		n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, len - i, &cp);
-		if (n < 0)
-			return eiso_seterr(EISO_PARSE, "%s: not valid UTF-8", what);
-	}
+	if (wire_utf8_valid(s, len) != len)
+		return eiso_seterr(EISO_PARSE, "%s: not valid UTF-8", what);
 	return 0;
 }
 
@@ -132,11 +180,20 @@ wire_check_strings(const ProtobufCMessage *m, int depth)
 	for (unsigned i = 0; i < desc->n_fields; i++) {
 		const ProtobufCFieldDescriptor *f = &desc->fields[i];
 		const char *base = (const char *)m + f->offset;
-		size_t max = strcmp(f->name, "text") == 0 ? DOMAIN_MAX_TEXT : WIRE_MAX_FIELD;
-		size_t count = 1;
+		size_t max = WIRE_MAX_FIELD, count = 1;
 		const void *const *items = (const void *const *)(const void *)base;
 
 		if (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (f->type == PROTOBUF_C_TYPE_STRING && strcmp(f->name, "text") == 0)
+			max = DOMAIN_MAX_TEXT;
+		/*
+		 * The members of a oneof share one union: only the one its case names is there
+		 * (reading the others would check the same message again, or as another type).
+		 */
+		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    *(const uint32_t *)(const void *)((const char *)m + f->quantifier_offset) !=
+		    f->id)
 			continue;
 		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
 			count = *(const size_t *)(const void *)((const char *)m + f->quantifier_offset);
@@ -219,15 +276,7 @@ wire_check_body(const Eiso__ChangeSetBody *body)
 void
 wire_utf8_trim(char *s)
 {
-	utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(s), n;
-	utf8proc_int32_t cp;
-
-	for (utf8proc_ssize_t i = 0; i < len; i += n) {
-		if ((n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, len - i, &cp)) < 0) {
-			s[i] = '\0';
-			return;
-		}
-	}
+	s[wire_utf8_valid(s, strlen(s))] = '\0';
 }
 
 const char *

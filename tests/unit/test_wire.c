@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <utf8proc.h>
 #include <zmq.h>
 
 #include "err.h"
@@ -469,17 +470,23 @@ test_body_limits_text(void **state)
 	free(big);
 }
 
+static const char *const bad_utf8[] = {
+	"\xff",                    /* never valid */
+	"Quy tr\xecnh",             /* Latin-1 */
+	"\xc3",                    /* truncated sequence */
+	"\xc0\xaf",                /* overlong '/' */
+	"\xed\xa0\x80",            /* UTF-16 surrogate */
+	"\xf4\x90\x80\x80",        /* above U+10FFFF */
+	"\x80",                    /* lone continuation byte */
+	"\xe1\xba",                /* 3-byte sequence cut short */
+	"\xf0\x9f\x93",            /* 4-byte sequence cut short */
+	"\xe0\x80\xaf",            /* overlong, 3 bytes */
+};
+
 static void
 test_body_utf8(void **state)
 {
-	static const char *const bad[] = {
-		"\xff",                    /* never valid */
-		"Quy tr\xecnh",             /* Latin-1 */
-		"\xc3",                    /* truncated sequence */
-		"\xc0\xaf",                /* overlong '/' */
-		"\xed\xa0\x80",            /* UTF-16 surrogate */
-		"\xf4\x90\x80\x80",        /* above U+10FFFF */
-	};
+	static const char *const *const bad = bad_utf8;
 	struct body x;
 
 	(void)state;
@@ -487,13 +494,165 @@ test_body_utf8(void **state)
 	x.doc.title = "Quy tr\xc3\xacnh ti\xe1\xba\xbfp nh\xe1\xba\xadn h\xe1\xbb\x93 s\xc6\xa1";
 	x.doc.note = "\xe2\x82\xac \xf0\x9f\x93\x84";    /* euro sign, 4-byte emoji */
 	expect_body(&x.b, 0, NULL);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < sizeof(bad_utf8) / sizeof(bad_utf8[0]); i++) {
 		make_body(&x, 2);
 		x.doc.title = (char *)bad[i];
 		expect_body(&x.b, EISO_PARSE, "UTF-8");
 		make_body(&x, 2);
 		x.files[1].name = (char *)bad[i];
 		expect_body(&x.b, EISO_PARSE, "UTF-8");
+	}
+}
+
+/* What the check accepted before its ASCII fast path: utf8proc, one code point at a time. */
+static size_t
+utf8_valid_ref(const char *s)
+{
+	utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(s), i, n;
+	utf8proc_int32_t cp;
+
+	for (i = 0; i < len; i += n)
+		if ((n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, len - i, &cp)) < 0)
+			break;
+	return (size_t)i;
+}
+
+/* note = s: accepted exactly when the reference says all of s is valid, trimmed where it says. */
+static void
+expect_utf8_like_ref(const char *s)
+{
+	size_t want = utf8_valid_ref(s);
+	char *copy = strdup(s);
+	struct body x;
+
+	assert_non_null(copy);
+	make_body(&x, 1);
+	x.doc.note = (char *)s;
+	expect_body(&x.b, want == strlen(s) ? 0 : EISO_PARSE, NULL);
+	wire_utf8_trim(copy);
+	if (strlen(copy) != want)
+		fail_msg("trim kept %zu bytes of a %zu-byte text, wanted %zu", strlen(copy),
+		    strlen(s), want);
+	free(copy);
+}
+
+/*
+ * The ASCII fast path reads eight bytes at a time: every bad and good sequence at every offset
+ * around a word, after long ASCII runs, after multibyte text, and at the very end.
+ */
+static void
+test_body_utf8_positions(void **state)
+{
+	static const char *const good[] = {
+		"\xc3\xac", "\xe1\xba\xbf", "\xf0\x9f\x93\x84", "\xef\xbf\xbf", "\xf4\x8f\xbf\xbf",
+	};
+	static const char *const lead[] = { "", "\xe1\xbb\x93 ", "ti\xe1\xba\xbfp " };
+	char buf[WIRE_MAX_FIELD + 1];
+
+	(void)state;
+	for (size_t l = 0; l < sizeof(lead) / sizeof(lead[0]); l++) {
+		for (size_t p = 0; p <= 33; p++) {
+			for (size_t t = 0; t <= 9; t += 9) {
+				for (size_t i = 0; i < sizeof(bad_utf8) / sizeof(bad_utf8[0]); i++) {
+					snprintf(buf, sizeof(buf), "%s%.*s%s%.*s", lead[l], (int)p,
+					    "abcdefghijklmnopqrstuvwxyz0123456789", bad_utf8[i],
+					    (int)t, "ABCDEFGHIJ");
+					expect_utf8_like_ref(buf);
+				}
+				for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+					snprintf(buf, sizeof(buf), "%s%.*s%s%.*s", lead[l], (int)p,
+					    "abcdefghijklmnopqrstuvwxyz0123456789", good[i],
+					    (int)t, "ABCDEFGHIJ");
+					assert_int_equal(utf8_valid_ref(buf), strlen(buf));
+					expect_utf8_like_ref(buf);
+				}
+			}
+		}
+	}
+	/* A bad byte after a long ASCII run, at each offset of the last words. */
+	for (size_t p = WIRE_MAX_FIELD - 24; p < WIRE_MAX_FIELD; p++) {
+		memset(buf, 'x', p);
+		buf[p] = (char)0xff;
+		buf[p + 1] = '\0';
+		expect_utf8_like_ref(buf);
+		assert_int_equal(utf8_valid_ref(buf), p);
+		buf[p] = 'y';
+		expect_utf8_like_ref(buf);
+	}
+}
+
+/*
+ * Every string of one to four bytes drawn from the bytes where UTF-8's rules change (ASCII,
+ * each end of the continuation ranges, every kind of lead byte), alone and after ASCII and
+ * multibyte text: the same verdict and the same valid prefix as utf8proc.
+ */
+static void
+test_body_utf8_edges(void **state)
+{
+	static const unsigned char edge[] = {
+		0x01, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0,
+		0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf8, 0xfe, 0xff,
+	};
+	static const char *const lead[] = { "", "abcdefg", "\xe1\xbb\x93" };
+	const size_t ne = sizeof(edge);
+	char buf[32];
+
+	(void)state;
+	for (size_t l = 0; l < sizeof(lead) / sizeof(lead[0]); l++) {
+		size_t at = strlen(lead[l]);
+
+		memcpy(buf, lead[l], at);
+		for (size_t len = 1; len <= 4; len++) {
+			size_t total = 1;
+
+			for (size_t k = 0; k < len; k++)
+				total *= ne;
+			for (size_t x = 0; x < total; x++) {
+				size_t v = x;
+
+				for (size_t k = 0; k < len; k++, v /= ne)
+					buf[at + k] = (char)edge[v % ne];
+				buf[at + len] = '\0';
+				expect_utf8_like_ref(buf);
+			}
+		}
+	}
+}
+
+/* Random mixes of ASCII, good and bad fragments: the same verdict as utf8proc alone. */
+static void
+test_body_utf8_random(void **state)
+{
+	static const char *const frag[] = {
+		"a", "Quy trinh ", "0123456789abcdef", "\xc3\xac", "\xe1\xba\xbf", "\xf0\x9f\x93\x84",
+		"\xc3", "\xe1\xba", "\x80", "\xbf", "\xff", "\xfe", "\xc0\xaf", "\xed\xa0\x80",
+		"\xed\x9f\xbf", "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\x7f", "\x01",
+		"\xe0\xa0\x80", "\xe0\x9f\xbf", "\xf0\x90\x80\x80", "\xf0\x8f\xbf\xbf", "\xc2\x80",
+		"\xc1\xbf", "\xf5\x80\x80\x80", "\xee\x80\x80", "\xf4\x8f\xbf\xbf", "\xdf\xbf",
+	};
+	const size_t nfrag = sizeof(frag) / sizeof(frag[0]);
+	uint32_t r = 12345;
+	char buf[256];
+
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		size_t len = 0, parts;
+
+		r = r * 1103515245u + 12345u;
+		parts = (r >> 16) % 12;
+		buf[0] = '\0';
+		for (size_t j = 0; j < parts; j++) {
+			const char *f;
+
+			r = r * 1103515245u + 12345u;
+			/* Mostly good text, as real documents are. */
+			f = frag[((r >> 16) % 8 == 0) ? (r >> 8) % nfrag : (r >> 8) % 6];
+			if (len + strlen(f) >= sizeof(buf))
+				break;
+			memcpy(buf + len, f, strlen(f) + 1);
+			len += strlen(f);
+		}
+		expect_utf8_like_ref(buf);
 	}
 }
 
@@ -621,6 +780,9 @@ main(void)
 		cmocka_unit_test(test_body_limits_text),
 		cmocka_unit_test(test_body_limits_fields),
 		cmocka_unit_test(test_body_utf8),
+		cmocka_unit_test(test_body_utf8_positions),
+		cmocka_unit_test(test_body_utf8_edges),
+		cmocka_unit_test(test_body_utf8_random),
 		cmocka_unit_test(test_reject_names),
 		cmocka_unit_test(test_send_inproc),
 	};
