@@ -1,4 +1,5 @@
 /* chain.c: seal (pack, hash, sign) and verify (identity, signature, seq, link) change sets. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,61 +45,184 @@ chain_sign(const uint8_t *body, size_t len, const uint8_t *sign_sec, uint8_t sig
 	return 0;
 }
 
-int
-chain_sig_ok(const uint8_t *body, size_t len, const uint8_t *sig, size_t siglen,
+/* 1 when sig verifies, 0 when not, EISO_NOMEM when it could not be checked. */
+static int
+chain_sig_check(const uint8_t *body, size_t len, const uint8_t *sig, size_t siglen,
     const uint8_t sign_pub[KEYS_SIGN_PUB])
 {
 	size_t inlen;
 	uint8_t *in;
 	int ok;
 
-	if (siglen != KEYS_SIG || (in = chain_input(body, len, &inlen)) == NULL)
+	if (siglen != KEYS_SIG)
 		return 0;
+	if ((in = chain_input(body, len, &inlen)) == NULL)
+		return EISO_NOMEM;
 	ok = crypto_sign_ed25519_verify_detached(sig, in, inlen, sign_pub) == 0;
 	free(in);
 	return ok;
 }
 
 int
-chain_seal(const struct chain_head *prev, const char *agency, int64_t created,
-    Eiso__Change **changes, size_t n, const uint8_t *sign_sec, uint8_t **out, size_t *outlen,
-    struct chain_head *next)
+chain_sig_ok(const uint8_t *body, size_t len, const uint8_t *sig, size_t siglen,
+    const uint8_t sign_pub[KEYS_SIGN_PUB])
 {
-	Eiso__ChangeSetBody body = EISO__CHANGE_SET_BODY__INIT;
-	Eiso__ChangeSet cs = EISO__CHANGE_SET__INIT;
-	uint8_t sig[KEYS_SIG], *packed;
-	size_t len;
-	int rc;
+	return chain_sig_check(body, len, sig, siglen, sign_pub) == 1;
+}
+
+/* Protobuf varints: bytes of v, and v written at p (returns the bytes written). */
+static size_t
+chain_varint_size(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static size_t
+chain_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+#define CHAIN_TAG_CHANGES   ((5 << 3) | 2)    /* ChangeSetBody.changes, length-delimited */
+#define CHAIN_TAG_BODY      ((1 << 3) | 2)    /* ChangeSet.body */
+#define CHAIN_TAG_SIGNATURE ((2 << 3) | 2)    /* ChangeSet.signature */
+
+/*
+ * One buffer, laid out so that nothing is copied twice: the body is built right after room
+ * for the signing domain, signed in place (Ed25519 reads its message twice, so it needs it
+ * whole and contiguous), then the ChangeSet's own field header replaces the domain and the
+ * signature follows the body; one memmove puts the ChangeSet at the start of the buffer.
+ */
+int
+chain_seal_packed(const struct chain_head *prev, const char *agency, int64_t created,
+    const ProtobufCBinaryData *changes, size_t n, const uint8_t *sign_sec, uint8_t **out,
+    size_t *outlen, struct chain_head *next)
+{
+	Eiso__ChangeSetBody head = EISO__CHANGE_SET_BODY__INIT;
+	size_t len, at, pre, w;
+	uint8_t *buf, *p;
 
 	*out = NULL;
-	body.agency = (char *)agency;
-	body.seq = prev->seq + 1;
-	body.prev_hash.data = (uint8_t *)prev->hash;
-	body.prev_hash.len = KEYS_HASH;
-	body.created = created;
-	body.changes = changes;
-	body.n_changes = n;
-	len = eiso__change_set_body__get_packed_size(&body);
-	if ((packed = malloc(len ? len : 1)) == NULL)
+	head.agency = (char *)agency;
+	head.seq = prev->seq + 1;
+	head.prev_hash.data = (uint8_t *)prev->hash;
+	head.prev_hash.len = KEYS_HASH;
+	head.created = created;
+	/* changes is the body's last field: the body is the other fields, then each change. */
+	len = eiso__change_set_body__get_packed_size(&head);
+	for (size_t i = 0; i < n; i++)
+		len += 1 + chain_varint_size(changes[i].len) + changes[i].len;
+	pre = 1 + chain_varint_size(len);
+	at = CHAIN_DOMAIN_LEN > pre ? CHAIN_DOMAIN_LEN : pre;
+	if ((buf = malloc(at + len + 2 + KEYS_SIG)) == NULL)
 		return EISO_NOMEM;
-	eiso__change_set_body__pack(&body, packed);
-	if ((rc = chain_sign(packed, len, sign_sec, sig)) != 0)
-		goto fail;
-	cs.body.data = packed;
-	cs.body.len = len;
-	cs.signature.data = sig;
-	cs.signature.len = KEYS_SIG;
-	*outlen = eiso__change_set__get_packed_size(&cs);
-	if ((*out = malloc(*outlen)) == NULL) {
-		rc = EISO_NOMEM;
+	p = buf + at;
+	w = eiso__change_set_body__pack(&head, p);
+	for (size_t i = 0; i < n; i++) {
+		p[w++] = CHAIN_TAG_CHANGES;
+		w += chain_varint(p + w, changes[i].len);
+		if (changes[i].len > 0)
+			memcpy(p + w, changes[i].data, changes[i].len);
+		w += changes[i].len;
+	}
+	memcpy(p - CHAIN_DOMAIN_LEN, WIRE_SIGN_DOMAIN, CHAIN_DOMAIN_LEN);
+	crypto_sign_ed25519_detached(p + len + 2, NULL, p - CHAIN_DOMAIN_LEN,
+	    CHAIN_DOMAIN_LEN + len, sign_sec);
+	chain_hash(p, len, next->hash);
+	next->seq = head.seq;
+	p[-(ptrdiff_t)pre] = CHAIN_TAG_BODY;
+	chain_varint(p - pre + 1, len);
+	p[len] = CHAIN_TAG_SIGNATURE;
+	p[len + 1] = KEYS_SIG;
+	*outlen = pre + len + 2 + KEYS_SIG;
+	memmove(buf, p - pre, *outlen);
+	*out = buf;
+	return 0;
+}
+
+int
+chain_check(const Eiso__ChangeSet *cs, const char *agency, const uint8_t sign_pub[KEYS_SIGN_PUB],
+    struct chain_checked *out)
+{
+	Eiso__ChangeSetBody *b;
+	int rc;
+
+	out->body = NULL;
+	out->seq = 0;
+	out->reason[0] = '\0';
+	b = eiso__change_set_body__unpack(NULL, cs->body.len, cs->body.data);
+	if (b == NULL) {
+		snprintf(out->reason, sizeof(out->reason), "change set body does not parse");
+		out->verdict = CHAIN_MALFORMED;
+		return 0;
+	}
+	out->seq = b->seq;
+	/* Who sent it and whether they signed it come first; content rules after. */
+	if (b->agency == NULL || strcmp(b->agency, agency) != 0) {
+		snprintf(out->reason, sizeof(out->reason), "change set of agency %s sent by %s",
+		    b->agency ? b->agency : "(none)", agency);
+		out->verdict = CHAIN_IDENTITY;
 		goto fail;
 	}
-	eiso__change_set__pack(&cs, *out);
-	next->seq = body.seq;
-	chain_hash(packed, len, next->hash);
+	rc = chain_sig_check(cs->body.data, cs->body.len, cs->signature.data, cs->signature.len,
+	    sign_pub);
+	if (rc != 1) {
+		snprintf(out->reason, sizeof(out->reason), rc == 0 ?
+		    "signature of seq %llu does not verify with %s's key" :
+		    "signature of seq %llu not checked: out of memory (%s)",
+		    (unsigned long long)b->seq, agency);
+		out->verdict = CHAIN_SIGNATURE;
+		eiso__change_set_body__free_unpacked(b, NULL);
+		return rc == 0 ? 0 : EISO_NOMEM;
+	}
+	/* wire_check_body leaves its detail in this thread's eiso_lasterr: take it from there. */
+	eiso_clearerr();
+	if ((rc = wire_check_body(b)) != 0) {
+		snprintf(out->reason, sizeof(out->reason), "%s", eiso_lasterr(rc));
+		out->verdict = rc == EISO_TOOBIG ? CHAIN_TOO_LARGE : CHAIN_MALFORMED;
+		goto fail;
+	}
+	chain_hash(cs->body.data, cs->body.len, out->hash);
+	out->body = b;
+	out->verdict = CHAIN_APPLY;
+	return 0;
 fail:
-	free(packed);
-	return rc;
+	eiso__change_set_body__free_unpacked(b, NULL);
+	return 0;
+}
+
+enum chain_verdict
+chain_link(const Eiso__ChangeSetBody *body, const struct chain_head *applied, char *why,
+    size_t whylen)
+{
+	if (whylen > 0)
+		why[0] = '\0';
+	if (body->seq <= applied->seq)
+		return CHAIN_DUPLICATE;
+	if (body->seq > applied->seq + 1) {
+		snprintf(why, whylen, "seq %llu after applied %llu", (unsigned long long)body->seq,
+		    (unsigned long long)applied->seq);
+		return CHAIN_GAP;
+	}
+	if (sodium_memcmp(body->prev_hash.data, applied->hash, KEYS_HASH) != 0) {
+		snprintf(why, whylen, "seq %llu does not link to the applied head",
+		    (unsigned long long)body->seq);
+		return CHAIN_FORK;
+	}
+	return CHAIN_APPLY;
 }
 
 enum chain_verdict
@@ -106,57 +230,29 @@ chain_verify(const Eiso__ChangeSet *cs, const char *agency, const uint8_t sign_p
     const struct chain_head *applied, Eiso__ChangeSetBody **body, uint8_t hash[KEYS_HASH],
     uint64_t *seq)
 {
-	Eiso__ChangeSetBody *b;
+	struct chain_checked c;
 	enum chain_verdict v;
+	char why[CHAIN_REASON];
 	int rc;
 
 	*body = NULL;
-	*seq = 0;
-	b = eiso__change_set_body__unpack(NULL, cs->body.len, cs->body.data);
-	if (b == NULL) {
-		eiso_seterr(EISO_PARSE, "change set body does not parse");
-		return CHAIN_MALFORMED;
+	rc = chain_check(cs, agency, sign_pub, &c);
+	*seq = c.seq;
+	if (rc != 0 || c.verdict != CHAIN_APPLY) {
+		rc = rc != 0 ? rc : c.verdict == CHAIN_SIGNATURE ? EISO_CRYPTO :
+		    c.verdict == CHAIN_TOO_LARGE ? EISO_TOOBIG :
+		    c.verdict == CHAIN_MALFORMED ? EISO_PARSE : EISO_INVAL;
+		eiso_seterr(rc, "%s", c.reason);
+		return c.verdict;
 	}
-	*seq = b->seq;
-	/* Who sent it and whether they signed it come first; content rules after. */
-	if (b->agency == NULL || strcmp(b->agency, agency) != 0) {
-		eiso_seterr(EISO_INVAL, "change set of agency %s sent by %s",
-		    b->agency ? b->agency : "(none)", agency);
-		v = CHAIN_IDENTITY;
-		goto fail;
+	memcpy(hash, c.hash, KEYS_HASH);
+	v = chain_link(c.body, applied, why, sizeof(why));
+	if (v == CHAIN_GAP || v == CHAIN_FORK) {
+		eiso_seterr(EISO_INVAL, "%s", why);
+		eiso__change_set_body__free_unpacked(c.body, NULL);
+		return v;
 	}
-	if (!chain_sig_ok(cs->body.data, cs->body.len, cs->signature.data, cs->signature.len,
-	    sign_pub)) {
-		eiso_seterr(EISO_CRYPTO, "signature of seq %llu does not verify with %s's key",
-		    (unsigned long long)b->seq, agency);
-		v = CHAIN_SIGNATURE;
-		goto fail;
-	}
-	if ((rc = wire_check_body(b)) != 0) {
-		v = rc == EISO_TOOBIG ? CHAIN_TOO_LARGE : CHAIN_MALFORMED;
-		goto fail;
-	}
-	chain_hash(cs->body.data, cs->body.len, hash);
-	if (b->seq <= applied->seq) {
-		*body = b;
-		return CHAIN_DUPLICATE;
-	}
-	if (b->seq > applied->seq + 1) {
-		eiso_seterr(EISO_INVAL, "seq %llu after applied %llu",
-		    (unsigned long long)b->seq, (unsigned long long)applied->seq);
-		v = CHAIN_GAP;
-		goto fail;
-	}
-	if (sodium_memcmp(b->prev_hash.data, applied->hash, KEYS_HASH) != 0) {
-		eiso_seterr(EISO_INVAL, "seq %llu does not link to the applied head",
-		    (unsigned long long)b->seq);
-		v = CHAIN_FORK;
-		goto fail;
-	}
-	*body = b;
-	return CHAIN_APPLY;
-fail:
-	eiso__change_set_body__free_unpacked(b, NULL);
+	*body = c.body;
 	return v;
 }
 

@@ -109,7 +109,7 @@ outbox_seal_one(MDB_txn *txn, struct seal_txn *s, int *empty)
 	MDB_dbi meta = store_dbi(n->st, NDB_META);
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
-	Eiso__Change **changes = NULL;
+	ProtobufCBinaryData *changes = NULL;
 	size_t nchanges = 0, cap = 0, bytes = 0, setlen;
 	struct chain_head head, next;
 	uint8_t *set = NULL, key[8];
@@ -127,7 +127,7 @@ outbox_seal_one(MDB_txn *txn, struct seal_txn *s, int *empty)
 			break;
 		if (nchanges == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
-			Eiso__Change **p = realloc(changes, ncap * sizeof(*p));
+			ProtobufCBinaryData *p = realloc(changes, ncap * sizeof(*p));
 			if (p == NULL) {
 				rc = EISO_NOMEM;
 				goto fail;
@@ -135,11 +135,12 @@ outbox_seal_one(MDB_txn *txn, struct seal_txn *s, int *empty)
 			changes = p;
 			cap = ncap;
 		}
-		changes[nchanges] = eiso__change__unpack(NULL, v.mv_size, v.mv_data);
-		if (changes[nchanges] == NULL) {
-			rc = eiso_seterr(EISO_STORE, "pending change is corrupt");
-			goto fail;
-		}
+		/*
+		 * Pending entries are packed Changes, checked when they were appended: they go
+		 * into the body as they are, read straight from the map of this transaction.
+		 */
+		changes[nchanges].data = v.mv_data;
+		changes[nchanges].len = v.mv_size;
 		nchanges++;
 		bytes += v.mv_size;
 	}
@@ -152,7 +153,7 @@ outbox_seal_one(MDB_txn *txn, struct seal_txn *s, int *empty)
 		rc = 0;
 		goto fail;
 	}
-	if ((rc = chain_seal(&head, n->conf.agency, store_now_ms(), changes, nchanges,
+	if ((rc = chain_seal_packed(&head, n->conf.agency, store_now_ms(), changes, nchanges,
 	    s->sign_sec, &set, &setlen, &next)) != 0)
 		goto fail;
 	store_be64(key, next.seq);
@@ -177,8 +178,6 @@ outbox_seal_one(MDB_txn *txn, struct seal_txn *s, int *empty)
 fail:
 	if (cur != NULL)
 		mdb_cursor_close(cur);
-	for (size_t i = 0; i < nchanges; i++)
-		eiso__change__free_unpacked(changes[i], NULL);
 	free(changes);
 	free(set);
 	return rc;

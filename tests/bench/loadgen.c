@@ -325,7 +325,7 @@ static int
 agency_build(struct agency *a, const struct ingest_opts *o, size_t *bytes)
 {
 	struct chain_head head = { 0, { 0 } }, next;
-	Eiso__Change **ch;
+	ProtobufCBinaryData *ch;
 	int64_t now = store_now_ms();
 	int rc = 0;
 
@@ -344,18 +344,28 @@ agency_build(struct agency *a, const struct ingest_opts *o, size_t *bytes)
 			char code[32];
 			uint64_t id = s * o->changes + built + 1;
 
+			Eiso__Change *c;
+
 			snprintf(code, sizeof(code), "D-%09" PRIu64, id);
-			if ((ch[built] = bench_change(id, now, code, o->meta_bytes, NULL, 0, NULL,
+			if ((c = bench_change(id, now, code, o->meta_bytes, NULL, 0, NULL,
 			    id <= o->published)) == NULL)
+				break;
+			/* Sealed as the node seals: from packed changes. */
+			ch[built].len = eiso__change__get_packed_size(c);
+			ch[built].data = malloc(ch[built].len ? ch[built].len : 1);
+			if (ch[built].data != NULL)
+				eiso__change__pack(c, ch[built].data);
+			eiso__change__free_unpacked(c, NULL);
+			if (ch[built].data == NULL)
 				break;
 		}
 		if (built == o->changes)
-			rc = chain_seal(&head, a->id, now, ch, o->changes, a->sign_sec, &set, &setlen,
-			    &next);
+			rc = chain_seal_packed(&head, a->id, now, ch, o->changes, a->sign_sec, &set,
+			    &setlen, &next);
 		else
 			rc = eiso_seterr(EISO_NOMEM, "building a change");
 		for (size_t j = 0; j < built; j++)
-			eiso__change__free_unpacked(ch[j], NULL);
+			free(ch[j].data);
 		if (rc != 0)
 			break;
 		head = next;

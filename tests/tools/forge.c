@@ -401,7 +401,7 @@ forge_build(const struct forge_opts *o, const struct forge_ids *id, uint64_t app
 {
 	Eiso__DocIssue doc = EISO__DOC_ISSUE__INIT;
 	Eiso__Change ch = EISO__CHANGE__INIT;
-	Eiso__Change *chs[1] = { &ch };
+	ProtobufCBinaryData packed;
 	struct chain_head prev, next;
 	uint64_t seq = o->have_seq ? o->seq : applied + 1;
 	int rc;
@@ -422,10 +422,15 @@ forge_build(const struct forge_opts *o, const struct forge_ids *id, uint64_t app
 		randombytes_buf(prev.hash, KEYS_HASH);
 	else
 		memcpy(prev.hash, applied_hash, KEYS_HASH);
-	rc = chain_seal(&prev, o->claim != NULL ? o->claim : o->agency, store_now_ms(), chs, 1,
-	    id->sign_sec, out, outlen, &next);
+	packed.len = eiso__change__get_packed_size(&ch);
+	if ((packed.data = malloc(packed.len)) == NULL)
+		return EISO_NOMEM;
+	eiso__change__pack(&ch, packed.data);
+	rc = chain_seal_packed(&prev, o->claim != NULL ? o->claim : o->agency, store_now_ms(),
+	    &packed, 1, id->sign_sec, out, outlen, &next);
+	free(packed.data);
 	if (rc != 0) {
-		fprintf(stderr, "forge: chain_seal: %s\n", eiso_lasterr(rc));
+		fprintf(stderr, "forge: chain_seal_packed: %s\n", eiso_lasterr(rc));
 		return rc;
 	}
 	if (o->bad_signature) {

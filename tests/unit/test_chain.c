@@ -1,7 +1,9 @@
 /*
  * test_chain.c: unit tests for common/chain.c with real libsodium keys: sealing a chain of
- * change sets and the verdict for every way a received set can be wrong (I2, I5).
+ * change sets and the verdict for every way a received set can be wrong (I2, I5), judged
+ * whole (chain_verify) and in the hub's two steps (chain_check on any thread, chain_link).
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -71,6 +73,28 @@ make_change(struct doc_change *c, uint64_t id, const char *code)
 	c->change.doc_issue = &c->doc;
 }
 
+/* Seal unpacked changes the one way there is: packed first, as the node's queue holds them. */
+static int
+seal_changes(const struct chain_head *prev, const char *agency, int64_t created,
+    Eiso__Change **changes, size_t n, const uint8_t *sec, uint8_t **out, size_t *outlen,
+    struct chain_head *next)
+{
+	ProtobufCBinaryData *pk = calloc(n + 1, sizeof(*pk));
+	int rc;
+
+	assert_non_null(pk);
+	for (size_t i = 0; i < n; i++) {
+		pk[i].len = eiso__change__get_packed_size(changes[i]);
+		assert_non_null(pk[i].data = malloc(pk[i].len + 1));
+		eiso__change__pack(changes[i], pk[i].data);
+	}
+	rc = chain_seal_packed(prev, agency, created, pk, n, sec, out, outlen, next);
+	for (size_t i = 0; i < n; i++)
+		free(pk[i].data);
+	free(pk);
+	return rc;
+}
+
 static int
 seal(const struct chain_head *prev, const char *agency, const uint8_t *sec, uint64_t id,
     uint8_t **out, size_t *outlen, struct chain_head *next)
@@ -82,7 +106,7 @@ seal(const struct chain_head *prev, const char *agency, const uint8_t *sec, uint
 	snprintf(code, sizeof(code), "QT-%02llu", (unsigned long long)id);
 	make_change(&c, id, code);
 	changes[0] = &c.change;
-	return chain_seal(prev, agency, 1700000000000LL + (int64_t)id, changes, 1, sec, out,
+	return seal_changes(prev, agency, 1700000000000LL + (int64_t)id, changes, 1, sec, out,
 	    outlen, next);
 }
 
@@ -124,7 +148,8 @@ teardown(void **state)
 
 /*
  * Verify and expect a verdict and the seq the body claims (0 when it does not parse); on
- * APPLY/DUPLICATE check the body and hash, else that no body came back.
+ * APPLY/DUPLICATE check the body and hash, else that no body came back and a reason did.
+ * Then the same with chain_check and chain_link: the same verdict, seq, hash and reason.
  */
 static void
 expect(const Eiso__ChangeSet *cs, const char *agency, const uint8_t *pub,
@@ -132,26 +157,53 @@ expect(const Eiso__ChangeSet *cs, const char *agency, const uint8_t *pub,
 {
 	Eiso__ChangeSetBody *body = (Eiso__ChangeSetBody *)1;
 	uint8_t hash[KEYS_HASH], direct[KEYS_HASH];
+	struct chain_checked ck;
 	enum chain_verdict v;
 	uint64_t seq = 12345;
+	char reason[CHAIN_REASON], why[CHAIN_REASON];
 
+	eiso_clearerr();
 	v = chain_verify(cs, agency, pub, applied, &body, hash, &seq);
 	if (v != want)
 		fail_msg("verdict %s, wanted %s (%s)", chain_verdict_name(v),
 		    chain_verdict_name(want), eiso_lasterr(0));
 	/* Every reject names the seq it is about, so the node can be told. */
 	assert_int_equal(seq, want_seq);
+	sha256(cs->body.data, cs->body.len, direct);
 	if (want == CHAIN_APPLY || want == CHAIN_DUPLICATE) {
 		assert_non_null(body);
 		assert_int_equal(body->seq, want_seq);
 		assert_string_equal(body->agency, agency);
 		/* The hash is SHA-256 of the body bytes as sent, not of a re-serialization. */
-		sha256(cs->body.data, cs->body.len, direct);
 		assert_memory_equal(hash, direct, KEYS_HASH);
 		eiso__change_set_body__free_unpacked(body, NULL);
+		reason[0] = '\0';
 	} else {
 		assert_null(body);
+		snprintf(reason, sizeof(reason), "%s", eiso_lasterr(0));
+		assert_true(reason[0] != '\0');
 	}
+
+	/* The two steps: the reason comes back in ck, not through this thread's last error. */
+	memset(&ck, 0x5a, sizeof(ck));
+	assert_int_equal(chain_check(cs, agency, pub, &ck), 0);
+	assert_int_equal(ck.seq, want_seq);
+	if (ck.verdict != CHAIN_APPLY) {
+		assert_int_equal(ck.verdict, want);
+		assert_null(ck.body);
+		assert_string_equal(ck.reason, reason);
+		return;
+	}
+	assert_non_null(ck.body);
+	assert_string_equal(ck.reason, "");
+	assert_memory_equal(ck.hash, direct, KEYS_HASH);
+	memset(why, 'x', sizeof(why));
+	v = chain_link(ck.body, applied, why, sizeof(why));
+	assert_int_equal(v, want);
+	assert_string_equal(why, reason);
+	/* chain_link judges and leaves the body to the caller, whatever the verdict. */
+	assert_int_equal(ck.body->seq, want_seq);
+	eiso__change_set_body__free_unpacked(ck.body, NULL);
 }
 
 static void
@@ -404,6 +456,78 @@ test_malformed(void **state)
 	expect(&cs, AGENCY, f->pub, &f->head[0], CHAIN_APPLY, 1);
 }
 
+/*
+ * Splicing packed changes gives, byte for byte, the ChangeSet of packing the whole body with
+ * protobuf-c and signing it: for no change, one, and sets whose change and body lengths need
+ * 1-, 2- and 3-byte varints.
+ */
+static void
+test_seal_packed_bytes(void **state)
+{
+	static const size_t counts[] = { 0, 1, 3, 130, 1000 };
+	static const size_t notes[] = { 1, 100, 300, 20000 };
+	struct fixture *f = *state;
+	struct doc_change *c = calloc(1000, sizeof(*c));
+	Eiso__Change **changes = calloc(1000, sizeof(*changes));
+	char (*codes)[32] = calloc(1000, sizeof(*codes));
+	char *note = malloc(20001);
+
+	assert_non_null(c);
+	assert_non_null(changes);
+	assert_non_null(codes);
+	assert_non_null(note);
+	memset(note, 'n', 20000);
+	for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
+		for (size_t m = 0; m < sizeof(notes) / sizeof(notes[0]); m++) {
+			Eiso__ChangeSetBody body = EISO__CHANGE_SET_BODY__INIT;
+			Eiso__ChangeSet ref = EISO__CHANGE_SET__INIT;
+			struct chain_head next;
+			uint8_t sig[KEYS_SIG], hash[KEYS_HASH], *rbody, *rset, *out;
+			size_t n = counts[k], rlen, len;
+
+			note[notes[m]] = '\0';
+			for (size_t i = 0; i < n; i++) {
+				snprintf(codes[i], sizeof(codes[i]), "QT-%zu", i);
+				make_change(&c[i], 1000 + i, codes[i]);
+				/* Sizes vary within a set too. */
+				c[i].doc.note = note + (i * 7) % notes[m];
+				changes[i] = &c[i].change;
+			}
+			body.agency = AGENCY;
+			body.seq = f->head[2].seq + 1;
+			body.prev_hash.data = f->head[2].hash;
+			body.prev_hash.len = KEYS_HASH;
+			body.created = 1700000000000LL + (int64_t)k;
+			body.changes = changes;
+			body.n_changes = n;
+			assert_non_null(rbody = malloc(eiso__change_set_body__get_packed_size(&body)));
+			ref.body.len = eiso__change_set_body__pack(&body, rbody);
+			ref.body.data = rbody;
+			assert_int_equal(chain_sign(rbody, ref.body.len, f->sec, sig), 0);
+			ref.signature.data = sig;
+			ref.signature.len = KEYS_SIG;
+			assert_non_null(rset = malloc(eiso__change_set__get_packed_size(&ref)));
+			rlen = eiso__change_set__pack(&ref, rset);
+
+			assert_int_equal(seal_changes(&f->head[2], AGENCY, body.created, changes, n,
+			    f->sec, &out, &len, &next), 0);
+			assert_int_equal(len, rlen);
+			assert_memory_equal(out, rset, rlen);
+			assert_int_equal(next.seq, f->head[2].seq + 1);
+			sha256(rbody, ref.body.len, hash);
+			assert_memory_equal(next.hash, hash, KEYS_HASH);
+			free(out);
+			free(rset);
+			free(rbody);
+			note[notes[m]] = 'n';
+		}
+	}
+	free(note);
+	free(codes);
+	free(changes);
+	free(c);
+}
+
 /* A signed set over a size limit is "too large", not "malformed": the node is told which. */
 static void
 test_too_large(void **state)
@@ -422,7 +546,7 @@ test_too_large(void **state)
 		files[i] = &c.file;
 	c.doc.files = files;
 	c.doc.n_files = WIRE_MAX_FILES + 1;
-	assert_int_equal(chain_seal(&f->head[3], AGENCY, 1, changes, 1, f->sec, &out, &len,
+	assert_int_equal(seal_changes(&f->head[3], AGENCY, 1, changes, 1, f->sec, &out, &len,
 	    &next), 0);
 	assert_non_null(cs = eiso__change_set__unpack(NULL, len, out));
 	expect(cs, AGENCY, f->pub, &f->head[3], CHAIN_TOO_LARGE, 4);
@@ -432,7 +556,7 @@ test_too_large(void **state)
 	/* Invalid UTF-8 in a text field is malformed, with the seq still reported. */
 	make_change(&c, 6, "QT-06");
 	c.doc.title = "Quy tr\xecnh";      /* Latin-1, not UTF-8 */
-	assert_int_equal(chain_seal(&f->head[3], AGENCY, 1, changes, 1, f->sec, &out, &len,
+	assert_int_equal(seal_changes(&f->head[3], AGENCY, 1, changes, 1, f->sec, &out, &len,
 	    &next), 0);
 	assert_non_null(cs = eiso__change_set__unpack(NULL, len, out));
 	expect(cs, AGENCY, f->pub, &f->head[3], CHAIN_MALFORMED, 4);
@@ -442,12 +566,134 @@ test_too_large(void **state)
 	/* And the same title in UTF-8 is applied. */
 	make_change(&c, 7, "QT-07");
 	c.doc.title = "Quy tr\xc3\xacnh";   /* "Quy trình" */
-	assert_int_equal(chain_seal(&f->head[3], AGENCY, 1, changes, 1, f->sec, &out, &len,
+	assert_int_equal(seal_changes(&f->head[3], AGENCY, 1, changes, 1, f->sec, &out, &len,
 	    &next), 0);
 	assert_non_null(cs = eiso__change_set__unpack(NULL, len, out));
 	expect(cs, AGENCY, f->pub, &f->head[3], CHAIN_APPLY, 4);
 	eiso__change_set__free_unpacked(cs, NULL);
 	free(out);
+}
+
+/* chain_link alone: seq and prev_hash against a head, on a body chain_check passed. */
+static void
+test_link(void **state)
+{
+	struct fixture *f = *state;
+	struct chain_head forked = f->head[1];
+	struct chain_checked ck;
+	char why[CHAIN_REASON], small[8];
+
+	assert_int_equal(chain_check(f->cs[2], AGENCY, f->pub, &ck), 0);
+	assert_int_equal(ck.verdict, CHAIN_APPLY);
+	assert_int_equal(chain_link(ck.body, &f->head[1], why, sizeof(why)), CHAIN_APPLY);
+	assert_string_equal(why, "");
+	assert_int_equal(chain_link(ck.body, &f->head[2], why, sizeof(why)), CHAIN_DUPLICATE);
+	assert_int_equal(chain_link(ck.body, &f->head[3], why, sizeof(why)), CHAIN_DUPLICATE);
+	assert_int_equal(chain_link(ck.body, &f->head[0], why, sizeof(why)), CHAIN_GAP);
+	assert_string_equal(why, "seq 2 after applied 0");
+	forked.hash[31] ^= 1;
+	assert_int_equal(chain_link(ck.body, &forked, why, sizeof(why)), CHAIN_FORK);
+	assert_string_equal(why, "seq 2 does not link to the applied head");
+	/* A short buffer gets a cut reason, still a string; none at all is fine too. */
+	assert_int_equal(chain_link(ck.body, &forked, small, sizeof(small)), CHAIN_FORK);
+	assert_string_equal(small, "seq 2 d");
+	assert_int_equal(chain_link(ck.body, &forked, NULL, 0), CHAIN_FORK);
+	/* The same body again: chain_link changed nothing. */
+	assert_int_equal(chain_link(ck.body, &f->head[1], why, sizeof(why)), CHAIN_APPLY);
+	eiso__change_set_body__free_unpacked(ck.body, NULL);
+}
+
+/* The reasons chain_check gives, and its order: signature before content rules. */
+static void
+test_check_reasons(void **state)
+{
+	struct fixture *f = *state;
+	Eiso__ChangeSetBody body = EISO__CHANGE_SET_BODY__INIT;
+	Eiso__ChangeSet cs = EISO__CHANGE_SET__INIT;
+	uint8_t prev[KEYS_HASH] = { 0 }, buf[256], sig[KEYS_SIG];
+	struct chain_checked ck;
+
+	assert_int_equal(chain_check(f->cs[1], "other", f->pub, &ck), 0);
+	assert_int_equal(ck.verdict, CHAIN_IDENTITY);
+	assert_string_equal(ck.reason, "change set of agency " AGENCY " sent by other");
+	assert_int_equal(chain_check(f->cs[3], AGENCY, f->other_pub, &ck), 0);
+	assert_int_equal(ck.verdict, CHAIN_SIGNATURE);
+	assert_string_equal(ck.reason, "signature of seq 3 does not verify with " AGENCY
+	    "'s key");
+
+	/* seq 0 breaks a content rule, but a wrong signature is what is reported first. */
+	body.agency = AGENCY;
+	body.seq = 0;
+	body.prev_hash.data = prev;
+	body.prev_hash.len = KEYS_HASH;
+	cs.body.len = eiso__change_set_body__pack(&body, buf);
+	cs.body.data = buf;
+	cs.signature.data = sig;
+	cs.signature.len = KEYS_SIG;
+	assert_int_equal(chain_sign(buf, cs.body.len, f->other_sec, sig), 0);
+	assert_int_equal(chain_check(&cs, AGENCY, f->pub, &ck), 0);
+	assert_int_equal(ck.verdict, CHAIN_SIGNATURE);
+	assert_int_equal(chain_sign(buf, cs.body.len, f->sec, sig), 0);
+	assert_int_equal(chain_check(&cs, AGENCY, f->pub, &ck), 0);
+	assert_int_equal(ck.verdict, CHAIN_MALFORMED);
+	assert_string_equal(ck.reason, "change set seq 0");
+	assert_null(ck.body);
+
+	cs.body.len = 3;
+	assert_int_equal(chain_check(&cs, AGENCY, f->pub, &ck), 0);
+	assert_int_equal(ck.verdict, CHAIN_MALFORMED);
+	assert_string_equal(ck.reason, "change set body does not parse");
+	assert_int_equal(ck.seq, 0);
+}
+
+/* Many threads checking at once, as the hub's pool does: every result as on one thread. */
+#define CHECK_THREADS 4
+#define CHECK_ROUNDS 40
+
+static void *
+check_thread(void *arg)
+{
+	struct fixture *f = arg;
+	struct chain_checked ck;
+	uintptr_t bad = 0;
+
+	for (int r = 0; r < CHECK_ROUNDS; r++) {
+		int i = 1 + r % NSETS, wrong = r % 3 == 0;
+
+		if (chain_check(f->cs[i], AGENCY, wrong ? f->other_pub : f->pub, &ck) != 0 ||
+		    ck.seq != (uint64_t)i) {
+			bad++;
+			continue;
+		}
+		if (wrong) {
+			char want[CHAIN_REASON];
+
+			snprintf(want, sizeof(want), "signature of seq %d does not verify with "
+			    "%s's key", i, AGENCY);
+			bad += ck.verdict != CHAIN_SIGNATURE || ck.body != NULL ||
+			    strcmp(ck.reason, want) != 0;
+		} else {
+			bad += ck.verdict != CHAIN_APPLY || ck.body == NULL ||
+			    memcmp(ck.hash, f->head[i].hash, KEYS_HASH) != 0;
+			if (ck.body != NULL)
+				eiso__change_set_body__free_unpacked(ck.body, NULL);
+		}
+	}
+	return (void *)bad;
+}
+
+static void
+test_check_threads(void **state)
+{
+	pthread_t th[CHECK_THREADS];
+	void *bad;
+
+	for (int i = 0; i < CHECK_THREADS; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, check_thread, *state), 0);
+	for (int i = 0; i < CHECK_THREADS; i++) {
+		assert_int_equal(pthread_join(th[i], &bad), 0);
+		assert_null(bad);
+	}
 }
 
 static void
@@ -479,7 +725,11 @@ main(void)
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_signature_domain),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_seal_packed_bytes),
 		cmocka_unit_test(test_too_large),
+		cmocka_unit_test(test_link),
+		cmocka_unit_test(test_check_reasons),
+		cmocka_unit_test(test_check_threads),
 		cmocka_unit_test(test_verdict_names),
 	};
 
