@@ -18,7 +18,7 @@ LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 
 COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http
 NODED   := main node init outbox attach document recordfile casefile cli cli_doc cli_file cli_case inbox api sender status config backup restore
-HUBD    := main hub init enroll agency ingest apply zap status show config search alerts metrics \
+HUBD    := main hub init enroll agency ingest pool apply zap status show config search alerts metrics \
            html published qr backup restore
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http test_schema
 

@@ -151,6 +151,19 @@ void zap_handle(struct hub *h, void *sock);
 /* ingest.c */
 int cmd_run(int argc, char **argv);
 
+/*
+ * pool.c: threads that share the ingest thread's CPU-bound work. pool_run calls fn(i, arg) for
+ * every i < n, on the pool's threads and the caller's, and returns when all are done (inline
+ * when the pool is NULL or empty, or n < 2). One caller at a time. pool_start returns 0 or
+ * EISO_NOMEM; pool_stop joins the threads and sets *p to NULL. pool_cores: CPUs we may use.
+ */
+struct pool;
+typedef void (*pool_fn)(size_t i, void *arg);
+unsigned pool_cores(void);
+int pool_start(unsigned nthreads, struct pool **out);
+void pool_run(struct pool *p, size_t n, pool_fn fn, void *arg);
+void pool_stop(struct pool **p);
+
 /* status.c: the replication view, and what the read-only verbs share */
 int cmd_status(int argc, char **argv);
 int view_opts(int argc, char **argv, const char **conf, int *json, const char *usage);

@@ -33,6 +33,8 @@
 
 #define INGEST_RID_MAX 256
 #define INGEST_KEY_MAX (WIRE_MAX_AGENCY + 1 + 64)
+#define INGEST_POOL_MIN 4      /* change sets in a batch below which one thread checks them */
+#define INGEST_POOL_MAX 16     /* threads that check change sets, this one included */
 
 struct item {
 	uint8_t rid[INGEST_RID_MAX];
@@ -42,6 +44,11 @@ struct item {
 	Eiso__RejectCode perr;
 	char why[160];
 	size_t bytes;
+	/* A ChangeSet's stateless check (chain_check), done by the pool before the transaction */
+	int want_check;               /* its agency has an enrolled key: check it ahead */
+	int checked;                  /* ck holds the result of checking with key */
+	uint8_t key[KEYS_SIGN_PUB];
+	struct chain_checked ck;      /* ck.body is the item's: freed after the batch */
 };
 
 struct reply {
@@ -67,6 +74,13 @@ struct touched {
 	int welcome;                  /* blobs complete: send a Welcome after the commit */
 };
 
+/* An agency's enrolled key as a read transaction saw it before the batch; ok: usable. */
+struct signer {
+	char id[WIRE_MAX_AGENCY + 8];
+	uint8_t pub[KEYS_SIGN_PUB];
+	int ok;
+};
+
 struct stats {
 	uint64_t applied, rejected, duplicates, deferred, batches;
 	uint64_t by_code[16];
@@ -81,6 +95,9 @@ struct ingest {
 	size_t nreplies, capreplies;
 	struct touched *t;
 	size_t nt, capt;
+	struct signer *signers;       /* the batch's agencies, for the checks ahead */
+	size_t nsigners, capsigners;
+	struct pool *pool;            /* threads that check change sets with this one */
 	struct stats batch, total;
 	int64_t now;
 	MDB_txn *txn;                 /* the batch transaction, while it runs */
@@ -395,42 +412,66 @@ ingest_missing_blobs(MDB_txn *txn, struct ingest *g, struct touched *t,
 	return 0;
 }
 
+/*
+ * Judge and apply one set. The pool checked it ahead (ingest_check_batch) with the key a read
+ * transaction saw; that result stands only if this transaction holds the same key, else the
+ * set is checked here. Either way only the link to the applied head is judged here.
+ * Re-runnable (store_write may retry): the item's checked body is read, never freed, here.
+ */
 static int
-ingest_change_set(MDB_txn *txn, struct ingest *g, struct touched *t, const Eiso__ChangeSet *cs)
+ingest_change_set(MDB_txn *txn, struct ingest *g, struct touched *t, struct item *it)
 {
+	const Eiso__ChangeSet *cs = it->env->change_set;
 	struct chain_head applied;
-	Eiso__ChangeSetBody *body = NULL;
+	struct chain_checked own;
+	const struct chain_checked *ck = &it->ck;
+	const Eiso__ChangeSetBody *body;
 	enum chain_verdict v;
-	uint8_t hash[KEYS_HASH];
 	uint64_t seq;
 	char why[256];
 	int rc = 0, missing;
 
-	applied.seq = t->seq;
-	memcpy(applied.hash, t->hash, KEYS_HASH);
-	eiso_clearerr();
-	v = chain_verify(cs, t->id, t->rec->sign_pub.data, &applied, &body, hash, &seq);
-	snprintf(why, sizeof(why), "%s", eiso_lasterr(EISO_INVAL));
+	if (!it->checked || t->rec->sign_pub.len != KEYS_SIGN_PUB ||
+	    memcmp(t->rec->sign_pub.data, it->key, KEYS_SIGN_PUB) != 0) {
+		if ((rc = chain_check(cs, t->id, t->rec->sign_pub.data, &own)) != 0)
+			return eiso_seterr(rc, "%s", own.reason);
+		ck = &own;
+	}
+	body = ck->body;
+	seq = ck->seq;
+	snprintf(why, sizeof(why), "%s", ck->reason);
+	v = ck->verdict;
+	if (v == CHAIN_APPLY) {
+		applied.seq = t->seq;
+		memcpy(applied.hash, t->hash, KEYS_HASH);
+		v = chain_link(body, &applied, why, sizeof(why));
+	}
 	switch (v) {
 	case CHAIN_MALFORMED:
-		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_PROTOCOL, seq, why);
+		rc = ingest_reject(g, t, EISO__REJECT_CODE__REJECT_PROTOCOL, seq, why);
+		break;
 	case CHAIN_TOO_LARGE:
-		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_TOO_LARGE, seq, why);
+		rc = ingest_reject(g, t, EISO__REJECT_CODE__REJECT_TOO_LARGE, seq, why);
+		break;
 	case CHAIN_IDENTITY:
-		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_IDENTITY, seq, why);
+		rc = ingest_reject(g, t, EISO__REJECT_CODE__REJECT_IDENTITY, seq, why);
+		break;
 	case CHAIN_SIGNATURE:
-		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_SIGNATURE, seq, why);
+		rc = ingest_reject(g, t, EISO__REJECT_CODE__REJECT_SIGNATURE, seq, why);
+		break;
 	case CHAIN_GAP:
 		if (t->waiting) {
 			/* In flight behind a set that waits for its files: the node resends. */
 			g->batch.deferred++;
-			return 0;
+			break;
 		}
-		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_GAP, seq, why);
+		rc = ingest_reject(g, t, EISO__REJECT_CODE__REJECT_GAP, seq, why);
+		break;
 	case CHAIN_FORK:
-		return ingest_reject(g, t, EISO__REJECT_CODE__REJECT_FORK, seq, why);
+		rc = ingest_reject(g, t, EISO__REJECT_CODE__REJECT_FORK, seq, why);
+		break;
 	case CHAIN_DUPLICATE:
-		if (ingest_same_as_logged(txn, g, t, body->seq, hash)) {
+		if (ingest_same_as_logged(txn, g, t, body->seq, ck->hash)) {
 			log_info("duplicate %s seq %llu (applied %llu): acknowledged again, "
 			    "nothing changed", t->id, (unsigned long long)body->seq,
 			    (unsigned long long)t->seq);
@@ -461,14 +502,14 @@ ingest_change_set(MDB_txn *txn, struct ingest *g, struct touched *t, const Eiso_
 		    (rc = apply_count_set(txn, &g->h, t->id, g->now)) != 0)
 			break;
 		t->seq = body->seq;
-		memcpy(t->hash, hash, KEYS_HASH);
+		memcpy(t->hash, ck->hash, KEYS_HASH);
 		t->applied_at = g->now;
 		t->ack = 1;
 		g->batch.applied++;
 		break;
 	}
-	if (body != NULL)
-		eiso__change_set_body__free_unpacked(body, NULL);
+	if (ck == &own && own.body != NULL)
+		eiso__change_set_body__free_unpacked(own.body, NULL);
 	return rc;
 }
 
@@ -565,7 +606,7 @@ ingest_one(MDB_txn *txn, struct ingest *g, struct item *it)
 		t->node_head = env->hello->head_seq;
 		return ingest_welcome(g, t);
 	case EISO__ENVELOPE__MSG_CHANGE_SET:
-		return ingest_change_set(txn, g, t, env->change_set);
+		return ingest_change_set(txn, g, t, it);
 	case EISO__ENVELOPE__MSG_BLOB_CHUNK:
 		return ingest_blob_chunk(txn, g, t, env->blob_chunk);
 	case EISO__ENVELOPE__MSG_PING:
@@ -716,6 +757,85 @@ ingest_send_replies(struct ingest *g)
 	ingest_drop_replies(g);
 }
 
+/* The agency's enrolled key if it is active, from the batch's cache or txn; NULL if none. */
+static const uint8_t *
+ingest_signer(MDB_txn *txn, struct ingest *g, const char *id)
+{
+	Eiso__AgencyRecord *rec;
+	struct signer *sg;
+	size_t i;
+
+	for (i = g->nsigners; i > 0; i--)   /* newest first: a connection's sets come together */
+		if (strcmp(g->signers[i - 1].id, id) == 0)
+			return g->signers[i - 1].ok ? g->signers[i - 1].pub : NULL;
+	if (g->nsigners == g->capsigners) {
+		size_t ncap = g->capsigners ? g->capsigners * 2 : 64;
+		struct signer *p = realloc(g->signers, ncap * sizeof(*p));
+		if (p == NULL)
+			return NULL;   /* checked in the transaction instead */
+		g->signers = p;
+		g->capsigners = ncap;
+	}
+	sg = &g->signers[g->nsigners++];
+	snprintf(sg->id, sizeof(sg->id), "%s", id);
+	sg->ok = 0;
+	if (agency_get(txn, &g->h, id, &rec) == 0) {
+		if (rec->state != NULL && strcmp(rec->state, "active") == 0 &&
+		    rec->sign_pub.len == KEYS_SIGN_PUB) {
+			memcpy(sg->pub, rec->sign_pub.data, KEYS_SIGN_PUB);
+			sg->ok = 1;
+		}
+		eiso__agency_record__free_unpacked(rec, NULL);
+	}
+	return sg->ok ? sg->pub : NULL;
+}
+
+/* A pool thread's share: one item's stateless check. Touches that item only. */
+static void
+ingest_check_one(size_t i, void *arg)
+{
+	struct ingest *g = arg;
+	struct item *it = &g->items[i];
+
+	if (it->want_check && chain_check(it->env->change_set, it->agency, it->key, &it->ck) == 0)
+		it->checked = 1;   /* out of memory: left to the transaction */
+}
+
+/*
+ * Check the batch's change sets (parse, identity, signature, content, hash) on every core
+ * before its write transaction: an Ed25519 verification is most of what a set costs the hub,
+ * and it needs no chain state. The keys come from a read transaction, closed before the write
+ * one; the write transaction uses a result only if it reads the same key.
+ */
+static void
+ingest_check_batch(struct ingest *g)
+{
+	MDB_txn *txn;
+	size_t n = 0;
+
+	g->nsigners = 0;
+	eiso_clearerr();
+	if (store_read_begin(g->h.st, &txn) != 0)
+		return;   /* everything is checked in the transaction */
+	for (size_t i = 0; i < g->nitems; i++) {
+		struct item *it = &g->items[i];
+		const uint8_t *pub;
+
+		if (it->env == NULL || it->env->msg_case != EISO__ENVELOPE__MSG_CHANGE_SET ||
+		    (pub = ingest_signer(txn, g, it->agency)) == NULL)
+			continue;
+		memcpy(it->key, pub, KEYS_SIGN_PUB);
+		it->want_check = 1;
+		n++;
+	}
+	store_read_end(&txn);
+	/* A few sets are not worth waking the pool for. */
+	if (n < INGEST_POOL_MIN)
+		pool_run(NULL, g->nitems, ingest_check_one, g);
+	else
+		pool_run(g->pool, g->nitems, ingest_check_one, g);
+}
+
 /* Drain what is waiting, apply it in one transaction, then answer. */
 static void
 ingest_batch(struct ingest *g)
@@ -729,8 +849,9 @@ ingest_batch(struct ingest *g)
 		;
 	if (g->nitems == 0)
 		return;
-	eiso_clearerr();
 	t0 = uv_hrtime();
+	ingest_check_batch(g);
+	eiso_clearerr();
 	rc = store_write(g->h.st, ingest_batch_txn, g);
 	g->txn = NULL;
 	if (rc != 0) {
@@ -753,8 +874,11 @@ ingest_batch(struct ingest *g)
 		ingest_send_replies(g);
 	}
 	ingest_forget_touched(g);
-	for (size_t i = 0; i < g->nitems; i++)
+	for (size_t i = 0; i < g->nitems; i++) {
+		if (g->items[i].ck.body != NULL)
+			eiso__change_set_body__free_unpacked(g->items[i].ck.body, NULL);
 		wire_free(&g->items[i].env);
+	}
 	g->nitems = 0;
 }
 
@@ -817,6 +941,7 @@ cmd_run(int argc, char **argv)
 	struct web *web = NULL;
 	struct sigaction sa;
 	int rc, debug;
+	unsigned ncores;
 	uint64_t next_sweep;
 
 	if ((rc = daemon_run_args(argc, argv, HUBD_DEFAULT_CONF, run_usage, &args)) >= 0)
@@ -849,6 +974,13 @@ cmd_run(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((rc = daemon_hup_catch()) != 0)
 		fatalx("%s", eiso_lasterr(rc));
+	/* Checking signatures is most of ingest's work: every core we may use takes a share. */
+	eiso_clearerr();
+	ncores = pool_cores();
+	if (ncores > INGEST_POOL_MAX)
+		ncores = INGEST_POOL_MAX;
+	if ((rc = pool_start(ncores - 1, &g->pool)) != 0)
+		log_warnx("%s: change sets are checked on one thread", eiso_lasterr(rc));
 	log_info("listening on %s", g->h.conf.listen);
 	/* The web side is not the hub's purpose: without it, replication still runs. */
 	eiso_clearerr();
@@ -893,6 +1025,7 @@ cmd_run(int argc, char **argv)
 	    "batches", (unsigned long long)g->total.applied,
 	    (unsigned long long)g->total.rejected, (unsigned long long)g->total.duplicates,
 	    (unsigned long long)g->total.batches);
+	pool_stop(&g->pool);
 	zmq_close(g->router);
 	zmq_close(g->zap);
 	zmq_ctx_term(g->zctx);
@@ -900,6 +1033,7 @@ cmd_run(int argc, char **argv)
 	free(g->items);
 	free(g->replies);
 	free(g->t);
+	free(g->signers);
 	free(g);
 	return 0;
 }
