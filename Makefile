@@ -87,7 +87,8 @@ all: $(B)/bin/loadgen
 $(BENCH_O): tests/bench/bench.h
 $(BENCH_O): ALL_CFLAGS += -Inoded -Ihubd
 $(B)/bin/loadgen: $(BENCH_O) $(addprefix $(B)/noded/,node.o outbox.o attach.o document.o \
-    recordfile.o casefile.o) $(B)/hubd/hub.o $(B)/hubd/enroll.o $(COMMON_O)
+    recordfile.o casefile.o) $(addprefix $(B)/hubd/,hub.o enroll.o apply.o published.o \
+    search.o) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
 
@@ -108,7 +109,7 @@ $(UNIT_NODE:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Unit tests of the hub's modules link every hubd object but main.
-UNIT_HUB := test_published
+UNIT_HUB := test_published test_reviews
 UNIT     += $(UNIT_HUB)
 $(UNIT_HUB:%=$(B)/tests/unit/%.o): ALL_CFLAGS += -Ihubd
 $(UNIT_HUB:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o \

@@ -28,6 +28,8 @@ struct store {
 	 */
 	pthread_rwlock_t resize;
 	int upgraded_from;      /* schema this open upgraded from, -1 if none */
+	const struct store_hook *hooks;         /* the daemon's parts of upgrade steps */
+	size_t nhooks;
 };
 
 /* Read transactions this thread has open: a resize from inside one must not wait for itself. */
@@ -80,8 +82,21 @@ store_up_0(store_t *st, MDB_txn *txn)
 	return 0;
 }
 
+/*
+ * Schema 2 adds the hub's reviews table and its in-force counters; the hub fills them from
+ * its documents through its hook (hubd/hub.c). The node's store has nothing to move.
+ */
+static int
+store_up_1(store_t *st, MDB_txn *txn)
+{
+	(void)st;
+	(void)txn;
+	return 0;
+}
+
 static const struct store_step store_steps[] = {
 	{ 0, "record the layout version", store_up_0 },
+	{ 1, "the hub's reviews index and in-force counters", store_up_1 },
 };
 
 static int
@@ -137,10 +152,15 @@ store_upgrade(store_t *st, MDB_txn *txn, uint64_t v)
 			    (unsigned long long)v);
 		if ((rc = step->fn(st, txn)) != 0)
 			return rc;
+		for (size_t i = 0; i < st->nhooks; i++)
+			if (st->hooks[i].from == v && (rc = st->hooks[i].fn(st, txn)) != 0)
+				return rc;
 		v++;
 	}
 	return store_put_u64(txn, st->dbi[0], "schema", v);
 }
+
+static int store_grow(store_t *st);
 
 static int
 store_check_schema(store_t *st)
@@ -183,6 +203,9 @@ store_check_schema(store_t *st)
 	return 0;
 fail:
 	mdb_txn_abort(txn);
+	/* An upgrade that fills a table may outgrow the map: grow it and upgrade again. */
+	if (rc == MDB_MAP_FULL && (rc = store_grow(st)) == 0)
+		return store_check_schema(st);
 	return rc;
 }
 
@@ -220,6 +243,13 @@ store_upgraded_from(const store_t *st)
 int
 store_open(const char *dir, const char *const *dbnames, int ndb, int readonly, store_t **out)
 {
+	return store_open_hooks(dir, dbnames, ndb, readonly, NULL, 0, out);
+}
+
+int
+store_open_hooks(const char *dir, const char *const *dbnames, int ndb, int readonly,
+    const struct store_hook *hooks, size_t nhooks, store_t **out)
+{
 	store_t *st;
 	MDB_txn *txn;
 	int rc;
@@ -242,6 +272,8 @@ store_open(const char *dir, const char *const *dbnames, int ndb, int readonly, s
 	st->ndb = ndb;
 	st->readonly = readonly;
 	st->upgraded_from = -1;
+	st->hooks = hooks;
+	st->nhooks = nhooks;
 	if ((rc = mdb_env_create(&st->env)) != 0 ||
 	    (rc = mdb_env_set_maxdbs(st->env, STORE_MAX_DBS)) != 0 ||
 	    (rc = mdb_env_set_maxreaders(st->env, 512)) != 0 ||

@@ -15,10 +15,20 @@
 #include <lmdb.h>
 
 #define STORE_MAX_DBS 24
-#define STORE_SCHEMA 1           /* layout version kept under "schema" in the meta db:
+#define STORE_SCHEMA 2           /* layout version kept under "schema" in the meta db:
                                     raise it with an upgrade step in store.c */
 
 typedef struct store store_t;
+
+/*
+ * A daemon's own part of the upgrade step from schema `from`: fn fills what that step added
+ * to the daemon's tables (all open: store_dbi works), in the upgrade's one transaction, right
+ * after store.c's own step. 0 or a negative EISO_* / LMDB code, which aborts the upgrade.
+ */
+struct store_hook {
+	uint64_t from;
+	int (*fn)(store_t *st, MDB_txn *txn);
+};
 
 /*
  * Open (creating if needed) the environment in directory dir with the named sub-databases
@@ -33,6 +43,9 @@ typedef struct store store_t;
  */
 int store_open(const char *dir, const char *const *dbnames, int ndb, int readonly,
     store_t **out);
+/* store_open, with the daemon's parts of upgrade steps (hooks[0..nhooks-1], kept by pointer). */
+int store_open_hooks(const char *dir, const char *const *dbnames, int ndb, int readonly,
+    const struct store_hook *hooks, size_t nhooks, store_t **out);
 
 /*
  * Hot backup: write a consistent, compacted copy of the environment (mdb_env_copyfd2 with

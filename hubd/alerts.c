@@ -164,39 +164,6 @@ alert_ack(MDB_txn *txn, const struct hub *h, uint64_t id, const char *by)
 	return rc;
 }
 
-/* Reviews overdue of one agency: effective issues whose next review date has passed. */
-static uint64_t
-alert_reviews_overdue(MDB_txn *txn, struct hub *h, const char *agency, const char *today)
-{
-	uint8_t key[ALERT_KEY_MAX];
-	size_t klen = agency_key(key, sizeof(key), agency, NULL, 0);
-	MDB_cursor *c;
-	MDB_val k = { klen, key }, v;
-	uint64_t n = 0;
-
-	if (mdb_cursor_open(txn, store_dbi(h->st, HDB_DOCS), &c) != 0)
-		return 0;
-	for (int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
-	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		Eiso__DocRecord *rec;
-		Eiso__DocIssue *d;
-
-		if (k.mv_size < klen || memcmp(k.mv_data, key, klen) != 0)
-			break;
-		if ((rec = eiso__doc_record__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
-			continue;
-		if (rec->current != 0 &&
-		    apply_doc_version(txn, h, agency, rec->code, rec->current, &d) == 0) {
-			if (d->next_review[0] && strcmp(d->next_review, today) < 0)
-				n++;
-			eiso__doc_issue__free_unpacked(d, NULL);
-		}
-		eiso__doc_record__free_unpacked(rec, NULL);
-	}
-	mdb_cursor_close(c);
-	return n;
-}
-
 static int
 alert_sweep_txn(MDB_txn *txn, void *arg)
 {
@@ -235,7 +202,9 @@ alert_sweep_txn(MDB_txn *txn, void *arg)
 		}
 		if (rc != 0)
 			break;
-		overdue = alert_reviews_overdue(txn, h, id, today);
+		/* The counters apply.c keeps: the write transaction walks no document. */
+		if ((rc = apply_reviews_due(txn, h, id, today, &overdue)) != 0)
+			break;
 		if (overdue > 0) {
 			snprintf(reason, sizeof(reason), "%llu documents past their review date",
 			    (unsigned long long)overdue);

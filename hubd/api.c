@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "domain.h"
 #include "err.h"
 #include "web.h"
 #include "wire.h"
@@ -233,6 +234,37 @@ api_alerts(struct web *w, struct http_req *r, MDB_txn *txn)
 	    state[0] ? state : "open"));
 }
 
+/* GET /api/v1/reviews?agency=&before=: documents in force due for review (the index). */
+static void
+api_reviews(struct web *w, struct http_req *r, MDB_txn *txn)
+{
+	char agency[80], before[16];
+	size_t offset, limit, total;
+	json_t *items;
+	int rc;
+
+	web_set_route(w, "api_reviews");
+	eiso_clearerr();
+	if ((rc = web_page(r, &offset, &limit)) != 0 ||
+	    (rc = api_param(r, "agency", agency, sizeof(agency))) != 0 ||
+	    (rc = api_param(r, "before", before, sizeof(before))) != 0) {
+		http_reply_eiso(r, rc);
+		return;
+	}
+	if (agency[0] && !wire_agency_ok(agency)) {
+		http_reply_error(r, 400, "invalid", "agency: '%s' is not an agency id", agency);
+		return;
+	}
+	if (before[0] == '\0')
+		domain_today(before);
+	if ((rc = view_reviews(txn, w, agency[0] ? agency : NULL, before, offset, limit, &items,
+	    &total)) != 0) {
+		http_reply_eiso(r, rc);
+		return;
+	}
+	api_list(r, "reviews", items, total, offset, limit, json_pack("{s:s}", "before", before));
+}
+
 /* POST /api/v1/alerts/ID/ack {"by": NAME}: NAME defaults to the session's user. */
 static void
 api_ack(struct web *w, struct http_req *r, const struct web_who *who, uint64_t id)
@@ -325,6 +357,8 @@ api_route(struct web *w, struct http_req *r, const struct web_who *who)
 		api_agencies(w, r, txn);
 	} else if (n >= 2 && n <= 4 && strcmp(seg[0], "agencies") == 0) {
 		api_agency(w, r, txn, seg, n);
+	} else if (n == 1 && strcmp(seg[0], "reviews") == 0) {
+		api_reviews(w, r, txn);
 	} else if (n == 1 && strcmp(seg[0], "alerts") == 0) {
 		api_alerts(w, r, txn);
 	} else if (n == 2 && strcmp(seg[0], "alerts") == 0) {

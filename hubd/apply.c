@@ -4,6 +4,12 @@
  * record files and cases are kept as their latest state. Counters the dashboard needs
  * (documents by kind and status, cases by status, on time and late, with an electronic record
  * file) are kept up to date in the same transaction, so reading them never scans.
+ *
+ * The same goes for documents in force and their reviews: each agency counts its documents
+ * with an issue in force ("in_force") and those by next review date ("review:YYYY-MM-DD"),
+ * and the reviews table indexes them as next review date, agency, NUL, code -> issue (be32),
+ * so "reviews overdue" is a range up to today, never a walk of every document. The index and
+ * the counters hold exactly the issue in force of each document, when it has a review date.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +21,7 @@
 #include "wire.h"
 
 #define APPLY_KEY_MAX (WIRE_MAX_AGENCY + 1 + DOMAIN_MAX_CODE + 1 + 8)
+#define APPLY_DATE 10           /* YYYY-MM-DD */
 
 /* agency \0 code [\0 issue(be32)] */
 static size_t
@@ -64,7 +71,221 @@ apply_stat_add(MDB_txn *txn, const struct hub *h, const char *agency, const char
 	store_be64(buf, v);
 	k.mv_data = key;
 	k.mv_size = agency_key(key, sizeof(key), agency, name, strlen(name));
+	/* A counter back at zero goes: a review date long past must not stay to be read. */
+	if (v == 0) {
+		rc = mdb_del(txn, store_dbi(h->st, HDB_STATS), &k, NULL);
+		return rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+	}
 	return store_rc(mdb_put(txn, store_dbi(h->st, HDB_STATS), &k, &d, 0));
+}
+
+int
+apply_stats(MDB_txn *txn, const struct hub *h, const char *agency, const char *prefix,
+    const char *before, apply_stat_fn fn, void *arg)
+{
+	uint8_t key[APPLY_KEY_MAX + 64], end[APPLY_KEY_MAX + 64];
+	size_t klen = agency_key(key, sizeof(key), agency, prefix, strlen(prefix)), elen = 0;
+	size_t alen = strlen(agency) + 1;
+	char name[96];
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	if (before != NULL) {
+		memcpy(end, key, klen);
+		elen = klen + strlen(before);
+		if (elen > sizeof(end))
+			return EISO_INVAL;
+		memcpy(end + klen, before, strlen(before));
+	}
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(h->st, HDB_STATS), &c))) != 0)
+		return rc;
+	k.mv_data = key;
+	k.mv_size = klen;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		size_t n = k.mv_size - alen;
+
+		if (k.mv_size < klen || memcmp(k.mv_data, key, klen) != 0)
+			break;
+		if (before != NULL) {
+			int cmp = memcmp(k.mv_data, end, k.mv_size < elen ? k.mv_size : elen);
+			if (cmp > 0 || (cmp == 0 && k.mv_size >= elen))
+				break;
+		}
+		if (v.mv_size != 8 || n >= sizeof(name) || store_get_be64(v.mv_data) == 0)
+			continue;
+		memcpy(name, (const char *)k.mv_data + alen, n);
+		name[n] = '\0';
+		if ((rc = fn(name, store_get_be64(v.mv_data), arg)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int
+apply_sum(const char *name, uint64_t v, void *arg)
+{
+	(void)name;
+	*(uint64_t *)arg += v;
+	return 0;
+}
+
+int
+apply_reviews_due(MDB_txn *txn, const struct hub *h, const char *agency, const char *before,
+    uint64_t *n)
+{
+	*n = 0;
+	return apply_stats(txn, h, agency, "review:", before, apply_sum, n);
+}
+
+/* A review date the index can hold: YYYY-MM-DD (what domain_check_doc lets in). */
+static int
+apply_has_review(const char *date)
+{
+	return date != NULL && strlen(date) == APPLY_DATE;
+}
+
+/* date agency \0 code */
+static size_t
+apply_review_key(uint8_t *key, const char *date, const char *agency, const char *code)
+{
+	memcpy(key, date, APPLY_DATE);
+	return APPLY_DATE + agency_key(key + APPLY_DATE, APPLY_KEY_MAX, agency, code,
+	    strlen(code));
+}
+
+/*
+ * Issue `issue` of document code enters (+1) or leaves (-1) the agency's documents in force:
+ * the counters and, with a review date, the reviews index.
+ */
+static int
+apply_in_force(MDB_txn *txn, const struct hub *h, const char *agency, const char *code,
+    uint32_t issue, const char *next_review, int delta)
+{
+	uint8_t key[APPLY_DATE + APPLY_KEY_MAX], val[4];
+	char name[24];
+	MDB_val k, v = { sizeof(val), val };
+	int rc;
+
+	if ((rc = apply_stat_add(txn, h, agency, "in_force", delta)) != 0 ||
+	    !apply_has_review(next_review))
+		return rc;
+	snprintf(name, sizeof(name), "review:%s", next_review);
+	if ((rc = apply_stat_add(txn, h, agency, name, delta)) != 0)
+		return rc;
+	k.mv_data = key;
+	k.mv_size = apply_review_key(key, next_review, agency, code);
+	if (delta < 0) {
+		rc = mdb_del(txn, store_dbi(h->st, HDB_REVIEWS), &k, NULL);
+		return rc == MDB_NOTFOUND ? 0 : store_rc(rc);
+	}
+	for (int i = 0; i < 4; i++)
+		val[i] = (uint8_t)(issue >> (24 - 8 * i));
+	return store_rc(mdb_put(txn, store_dbi(h->st, HDB_REVIEWS), &k, &v, 0));
+}
+
+int
+apply_reviews(MDB_txn *txn, const struct hub *h, const char *agency, const char *before,
+    apply_review_fn fn, void *arg)
+{
+	char date[APPLY_DATE + 1], ag[WIRE_MAX_AGENCY + 1], code[DOMAIN_MAX_CODE + 1];
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(h->st, HDB_REVIEWS), &c))) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		const char *p = (const char *)k.mv_data + APPLY_DATE, *nul;
+		size_t rest = k.mv_size - APPLY_DATE, alen;
+		const uint8_t *iv = v.mv_data;
+
+		if (k.mv_size <= APPLY_DATE || v.mv_size != 4)
+			continue;
+		memcpy(date, k.mv_data, APPLY_DATE);
+		date[APPLY_DATE] = '\0';
+		if (before != NULL && strcmp(date, before) >= 0)
+			break;
+		if ((nul = memchr(p, '\0', rest)) == NULL || (alen = (size_t)(nul - p)) >
+		    WIRE_MAX_AGENCY || rest - alen - 1 > DOMAIN_MAX_CODE)
+			continue;
+		memcpy(ag, p, alen);
+		ag[alen] = '\0';
+		if (agency != NULL && strcmp(ag, agency) != 0)
+			continue;
+		memcpy(code, nul + 1, rest - alen - 1);
+		code[rest - alen - 1] = '\0';
+		if ((rc = fn(date, ag, code, (uint32_t)iv[0] << 24 | (uint32_t)iv[1] << 16 |
+		    (uint32_t)iv[2] << 8 | iv[3], arg)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Is a stats name one apply_in_force keeps? */
+static int
+apply_in_force_stat(const uint8_t *name, size_t n)
+{
+	return (n == 8 && memcmp(name, "in_force", 8) == 0) ||
+	    (n >= 7 && memcmp(name, "review:", 7) == 0);
+}
+
+int
+apply_rebuild_in_force(MDB_txn *txn, const struct hub *h)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	/* From scratch: the index, then every agency's in-force and review counters. */
+	if ((rc = store_rc(mdb_drop(txn, store_dbi(h->st, HDB_REVIEWS), 0))) != 0 ||
+	    (rc = store_rc(mdb_cursor_open(txn, store_dbi(h->st, HDB_STATS), &c))) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		const uint8_t *nul = memchr(k.mv_data, '\0', k.mv_size);
+
+		if (nul != NULL && apply_in_force_stat(nul + 1, k.mv_size -
+		    (size_t)(nul + 1 - (const uint8_t *)k.mv_data)) &&
+		    (rc = mdb_cursor_del(c, 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (rc != MDB_NOTFOUND)
+		return store_rc(rc);
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(h->st, HDB_DOCS), &c))) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		const char *nul = memchr(k.mv_data, '\0', k.mv_size);
+		char agency[WIRE_MAX_AGENCY + 1];
+		Eiso__DocRecord *rec;
+		Eiso__DocIssue *d;
+		size_t alen;
+
+		if (nul == NULL || (alen = (size_t)(nul - (const char *)k.mv_data)) >
+		    WIRE_MAX_AGENCY)
+			continue;
+		memcpy(agency, k.mv_data, alen);
+		agency[alen] = '\0';
+		if ((rec = eiso__doc_record__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+			continue;
+		rc = 0;
+		if (rec->current != 0 &&
+		    apply_doc_version(txn, h, agency, rec->code, rec->current, &d) == 0) {
+			rc = apply_in_force(txn, h, agency, rec->code, d->issue, d->next_review, +1);
+			eiso__doc_issue__free_unpacked(d, NULL);
+		}
+		eiso__doc_record__free_unpacked(rec, NULL);
+		if (rc != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
 static int
@@ -160,26 +381,20 @@ apply_put(MDB_txn *txn, MDB_dbi dbi, const uint8_t *key, size_t klen, const Prot
 static int
 apply_doc(MDB_txn *txn, const struct hub *h, const char *agency, const Eiso__DocIssue *d)
 {
-	Eiso__DocIssue *old = NULL;
+	Eiso__DocIssue *old = NULL, *leaving = NULL;
 	Eiso__DocRecord rec = EISO__DOC_RECORD__INIT, *prev = NULL;
 	uint8_t key[APPLY_KEY_MAX];
 	MDB_val k, v;
+	uint32_t was;
 	int rc;
 
 	rc = apply_doc_version(txn, h, agency, d->code, d->issue, &old);
-	if (rc == 0) {
+	if (rc == 0)
 		rc = apply_doc_stats(txn, h, agency, old, -1);
-		eiso__doc_issue__free_unpacked(old, NULL);
-		if (rc != 0)
-			return rc;
-	} else if (rc != EISO_NOTFOUND) {
-		return rc;
-	}
-	if ((rc = apply_doc_stats(txn, h, agency, d, +1)) != 0 ||
-	    (rc = published_update(txn, h, agency, d)) != 0 ||
-	    (rc = apply_put(txn, store_dbi(h->st, HDB_VERSIONS), key,
-	    apply_key(key, agency, d->code, d->issue, 1), &d->base)) != 0)
-		return rc;
+	else if (rc == EISO_NOTFOUND)
+		rc = 0;
+	if (rc != 0)
+		goto done;
 
 	/* The index: newest issue, and the one in force. */
 	k.mv_data = key;
@@ -189,8 +404,10 @@ apply_doc(MDB_txn *txn, const struct hub *h, const char *agency, const Eiso__Doc
 		rec.latest = prev->latest;
 		rec.current = prev->current;
 	} else if (rc != 0 && rc != MDB_NOTFOUND) {
-		return store_rc(rc);
+		rc = store_rc(rc);
+		goto done;
 	}
+	was = rec.current;
 	rec.code = d->code;
 	rec.kind = d->kind;
 	if (d->issue > rec.latest)
@@ -199,12 +416,44 @@ apply_doc(MDB_txn *txn, const struct hub *h, const char *agency, const Eiso__Doc
 		rec.current = d->issue;
 	else if (rec.current == d->issue)
 		rec.current = 0;   /* superseded (the next one arrives too) or withdrawn */
+
+	/*
+	 * Documents in force and their reviews: the issue that was in force leaves, the one now
+	 * in force (always d when there is one) enters. The same issue sent again leaves and
+	 * enters, its review date perhaps changed; another issue in force stays as it was.
+	 */
+	rc = 0;
+	if (was != 0 && (was != rec.current || was == d->issue)) {
+		if (was == d->issue)
+			leaving = old;
+		else if ((rc = apply_doc_version(txn, h, agency, d->code, was, &leaving)) ==
+		    EISO_NOTFOUND)
+			rc = 0;
+		if (rc == 0)
+			rc = apply_in_force(txn, h, agency, d->code, was, leaving != NULL ?
+			    leaving->next_review : NULL, -1);
+		if (leaving != old)
+			eiso__doc_issue__free_unpacked(leaving, NULL);
+	}
+	if (rc == 0 && rec.current != 0 && (rec.current != was || was == d->issue))
+		rc = apply_in_force(txn, h, agency, d->code, d->issue, d->next_review, +1);
+
+	if (rc != 0 ||
+	    (rc = apply_doc_stats(txn, h, agency, d, +1)) != 0 ||
+	    (rc = published_update(txn, h, agency, d)) != 0 ||
+	    (rc = apply_put(txn, store_dbi(h->st, HDB_VERSIONS), key,
+	    apply_key(key, agency, d->code, d->issue, 1), &d->base)) != 0)
+		goto done;
+	k.mv_size = apply_key(key, agency, d->code, 0, 0);
 	rc = apply_put(txn, store_dbi(h->st, HDB_DOCS), key, k.mv_size, &rec.base);
-	if (prev != NULL)
-		eiso__doc_record__free_unpacked(prev, NULL);
 	/* The search index follows the issue in force, when it is public. */
 	if (rc == 0)
 		rc = search_update(txn, h, agency, d->code, rec.current);
+done:
+	if (prev != NULL)
+		eiso__doc_record__free_unpacked(prev, NULL);
+	if (old != NULL)
+		eiso__doc_issue__free_unpacked(old, NULL);
 	return rc;
 }
 

@@ -47,7 +47,7 @@ backup_heads(const char *storedir, FILE *f, size_t *nagencies, uint64_t *nsets,
 	memset(&copy, 0, sizeof(copy));
 	*nagencies = 0;
 	*nsets = 0;
-	if ((rc = store_open(storedir, hub_dbnames, HDB_COUNT, 0, &copy.st)) != 0)
+	if ((rc = hub_store_open(storedir, 0, &copy.st)) != 0)
 		return rc;
 	if ((rc = store_read_begin(copy.st, &txn)) != 0)
 		goto done;

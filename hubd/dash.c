@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "domain.h"
 #include "err.h"
 #include "log.h"
 #include "web.h"
@@ -888,6 +889,36 @@ dash_documents(struct dash *d, MDB_txn *txn, const char *agency, size_t dpage)
 	json_decref(items);
 }
 
+/* The agency's documents past their review date, earliest first, from the reviews index. */
+static void
+dash_reviews(struct dash *d, MDB_txn *txn, const char *agency)
+{
+	json_t *items, *e;
+	size_t total, i;
+	char today[11], date[32];
+
+	domain_today(today);
+	if (view_reviews(txn, d->w, agency, today, 0, DASH_LIST, &items, &total) != 0)
+		return;
+	if (total > 0) {
+		html_printf(&d->b, "<section id=\"reviews\"><h2>%s <small>(%zu)</small></h2>"
+		    "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+		    "<tbody>", T(d, "card.reviews"), total, T(d, "doc.code"), T(d, "doc.title"),
+		    T(d, "doc.issue"), T(d, "doc.next_review"));
+		json_array_foreach(items, i, e) {
+			html_raw(&d->b, "<tr><td class=\"code\">");
+			html_esc(&d->b, jstr(e, "code"));
+			html_raw(&d->b, "</td><td>");
+			html_esc(&d->b, jstr(e, "title"));
+			web_date(date, sizeof(date), jstr(e, "next_review"), d->lang);
+			html_printf(&d->b, "</td><td class=\"num\">%lld</td><td class=\"bad\">%s"
+			    "</td></tr>", jint(e, "issue"), date);
+		}
+		html_raw(&d->b, "</tbody></table></section>");
+	}
+	json_decref(items);
+}
+
 static void
 dash_files_cases(struct dash *d, MDB_txn *txn, const char *agency)
 {
@@ -1090,6 +1121,7 @@ dash_agency(struct dash *d, MDB_txn *txn)
 		html_free(&nb);
 		json_decref(items);
 	}
+	dash_reviews(d, txn, rec->id);
 	dash_documents(d, txn, rec->id, (size_t)dpage);
 	dash_files_cases(d, txn, rec->id);
 	dash_changesets(d, txn, rec);

@@ -61,8 +61,30 @@ const char *const hub_dbnames[HDB_COUNT] = {
 	[HDB_CHUNKS] = "chunks", [HDB_BLOBMETA] = "blobmeta", [HDB_VERSIONS] = "versions",
 	[HDB_RECORDS] = "records", [HDB_CASES] = "cases", [HDB_STATS] = "stats",
 	[HDB_WORDS] = "words", [HDB_SEARCHED] = "searched", [HDB_ALERTS] = "alerts",
-	[HDB_ALERTKEYS] = "alertkeys", [HDB_PUBFILES] = "pubfiles",
+	[HDB_ALERTKEYS] = "alertkeys", [HDB_PUBFILES] = "pubfiles", [HDB_REVIEWS] = "reviews",
 };
+
+/* Schema 2: the reviews index and the in-force counters, built from the documents held. */
+static int
+hub_up_1(store_t *st, MDB_txn *txn)
+{
+	struct hub h;
+
+	memset(&h, 0, sizeof(h));
+	h.st = st;
+	return apply_rebuild_in_force(txn, &h);
+}
+
+static const struct store_hook hub_hooks[] = {
+	{ 1, hub_up_1 },
+};
+
+int
+hub_store_open(const char *dir, int readonly, store_t **st)
+{
+	return store_open_hooks(dir, hub_dbnames, HDB_COUNT, readonly, hub_hooks,
+	    sizeof(hub_hooks) / sizeof(hub_hooks[0]), st);
+}
 
 int
 hub_open(const char *conf_path, int readonly, struct hub *h)
@@ -77,7 +99,7 @@ hub_open(const char *conf_path, int readonly, struct hub *h)
 		return eiso_seterr(EISO_CONF, "%s: ingest.chunk_size must be well below "
 		    "ingest.max_frame", conf_path);
 	if ((rc = fsutil_path(dir, sizeof(dir), h->conf.data, "store")) != 0 ||
-	    (rc = store_open(dir, hub_dbnames, HDB_COUNT, readonly, &h->st)) != 0)
+	    (rc = hub_store_open(dir, readonly, &h->st)) != 0)
 		return rc;
 	h->bt.chunks = store_dbi(h->st, HDB_CHUNKS);
 	h->bt.meta = store_dbi(h->st, HDB_BLOBMETA);

@@ -43,7 +43,7 @@ struct hubd_conf {
 enum hub_db {
 	HDB_META, HDB_AGENCIES, HDB_CURVEKEYS, HDB_LOG, HDB_HEADS, HDB_DOCS, HDB_WANTS,
 	HDB_CHUNKS, HDB_BLOBMETA, HDB_VERSIONS, HDB_RECORDS, HDB_CASES, HDB_STATS, HDB_WORDS,
-	HDB_SEARCHED, HDB_ALERTS, HDB_ALERTKEYS, HDB_PUBFILES, HDB_COUNT
+	HDB_SEARCHED, HDB_ALERTS, HDB_ALERTKEYS, HDB_PUBFILES, HDB_REVIEWS, HDB_COUNT
 };
 
 struct hub {
@@ -57,6 +57,8 @@ extern const struct conf_directive hubd_directives[];
 extern const char *const hub_dbnames[HDB_COUNT];
 int hub_open(const char *conf_path, int readonly, struct hub *h);
 void hub_close(struct hub *h);
+/* hub.c: the hub's store in dir, with the hub's parts of schema upgrades (store_open_hooks). */
+int hub_store_open(const char *dir, int readonly, store_t **st);
 
 /* init.c */
 int cmd_init(int argc, char **argv);
@@ -95,6 +97,28 @@ int apply_doc_versions(MDB_txn *txn, const struct hub *h, const char *agency, co
     apply_version_fn fn, void *arg);
 /* Count one applied change set on its day ("sets:YYYY-MM-DD", Asia/Ho_Chi_Minh). */
 int apply_count_set(MDB_txn *txn, const struct hub *h, const char *agency, int64_t now_ms);
+/*
+ * Call fn for each non-zero counter of the agency whose name starts with prefix and, when
+ * before is not NULL, sorts before prefix + before ("review:", "2026-01-02": reviews due
+ * before that day). Returns 0, a store error, or what fn returned non-zero (stops the walk).
+ */
+typedef int (*apply_stat_fn)(const char *name, uint64_t v, void *arg);
+int apply_stats(MDB_txn *txn, const struct hub *h, const char *agency, const char *prefix,
+    const char *before, apply_stat_fn fn, void *arg);
+/* *n = the agency's documents in force whose next review date is before `before` (counters). */
+int apply_reviews_due(MDB_txn *txn, const struct hub *h, const char *agency, const char *before,
+    uint64_t *n);
+/*
+ * The reviews index: call fn for each document in force whose next review date (YYYY-MM-DD)
+ * sorts before `before` (NULL: every one), earliest first, of the agency (NULL: every one).
+ * Returns 0, a store error, or what fn returned non-zero (which stops the walk).
+ */
+typedef int (*apply_review_fn)(const char *date, const char *agency, const char *code,
+    uint32_t issue, void *arg);
+int apply_reviews(MDB_txn *txn, const struct hub *h, const char *agency, const char *before,
+    apply_review_fn fn, void *arg);
+/* Build the reviews index and the in-force counters again from the documents (upgrades). */
+int apply_rebuild_in_force(MDB_txn *txn, const struct hub *h);
 
 /* search.c: the public search index (documents public and in force) */
 int search_update(MDB_txn *txn, const struct hub *h, const char *agency, const char *code,

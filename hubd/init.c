@@ -107,7 +107,7 @@ cmd_init(int argc, char **argv)
 		return 1;
 	}
 	snprintf(path, sizeof(path), "%s/store", dir);
-	if ((rc = store_open(path, hub_dbnames, HDB_COUNT, 0, &h.st)) != 0) {
+	if ((rc = hub_store_open(path, 0, &h.st)) != 0) {
 		fprintf(stderr, "hubd init: %s\n", eiso_lasterr(rc));
 		return 1;
 	}

@@ -201,59 +201,31 @@ show_scan(MDB_txn *txn, struct hub *h, int db, const char *agency,
 }
 
 struct figures {
-	MDB_txn *txn;
-	struct hub *h;
 	const char *agency;
-	char today[11];
 	int64_t now;
 	json_t *docs;                    /* kind -> status -> count */
-	uint64_t reviews_overdue, in_force, cases_open, cases_overdue;
+	uint64_t cases_open, cases_overdue;
 };
 
-static void
-figures_stat(const MDB_val *k, const MDB_val *v, void *arg)
+/* "doc:KIND:STATUS" counters: documents by kind and the status of their newest issue. */
+static int
+figures_stat(const char *name, uint64_t v, void *arg)
 {
 	struct figures *f = arg;
-	size_t alen = strlen(f->agency) + 1;
-	char name[96], *kind, *status;
-	size_t n = k->mv_size - alen;
+	char buf[96], *kind, *status;
 	json_t *byk;
 
-	if (v->mv_size != 8 || n >= sizeof(name) || store_get_be64(v->mv_data) == 0)
-		return;
-	memcpy(name, (const char *)k->mv_data + alen, n);
-	name[n] = '\0';
-	if (strncmp(name, "doc:", 4) != 0)
-		return;
-	kind = name + 4;
+	snprintf(buf, sizeof(buf), "%s", name + 4);
+	kind = buf;
 	if ((status = strchr(kind, ':')) == NULL)
-		return;
+		return 0;
 	*status++ = '\0';
 	if ((byk = json_object_get(f->docs, kind)) == NULL) {
 		byk = json_object();
 		json_object_set_new(f->docs, kind, byk);
 	}
-	json_object_set_new(byk, status, json_integer((json_int_t)store_get_be64(v->mv_data)));
-}
-
-static void
-figures_doc(const MDB_val *k, const MDB_val *v, void *arg)
-{
-	struct figures *f = arg;
-	Eiso__DocRecord *rec = eiso__doc_record__unpack(NULL, v->mv_size, v->mv_data);
-	Eiso__DocIssue *d;
-
-	(void)k;
-	if (rec == NULL)
-		return;
-	if (rec->current != 0 &&
-	    apply_doc_version(f->txn, f->h, f->agency, rec->code, rec->current, &d) == 0) {
-		f->in_force++;
-		if (d->next_review[0] && strcmp(d->next_review, f->today) < 0)
-			f->reviews_overdue++;
-		eiso__doc_issue__free_unpacked(d, NULL);
-	}
-	eiso__doc_record__free_unpacked(rec, NULL);
+	json_object_set_new(byk, status, json_integer((json_int_t)v));
+	return 0;
 }
 
 static void
@@ -273,23 +245,27 @@ figures_case(const MDB_val *k, const MDB_val *v, void *arg)
 	eiso__case__free_unpacked(c, NULL);
 }
 
-/* The derived figures of one agency, as a JSON object (the CLI and the web side share it). */
+/*
+ * The derived figures of one agency, as a JSON object (the CLI and the web side share it).
+ * Documents come from the counters apply.c keeps (never a walk of the documents): by kind
+ * and status, in force, and in force with a next review date before today.
+ */
 json_t *
 figures_agency(MDB_txn *txn, struct hub *h, const char *agency)
 {
 	struct figures f;
-	uint64_t on_time, late, with_file, completed, files;
+	uint64_t on_time, late, with_file, completed, files, in_force, overdue;
+	char today[11];
 	json_t *j;
 
 	memset(&f, 0, sizeof(f));
-	f.txn = txn;
-	f.h = h;
 	f.agency = agency;
 	f.now = store_now_ms();
-	domain_today(f.today);
+	domain_today(today);
 	f.docs = json_object();
-	show_scan(txn, h, HDB_STATS, agency, figures_stat, &f);
-	show_scan(txn, h, HDB_DOCS, agency, figures_doc, &f);
+	apply_stats(txn, h, agency, "doc:", NULL, figures_stat, &f);
+	apply_stat_get(txn, h, agency, "in_force", &in_force);
+	apply_reviews_due(txn, h, agency, today, &overdue);
 	show_scan(txn, h, HDB_CASES, agency, figures_case, &f);
 	apply_stat_get(txn, h, agency, "case:on_time", &on_time);
 	apply_stat_get(txn, h, agency, "case:late", &late);
@@ -298,8 +274,8 @@ figures_agency(MDB_txn *txn, struct hub *h, const char *agency)
 	completed = on_time + late;
 	j = json_pack("{s:s,s:o,s:I,s:I,s:{s:I,s:I,s:I,s:I},s:I,s:{s:I,s:I,s:f}}",
 	    "agency", agency, "documents", f.docs,
-	    "documents_in_force", (json_int_t)f.in_force,
-	    "reviews_overdue", (json_int_t)f.reviews_overdue,
+	    "documents_in_force", (json_int_t)in_force,
+	    "reviews_overdue", (json_int_t)overdue,
 	    "cases", "open", (json_int_t)f.cases_open, "open_overdue", (json_int_t)f.cases_overdue,
 	    "on_time", (json_int_t)on_time, "late", (json_int_t)late,
 	    "record_files", (json_int_t)files,

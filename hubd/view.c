@@ -644,6 +644,57 @@ view_documents(MDB_txn *txn, struct web *w, const char *agency, const char *kind
 	return rc;
 }
 
+struct review_page {
+	MDB_txn *txn;
+	struct web *w;
+	size_t offset, limit, total;
+	json_t *items;
+};
+
+static int
+page_review(const char *date, const char *agency, const char *code, uint32_t issue, void *arg)
+{
+	struct review_page *p = arg;
+	Eiso__DocIssue *d;
+	json_t *j;
+
+	if (p->total++ < p->offset || json_array_size(p->items) >= p->limit)
+		return 0;
+	j = json_pack("{s:s,s:s,s:i,s:s}", "agency", agency, "code", code, "issue", (int)issue,
+	    "next_review", date);
+	if (apply_doc_version(p->txn, web_hub(p->w), agency, code, issue, &d) == 0) {
+		json_object_set_new(j, "title", json_string(d->title));
+		json_object_set_new(j, "kind", json_string(d->kind));
+		json_object_set_new(j, "effective_date", json_string(d->effective_date ?
+		    d->effective_date : ""));
+		eiso__doc_issue__free_unpacked(d, NULL);
+	}
+	json_array_append_new(p->items, j);
+	return 0;
+}
+
+int
+view_reviews(MDB_txn *txn, struct web *w, const char *agency, const char *before,
+    size_t offset, size_t limit, json_t **items, size_t *total)
+{
+	struct review_page p = { txn, w, offset, limit, 0, json_array() };
+	int rc;
+
+	*items = NULL;
+	*total = 0;
+	if (!domain_date_ok(before)) {
+		json_decref(p.items);
+		return eiso_seterr(EISO_INVAL, "before: '%s' is not a date (YYYY-MM-DD)", before);
+	}
+	if ((rc = apply_reviews(txn, web_hub(w), agency, before, page_review, &p)) != 0) {
+		json_decref(p.items);
+		return rc;
+	}
+	*items = p.items;
+	*total = p.total;
+	return 0;
+}
+
 json_t *
 view_document(MDB_txn *txn, struct web *w, const char *agency, const char *code)
 {

@@ -50,6 +50,12 @@ json_t *view_series(MDB_txn *txn, struct web *w, const char *agency);
 int view_documents(MDB_txn *txn, struct web *w, const char *agency, const char *kind,
     const char *status, size_t offset, size_t limit, json_t **items, size_t *total);
 json_t *view_document(MDB_txn *txn, struct web *w, const char *agency, const char *code);
+/*
+ * Documents in force whose next review date is before `before` (YYYY-MM-DD; today: the
+ * overdue ones), earliest first, of one agency or (agency NULL) all, from the reviews index.
+ */
+int view_reviews(MDB_txn *txn, struct web *w, const char *agency, const char *before,
+    size_t offset, size_t limit, json_t **items, size_t *total);
 int view_files(MDB_txn *txn, struct web *w, const char *agency, size_t offset, size_t limit,
     json_t **items, size_t *total);
 json_t *view_file(MDB_txn *txn, struct web *w, const char *agency, const char *code);

@@ -5,7 +5,8 @@
 # applicant's name, ID, address and contact arrives at the hub without any of them, and the
 # hub's LMDB data file holds none of those strings (I10). `hubd figures` counts documents by
 # kind and status, documents in force, reviews overdue, cases open / overdue / on time / late,
-# record files and coverage.
+# record files and coverage; documents in force and reviews overdue (counters and the reviews
+# index) equal a walk of every document after revisions, a withdrawal and a restart.
 # timeout: 120
 . "$(dirname "$0")/lib.sh"
 
@@ -175,6 +176,69 @@ assert abs(rc["percent"] - 100.0 / 3) < 1e-9, "coverage %s" % rc
 EOF
 out=$(hd figures)
 grep -qE "^$AG +2 +1 +2 +1 +2 +1 +33%" <<<"$out" || fail "hubd figures table: $out"
+
+# ---------------------------------------------------------------------------------------------
+# Documents in force and reviews overdue come from counters and the reviews index the hub
+# keeps as it applies changes: they must equal a walk of every document (hubd doc), after
+# each round of changes, and after a restart.
+DOCS="QT-01 BM-01 CS-01 HD-01 MT-01"
+check_in_force() {   # WHAT IN_FORCE OVERDUE: what the walk must find, and the rest with it
+	local c
+	: >"$TEST_DIR/docs.jsonl"
+	for c in $DOCS; do
+		hd doc "$AG" "$c" --json | tr -d '\n' >>"$TEST_DIR/docs.jsonl"
+		echo >>"$TEST_DIR/docs.jsonl"
+	done
+	hd figures "$AG" --json >"$TEST_DIR/fig.json"
+	hub_api "/api/v1/reviews?before=2199-12-31" | head -n -1 >"$TEST_DIR/reviews.json"
+	hub_api "/api/v1/reviews?agency=$AG" | head -n -1 >"$TEST_DIR/overdue.json"
+	hub_api "/api/v1/agencies" | head -n -1 >"$TEST_DIR/agencies.json"
+	"$PY" - "$TEST_DIR" "$2" "$3" <<'EOF' || fail "in force / reviews ($1): $(cat "$TEST_DIR/fig.json")"
+import datetime, json, sys
+d, want_in_force, want_overdue = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=7)).strftime("%Y-%m-%d")
+in_force, due = 0, []
+for line in open(d + "/docs.jsonl"):
+    doc = json.loads(line)
+    if doc["current"]:
+        in_force += 1
+        cur = [i for i in doc["issues"] if i["issue"] == doc["current"]][0]
+        if cur.get("next_review"):
+            due.append((cur["next_review"], doc["agency"], cur["code"], cur["issue"]))
+due.sort()
+over = [x for x in due if x[0] < today]
+assert (in_force, len(over)) == (want_in_force, want_overdue), "walk: %d in force, %s" % (in_force, over)
+f = json.load(open(d + "/fig.json"))["agencies"][0]
+assert f["documents_in_force"] == in_force, "figures in force %s" % f["documents_in_force"]
+assert f["reviews_overdue"] == len(over), "figures overdue %s" % f["reviews_overdue"]
+a = json.load(open(d + "/agencies.json"))
+got = (a["agencies"][0]["documents_in_force"], a["agencies"][0]["reviews_overdue"],
+    a["province"]["reviews_overdue"])
+assert got == (in_force, len(over), len(over)), "api %s" % (got,)
+key = lambda r: (r["next_review"], r["agency"], r["code"], r["issue"])
+r = json.load(open(d + "/reviews.json"))
+assert [key(x) for x in r["reviews"]] == due and r["total"] == len(due), "index %s, walk %s" % (r, due)
+o = json.load(open(d + "/overdue.json"))
+assert [key(x) for x in o["reviews"]] == over and o["before"] == today, "overdue %s, walk %s" % (o, over)
+EOF
+}
+check_in_force "as filed" 2 1
+# CS-01 revised and in force again (its next review ahead), QT-01 withdrawn, then a procedure
+# in force since long ago: each moves the counters and the index.
+nd doc revise --code CS-01 --note "Rà soát định kỳ" --by "Trần Thị B" >/dev/null
+nd doc submit --code CS-01 >/dev/null
+nd doc approve --code CS-01 --by "Nguyễn Văn A" --position "Chủ tịch" >/dev/null
+nd doc withdraw --code QT-01 --note "Thay bằng quy trình mới" >/dev/null
+wait_synced n1 60
+check_in_force "after revise and withdraw" 1 0
+nd doc import --code QT-09 --title "Quy trình cũ" --kind procedure --by "Nguyễn Văn A" \
+    --effective 2019-03-01 >/dev/null
+DOCS="$DOCS QT-09"
+wait_synced n1 60
+check_in_force "after an old import" 2 1
+stop "$HUB"
+start_hub
+check_in_force "after a restart" 2 1
 
 stop n1
 stop "$HUB"

@@ -216,6 +216,13 @@ api_ok "/api/v1/agencies/$A/documents?status=effective" "
 assert sorted(x['code'] for x in d['documents']) == ['CS-01', 'QT-01'], d
 cs = [x for x in d['documents'] if x['code'] == 'CS-01'][0]
 assert cs['review_overdue'] is True and cs['effective_date'] == '2020-01-01', cs"
+# Reviews due: CS-01 (in force since 2020) is overdue, from the reviews index.
+api_ok "/api/v1/reviews" "
+assert d['total'] == 1 and [(x['agency'], x['code'], x['issue']) for x in d['reviews']] == [('$A', 'CS-01', 1)], d
+assert d['reviews'][0]['title'] == 'Chính sách chất lượng' and d['reviews'][0]['next_review'] < d['before'], d"
+api_ok "/api/v1/reviews?agency=$B" "assert d['total'] == 0 and d['reviews'] == [], d"
+api_ok "/api/v1/reviews?before=2199-12-31&limit=1" "assert d['total'] >= 1 and len(d['reviews']) == 1, d"
+api_err 400 invalid "/api/v1/reviews?before=yesterday"
 api_err 400 invalid "/api/v1/agencies/$A/documents?kind=novel"
 api_err 400 invalid "/api/v1/agencies/$A/documents?status=lost"
 api_ok "/api/v1/agencies/$A/documents/QT-01" "
@@ -343,6 +350,8 @@ out=$(page "/?lang=en&status=never")
 out=$(page "/agency/$A")
 [[ $out == *"HTTP 200" && $out == *"QT-01"* && $out == *"Sửa đổi theo Nghị định 107/2021"* &&
     $out == *"TD-1"* && $out != *"$APPLICANT"* ]] || fail "the agency page: ${out:0:400}"
+[[ $out == *'<section id="reviews">'*"CS-01"*'id="documents"'* ]] ||
+    fail "the agency page does not list CS-01's overdue review"
 [[ $(page /agency/nope) == *"HTTP 404" ]] || fail "an unknown agency's page is not a 404"
 # The session opens the API too; but an ack from it needs the page's form token.
 out=$(curl -sS -b "$JAR" -w '\nHTTP %{http_code}' "$HUB_WEB/api/v1/agencies?limit=1")
