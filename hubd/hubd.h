@@ -176,15 +176,21 @@ void zap_handle(struct hub *h, void *sock);
 int cmd_run(int argc, char **argv);
 
 /*
- * pool.c: threads that share the ingest thread's CPU-bound work. pool_run calls fn(i, arg) for
- * every i < n, on the pool's threads and the caller's, and returns when all are done (inline
- * when the pool is NULL or empty, or n < 2). One caller at a time. pool_start returns 0 or
- * EISO_NOMEM; pool_stop joins the threads and sets *p to NULL. pool_cores: CPUs we may use.
+ * pool.c: threads that share the ingest thread's CPU-bound work. pool_submit starts fn(i, arg)
+ * for every i < n, handed out in order to the pool's threads (all of them inline, before it
+ * returns, when the pool is NULL or empty, or n < 2); pool_help runs the next one not yet
+ * taken on the caller's thread (1) or returns 0 when none is left; pool_wait helps, then
+ * waits until all have run. Every pool_submit needs its pool_wait before the next; one caller
+ * at a time. pool_run: submit and wait. pool_start returns 0 or EISO_NOMEM; pool_stop joins
+ * the threads and sets *p to NULL. pool_cores: the CPUs this process may use.
  */
 struct pool;
 typedef void (*pool_fn)(size_t i, void *arg);
 unsigned pool_cores(void);
 int pool_start(unsigned nthreads, struct pool **out);
+void pool_submit(struct pool *p, size_t n, pool_fn fn, void *arg);
+int pool_help(struct pool *p);
+void pool_wait(struct pool *p);
 void pool_run(struct pool *p, size_t n, pool_fn fn, void *arg);
 void pool_stop(struct pool **p);
 

@@ -11,7 +11,9 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,7 @@ struct item {
 	size_t bytes;
 	/* A ChangeSet's stateless check (chain_check), done by the pool before the transaction */
 	int want_check;               /* its agency has an enrolled key: check it ahead */
+	atomic_int done;              /* the check ran (released by the thread that ran it) */
 	int checked;                  /* ck holds the result of checking with key */
 	uint8_t key[KEYS_SIGN_PUB];
 	struct chain_checked ck;      /* ck.body is the item's: freed after the batch */
@@ -431,6 +434,10 @@ ingest_change_set(MDB_txn *txn, struct ingest *g, struct touched *t, struct item
 	char why[256];
 	int rc = 0, missing;
 
+	/* A pool thread may still be on it: take the next ones meanwhile, in order. */
+	while (it->want_check && !atomic_load_explicit(&it->done, memory_order_acquire))
+		if (!pool_help(g->pool))
+			sched_yield();
 	if (!it->checked || t->rec->sign_pub.len != KEYS_SIGN_PUB ||
 	    memcmp(t->rec->sign_pub.data, it->key, KEYS_SIGN_PUB) != 0) {
 		if ((rc = chain_check(cs, t->id, t->rec->sign_pub.data, &own)) != 0)
@@ -799,13 +806,16 @@ ingest_check_one(size_t i, void *arg)
 
 	if (it->want_check && chain_check(it->env->change_set, it->agency, it->key, &it->ck) == 0)
 		it->checked = 1;   /* out of memory: left to the transaction */
+	atomic_store_explicit(&it->done, 1, memory_order_release);
 }
 
 /*
- * Check the batch's change sets (parse, identity, signature, content, hash) on every core
- * before its write transaction: an Ed25519 verification is most of what a set costs the hub,
- * and it needs no chain state. The keys come from a read transaction, closed before the write
- * one; the write transaction uses a result only if it reads the same key.
+ * Start checking the batch's change sets (parse, identity, signature, content, hash) on every
+ * core: an Ed25519 verification is most of what a set costs the hub, and it needs no chain
+ * state. The pool's threads run ahead while the write transaction, on this thread, links and
+ * applies the sets already checked, and checks the next ones when it catches up (pool_help).
+ * The keys come from a read transaction, closed before the write one; the write transaction
+ * uses a result only if it reads the same key. Every check is done after pool_wait.
  */
 static void
 ingest_check_batch(struct ingest *g)
@@ -821,6 +831,7 @@ ingest_check_batch(struct ingest *g)
 		struct item *it = &g->items[i];
 		const uint8_t *pub;
 
+		atomic_store_explicit(&it->done, 0, memory_order_relaxed);
 		if (it->env == NULL || it->env->msg_case != EISO__ENVELOPE__MSG_CHANGE_SET ||
 		    (pub = ingest_signer(txn, g, it->agency)) == NULL)
 			continue;
@@ -829,11 +840,8 @@ ingest_check_batch(struct ingest *g)
 		n++;
 	}
 	store_read_end(&txn);
-	/* A few sets are not worth waking the pool for. */
-	if (n < INGEST_POOL_MIN)
-		pool_run(NULL, g->nitems, ingest_check_one, g);
-	else
-		pool_run(g->pool, g->nitems, ingest_check_one, g);
+	/* A few sets are not worth waking the pool for: checked here, now. */
+	pool_submit(n < INGEST_POOL_MIN ? NULL : g->pool, g->nitems, ingest_check_one, g);
 }
 
 /* Drain what is waiting, apply it in one transaction, then answer. */
@@ -854,6 +862,7 @@ ingest_batch(struct ingest *g)
 	eiso_clearerr();
 	rc = store_write(g->h.st, ingest_batch_txn, g);
 	g->txn = NULL;
+	pool_wait(g->pool);   /* a failed transaction may have stopped before every item */
 	if (rc != 0) {
 		/* Nothing was applied and nothing is acknowledged: nodes resend. */
 		log_warnx("batch of %zu messages not applied: %s", g->nitems, eiso_lasterr(rc));

@@ -1,7 +1,8 @@
 /*
  * pool.c: threads that share the ingest thread's CPU-bound work, such as checking a batch's
- * signatures. Started once with hubd run; each pool_run hands the indexes 0..n-1 out to the
- * threads and to the caller, one at a time, and returns when every index is done. The
+ * signatures. Started once with hubd run; each run hands the indexes 0..n-1 out, in order, to
+ * the threads and to the caller when it helps (pool_help, pool_wait), so the caller can do
+ * its own serial work on the first results while the threads compute the next ones. The
  * threads touch only what fn gives them: never the store, never ZeroMQ.
  */
 #include <pthread.h>
@@ -28,13 +29,22 @@ struct pool {
 	atomic_size_t next;           /* the next index to hand out */
 };
 
+static int
+pool_take(struct pool *p)
+{
+	size_t i = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed);
+
+	if (i >= p->n)
+		return 0;
+	p->fn(i, p->arg);
+	return 1;
+}
+
 static void
 pool_work(struct pool *p)
 {
-	size_t i;
-
-	while ((i = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed)) < p->n)
-		p->fn(i, p->arg);
+	while (pool_take(p))
+		;
 }
 
 static void *
@@ -103,7 +113,7 @@ pool_start(unsigned nthreads, struct pool **out)
 }
 
 void
-pool_run(struct pool *p, size_t n, pool_fn fn, void *arg)
+pool_submit(struct pool *p, size_t n, pool_fn fn, void *arg)
 {
 	if (p == NULL || p->nthreads == 0 || n < 2) {
 		for (size_t i = 0; i < n; i++)
@@ -119,11 +129,31 @@ pool_run(struct pool *p, size_t n, pool_fn fn, void *arg)
 	p->gen++;
 	pthread_cond_broadcast(&p->go);
 	pthread_mutex_unlock(&p->mu);
+}
+
+int
+pool_help(struct pool *p)
+{
+	return p != NULL && p->nthreads > 0 && pool_take(p);
+}
+
+void
+pool_wait(struct pool *p)
+{
+	if (p == NULL || p->nthreads == 0)
+		return;
 	pool_work(p);
 	pthread_mutex_lock(&p->mu);
 	while (p->busy > 0)
 		pthread_cond_wait(&p->done, &p->mu);
 	pthread_mutex_unlock(&p->mu);
+}
+
+void
+pool_run(struct pool *p, size_t n, pool_fn fn, void *arg)
+{
+	pool_submit(p, n, fn, arg);
+	pool_wait(p);
 }
 
 void
