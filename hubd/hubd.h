@@ -181,8 +181,8 @@ int cmd_run(int argc, char **argv);
  * returns, when the pool is NULL or empty, or n < 2); pool_help runs the next one not yet
  * taken on the caller's thread (1) or returns 0 when none is left; pool_wait helps, then
  * waits until all have run. Every pool_submit needs its pool_wait before the next; one caller
- * at a time. pool_run: submit and wait. pool_start returns 0 or EISO_NOMEM; pool_stop joins
- * the threads and sets *p to NULL. pool_cores: the CPUs this process may use.
+ * at a time. pool_start returns 0 or EISO_NOMEM; pool_stop joins the threads and sets *p to
+ * NULL. pool_cores: the CPUs this process may use.
  */
 struct pool;
 typedef void (*pool_fn)(size_t i, void *arg);
@@ -191,7 +191,6 @@ int pool_start(unsigned nthreads, struct pool **out);
 void pool_submit(struct pool *p, size_t n, pool_fn fn, void *arg);
 int pool_help(struct pool *p);
 void pool_wait(struct pool *p);
-void pool_run(struct pool *p, size_t n, pool_fn fn, void *arg);
 void pool_stop(struct pool **p);
 
 /* status.c: the replication view, and what the read-only verbs share */

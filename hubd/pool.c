@@ -150,13 +150,6 @@ pool_wait(struct pool *p)
 }
 
 void
-pool_run(struct pool *p, size_t n, pool_fn fn, void *arg)
-{
-	pool_submit(p, n, fn, arg);
-	pool_wait(p);
-}
-
-void
 pool_stop(struct pool **pp)
 {
 	struct pool *p = *pp;
