@@ -63,7 +63,7 @@ api_agencies(struct web *w, struct http_req *r, MDB_txn *txn)
 	struct view_filter f;
 	char order[8];
 	size_t offset, limit, total;
-	json_t *list, *totals, *page;
+	json_t *list, *totals;
 	int rc;
 
 	memset(&f, 0, sizeof(f));
@@ -84,16 +84,11 @@ api_agencies(struct web *w, struct http_req *r, MDB_txn *txn)
 	}
 	f.desc = strcmp(order, "desc") == 0;
 	eiso_clearerr();
-	if ((rc = view_agencies(txn, w, &f, &list, &totals)) != 0) {
+	if ((rc = view_agencies(txn, w, &f, offset, limit, &list, &total, &totals)) != 0) {
 		http_reply_eiso(r, rc);
 		return;
 	}
-	total = json_array_size(list);
-	page = json_array();
-	for (size_t i = offset; i < total && i < offset + limit; i++)
-		json_array_append(page, json_array_get(list, i));
-	json_decref(list);
-	api_list(r, "agencies", page, total, offset, limit, json_pack("{s:o}", "province", totals));
+	api_list(r, "agencies", list, total, offset, limit, json_pack("{s:o}", "province", totals));
 }
 
 static void
@@ -101,11 +96,12 @@ api_province(struct web *w, struct http_req *r, MDB_txn *txn)
 {
 	struct view_filter f;
 	json_t *list, *totals;
+	size_t total;
 	int rc;
 
 	memset(&f, 0, sizeof(f));
 	web_set_route(w, "api_province");
-	if ((rc = view_agencies(txn, w, &f, &list, &totals)) != 0) {
+	if ((rc = view_agencies(txn, w, &f, 0, 0, &list, &total, &totals)) != 0) {
 		http_reply_eiso(r, rc);
 		return;
 	}

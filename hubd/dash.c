@@ -563,7 +563,7 @@ dash_overview(struct dash *d, MDB_txn *txn)
 	struct view_filter f, none;
 	char order[8];
 	json_t *list, *totals, *all, *t2, *a;
-	size_t i;
+	size_t i, n;
 	int rc;
 
 	memset(&f, 0, sizeof(f));
@@ -577,11 +577,11 @@ dash_overview(struct dash *d, MDB_txn *txn)
 	if (http_query(d->r->query, "order", order, sizeof(order)) == 0)
 		f.desc = strcmp(order, "desc") == 0;
 	eiso_clearerr();
-	if ((rc = view_agencies(txn, d->w, &f, &list, &totals)) != 0) {
+	if ((rc = view_agencies(txn, d->w, &f, 0, SIZE_MAX, &list, &n, &totals)) != 0) {
 		dash_error(d, 400, eiso_lasterr(rc));
 		return;
 	}
-	if (view_agencies(txn, d->w, &none, &all, &t2) != 0) {
+	if (view_agencies(txn, d->w, &none, 0, SIZE_MAX, &all, &n, &t2) != 0) {
 		all = json_array();
 		t2 = NULL;
 	}

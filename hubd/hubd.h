@@ -198,7 +198,20 @@ int cmd_status(int argc, char **argv);
 int view_opts(int argc, char **argv, const char **conf, int *json, const char *usage);
 int view_open(const char *verb, const char *conf, struct hub *h, MDB_txn **txn);
 
-/* show.c: what the hub holds for an agency */
+/*
+ * show.c: what the hub holds for an agency. Its figures as numbers (figures_get: now and
+ * today say what is overdue; reads counters and the agency's cases, never its documents),
+ * as the JSON object the CLI, the API and the dashboard show (figures_json adds documents by
+ * kind and status), or both at once (figures_agency).
+ */
+struct figures {
+	uint64_t in_force, reviews_overdue, files;
+	uint64_t cases_open, cases_overdue, on_time, late, with_file;
+};
+void figures_get(MDB_txn *txn, struct hub *h, const char *agency, int64_t now,
+    const char *today, struct figures *f);
+double figures_coverage(const struct figures *f);     /* percent of completed cases with a file */
+json_t *figures_json(MDB_txn *txn, struct hub *h, const char *agency, const struct figures *f);
 json_t *figures_agency(MDB_txn *txn, struct hub *h, const char *agency);
 int cmd_doc(int argc, char **argv);
 int cmd_file(int argc, char **argv);

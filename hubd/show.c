@@ -200,89 +200,104 @@ show_scan(MDB_txn *txn, struct hub *h, int db, const char *agency,
 	return 0;
 }
 
-struct figures {
-	const char *agency;
-	int64_t now;
-	json_t *docs;                    /* kind -> status -> count */
-	uint64_t cases_open, cases_overdue;
-};
-
-/* "doc:KIND:STATUS" counters: documents by kind and the status of their newest issue. */
+/* "doc:KIND:STATUS" counters: issues by kind and status. */
 static int
 figures_stat(const char *name, uint64_t v, void *arg)
 {
-	struct figures *f = arg;
+	json_t *docs = arg, *byk;
 	char buf[96], *kind, *status;
-	json_t *byk;
 
 	snprintf(buf, sizeof(buf), "%s", name + 4);
 	kind = buf;
 	if ((status = strchr(kind, ':')) == NULL)
 		return 0;
 	*status++ = '\0';
-	if ((byk = json_object_get(f->docs, kind)) == NULL) {
+	if ((byk = json_object_get(docs, kind)) == NULL) {
 		byk = json_object();
-		json_object_set_new(f->docs, kind, byk);
+		json_object_set_new(docs, kind, byk);
 	}
 	json_object_set_new(byk, status, json_integer((json_int_t)v));
 	return 0;
 }
 
+struct figures_cases {
+	struct figures *f;
+	int64_t now;
+};
+
 static void
 figures_case(const MDB_val *k, const MDB_val *v, void *arg)
 {
-	struct figures *f = arg;
+	struct figures_cases *fc = arg;
 	Eiso__Case *c = eiso__case__unpack(NULL, v->mv_size, v->mv_data);
 
 	(void)k;
 	if (c == NULL)
 		return;
 	if (!domain_case_final(c->status)) {
-		f->cases_open++;
-		if (c->due < f->now)
-			f->cases_overdue++;
+		fc->f->cases_open++;
+		if (c->due < fc->now)
+			fc->f->cases_overdue++;
 	}
 	eiso__case__free_unpacked(c, NULL);
 }
 
 /*
- * The derived figures of one agency, as a JSON object (the CLI and the web side share it).
- * Documents come from the counters apply.c keeps (never a walk of the documents): by kind
- * and status, in force, and in force with a next review date before today.
+ * Documents come from the counters apply.c keeps (never a walk of the documents): in force,
+ * and in force with a next review date before today.
  */
+void
+figures_get(MDB_txn *txn, struct hub *h, const char *agency, int64_t now, const char *today,
+    struct figures *f)
+{
+	struct figures_cases fc = { f, now };
+
+	memset(f, 0, sizeof(*f));
+	apply_stat_get(txn, h, agency, "in_force", &f->in_force);
+	apply_reviews_due(txn, h, agency, today, &f->reviews_overdue);
+	show_scan(txn, h, HDB_CASES, agency, figures_case, &fc);
+	apply_stat_get(txn, h, agency, "case:on_time", &f->on_time);
+	apply_stat_get(txn, h, agency, "case:late", &f->late);
+	apply_stat_get(txn, h, agency, "case:with_file", &f->with_file);
+	apply_stat_get(txn, h, agency, "file:count", &f->files);
+}
+
+double
+figures_coverage(const struct figures *f)
+{
+	uint64_t completed = f->on_time + f->late;
+
+	return completed ? 100.0 * (double)f->with_file / (double)completed : 0.0;
+}
+
+json_t *
+figures_json(MDB_txn *txn, struct hub *h, const char *agency, const struct figures *f)
+{
+	json_t *docs = json_object();
+
+	apply_stats(txn, h, agency, "doc:", NULL, figures_stat, docs);
+	return json_pack("{s:s,s:o,s:I,s:I,s:{s:I,s:I,s:I,s:I},s:I,s:{s:I,s:I,s:f}}",
+	    "agency", agency, "documents", docs,
+	    "documents_in_force", (json_int_t)f->in_force,
+	    "reviews_overdue", (json_int_t)f->reviews_overdue,
+	    "cases", "open", (json_int_t)f->cases_open, "open_overdue",
+	    (json_int_t)f->cases_overdue, "on_time", (json_int_t)f->on_time, "late",
+	    (json_int_t)f->late,
+	    "record_files", (json_int_t)f->files,
+	    "record_coverage", "completed_cases", (json_int_t)(f->on_time + f->late),
+	    "with_record_file", (json_int_t)f->with_file,
+	    "percent", figures_coverage(f));
+}
+
 json_t *
 figures_agency(MDB_txn *txn, struct hub *h, const char *agency)
 {
 	struct figures f;
-	uint64_t on_time, late, with_file, completed, files, in_force, overdue;
 	char today[11];
-	json_t *j;
 
-	memset(&f, 0, sizeof(f));
-	f.agency = agency;
-	f.now = store_now_ms();
 	domain_today(today);
-	f.docs = json_object();
-	apply_stats(txn, h, agency, "doc:", NULL, figures_stat, &f);
-	apply_stat_get(txn, h, agency, "in_force", &in_force);
-	apply_reviews_due(txn, h, agency, today, &overdue);
-	show_scan(txn, h, HDB_CASES, agency, figures_case, &f);
-	apply_stat_get(txn, h, agency, "case:on_time", &on_time);
-	apply_stat_get(txn, h, agency, "case:late", &late);
-	apply_stat_get(txn, h, agency, "case:with_file", &with_file);
-	apply_stat_get(txn, h, agency, "file:count", &files);
-	completed = on_time + late;
-	j = json_pack("{s:s,s:o,s:I,s:I,s:{s:I,s:I,s:I,s:I},s:I,s:{s:I,s:I,s:f}}",
-	    "agency", agency, "documents", f.docs,
-	    "documents_in_force", (json_int_t)in_force,
-	    "reviews_overdue", (json_int_t)overdue,
-	    "cases", "open", (json_int_t)f.cases_open, "open_overdue", (json_int_t)f.cases_overdue,
-	    "on_time", (json_int_t)on_time, "late", (json_int_t)late,
-	    "record_files", (json_int_t)files,
-	    "record_coverage", "completed_cases", (json_int_t)completed,
-	    "with_record_file", (json_int_t)with_file,
-	    "percent", completed ? 100.0 * (double)with_file / (double)completed : 0.0);
-	return j;
+	figures_get(txn, h, agency, store_now_ms(), today, &f);
+	return figures_json(txn, h, agency, &f);
 }
 
 int

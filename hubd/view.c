@@ -2,8 +2,9 @@
  * view.c: what the oversight side shows, read from the hub's store inside the caller's read
  * transaction and returned as JSON. The JSON API prints these objects as they are and the
  * dashboard renders the same ones, so the two can never disagree. The per-agency figures are
- * show.c's figures_agency (the `hubd figures` verb's), with the replication state, the level's
- * coverage target and the open alerts added.
+ * show.c's (the `hubd figures` verb's), with the replication state, the level's coverage target
+ * and the open alerts added. The agency list reads every agency as numbers (counters, never
+ * its documents), filters, sorts and totals those, and builds the objects of its page only.
  *
  * Figures over time come from the data itself: change sets applied per day from the
  * "sets:YYYY-MM-DD" counters kept as sets apply; documents in force at each month's end from
@@ -87,41 +88,75 @@ view_set_time(json_t *j, const char *name, int64_t ms)
 	json_object_set_new(j, key, ms > 0 ? json_string(iso) : json_null());
 }
 
-json_t *
-view_agency(MDB_txn *txn, struct web *w, const Eiso__AgencyRecord *a, int64_t now)
+/*
+ * One agency of the list as numbers: what the filters, the sort and the province's totals
+ * need, read without building any JSON, so that a list of a thousand agencies builds the
+ * objects of one page only.
+ */
+struct view_row {
+	const Eiso__AgencyRecord *a;
+	Eiso__AgencyRecord *own;          /* a, when the row owns it */
+	struct figures fig;
+	uint64_t seq, node_head, rejected, lag;
+	int64_t seen, applied_at, lag_s;
+	uint8_t hash[KEYS_HASH];
+	const char *status;
+	size_t alerts;
+	int target;                       /* percent, -1 when the level has none */
+};
+
+static void
+view_row_fill(MDB_txn *txn, struct web *w, const Eiso__AgencyRecord *a, int64_t now,
+    const char *today, struct view_row *row)
 {
 	struct hub *h = web_hub(w);
 	Eiso__HeadRecord *hr = NULL;
-	uint64_t seq = 0, node_head = 0, rejected = 0, lag;
-	int64_t seen = 0, applied_at = 0;
-	char hex[2 * KEYS_HASH + 1];
-	uint8_t zero[KEYS_HASH] = { 0 };
-	const char *status;
-	json_t *j, *cov;
-	int target;
 
-	keys_hex(hex, zero, KEYS_HASH);
+	memset(row, 0, sizeof(*row));
+	row->a = a;
 	if (head_get(txn, h, a->id, &hr) == 0) {
-		seq = hr->seq;
+		row->seq = hr->seq;
 		if (hr->hash.len == KEYS_HASH)
-			keys_hex(hex, hr->hash.data, KEYS_HASH);
-		seen = hr->last_seen;
-		applied_at = hr->applied_at;
-		node_head = hr->node_head;
-		rejected = hr->rejected;
+			memcpy(row->hash, hr->hash.data, KEYS_HASH);
+		row->seen = hr->last_seen;
+		row->applied_at = hr->applied_at;
+		row->node_head = hr->node_head;
+		row->rejected = hr->rejected;
 		eiso__head_record__free_unpacked(hr, NULL);
 	}
 	if (a->state == NULL || strcmp(a->state, "active") != 0)
-		status = "retired";
-	else if (seen == 0)
-		status = "never";
-	else if (now - seen <= (int64_t)h->conf.offline_after_s * 1000)
-		status = "online";
+		row->status = "retired";
+	else if (row->seen == 0)
+		row->status = "never";
+	else if (now - row->seen <= (int64_t)h->conf.offline_after_s * 1000)
+		row->status = "online";
 	else
-		status = "offline";
-	lag = node_head > seq ? node_head - seq : 0;
-	if ((j = figures_agency(txn, h, a->id)) == NULL)
+		row->status = "offline";
+	/* Behind the node: how many sets, and since when the hub has applied nothing. */
+	row->lag = row->node_head > row->seq ? row->node_head - row->seq : 0;
+	row->lag_s = row->lag == 0 ? 0 :
+	    (now - (row->applied_at ? row->applied_at : a->enrolled)) / 1000;
+	figures_get(txn, h, a->id, now, today, &row->fig);
+	row->alerts = view_open_alerts(txn, w, a->id);
+	row->target = web_target(w, a->level);
+}
+
+static int
+view_row_meets(const struct view_row *row)
+{
+	return row->target >= 0 && figures_coverage(&row->fig) >= row->target;
+}
+
+static json_t *
+view_row_json(MDB_txn *txn, struct web *w, const struct view_row *row)
+{
+	const Eiso__AgencyRecord *a = row->a;
+	char hex[2 * KEYS_HASH + 1];
+	json_t *j, *cov;
+
+	if ((j = figures_json(txn, web_hub(w), a->id, &row->fig)) == NULL)
 		return NULL;
+	keys_hex(hex, row->hash, KEYS_HASH);
 	json_object_del(j, "agency");
 	json_object_set_new(j, "id", json_string(a->id));
 	json_object_set_new(j, "name_vi", json_string(a->name_vi ? a->name_vi : ""));
@@ -129,60 +164,50 @@ view_agency(MDB_txn *txn, struct web *w, const Eiso__AgencyRecord *a, int64_t no
 	json_object_set_new(j, "level", json_string(a->level ? a->level : ""));
 	json_object_set_new(j, "parent", json_string(a->parent ? a->parent : ""));
 	json_object_set_new(j, "state", json_string(a->state ? a->state : ""));
-	json_object_set_new(j, "status", json_string(status));
-	json_object_set_new(j, "online", json_boolean(strcmp(status, "online") == 0));
-	view_set_time(j, "last_seen", seen);
-	view_set_time(j, "last_applied", applied_at);
-	json_object_set_new(j, "applied_seq", json_integer((json_int_t)seq));
+	json_object_set_new(j, "status", json_string(row->status));
+	json_object_set_new(j, "online", json_boolean(strcmp(row->status, "online") == 0));
+	view_set_time(j, "last_seen", row->seen);
+	view_set_time(j, "last_applied", row->applied_at);
+	json_object_set_new(j, "applied_seq", json_integer((json_int_t)row->seq));
 	json_object_set_new(j, "head_hash", json_string(hex));
-	json_object_set_new(j, "node_head", json_integer((json_int_t)node_head));
-	/* Behind the node: how many sets, and since when the hub has applied nothing. */
-	json_object_set_new(j, "lag", json_pack("{s:I,s:I}", "sets", (json_int_t)lag, "seconds",
-	    (json_int_t)(lag == 0 ? 0 : (now - (applied_at ? applied_at : a->enrolled)) / 1000)));
-	json_object_set_new(j, "rejected", json_integer((json_int_t)rejected));
-	json_object_set_new(j, "alerts_open", json_integer((json_int_t)view_open_alerts(txn, w,
-	    a->id)));
+	json_object_set_new(j, "node_head", json_integer((json_int_t)row->node_head));
+	json_object_set_new(j, "lag", json_pack("{s:I,s:I}", "sets", (json_int_t)row->lag,
+	    "seconds", (json_int_t)row->lag_s));
+	json_object_set_new(j, "rejected", json_integer((json_int_t)row->rejected));
+	json_object_set_new(j, "alerts_open", json_integer((json_int_t)row->alerts));
 	cov = json_object_get(j, "record_coverage");
-	target = web_target(w, a->level);
-	json_object_set_new(cov, "target", target < 0 ? json_null() : json_integer(target));
-	json_object_set_new(cov, "meets_target", target < 0 ? json_null() :
-	    json_boolean(json_real_value(json_object_get(cov, "percent")) >= target));
+	json_object_set_new(cov, "target", row->target < 0 ? json_null() :
+	    json_integer(row->target));
+	json_object_set_new(cov, "meets_target", row->target < 0 ? json_null() :
+	    json_boolean(view_row_meets(row)));
 	return j;
+}
+
+json_t *
+view_agency(MDB_txn *txn, struct web *w, const Eiso__AgencyRecord *a, int64_t now)
+{
+	struct view_row row;
+	char today[11];
+
+	web_day(today, now);
+	view_row_fill(txn, w, a, now, today, &row);
+	return view_row_json(txn, w, &row);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* The agency list */
 
-static json_int_t
-view_int(json_t *j, const char *path)
-{
-	char buf[64], *dot;
-	json_t *v = j;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf; p != NULL && v != NULL; p = dot) {
-		if ((dot = strchr(p, '.')) != NULL)
-			*dot++ = '\0';
-		v = json_object_get(v, p);
-	}
-	if (json_is_real(v))
-		return (json_int_t)(json_real_value(v) * 1000);
-	return json_is_integer(v) ? json_integer_value(v) : -1;
-}
-
 static double
-view_on_time_rate(json_t *a)
+view_on_time_rate(const struct view_row *r)
 {
-	json_int_t on = view_int(a, "cases.on_time"), late = view_int(a, "cases.late");
+	uint64_t on = r->fig.on_time, late = r->fig.late;
 
 	return on + late > 0 ? (double)on / (double)(on + late) : -1;
 }
 
 static const char *
-view_str(json_t *j, const char *name)
+view_s(const char *s)
 {
-	const char *s = json_string_value(json_object_get(j, name));
-
 	return s != NULL ? s : "";
 }
 
@@ -193,45 +218,61 @@ view_status_rank(const char *s)
 	    strcmp(s, "online") == 0 ? 2 : 3;
 }
 
+/* The value a numeric sort key orders by. */
+static double
+view_key(const struct view_row *r, const char *s)
+{
+	if (strcmp(s, "last_seen") == 0)
+		return (double)r->seen;
+	if (strcmp(s, "applied_seq") == 0)
+		return (double)r->seq;
+	if (strcmp(s, "lag") == 0)
+		return (double)r->lag;
+	if (strcmp(s, "in_force") == 0)
+		return (double)r->fig.in_force;
+	if (strcmp(s, "reviews_overdue") == 0)
+		return (double)r->fig.reviews_overdue;
+	if (strcmp(s, "open") == 0)
+		return (double)r->fig.cases_open;
+	if (strcmp(s, "coverage") == 0)      /* as the JSON shows it, to a thousandth */
+		return (double)(json_int_t)(figures_coverage(&r->fig) * 1000);
+	if (strcmp(s, "alerts") == 0)
+		return (double)r->alerts;
+	if (strcmp(s, "rejected") == 0)
+		return (double)r->rejected;
+	return 0;
+}
+
 static int
 view_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct view_filter *f = arg;
-	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	const struct view_row *a = pa, *b = pb;
 	const char *s = f->sort;
 	double x = 0, y = 0;
 	int c = 0;
 
 	if (s[0] == '\0' || strcmp(s, "id") == 0)
-		c = strcmp(view_str(a, "id"), view_str(b, "id"));
+		c = strcmp(a->a->id, b->a->id);
 	else if (strcmp(s, "name") == 0)
-		c = strcoll(view_str(a, "name_vi"), view_str(b, "name_vi"));
-	else if (strcmp(s, "level") == 0 || strcmp(s, "parent") == 0)
-		c = strcmp(view_str(a, s), view_str(b, s));
+		c = strcoll(view_s(a->a->name_vi), view_s(b->a->name_vi));
+	else if (strcmp(s, "level") == 0)
+		c = strcmp(view_s(a->a->level), view_s(b->a->level));
+	else if (strcmp(s, "parent") == 0)
+		c = strcmp(view_s(a->a->parent), view_s(b->a->parent));
 	else if (strcmp(s, "status") == 0)
-		c = view_status_rank(view_str(a, "status")) - view_status_rank(view_str(b, "status"));
+		c = view_status_rank(a->status) - view_status_rank(b->status);
 	else if (strcmp(s, "on_time") == 0) {
 		x = view_on_time_rate(a);
 		y = view_on_time_rate(b);
 	} else {
-		static const char *const paths[][2] = {
-			{ "last_seen", "last_seen" }, { "applied_seq", "applied_seq" },
-			{ "lag", "lag.sets" }, { "in_force", "documents_in_force" },
-			{ "reviews_overdue", "reviews_overdue" }, { "open", "cases.open" },
-			{ "coverage", "record_coverage.percent" }, { "alerts", "alerts_open" },
-			{ "rejected", "rejected" },
-		};
-		for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-			if (strcmp(s, paths[i][0]) == 0) {
-				x = (double)view_int(a, paths[i][1]);
-				y = (double)view_int(b, paths[i][1]);
-			}
-		}
+		x = view_key(a, s);
+		y = view_key(b, s);
 	}
 	if (c == 0)
 		c = x < y ? -1 : x > y ? 1 : 0;
 	if (c == 0)                       /* a stable order whatever the key */
-		return strcmp(view_str(a, "id"), view_str(b, "id"));
+		return strcmp(a->a->id, b->a->id);
 	return f->desc ? -c : c;
 }
 
@@ -241,46 +282,46 @@ static const char *const view_sorts[] = {
 };
 
 static int
-view_match(const struct view_filter *f, json_t *a)
+view_match(const struct view_filter *f, const struct view_row *r)
 {
-	if (f->level[0] && strcmp(f->level, view_str(a, "level")) != 0)
+	const Eiso__AgencyRecord *a = r->a;
+
+	if (f->level[0] && strcmp(f->level, view_s(a->level)) != 0)
 		return 0;
 	/* parent "-": the agencies under no other */
-	if (f->parent[0] && (strcmp(f->parent, "-") == 0 ? view_str(a, "parent")[0] != '\0' :
-	    strcmp(f->parent, view_str(a, "parent")) != 0))
+	if (f->parent[0] && (strcmp(f->parent, "-") == 0 ? view_s(a->parent)[0] != '\0' :
+	    strcmp(f->parent, view_s(a->parent)) != 0))
 		return 0;
-	if (f->status[0] && strcmp(f->status, view_str(a, "status")) != 0)
+	if (f->status[0] && strcmp(f->status, r->status) != 0)
 		return 0;
-	if (f->q[0] && strcasestr(view_str(a, "id"), f->q) == NULL &&
-	    strcasestr(view_str(a, "name_vi"), f->q) == NULL &&
-	    strcasestr(view_str(a, "name_en"), f->q) == NULL)
+	if (f->q[0] && strcasestr(a->id, f->q) == NULL &&
+	    strcasestr(view_s(a->name_vi), f->q) == NULL &&
+	    strcasestr(view_s(a->name_en), f->q) == NULL)
 		return 0;
 	return 1;
 }
 
-static void
-view_add(json_t *obj, const char *name, json_int_t v)
-{
-	json_object_set_new(obj, name, json_integer(json_integer_value(json_object_get(obj,
-	    name)) + v));
-}
-
 int
-view_agencies(MDB_txn *txn, struct web *w, const struct view_filter *f, json_t **list,
-    json_t **totals)
+view_agencies(MDB_txn *txn, struct web *w, const struct view_filter *f, size_t offset,
+    size_t limit, json_t **list, size_t *total, json_t **totals)
 {
 	struct hub *h = web_hub(w);
 	struct view_filter ff = *f;
+	struct view_row *rows = NULL;
 	MDB_cursor *c;
 	MDB_val k, v;
-	json_t **arr = NULL, *t, *by;
+	json_t *t;
 	size_t n = 0, cap = 0, storage = 0;
 	int64_t now = store_now_ms();
-	json_int_t completed = 0, with_file = 0;
+	uint64_t agencies = 0, by[4] = { 0 }, in_force = 0, overdue = 0, files = 0, open = 0;
+	uint64_t open_overdue = 0, on_time = 0, late = 0, applied = 0, lag = 0, alerts = 0;
+	uint64_t meeting = 0, with_file = 0;
+	char today[11];
 	int rc;
 
 	*list = NULL;
 	*totals = NULL;
+	*total = 0;
 	if (f->sort[0] && !domain_one_of(f->sort, view_sorts))
 		return eiso_seterr(EISO_INVAL, "sort: '%s' is not one of %s", f->sort,
 		    domain_words(view_sorts));
@@ -288,79 +329,81 @@ view_agencies(MDB_txn *txn, struct web *w, const struct view_filter *f, json_t *
 	    strcmp(f->status, "never") && strcmp(f->status, "retired"))
 		return eiso_seterr(EISO_INVAL, "status: '%s' is not one of online, offline, never, "
 		    "retired", f->status);
-	t = json_pack("{s:I,s:{s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:{s:I,s:I,s:I,s:I},s:I,"
-	    "s:I,s:I,s:I}", "agencies", (json_int_t)0, "by_status", "online", (json_int_t)0,
-	    "offline", (json_int_t)0, "never", (json_int_t)0, "retired", (json_int_t)0,
-	    "documents_in_force", (json_int_t)0, "reviews_overdue", (json_int_t)0,
-	    "record_files", (json_int_t)0, "cases", "open", (json_int_t)0, "open_overdue",
-	    (json_int_t)0, "on_time", (json_int_t)0, "late", (json_int_t)0,
-	    "applied_sets", (json_int_t)0, "lag_sets", (json_int_t)0, "alerts_open",
-	    (json_int_t)0, "meeting_target", (json_int_t)0);
-	if (t == NULL)
-		return EISO_NOMEM;
-	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(h->st, HDB_AGENCIES), &c))) != 0) {
-		json_decref(t);
+	web_day(today, now);
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(h->st, HDB_AGENCIES), &c))) != 0)
 		return rc;
-	}
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		Eiso__AgencyRecord *a = eiso__agency_record__unpack(NULL, v.mv_size, v.mv_data);
-		json_t *j, *cov;
+		struct view_row row;
 
 		if (a == NULL)
 			continue;
-		j = view_agency(txn, w, a, now);
-		eiso__agency_record__free_unpacked(a, NULL);
-		if (j == NULL)
-			continue;
-		view_add(t, "agencies", 1);
-		by = json_object_get(t, "by_status");
-		view_add(by, view_str(j, "status"), 1);
-		view_add(t, "documents_in_force", view_int(j, "documents_in_force"));
-		view_add(t, "reviews_overdue", view_int(j, "reviews_overdue"));
-		view_add(t, "record_files", view_int(j, "record_files"));
-		view_add(json_object_get(t, "cases"), "open", view_int(j, "cases.open"));
-		view_add(json_object_get(t, "cases"), "open_overdue", view_int(j,
-		    "cases.open_overdue"));
-		view_add(json_object_get(t, "cases"), "on_time", view_int(j, "cases.on_time"));
-		view_add(json_object_get(t, "cases"), "late", view_int(j, "cases.late"));
-		view_add(t, "applied_sets", view_int(j, "applied_seq"));
-		view_add(t, "lag_sets", view_int(j, "lag.sets"));
-		view_add(t, "alerts_open", view_int(j, "alerts_open"));
-		cov = json_object_get(j, "record_coverage");
-		completed += json_integer_value(json_object_get(cov, "completed_cases"));
-		with_file += json_integer_value(json_object_get(cov, "with_record_file"));
-		if (json_is_true(json_object_get(cov, "meets_target")))
-			view_add(t, "meeting_target", 1);
-		if (!view_match(f, j)) {
-			json_decref(j);
+		view_row_fill(txn, w, a, now, today, &row);
+		row.own = a;
+		agencies++;
+		by[view_status_rank(row.status)]++;
+		in_force += row.fig.in_force;
+		overdue += row.fig.reviews_overdue;
+		files += row.fig.files;
+		open += row.fig.cases_open;
+		open_overdue += row.fig.cases_overdue;
+		on_time += row.fig.on_time;
+		late += row.fig.late;
+		with_file += row.fig.with_file;
+		applied += row.seq;
+		lag += row.lag;
+		alerts += row.alerts;
+		meeting += view_row_meets(&row);
+		if (!view_match(f, &row)) {
+			eiso__agency_record__free_unpacked(a, NULL);
 			continue;
 		}
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
-			json_t **p = realloc(arr, ncap * sizeof(*p));
+			struct view_row *p = realloc(rows, ncap * sizeof(*p));
 			if (p == NULL) {
-				json_decref(j);
+				eiso__agency_record__free_unpacked(a, NULL);
 				break;
 			}
-			arr = p;
+			rows = p;
 			cap = ncap;
 		}
-		arr[n++] = j;
+		rows[n++] = row;
 	}
 	mdb_cursor_close(c);
 	/* The hub's own alerts (storage) belong to no agency. */
 	view_scan(txn, w, HDB_ALERTKEYS, "", view_count_row, &storage);
-	view_add(t, "alerts_open", (json_int_t)storage);
-	json_object_set_new(t, "record_coverage", json_pack("{s:I,s:I,s:f}", "completed_cases",
-	    completed, "with_record_file", with_file, "percent",
-	    completed ? 100.0 * (double)with_file / (double)completed : 0.0));
-	qsort_r(arr, n, sizeof(*arr), view_cmp, &ff);
+	t = json_pack("{s:I,s:{s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:{s:I,s:I,s:I,s:I},s:I,"
+	    "s:I,s:I,s:I}", "agencies", (json_int_t)agencies, "by_status", "online",
+	    (json_int_t)by[2], "offline", (json_int_t)by[0], "never", (json_int_t)by[1],
+	    "retired", (json_int_t)by[3], "documents_in_force", (json_int_t)in_force,
+	    "reviews_overdue", (json_int_t)overdue, "record_files", (json_int_t)files, "cases",
+	    "open", (json_int_t)open, "open_overdue", (json_int_t)open_overdue, "on_time",
+	    (json_int_t)on_time, "late", (json_int_t)late, "applied_sets", (json_int_t)applied,
+	    "lag_sets", (json_int_t)lag, "alerts_open", (json_int_t)(alerts + storage),
+	    "meeting_target", (json_int_t)meeting);
+	if (t != NULL)
+		json_object_set_new(t, "record_coverage", json_pack("{s:I,s:I,s:f}",
+		    "completed_cases", (json_int_t)(on_time + late), "with_record_file",
+		    (json_int_t)with_file, "percent", on_time + late ? 100.0 * (double)with_file /
+		    (double)(on_time + late) : 0.0));
+	if (n > 0)
+		qsort_r(rows, n, sizeof(*rows), view_cmp, &ff);
 	*list = json_array();
+	for (size_t i = offset; i < n && i - offset < limit; i++)
+		json_array_append_new(*list, view_row_json(txn, w, &rows[i]));
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(*list, arr[i]);
-	free(arr);
+		eiso__agency_record__free_unpacked(rows[i].own, NULL);
+	free(rows);
+	*total = n;
 	*totals = t;
+	if (t == NULL || *list == NULL) {
+		json_decref(*list);
+		json_decref(t);
+		*list = *totals = NULL;
+		return EISO_NOMEM;
+	}
 	return 0;
 }
 

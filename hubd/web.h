@@ -42,9 +42,13 @@ int web_http_count(struct web *w, size_t i, const char **route, int *status, uin
 
 /* view.c: read-only, inside the caller's read transaction */
 json_t *view_agency(MDB_txn *txn, struct web *w, const Eiso__AgencyRecord *a, int64_t now);
-/* Every enrolled agency's summary, filtered and sorted; totals over the whole province. */
-int view_agencies(MDB_txn *txn, struct web *w, const struct view_filter *f, json_t **list,
-    json_t **totals);
+/*
+ * The enrolled agencies that match the filter, sorted: *total of them, the objects (as
+ * view_agency's) of those from offset, at most limit, in *list; totals over the whole
+ * province. Only the listed agencies' objects are built.
+ */
+int view_agencies(MDB_txn *txn, struct web *w, const struct view_filter *f, size_t offset,
+    size_t limit, json_t **list, size_t *total, json_t **totals);
 /* {"daily":[{date,sets}], "monthly":[{month,in_force,on_time,late}]}; agency NULL: all. */
 json_t *view_series(MDB_txn *txn, struct web *w, const char *agency);
 int view_documents(MDB_txn *txn, struct web *w, const char *agency, const char *kind,
