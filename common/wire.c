@@ -81,6 +81,42 @@ wire_send(void *sock, const Eiso__Envelope *env, size_t max_frame, int flags)
 	return 0;
 }
 
+/* Envelope.change_set: field 3, length-delimited. */
+#define WIRE_TAG_CHANGE_SET ((3 << 3) | 2)
+
+int
+wire_send_change_set(void *sock, const void *cs, size_t len, size_t max_frame, int flags)
+{
+	zmq_msg_t msg;
+	uint8_t *buf;
+	size_t hdr = 2, n;     /* the tag and a varint of at least one byte */
+	int saved;
+
+	for (uint64_t v = len; v >= 0x80; v >>= 7)
+		hdr++;
+	if (hdr + len > max_frame)
+		return eiso_seterr(EISO_TOOBIG, "message of %zu bytes exceeds the frame limit %zu",
+		    hdr + len, max_frame);
+	if (zmq_msg_init_size(&msg, hdr + len) != 0)
+		return EISO_NOMEM;
+	buf = zmq_msg_data(&msg);
+	buf[0] = WIRE_TAG_CHANGE_SET;
+	n = 1;
+	for (uint64_t v = len; ; v >>= 7) {
+		buf[n++] = (uint8_t)(v >= 0x80 ? (v & 0x7f) | 0x80 : v);
+		if (v < 0x80)
+			break;
+	}
+	memcpy(buf + n, cs, len);
+	if (zmq_msg_send(&msg, sock, flags) < 0) {
+		saved = errno;
+		zmq_msg_close(&msg);
+		errno = saved;
+		return EISO_NET;
+	}
+	return 0;
+}
+
 int
 wire_agency_ok(const char *id)
 {

@@ -38,6 +38,13 @@ void wire_free(Eiso__Envelope **env);
 /* Send env as one message on a ZeroMQ socket (flags as zmq_send). Returns 0, EISO_TOOBIG, EISO_NET (errno kept). */
 int wire_send(void *sock, const Eiso__Envelope *env, size_t max_frame, int flags);
 
+/*
+ * Send an already packed ChangeSet (cs, len bytes, as the node's outbox holds it) as one
+ * Envelope, the bytes wire_send would send for it unpacked, without unpacking it: one copy,
+ * into the message ZeroMQ sends. Returns 0, EISO_TOOBIG, EISO_NOMEM, EISO_NET (errno kept).
+ */
+int wire_send_change_set(void *sock, const void *cs, size_t len, size_t max_frame, int flags);
+
 /* Agency ids: 1..WIRE_MAX_AGENCY of [a-z0-9._-], not starting with '.' or '-'. */
 int wire_agency_ok(const char *id);
 

@@ -243,11 +243,9 @@ sender_send_hello(struct sender *s)
 static int
 sender_send_set(struct sender *s)
 {
-	Eiso__Envelope env = EISO__ENVELOPE__INIT;
-	Eiso__ChangeSet *cs;
 	MDB_txn *txn;
 	MDB_val v;
-	int rc;
+	int rc, saved;
 
 	if ((rc = store_read_begin(s->n.st, &txn)) != 0)
 		return rc;
@@ -257,16 +255,12 @@ sender_send_set(struct sender *s)
 		store_read_end(&txn);
 		return rc;
 	}
-	cs = eiso__change_set__unpack(NULL, v.mv_size, v.mv_data);
+	/* The stored bytes are the packed ChangeSet: copied once, into the message. */
+	rc = wire_send_change_set(s->sock, v.mv_data, v.mv_size, s->max_frame, ZMQ_DONTWAIT);
+	saved = errno;
 	store_read_end(&txn);
-	if (cs == NULL) {
-		log_warnx("outbox set %llu is corrupt", (unsigned long long)s->next);
-		return EISO_STORE;
-	}
-	env.msg_case = EISO__ENVELOPE__MSG_CHANGE_SET;
-	env.change_set = cs;
-	rc = sender_send_env(s, &env);
-	eiso__change_set__free_unpacked(cs, NULL);
+	if (rc == EISO_NET && saved != EAGAIN)
+		log_warnx("send to hub: %s", zmq_strerror(saved));
 	if (rc == 0) {
 		if (s->next == s->acked + 1)
 			s->progress_at = store_now_ms();   /* the stall clock starts now */
