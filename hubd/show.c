@@ -242,24 +242,43 @@ figures_case(const MDB_val *k, const MDB_val *v, void *arg)
 	eiso__case__free_unpacked(c, NULL);
 }
 
+static int
+figures_counter(const char *name, uint64_t v, void *arg)
+{
+	struct figures *f = arg;
+
+	if (strncmp(name, "review:", 7) == 0)
+		f->reviews_overdue += v;
+	else if (strcmp(name, "in_force") == 0)
+		f->in_force = v;
+	else if (strcmp(name, "case:on_time") == 0)
+		f->on_time = v;
+	else if (strcmp(name, "case:late") == 0)
+		f->late = v;
+	else if (strcmp(name, "case:with_file") == 0)
+		f->with_file = v;
+	else if (strcmp(name, "file:count") == 0)
+		f->files = v;
+	return 0;
+}
+
 /*
  * Documents come from the counters apply.c keeps (never a walk of the documents): in force,
- * and in force with a next review date before today.
+ * and in force with a next review date before today. The counters this needs sort before
+ * "review:TODAY" (case:, doc:, file:count, in_force, the review days past; not the days'
+ * sets:), so one walk of the agency's counters up to there reads them all.
  */
 void
 figures_get(MDB_txn *txn, struct hub *h, const char *agency, int64_t now, const char *today,
     struct figures *f)
 {
 	struct figures_cases fc = { f, now };
+	char upto[24];
 
 	memset(f, 0, sizeof(*f));
-	apply_stat_get(txn, h, agency, "in_force", &f->in_force);
-	apply_reviews_due(txn, h, agency, today, &f->reviews_overdue);
+	snprintf(upto, sizeof(upto), "review:%s", today);
+	apply_stats(txn, h, agency, "", upto, figures_counter, f);
 	show_scan(txn, h, HDB_CASES, agency, figures_case, &fc);
-	apply_stat_get(txn, h, agency, "case:on_time", &f->on_time);
-	apply_stat_get(txn, h, agency, "case:late", &f->late);
-	apply_stat_get(txn, h, agency, "case:with_file", &f->with_file);
-	apply_stat_get(txn, h, agency, "file:count", &f->files);
 }
 
 double

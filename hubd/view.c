@@ -247,7 +247,8 @@ static int
 view_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct view_filter *f = arg;
-	const struct view_row *a = pa, *b = pb;
+	const struct view_row *a = *(const struct view_row *const *)pa;
+	const struct view_row *b = *(const struct view_row *const *)pb;
 	const char *s = f->sort;
 	double x = 0, y = 0;
 	int c = 0;
@@ -307,7 +308,7 @@ view_agencies(MDB_txn *txn, struct web *w, const struct view_filter *f, size_t o
 {
 	struct hub *h = web_hub(w);
 	struct view_filter ff = *f;
-	struct view_row *rows = NULL;
+	struct view_row *rows = NULL, **order = NULL;
 	MDB_cursor *c;
 	MDB_val k, v;
 	json_t *t;
@@ -388,13 +389,18 @@ view_agencies(MDB_txn *txn, struct web *w, const struct view_filter *f, size_t o
 		    "completed_cases", (json_int_t)(on_time + late), "with_record_file",
 		    (json_int_t)with_file, "percent", on_time + late ? 100.0 * (double)with_file /
 		    (double)(on_time + late) : 0.0));
-	if (n > 0)
-		qsort_r(rows, n, sizeof(*rows), view_cmp, &ff);
-	*list = json_array();
-	for (size_t i = offset; i < n && i - offset < limit; i++)
-		json_array_append_new(*list, view_row_json(txn, w, &rows[i]));
+	/* Sorted by pointer: a row is some 200 bytes. */
+	if (n > 0 && (order = malloc(n * sizeof(*order))) != NULL) {
+		for (size_t i = 0; i < n; i++)
+			order[i] = &rows[i];
+		qsort_r(order, n, sizeof(*order), view_cmp, &ff);
+	}
+	*list = n > 0 && order == NULL ? NULL : json_array();
+	for (size_t i = offset; *list != NULL && i < n && i - offset < limit; i++)
+		json_array_append_new(*list, view_row_json(txn, w, order[i]));
 	for (size_t i = 0; i < n; i++)
 		eiso__agency_record__free_unpacked(rows[i].own, NULL);
+	free(order);
 	free(rows);
 	*total = n;
 	*totals = t;
