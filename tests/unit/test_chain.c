@@ -458,8 +458,8 @@ test_malformed(void **state)
 
 /*
  * Splicing packed changes gives, byte for byte, the ChangeSet of packing the whole body with
- * protobuf-c and signing it: for no change, one, and sets whose change and body lengths need
- * 1-, 2- and 3-byte varints.
+ * protobuf-c and signing it with chain_sign (libsodium; sealing signs with libcrypto): for no
+ * change, one, and sets whose change and body lengths need 1-, 2- and 3-byte varints.
  */
 static void
 test_seal_packed_bytes(void **state)
