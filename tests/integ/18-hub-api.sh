@@ -121,11 +121,13 @@ assert e['code'] == '$code' and isinstance(e['message'], str) and e['message'], 
 }
 
 # --- authentication ---------------------------------------------------------------------------
+# A wrong token: the real one with its last hex digit changed (never left as it was).
+if [[ ${TOKEN: -1} == 0 ]]; then WRONG=${TOKEN%?}1; else WRONG=${TOKEN%?}0; fi
 for path in /api/v1/agencies /api/v1/province /api/v1/alerts /metrics; do
 	out=$(curl -sS -w '\nHTTP %{http_code}' "$HUB_WEB$path")
 	json_check "$out" "assert s == 401 and d['error']['code'] == 'unauthorized', (s, d)" ||
 	    fail "$path without a token: $out"
-	out=$(curl -sS -w '\nHTTP %{http_code}' -H "Authorization: Bearer ${TOKEN%?}0" "$HUB_WEB$path")
+	out=$(curl -sS -w '\nHTTP %{http_code}' -H "Authorization: Bearer $WRONG" "$HUB_WEB$path")
 	json_check "$out" "assert s == 401, s" || fail "$path with a wrong token: $out"
 done
 [[ $(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$HUB_WEB/") == "303 $HUB_WEB/login?next=%2F" ]] ||
