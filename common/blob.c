@@ -1,6 +1,17 @@
-/* blob.c: SHA-256-addressed blobs stored as chunks in LMDB, appended, verified, streamed. */
+/*
+ * blob.c: SHA-256-addressed blobs stored as chunks in LMDB, appended, verified, streamed.
+ *
+ * A blob's hash is computed as it is appended (a running SHA-256 per blob, kept in this
+ * process's memory), so that the last chunk is verified without reading the blob back. The
+ * memory holds no authority: every append writes a fresh tag into the blob's meta, in the same
+ * transaction, and a running hash is used only while the meta still carries its tag and its
+ * length. An aborted transaction, another process's append, a discard or a restart all leave
+ * a tag the memory does not know, and then the last chunk streams the stored chunks through
+ * SHA-256 as before.
+ */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +25,20 @@
 
 #define BLOB_KEY_LEN (KEYS_HASH + 8)
 #define BLOB_TXN_BYTES ((uint64_t)32 << 20)   /* bytes per import transaction */
+#define BLOB_RUNNING 64                        /* blobs hashed while appended, at most */
+
+/* A running hash: the SHA-256 of a blob's first `have` bytes as they were appended. */
+struct blob_running {
+	uint8_t sha[KEYS_HASH];
+	uint64_t have;
+	uint64_t tag;            /* BlobMeta.tag written by the append that hashed up to have */
+	uint64_t used;           /* for evicting the least recently used */
+	struct sha256 h;         /* h.ctx == NULL: slot free */
+};
+
+static struct blob_running blob_run[BLOB_RUNNING];
+static pthread_mutex_t blob_run_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t blob_run_clock, blob_tag_last, blob_readback_count;
 
 static void
 blob_key(uint8_t key[BLOB_KEY_LEN], const uint8_t sha[KEYS_HASH], uint64_t offset)
@@ -22,9 +47,10 @@ blob_key(uint8_t key[BLOB_KEY_LEN], const uint8_t sha[KEYS_HASH], uint64_t offse
 	store_be64(key + KEYS_HASH, offset);
 }
 
-int
-blob_meta(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HASH],
-    struct blob_meta *m)
+/* The meta record and the tag of the running hash that covers it (0: none). */
+static int
+blob_meta_tag(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HASH],
+    struct blob_meta *m, uint64_t *tag)
 {
 	MDB_val k = { KEYS_HASH, (void *)sha }, v;
 	Eiso__BlobMeta *bm;
@@ -37,13 +63,23 @@ blob_meta(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HASH
 	m->size = bm->size;
 	m->have = bm->have;
 	m->complete = bm->complete;
+	*tag = bm->tag;
 	eiso__blob_meta__free_unpacked(bm, NULL);
 	return 0;
 }
 
+int
+blob_meta(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HASH],
+    struct blob_meta *m)
+{
+	uint64_t tag;
+
+	return blob_meta_tag(txn, t, sha, m, &tag);
+}
+
 static int
-blob_put_meta(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HASH],
-    const struct blob_meta *m)
+blob_put_meta_tag(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HASH],
+    const struct blob_meta *m, uint64_t tag)
 {
 	Eiso__BlobMeta bm = EISO__BLOB_META__INIT;
 	uint8_t buf[64];
@@ -52,9 +88,95 @@ blob_put_meta(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_
 	bm.size = m->size;
 	bm.have = m->have;
 	bm.complete = m->complete;
+	bm.tag = tag;
 	v.mv_size = eiso__blob_meta__pack(&bm, buf);
 	v.mv_data = buf;
 	return store_rc(mdb_put(txn, t->meta, &k, &v, 0));
+}
+
+static int
+blob_put_meta(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HASH],
+    const struct blob_meta *m)
+{
+	return blob_put_meta_tag(txn, t, sha, m, 0);
+}
+
+/* The running hash of sha, or NULL. Called with blob_run_lock held. */
+static struct blob_running *
+blob_run_find(const uint8_t sha[KEYS_HASH])
+{
+	for (int i = 0; i < BLOB_RUNNING; i++)
+		if (blob_run[i].h.ctx != NULL && memcmp(blob_run[i].sha, sha, KEYS_HASH) == 0)
+			return &blob_run[i];
+	return NULL;
+}
+
+static void
+blob_run_drop(struct blob_running *r)
+{
+	if (r != NULL)
+		sha256_free(&r->h);
+}
+
+/*
+ * A fresh running hash for sha at offset 0: a free slot, else the least recently used one
+ * (that blob is then verified by reading it back). NULL without memory. Lock held.
+ */
+static struct blob_running *
+blob_run_start(const uint8_t sha[KEYS_HASH])
+{
+	struct blob_running *r = blob_run_find(sha), *old = &blob_run[0];
+
+	if (r == NULL) {
+		for (int i = 0; i < BLOB_RUNNING && r == NULL; i++) {
+			if (blob_run[i].h.ctx == NULL)
+				r = &blob_run[i];
+			else if (blob_run[i].used < old->used)
+				old = &blob_run[i];
+		}
+		if (r == NULL)
+			r = old;
+	}
+	blob_run_drop(r);
+	if (sha256_init(&r->h) != 0) {
+		eiso_clearerr();   /* no running hash: the last chunk reads the blob back */
+		return NULL;
+	}
+	memcpy(r->sha, sha, KEYS_HASH);
+	r->have = 0;
+	r->tag = 0;
+	return r;
+}
+
+/* A tag no append of this process has written yet, and never 0 (which means none). */
+static uint64_t
+blob_tag_new(void)
+{
+	if (blob_tag_last == 0)
+		randombytes_buf(&blob_tag_last, sizeof(blob_tag_last));
+	if (++blob_tag_last == 0)
+		++blob_tag_last;
+	return blob_tag_last;
+}
+
+uint64_t
+blob_readbacks(void)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&blob_run_lock);
+	n = blob_readback_count;
+	pthread_mutex_unlock(&blob_run_lock);
+	return n;
+}
+
+void
+blob_running_forget(void)
+{
+	pthread_mutex_lock(&blob_run_lock);
+	for (int i = 0; i < BLOB_RUNNING; i++)
+		blob_run_drop(&blob_run[i]);
+	pthread_mutex_unlock(&blob_run_lock);
 }
 
 int
@@ -133,21 +255,56 @@ blob_verify(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HA
 	return 0;
 }
 
+/*
+ * Hash data into sha's running hash, if the stored prefix is the one it hashed (tag and
+ * length); start one at offset 0. Returns the tag to store with the append: 0 when no running
+ * hash covers the blob any more. Sets *got when the blob is now complete and the running
+ * hash's result is in got. Lock held.
+ */
+static uint64_t
+blob_run_append(const uint8_t sha[KEYS_HASH], uint64_t tag, uint64_t offset, const void *data,
+    size_t len, uint64_t size, uint8_t got[KEYS_HASH], int *final)
+{
+	struct blob_running *r = blob_run_find(sha);
+
+	*final = 0;
+	if (offset == 0)
+		r = blob_run_start(sha);
+	else if (r != NULL && (tag == 0 || r->tag != tag || r->have != offset)) {
+		blob_run_drop(r);   /* it hashed something else than what is stored */
+		r = NULL;
+	}
+	if (r == NULL)
+		return 0;
+	sha256_update(&r->h, data, len);
+	r->have += len;
+	r->used = ++blob_run_clock;
+	if (r->have == size) {
+		sha256_final(&r->h, got);
+		*final = 1;
+		return 0;
+	}
+	r->tag = blob_tag_new();
+	return r->tag;
+}
+
 int
 blob_append(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HASH],
     uint64_t size, uint64_t offset, const void *data, size_t len, int *done)
 {
 	struct blob_meta m;
-	uint8_t key[BLOB_KEY_LEN];
+	uint8_t key[BLOB_KEY_LEN], got[KEYS_HASH];
 	MDB_val k = { sizeof(key), key }, v = { len, (void *)data };
-	int rc;
+	uint64_t tag = 0;
+	int rc, hashed;
 
 	*done = 0;
-	rc = blob_meta(txn, t, sha, &m);
+	rc = blob_meta_tag(txn, t, sha, &m, &tag);
 	if (rc == EISO_NOTFOUND) {
 		m.size = size;
 		m.have = 0;
 		m.complete = 0;
+		tag = 0;
 	} else if (rc != 0) {
 		return rc;
 	}
@@ -172,8 +329,19 @@ blob_append(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HA
 			return rc;
 	}
 	m.have += len;
+	pthread_mutex_lock(&blob_run_lock);
+	tag = blob_run_append(sha, tag, offset, data, len, m.size, got, &hashed);
+	pthread_mutex_unlock(&blob_run_lock);
 	if (m.have == m.size) {
-		if ((rc = blob_verify(txn, t, sha, m.size)) != 0) {
+		if (hashed)   /* the running hash covers every stored byte: no reading back */
+			rc = sodium_memcmp(got, sha, KEYS_HASH) == 0 ? 0 : EISO_HASH;
+		else {
+			rc = blob_verify(txn, t, sha, m.size);
+			pthread_mutex_lock(&blob_run_lock);
+			blob_readback_count++;
+			pthread_mutex_unlock(&blob_run_lock);
+		}
+		if (rc != 0) {
 			if (rc != EISO_HASH)
 				return rc;
 			m.have = 0;
@@ -185,7 +353,7 @@ blob_append(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HA
 		m.complete = 1;
 		*done = 1;
 	}
-	return blob_put_meta(txn, t, sha, &m);
+	return blob_put_meta_tag(txn, t, sha, &m, tag);
 }
 
 int
@@ -379,6 +547,9 @@ blob_discard(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_H
 
 	if ((rc = blob_drop_chunks(txn, t, sha)) != 0)
 		return rc;
+	pthread_mutex_lock(&blob_run_lock);
+	blob_run_drop(blob_run_find(sha));
+	pthread_mutex_unlock(&blob_run_lock);
 	rc = mdb_del(txn, t->meta, &k, NULL);
 	return rc == MDB_NOTFOUND ? 0 : store_rc(rc);
 }

@@ -4,9 +4,12 @@
  * A blob is stored once, under the SHA-256 of its bytes, as chunks keyed sha256 || offset
  * (big-endian) in a "chunks" table, with a BlobMeta record (size, contiguous bytes held,
  * complete) in a "blobmeta" table. Blobs are written by appending at the end of what is held,
- * so an interrupted transfer resumes from blob_meta().have; the last append verifies the hash
- * by streaming the chunks back, and a mismatch discards the whole blob. Nothing here holds a
- * blob whole in memory.
+ * so an interrupted transfer resumes from blob_meta().have; the last append verifies the hash,
+ * and a mismatch discards the whole blob. The hash is computed as the chunks are appended
+ * (one running SHA-256 per blob in this process's memory, for up to 64 blobs at once); when
+ * that is missing (a transfer resumed after a restart, started by another process, or
+ * evicted) or does not match what is stored (an aborted transaction), the last append streams
+ * the stored chunks back through SHA-256 instead. Nothing here holds a blob whole in memory.
  */
 #ifndef EISO_BLOB_H
 #define EISO_BLOB_H
@@ -50,6 +53,15 @@ int blob_want(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_
  */
 int blob_append(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[KEYS_HASH],
     uint64_t size, uint64_t offset, const void *data, size_t len, int *done);
+
+/*
+ * Forget every running hash, as a restart does: the next completions read their blobs back.
+ * For tests; thread-safe.
+ */
+void blob_running_forget(void);
+
+/* How many completed blobs this process verified by reading them back. For tests. */
+uint64_t blob_readbacks(void);
 
 /*
  * Read up to len bytes at offset of a held range into buf; *got is the count (0 when nothing

@@ -1,7 +1,9 @@
 /*
  * test_blob.c: unit tests for common/blob.c on a real LMDB store: resumable appends, hash
- * verification that discards a bad blob (I7), reads across chunk boundaries, and importing
- * files (including twice, empty, and larger than one import transaction).
+ * verification that discards a bad blob (I7), reads across chunk boundaries, importing
+ * files (including twice, empty, and larger than one import transaction), and the running
+ * hash that verifies the last chunk without reading the blob back, with the read-back it
+ * falls back to whenever the memory cannot vouch for what is stored.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <cmocka.h>
 
 #include "blob.h"
+#include "eiso.pb-c.h"
 #include "err.h"
 #include "sha256.h"
 #include "store.h"
@@ -36,6 +39,7 @@ setup(void **state)
 		return -1;
 	f->t.chunks = store_dbi(f->st, 1);
 	f->t.meta = store_dbi(f->st, 2);
+	blob_running_forget();   /* each test starts as a fresh process */
 	*state = f;
 	return 0;
 }
@@ -158,6 +162,83 @@ read_at(struct fixture *f, const uint8_t *sha, uint64_t off, void *buf, size_t l
 	rc = blob_read(txn, &f->t, sha, off, buf, len, got);
 	store_read_end(&txn);
 	return rc;
+}
+
+/* Append in a transaction that then aborts (a hub batch that failed to commit). */
+static int
+append_abort_txn(MDB_txn *txn, void *arg)
+{
+	struct append_op *a = arg;
+
+	a->rc = blob_append(txn, a->t, a->sha, a->size, a->offset, a->data, a->len, &a->done);
+	return a->rc != 0 ? a->rc : eiso_seterr(EISO_IO, "made to abort");
+}
+
+static void
+append_aborted(struct fixture *f, const uint8_t *sha, uint64_t size, uint64_t offset,
+    const void *data, size_t len)
+{
+	struct append_op a = { &f->t, sha, size, offset, data, len, -1, 0 };
+
+	assert_int_equal(store_write(f->st, append_abort_txn, &a), EISO_IO);
+	assert_int_equal(a.rc, 0);
+}
+
+struct poke_op {
+	const struct blob_tables *t;
+	const uint8_t *sha;
+	uint64_t offset;
+	const void *data;
+	size_t len;
+};
+
+/* Overwrite a stored chunk behind blob.c's back: bytes no running hash has seen. */
+static int
+poke_txn(MDB_txn *txn, void *arg)
+{
+	struct poke_op *p = arg;
+	uint8_t key[KEYS_HASH + 8];
+	MDB_val k = { sizeof(key), key }, v = { p->len, (void *)p->data };
+
+	memcpy(key, p->sha, KEYS_HASH);
+	store_be64(key + KEYS_HASH, p->offset);
+	return store_rc(mdb_put(txn, p->t->chunks, &k, &v, 0));
+}
+
+static void
+poke(struct fixture *f, const uint8_t *sha, uint64_t offset, const void *data, size_t len)
+{
+	struct poke_op p = { &f->t, sha, offset, data, len };
+
+	assert_int_equal(store_write(f->st, poke_txn, &p), 0);
+}
+
+/* Rewrite a partial blob's meta with another tag, as another process's append does. */
+static int
+poke_tag_txn(MDB_txn *txn, void *arg)
+{
+	struct poke_op *p = arg;
+	Eiso__BlobMeta bm = EISO__BLOB_META__INIT;
+	struct blob_meta m;
+	uint8_t buf[64];
+	MDB_val k = { KEYS_HASH, (void *)p->sha }, v = { 0, buf };
+	int rc;
+
+	if ((rc = blob_meta(txn, p->t, p->sha, &m)) != 0)
+		return rc;
+	bm.size = m.size;
+	bm.have = m.have;
+	bm.tag = p->offset;
+	v.mv_size = eiso__blob_meta__pack(&bm, buf);
+	return store_rc(mdb_put(txn, p->t->meta, &k, &v, 0));
+}
+
+static void
+poke_tag(struct fixture *f, const uint8_t *sha, uint64_t tag)
+{
+	struct poke_op p = { &f->t, sha, tag, NULL, 0 };
+
+	assert_int_equal(store_write(f->st, poke_tag_txn, &p), 0);
 }
 
 /* Write a held blob to a file and return the file's bytes (malloc'd). */
@@ -596,6 +677,184 @@ test_import_and_export_errors(void **state)
 	free(missing);
 }
 
+/* In order, one transaction per chunk: the last chunk is verified without reading back. */
+static void
+test_running_in_order(void **state)
+{
+	struct fixture *f = *state;
+	const size_t size = 300000;
+	uint8_t sha[KEYS_HASH], *data;
+	uint64_t before = blob_readbacks();
+	struct blob_meta m;
+	int done = 0;
+
+	assert_non_null(data = unit_random(size));
+	sha256(data, size, sha);
+	append_all(f, sha, data, size, size, 65536);
+	assert_int_equal(blob_readbacks(), before);
+	assert_int_equal(meta(f, sha, &m), 0);
+	assert_true(m.complete);
+	expect_export(f, sha, data, size);
+
+	/* A 0-byte blob and a one-chunk blob take the same path. */
+	sha256("", 0, sha);
+	assert_int_equal(append(f, sha, 0, 0, "", 0, &done), 0);
+	assert_int_equal(done, 1);
+	sha256(data, 1000, sha);
+	append_all(f, sha, data, 1000, 1000, 4096);
+	assert_int_equal(blob_readbacks(), before);
+	free(data);
+}
+
+/*
+ * Resumed: refused and repeated chunks do not disturb the running hash; after a restart (the
+ * memory forgotten) the resumed blob is read back at its last chunk, and still verified.
+ */
+static void
+test_running_resumed(void **state)
+{
+	struct fixture *f = *state;
+	const size_t size = 100000;
+	uint8_t sha[KEYS_HASH], sha2[KEYS_HASH], *data, *data2;
+	uint64_t before = blob_readbacks();
+	int done;
+
+	assert_non_null(data = unit_random(size));
+	assert_non_null(data2 = unit_random(size));
+	sha256(data, size, sha);
+	sha256(data2, size, sha2);
+
+	append_all(f, sha, data, size, 40000, 10000);
+	assert_int_equal(append(f, sha, size, 30000, data + 30000, 10000, &done), EISO_INVAL);
+	assert_int_equal(append(f, sha, size, 50000, data + 50000, 10000, &done), EISO_INVAL);
+	/* Another blob's transfer interleaved with this one. */
+	append_all(f, sha2, data2, size, 50000, 25000);
+	for (size_t off = 40000; off < size; off += 20000) {
+		assert_int_equal(append(f, sha, size, off, data + off, 20000, &done), 0);
+		assert_int_equal(done, off + 20000 == size);
+	}
+	assert_int_equal(blob_readbacks(), before);
+	expect_export(f, sha, data, size);
+
+	/* The restart: the half-held second blob is completed by reading it back. */
+	blob_running_forget();
+	for (size_t off = 50000; off < size; off += 25000)
+		assert_int_equal(append(f, sha2, size, off, data2 + off, 25000, &done), 0);
+	assert_int_equal(done, 1);
+	assert_int_equal(blob_readbacks(), before + 1);
+	expect_export(f, sha2, data2, size);
+	free(data);
+	free(data2);
+}
+
+/* A wrong last chunk is caught by the running hash; the blob is discarded and resent. */
+static void
+test_running_bad_last_chunk(void **state)
+{
+	struct fixture *f = *state;
+	const size_t size = 50000;
+	uint8_t sha[KEYS_HASH], *data, *bad;
+	uint64_t before = blob_readbacks();
+	struct blob_meta m;
+	int done = -1;
+
+	assert_non_null(data = unit_random(size));
+	assert_non_null(bad = malloc(size));
+	memcpy(bad, data, size);
+	bad[size - 1] ^= 1;
+	sha256(data, size, sha);
+
+	append_all(f, sha, data, size, 40000, 10000);
+	assert_int_equal(append(f, sha, size, 40000, bad + 40000, 10000, &done), EISO_HASH);
+	assert_int_equal(done, 0);
+	assert_int_equal(meta(f, sha, &m), 0);
+	assert_int_equal(m.have, 0);
+	assert_false(m.complete);
+	assert_int_equal(count(f, f->t.chunks), 0);
+
+	/* The resend from 0 starts a new running hash. */
+	append_all(f, sha, data, size, size, 10000);
+	assert_int_equal(blob_readbacks(), before);
+	expect_export(f, sha, data, size);
+	free(data);
+	free(bad);
+}
+
+/*
+ * The memory vouches only for what it saw being stored: after a restart, or after an append
+ * whose transaction aborted, the last chunk reads the stored bytes back, and bytes it never
+ * saw (here written behind blob.c's back) fail the hash.
+ */
+static void
+test_running_fallback(void **state)
+{
+	struct fixture *f = *state;
+	const size_t size = 40000;
+	uint8_t sha[KEYS_HASH], *data, *bad;
+	uint64_t before = blob_readbacks();
+	struct blob_meta m;
+	int done = -1;
+
+	assert_non_null(data = unit_random(size));
+	assert_non_null(bad = malloc(size));
+	memcpy(bad, data, size);
+	bad[15000] ^= 1;
+	sha256(data, size, sha);
+
+	/* Restart: the stored chunk at 10000 is not what was appended; the read-back sees it. */
+	append_all(f, sha, data, size, 30000, 10000);
+	blob_running_forget();
+	poke(f, sha, 10000, bad + 10000, 10000);
+	assert_int_equal(append(f, sha, size, 30000, data + 30000, 10000, &done), EISO_HASH);
+	assert_int_equal(blob_readbacks(), before + 1);
+	assert_int_equal(meta(f, sha, &m), 0);
+	assert_int_equal(m.have, 0);
+
+	/*
+	 * Aborted: the memory hashed good bytes for [10000, 20000) that were never stored; the
+	 * bad bytes that were stored instead must not ride on that hash.
+	 */
+	append_all(f, sha, data, size, 10000, 10000);
+	append_aborted(f, sha, size, 10000, data + 10000, 10000);
+	assert_int_equal(append(f, sha, size, 10000, bad + 10000, 10000, &done), 0);
+	assert_int_equal(append(f, sha, size, 20000, data + 20000, 10000, &done), 0);
+	assert_int_equal(append(f, sha, size, 30000, data + 30000, 10000, &done), EISO_HASH);
+	assert_int_equal(blob_readbacks(), before + 2);
+
+	/*
+	 * Another process: it rewrote the chunk at 10000 (bad bytes) and appended up to the
+	 * same length this process's memory holds; its tag in the meta disowns the memory.
+	 */
+	append_all(f, sha, data, size, 20000, 10000);
+	poke(f, sha, 10000, bad + 10000, 10000);
+	poke_tag(f, sha, 42);
+	assert_int_equal(append(f, sha, size, 20000, data + 20000, 10000, &done), 0);
+	assert_int_equal(append(f, sha, size, 30000, data + 30000, 10000, &done), EISO_HASH);
+	assert_int_equal(blob_readbacks(), before + 3);
+
+	/* An aborted append then the same bytes again: verified (by reading back). */
+	append_all(f, sha, data, size, 20000, 10000);
+	append_aborted(f, sha, size, 20000, data + 20000, 10000);
+	assert_int_equal(append(f, sha, size, 20000, data + 20000, 10000, &done), 0);
+	assert_int_equal(append(f, sha, size, 30000, data + 30000, 10000, &done), 0);
+	assert_int_equal(done, 1);
+	assert_int_equal(blob_readbacks(), before + 4);
+	expect_export(f, sha, data, size);
+
+	/* An aborted last chunk: nothing is complete, and the resend completes it. */
+	sha256(bad, size, sha);
+	append_all(f, sha, bad, size, 30000, 10000);
+	append_aborted(f, sha, size, 30000, bad + 30000, 10000);
+	assert_int_equal(meta(f, sha, &m), 0);
+	assert_false(m.complete);
+	assert_int_equal(m.have, 30000);
+	assert_int_equal(append(f, sha, size, 30000, bad + 30000, 10000, &done), 0);
+	assert_int_equal(done, 1);
+	expect_export(f, sha, bad, size);
+	free(data);
+	free(bad);
+}
+
 int
 main(void)
 {
@@ -612,6 +871,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_import_completes_partial, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_and_export_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_running_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_running_resumed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_running_bad_last_chunk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_running_fallback, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("blob", tests, NULL, NULL);
