@@ -1,12 +1,14 @@
 /*
  * sender.c: `noded run`, the node daemon.
  *
- * One libuv loop. A timer seals pending changes into signed change sets and keeps the link
- * alive; the ZeroMQ DEALER (CURVE, hub key pinned) is polled through ZMQ_FD, which is
- * edge-triggered: after every wake we receive and send until ZMQ_EVENTS says neither is
- * possible. Change sets stream from the outbox with at most `window` unacknowledged; the hub's
- * Welcome is the resume point after any reconnect, rewind or restart. File blobs are sent in
- * chunks only when the hub asks for them (BlobNeed), from the offset it already holds.
+ * One libuv loop. A timer keeps the link alive and hands the sealing of pending changes into
+ * signed change sets to libuv's thread pool, one job at a time, so sets and acks keep flowing
+ * while a seal transaction signs and commits. The ZeroMQ DEALER (CURVE, hub key pinned) is
+ * polled through ZMQ_FD, which is edge-triggered: after every wake we receive and send until
+ * ZMQ_EVENTS says neither is possible. Change sets stream from the outbox with at most
+ * `window` unacknowledged; the hub's Welcome is the resume point after any reconnect, rewind
+ * or restart. File blobs are sent in chunks only when the hub asks for them (BlobNeed), from
+ * the offset it already holds.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -82,6 +84,15 @@ struct sender {
 	int ack_dirty;
 	int64_t last_ack;
 
+	/* Sealing runs on libuv's thread pool, so sending and acks go on meanwhile. */
+	uv_work_t seal;
+	int sealing;                /* a seal job is queued or running */
+	int hup_pending;            /* SIGHUP came while sealing: reload when it ends */
+	int seal_rc;
+	unsigned sealed;
+	uint64_t seal_head;
+	char seal_err[256];
+
 	struct blob_job jobs[SENDER_MAX_JOBS];
 	int njobs;
 	uint8_t *chunkbuf;
@@ -139,6 +150,8 @@ sender_persist(struct sender *s, int final)
 
 	if (!s->ack_dirty && !final)
 		return;
+	if (s->sealing && !final)
+		return;   /* the seal holds the write lock: save them after it, not blocked behind it */
 	if ((rc = store_write(s->n.st, sender_persist_txn, &p)) != 0)
 		log_warnx("saving the acknowledged seq: %s", eiso_lasterr(rc));
 	else
@@ -553,27 +566,59 @@ sender_service(struct sender *s)
 	}
 }
 
+/* On a pool thread: seal up to SENDER_SEAL_BYTES of pending changes. Touches only the store. */
+static void
+sender_seal_work(uv_work_t *w)
+{
+	struct sender *s = w->data;
+	uint64_t max_sets = SENDER_SEAL_BYTES / s->n.conf.max_set_bytes;
+	struct chain_head head;
+	MDB_txn *txn;
+
+	s->sealed = 0;
+	s->seal_err[0] = '\0';
+	s->seal_rc = outbox_seal(&s->n, s->sign_sec, max_sets > 0 ? (unsigned)max_sets : 1,
+	    &s->sealed);
+	if (s->seal_rc != 0) {
+		snprintf(s->seal_err, sizeof(s->seal_err), "%s", eiso_lasterr(s->seal_rc));
+		return;
+	}
+	if (s->sealed == 0 || (s->seal_rc = store_read_begin(s->n.st, &txn)) != 0)
+		return;
+	if ((s->seal_rc = outbox_head(txn, &s->n, &head)) == 0)
+		s->seal_head = head.seq;
+	store_read_end(&txn);
+}
+
+static void sender_reload(struct sender *s);
+
+/* Back on the loop: publish the new head and send what was sealed. */
+static void
+sender_seal_done(uv_work_t *w, int status)
+{
+	struct sender *s = w->data;
+
+	s->sealing = 0;
+	if (status == 0 && s->seal_rc != 0)
+		log_warnx("sealing change sets: %s", s->seal_err[0] ? s->seal_err :
+		    eiso_strerror(s->seal_rc));
+	else if (status == 0 && s->sealed > 0)
+		s->head = s->seal_head;
+	if (s->hup_pending) {
+		s->hup_pending = 0;
+		sender_reload(s);
+	}
+	sender_service(s);
+}
+
 static void
 sender_seal(struct sender *s)
 {
-	struct chain_head head;
-	uint64_t max_sets = SENDER_SEAL_BYTES / s->n.conf.max_set_bytes;
-	unsigned sealed;
-	MDB_txn *txn;
-	int rc;
-
-	if ((rc = outbox_seal(&s->n, s->sign_sec, max_sets > 0 ? (unsigned)max_sets : 1,
-	    &sealed)) != 0) {
-		log_warnx("sealing change sets: %s", eiso_lasterr(rc));
+	if (s->sealing)
 		return;
-	}
-	if (sealed == 0)
-		return;
-	if ((rc = store_read_begin(s->n.st, &txn)) != 0)
-		return;
-	if (outbox_head(txn, &s->n, &head) == 0)
-		s->head = head.seq;
-	store_read_end(&txn);
+	s->seal.data = s;
+	if (uv_queue_work(s->loop, &s->seal, sender_seal_work, sender_seal_done) == 0)
+		s->sealing = 1;
 }
 
 static void
@@ -583,6 +628,7 @@ sender_on_tick(uv_timer_t *t)
 	int64_t now = store_now_ms();
 	int64_t beat = (int64_t)s->n.conf.heartbeat_ms;
 
+	sender_persist(s, 0);   /* first: between two seals nobody holds the write lock */
 	sender_seal(s);
 	switch (s->link) {
 	case LINK_CONNECTING:
@@ -623,7 +669,6 @@ sender_on_tick(uv_timer_t *t)
 		}
 		break;
 	}
-	sender_persist(s, 0);
 	sender_service(s);
 }
 
@@ -643,6 +688,15 @@ sender_on_hup(uv_signal_t *h, int signum)
 	struct sender *s = h->data;
 
 	(void)signum;
+	if (s->sealing)
+		s->hup_pending = 1;   /* the seal reads the [sender] settings: not under its feet */
+	else
+		sender_reload(s);
+}
+
+static void
+sender_reload(struct sender *s)
+{
 	daemon_notify_reloading();
 	if (config_reload(s->conf_path, &s->n.conf, s->cli_debug) == 0) {
 		uv_timer_set_repeat(&s->tick, s->n.conf.linger_ms);
