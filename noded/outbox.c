@@ -201,21 +201,30 @@ outbox_seal_txn(MDB_txn *txn, void *arg)
 }
 
 int
+outbox_pending(struct node *n, size_t *pending)
+{
+	MDB_txn *txn;
+	int rc;
+
+	*pending = 0;
+	if ((rc = store_read_begin(n->st, &txn)) != 0)
+		return rc;
+	*pending = store_count(txn, store_dbi(n->st, NDB_PENDING));
+	store_read_end(&txn);
+	return 0;
+}
+
+int
 outbox_seal(struct node *n, const uint8_t *sign_sec, unsigned max_sets, unsigned *sealed)
 {
 	struct seal_txn s = { n, sign_sec, max_sets, 0 };
-	MDB_txn *txn;
 	size_t pending;
 	int rc;
 
 	*sealed = 0;
 	/* The common case, nothing pending, costs a read transaction and no write lock. */
-	if ((rc = store_read_begin(n->st, &txn)) != 0)
+	if ((rc = outbox_pending(n, &pending)) != 0 || pending == 0)
 		return rc;
-	pending = store_count(txn, store_dbi(n->st, NDB_PENDING));
-	store_read_end(&txn);
-	if (pending == 0)
-		return 0;
 	if ((rc = store_write(n->st, outbox_seal_txn, &s)) != 0)
 		return rc;
 	*sealed = s.sealed;

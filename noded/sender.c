@@ -614,7 +614,10 @@ sender_seal_done(uv_work_t *w, int status)
 static void
 sender_seal(struct sender *s)
 {
-	if (s->sealing)
+	size_t pending;
+
+	/* Idle, the tick costs one read transaction here and no thread hand-off. */
+	if (s->sealing || outbox_pending(&s->n, &pending) != 0 || pending == 0)
 		return;
 	s->seal.data = s;
 	if (uv_queue_work(s->loop, &s->seal, sender_seal_work, sender_seal_done) == 0)
