@@ -87,6 +87,7 @@ struct sender {
 	/* Sealing runs on libuv's thread pool, so sending and acks go on meanwhile. */
 	uv_work_t seal;
 	int sealing;                /* a seal job is queued or running */
+	int stopping;               /* SIGTERM/SIGINT: the loop is ending */
 	int hup_pending;            /* SIGHUP came while sealing: reload when it ends */
 	int seal_rc;
 	unsigned sealed;
@@ -583,9 +584,10 @@ sender_seal_work(uv_work_t *w)
 		snprintf(s->seal_err, sizeof(s->seal_err), "%s", eiso_lasterr(s->seal_rc));
 		return;
 	}
-	if (s->sealed == 0 || (s->seal_rc = store_read_begin(s->n.st, &txn)) != 0)
+	/* The seal is committed; should this read fail, the next seal's read sets the head. */
+	if (s->sealed == 0 || store_read_begin(s->n.st, &txn) != 0)
 		return;
-	if ((s->seal_rc = outbox_head(txn, &s->n, &head)) == 0)
+	if (outbox_head(txn, &s->n, &head) == 0 && head.seq > s->seal_head)
 		s->seal_head = head.seq;
 	store_read_end(&txn);
 }
@@ -602,8 +604,10 @@ sender_seal_done(uv_work_t *w, int status)
 	if (status == 0 && s->seal_rc != 0)
 		log_warnx("sealing change sets: %s", s->seal_err[0] ? s->seal_err :
 		    eiso_strerror(s->seal_rc));
-	else if (status == 0 && s->sealed > 0)
+	else if (status == 0 && s->seal_head > s->head)
 		s->head = s->seal_head;
+	if (s->stopping)
+		return;   /* cmd_run is closing the handles: no reload, nothing more to send */
 	if (s->hup_pending) {
 		s->hup_pending = 0;
 		sender_reload(s);
@@ -681,6 +685,7 @@ sender_on_signal(uv_signal_t *h, int signum)
 	struct sender *s = h->data;
 
 	log_info("signal %d: stopping", signum);
+	s->stopping = 1;
 	uv_stop(s->loop);
 }
 
