@@ -196,8 +196,11 @@ store_check_schema(store_t *st)
 		rc = store_upgrade(st, txn, v);
 	if (rc != 0)
 		goto fail;
-	if ((rc = store_rc(mdb_txn_commit(txn))) != 0)
-		return rc;
+	/* The commit may be what outgrows the map (it frees the txn either way). */
+	if ((rc = mdb_txn_commit(txn)) == MDB_MAP_FULL)
+		return (rc = store_grow(st)) != 0 ? rc : store_check_schema(st);
+	if (rc != 0)
+		return store_rc(rc);
 	if (!fresh && v < STORE_SCHEMA)
 		st->upgraded_from = (int)v;
 	return 0;
