@@ -99,6 +99,11 @@ pool_start(unsigned nthreads, struct pool **out)
 	pthread_cond_init(&p->done, NULL);
 	/* Signals are the ingest thread's: it stops the hub and reloads the config. */
 	sigfillset(&all);
+	/* Faults stay deliverable to the thread that faults (a crash, an ASan report). */
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (; p->nthreads < nthreads; p->nthreads++)
 		if ((rc = pthread_create(&p->threads[p->nthreads], NULL, pool_thread, p)) != 0)
