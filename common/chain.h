@@ -68,7 +68,7 @@ struct chain_checked {
 /*
  * Check cs for the connection's agency against its enrolled key, in the order parse,
  * identity, signature, content rules (wire_check_body). Thread-safe and stateless: the reason
- * goes to out->reason, never to eiso_lasterr. out->verdict is CHAIN_APPLY, CHAIN_IDENTITY,
+ * is in out->reason (eiso_lasterr is per thread and may hold a stale detail: do not read it). out->verdict is CHAIN_APPLY, CHAIN_IDENTITY,
  * CHAIN_SIGNATURE, CHAIN_MALFORMED or CHAIN_TOO_LARGE; on CHAIN_APPLY the caller owns
  * out->body (free with eiso__change_set_body__free_unpacked).
  * Returns 0, or EISO_NOMEM when the signature could not be checked (out->body is then NULL;
