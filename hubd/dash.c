@@ -581,10 +581,12 @@ dash_overview(struct dash *d, MDB_txn *txn)
 		dash_error(d, 400, eiso_lasterr(rc));
 		return;
 	}
-	if (view_agencies(txn, d->w, &none, 0, SIZE_MAX, &all, &n, &t2) != 0) {
+	/* Every agency, for the filters' choices and the count; without a filter, that is list. */
+	t2 = NULL;
+	if (!f.level[0] && !f.parent[0] && !f.status[0] && !f.q[0])
+		all = json_incref(list);
+	else if (view_agencies(txn, d->w, &none, 0, SIZE_MAX, &all, &n, &t2) != 0)
 		all = json_array();
-		t2 = NULL;
-	}
 	json_decref(t2);
 	dash_head(d, T(d, "overview.title"), "overview");
 	html_printf(&d->b, "<h1>%s</h1>", T(d, "overview.title"));
