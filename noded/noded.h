@@ -68,6 +68,7 @@ int cmd_init(int argc, char **argv);
 
 /* outbox.c: the one write path (I1) and sealing of change sets */
 int outbox_append(MDB_txn *txn, struct node *n, Eiso__Change *change);
+/* Seal up to max_sets sets in one write txn; callers ask outbox_pending first (no write lock). */
 int outbox_seal(struct node *n, const uint8_t *sign_sec, unsigned max_sets, unsigned *sealed);
 int outbox_pending(struct node *n, size_t *pending);   /* changes not yet sealed */
 int outbox_head(MDB_txn *txn, const struct node *n, struct chain_head *head);

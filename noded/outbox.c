@@ -218,13 +218,9 @@ int
 outbox_seal(struct node *n, const uint8_t *sign_sec, unsigned max_sets, unsigned *sealed)
 {
 	struct seal_txn s = { n, sign_sec, max_sets, 0 };
-	size_t pending;
 	int rc;
 
 	*sealed = 0;
-	/* The common case, nothing pending, costs a read transaction and no write lock. */
-	if ((rc = outbox_pending(n, &pending)) != 0 || pending == 0)
-		return rc;
 	if ((rc = store_write(n->st, outbox_seal_txn, &s)) != 0)
 		return rc;
 	*sealed = s.sealed;
