@@ -16,20 +16,22 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(CFLAGS) -I$(B)/gen -Icommo
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread
 LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 
-COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http
+COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http \
+           html i18n tmpl
 NODED   := main node init outbox attach document recordfile casefile cli cli_doc cli_file cli_case inbox api sender status config backup restore
 HUBD    := main hub init enroll agency ingest pool apply zap status show config search alerts metrics \
-           html published qr backup restore
-UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http test_schema
+           published qr backup restore
+UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http test_schema \
+           test_tmpl
 
 # The web side: thread and login, figures, JSON API, dashboard pages, strings.
-HUBD    += web view api dash i18n
+HUBD    += web view api dash
 # The public portal: its pages, QR codes and landing pages, sheets, downloads, verify.
 HUBD    += portal listing lookup verify
 
 COMMON_O := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)
 NODED_O  := $(NODED:%=$(B)/noded/%.o)
-HUBD_O   := $(HUBD:%=$(B)/hubd/%.o) $(B)/gen/www.o
+HUBD_O   := $(HUBD:%=$(B)/hubd/%.o) $(B)/gen/www.o $(B)/gen/tmpl_hubd.o
 
 all: $(B)/bin/noded $(B)/bin/hubd $(B)/bin/forge
 ifeq ($(SANITIZE),)
@@ -62,7 +64,22 @@ $(B)/gen/www.c: $(WWW) Makefile
 $(B)/gen/www.o: $(B)/gen/www.c
 	$(CC) -std=c11 $(OPT) $(CFLAGS) -c -o $@ $<
 
-$(B)/%.o: %.c $(B)/gen/eiso.pb-c.h $(wildcard common/*.h noded/*.h hubd/*.h tests/unit/*.h)
+# The pages' templates, checked and compiled in by tmplc (common/tmplc.c, a build-time tool):
+# a misspelt translation key, an unknown partial or an unescaped value fails the build.
+TMPLC := $(B)/bin/tmplc
+$(TMPLC): $(B)/common/tmplc.o $(addprefix $(B)/common/,tmpl.o html.o i18n.o err.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+HUBD_TMPL := $(sort $(wildcard hubd/tmpl/*.html))
+$(B)/gen/tmpl_hubd.c: $(HUBD_TMPL) $(TMPLC)
+	@mkdir -p $(B)/gen
+	@echo "  TMPL $@"; $(TMPLC) $@ hubd_templates $(HUBD_TMPL)
+
+$(B)/gen/tmpl_hubd.o: $(B)/gen/tmpl_hubd.c
+	$(CC) -std=c11 $(OPT) $(CFLAGS) -Icommon $(shell pkg-config --cflags jansson) -c -o $@ $<
+
+$(B)/%.o: %.c $(B)/gen/eiso.pb-c.h $(wildcard common/*.h common/*.def noded/*.h hubd/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -30,7 +30,7 @@ struct dash {
 };
 
 static const char *
-T(struct dash *d, const char *key)
+T(struct dash *d, enum tr_key key)
 {
 	return tr(d->lang, key);
 }
@@ -39,12 +39,7 @@ T(struct dash *d, const char *key)
 static const char *
 Tv(struct dash *d, const char *prefix, const char *value)
 {
-	char key[96];
-	const char *s;
-
-	snprintf(key, sizeof(key), "%s.%s", prefix, value);
-	s = tr(d->lang, key);
-	return strcmp(s, key) == 0 ? value : s;
+	return tr_value(d->lang, prefix, value);
 }
 
 static const char *
@@ -91,19 +86,19 @@ dash_head(struct dash *d, const char *title, const char *active)
 	    d->lang == WEB_EN ? "en" : "vi");
 	html_esc(&d->b, title);
 	html_raw(&d->b, " · ");
-	html_esc(&d->b, T(d, "app.name"));
+	html_esc(&d->b, T(d, TR_APP_NAME));
 	html_raw(&d->b, "</title><link rel=\"icon\" href=\"/static/favicon.svg\" "
 	    "type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/static/dash.css\">"
 	    "<script src=\"/static/dash.js\" defer></script></head><body><header class=\"top\">"
 	    "<a class=\"brand\" href=\"/\">");
-	html_esc(&d->b, T(d, "app.name"));
+	html_esc(&d->b, T(d, TR_APP_NAME));
 	html_raw(&d->b, "<small>");
-	html_esc(&d->b, T(d, "app.sub"));
+	html_esc(&d->b, T(d, TR_APP_SUB));
 	html_raw(&d->b, "</small></a><nav>");
 	html_printf(&d->b, "<a href=\"/\"%s>%s</a>", strcmp(active, "overview") == 0 ?
-	    " class=\"active\"" : "", T(d, "nav.overview"));
+	    " class=\"active\"" : "", T(d, TR_NAV_OVERVIEW));
 	html_printf(&d->b, "<a href=\"/alerts\"%s>%s</a>", strcmp(active, "alerts") == 0 ?
-	    " class=\"active\"" : "", T(d, "nav.alerts"));
+	    " class=\"active\"" : "", T(d, TR_NAV_ALERTS));
 	html_raw(&d->b, "</nav><div class=\"who\"><span class=\"user\">");
 	html_esc(&d->b, d->who->user);
 	html_raw(&d->b, "</span>");
@@ -117,7 +112,7 @@ dash_head(struct dash *d, const char *title, const char *active)
 		html_raw(&d->b, "\">English</a>");
 	}
 	html_printf(&d->b, "<a href=\"/logout\">%s</a></div></header><main>",
-	    T(d, "nav.logout"));
+	    T(d, TR_NAV_LOGOUT));
 }
 
 static void
@@ -127,7 +122,7 @@ dash_foot(struct dash *d)
 
 	web_time(now, sizeof(now), store_now_ms(), d->lang);
 	html_printf(&d->b, "</main><footer>%s %s (%s)</footer></body></html>\n",
-	    T(d, "footer.generated"), now, T(d, "footer.tz"));
+	    T(d, TR_FOOTER_GENERATED), now, T(d, TR_FOOTER_TZ));
 }
 
 static void
@@ -140,12 +135,12 @@ static void
 dash_error(struct dash *d, int status, const char *msg)
 {
 	html_free(&d->b);
-	dash_head(d, T(d, "err.title"), "");
+	dash_head(d, T(d, TR_ERR_TITLE), "");
 	html_raw(&d->b, "<h1>");
-	html_esc(&d->b, T(d, "err.title"));
+	html_esc(&d->b, T(d, TR_ERR_TITLE));
 	html_raw(&d->b, "</h1><p class=\"error\">");
 	html_esc(&d->b, msg);
-	html_printf(&d->b, "</p><p><a href=\"/\">%s</a></p>", T(d, "nav.overview"));
+	html_printf(&d->b, "</p><p><a href=\"/\">%s</a></p>", T(d, TR_NAV_OVERVIEW));
 	dash_foot(d);
 	dash_send(d, status);
 }
@@ -292,8 +287,8 @@ dash_charts(struct dash *d, json_t *series, const char *prefix)
 		snprintf(ids[k], sizeof(ids[k]), "%s-%s", prefix, k == 0 ? "sets" : k == 1 ?
 		    "in-force" : "cases");
 	c[0].id = ids[0];
-	c[0].title = T(d, "chart.sets");
-	c[0].name_a = T(d, "chart.sets.a");
+	c[0].title = T(d, TR_CHART_SETS);
+	c[0].name_a = T(d, TR_CHART_SETS_A);
 	json_array_foreach(daily, i, e) {
 		const char *date = jstr(e, "date");
 		if (c[0].n >= WEB_DAYS)
@@ -306,13 +301,13 @@ dash_charts(struct dash *d, json_t *series, const char *prefix)
 		c[0].a[c[0].n++] = (double)jint(e, "sets");
 	}
 	c[1].id = ids[1];
-	c[1].title = T(d, "chart.in_force");
-	c[1].name_a = T(d, "chart.in_force.a");
+	c[1].title = T(d, TR_CHART_IN_FORCE);
+	c[1].name_a = T(d, TR_CHART_IN_FORCE_A);
 	c[1].line = 1;
 	c[2].id = ids[2];
-	c[2].title = T(d, "chart.cases");
-	c[2].name_a = T(d, "chart.cases.a");
-	c[2].name_b = T(d, "chart.cases.b");
+	c[2].title = T(d, TR_CHART_CASES);
+	c[2].name_a = T(d, TR_CHART_CASES_A);
+	c[2].name_b = T(d, TR_CHART_CASES_B);
 	json_array_foreach(monthly, i, e) {
 		const char *month = jstr(e, "month");
 		if (c[1].n >= WEB_MONTHS)
@@ -367,27 +362,27 @@ dash_totals(struct dash *d, json_t *t)
 	snprintf(s, sizeof(s), "%lld %s · %lld %s · %lld %s", jint(by, "online"),
 	    Tv(d, "status", "online"), jint(by, "offline"), Tv(d, "status", "offline"),
 	    jint(by, "never"), Tv(d, "status", "never"));
-	dash_card(d, "agencies", T(d, "card.agencies"), v, s, jint(by, "offline") ? "warn" : "");
+	dash_card(d, "agencies", T(d, TR_CARD_AGENCIES), v, s, jint(by, "offline") ? "warn" : "");
 	snprintf(v, sizeof(v), "%lld", jint(t, "documents_in_force"));
-	snprintf(s, sizeof(s), "%lld %s", jint(t, "reviews_overdue"), T(d, "card.reviews_overdue"));
-	dash_card(d, "in-force", T(d, "card.in_force"), v, s, jint(t, "reviews_overdue") ?
+	snprintf(s, sizeof(s), "%lld %s", jint(t, "reviews_overdue"), T(d, TR_CARD_REVIEWS_OVERDUE));
+	dash_card(d, "in-force", T(d, TR_CARD_IN_FORCE), v, s, jint(t, "reviews_overdue") ?
 	    "warn" : "");
 	if (on + late > 0)
 		snprintf(v, sizeof(v), "%.0f%%", 100.0 * (double)on / (double)(on + late));
 	else
 		snprintf(v, sizeof(v), "—");
-	snprintf(s, sizeof(s), "%lld %s · %lld %s · %lld %s", on, T(d, "cases.on_time"), late,
-	    T(d, "cases.late"), jint(cases, "open"), T(d, "cases.open"));
-	dash_card(d, "on-time", T(d, "card.on_time"), v, s, "");
+	snprintf(s, sizeof(s), "%lld %s · %lld %s · %lld %s", on, T(d, TR_CASES_ON_TIME), late,
+	    T(d, TR_CASES_LATE), jint(cases, "open"), T(d, TR_CASES_OPEN));
+	dash_card(d, "on-time", T(d, TR_CARD_ON_TIME), v, s, "");
 	snprintf(v, sizeof(v), "%.0f%%", json_real_value(json_object_get(cov, "percent")));
 	snprintf(s, sizeof(s), "%lld/%lld %s", jint(t, "meeting_target"), jint(t, "agencies"),
-	    T(d, "card.meeting_target"));
-	dash_card(d, "coverage", T(d, "card.coverage"), v, s, "");
+	    T(d, TR_CARD_MEETING_TARGET));
+	dash_card(d, "coverage", T(d, TR_CARD_COVERAGE), v, s, "");
 	snprintf(v, sizeof(v), "%lld", jint(t, "applied_sets"));
-	snprintf(s, sizeof(s), "%lld %s", jint(t, "lag_sets"), T(d, "card.lag_sets"));
-	dash_card(d, "sets", T(d, "card.sets"), v, s, jint(t, "lag_sets") ? "warn" : "");
+	snprintf(s, sizeof(s), "%lld %s", jint(t, "lag_sets"), T(d, TR_CARD_LAG_SETS));
+	dash_card(d, "sets", T(d, TR_CARD_SETS), v, s, jint(t, "lag_sets") ? "warn" : "");
 	snprintf(v, sizeof(v), "%lld", jint(t, "alerts_open"));
-	dash_card(d, "alerts", T(d, "card.alerts"), v, "", jint(t, "alerts_open") ? "bad" : "");
+	dash_card(d, "alerts", T(d, TR_CARD_ALERTS), v, "", jint(t, "alerts_open") ? "bad" : "");
 	html_raw(&d->b, "</section>");
 }
 
@@ -465,14 +460,14 @@ dash_filters(struct dash *d, const struct view_filter *f, json_t *all)
 		html_printf(&d->b, "\"><input type=\"hidden\" name=\"order\" value=\"%s\">",
 		    f->desc ? "desc" : "asc");
 	}
-	html_printf(&d->b, "<label>%s<select name=\"level\" id=\"f-level\">", T(d, "col.level"));
-	dash_option(d, "", T(d, "filter.all"), f->level);
+	html_printf(&d->b, "<label>%s<select name=\"level\" id=\"f-level\">", T(d, TR_COL_LEVEL));
+	dash_option(d, "", T(d, TR_FILTER_ALL), f->level);
 	json_array_foreach(levels, i, a)
 		dash_option(d, json_string_value(a), Tv(d, "level", json_string_value(a)), f->level);
 	html_printf(&d->b, "</select></label><label>%s<select name=\"parent\" id=\"f-parent\">",
-	    T(d, "col.parent"));
-	dash_option(d, "", T(d, "filter.all"), f->parent);
-	dash_option(d, "-", T(d, "filter.no_parent"), f->parent);
+	    T(d, TR_COL_PARENT));
+	dash_option(d, "", T(d, TR_FILTER_ALL), f->parent);
+	dash_option(d, "-", T(d, TR_FILTER_NO_PARENT), f->parent);
 	json_array_foreach(parents, i, a) {
 		const char *pid = json_string_value(a), *label = pid;
 		size_t k;
@@ -484,16 +479,16 @@ dash_filters(struct dash *d, const struct view_filter *f, json_t *all)
 		dash_option(d, pid, label, f->parent);
 	}
 	html_printf(&d->b, "</select></label><label>%s<select name=\"status\" id=\"f-status\">",
-	    T(d, "col.status"));
-	dash_option(d, "", T(d, "filter.all"), f->status);
+	    T(d, TR_COL_STATUS));
+	dash_option(d, "", T(d, TR_FILTER_ALL), f->status);
 	for (const char *const *s = statuses; *s != NULL; s++)
 		dash_option(d, *s, Tv(d, "status", *s), f->status);
 	html_printf(&d->b, "</select></label><label>%s<input type=\"search\" name=\"q\" "
-	    "id=\"f-q\" value=\"", T(d, "filter.search"));
+	    "id=\"f-q\" value=\"", T(d, TR_FILTER_SEARCH));
 	html_esc(&d->b, f->q);
 	html_printf(&d->b, "\"></label><button type=\"submit\">%s</button>"
-	    "<a class=\"reset\" href=\"/\">%s</a></form>", T(d, "filter.apply"),
-	    T(d, "filter.reset"));
+	    "<a class=\"reset\" href=\"/\">%s</a></form>", T(d, TR_FILTER_APPLY),
+	    T(d, TR_FILTER_RESET));
 	json_decref(levels);
 	json_decref(parents);
 }
@@ -588,38 +583,38 @@ dash_overview(struct dash *d, MDB_txn *txn)
 	else if (view_agencies(txn, d->w, &none, 0, SIZE_MAX, &all, &n, &t2) != 0)
 		all = json_array();
 	json_decref(t2);
-	dash_head(d, T(d, "overview.title"), "overview");
-	html_printf(&d->b, "<h1>%s</h1>", T(d, "overview.title"));
+	dash_head(d, T(d, TR_OVERVIEW_TITLE), "overview");
+	html_printf(&d->b, "<h1>%s</h1>", T(d, TR_OVERVIEW_TITLE));
 	dash_totals(d, totals);
 	{
 		json_t *series = view_series(txn, d->w, NULL);
 		dash_charts(d, series, "province");
 		json_decref(series);
 	}
-	html_printf(&d->b, "<section><h2>%s</h2>", T(d, "overview.agencies"));
+	html_printf(&d->b, "<section><h2>%s</h2>", T(d, TR_OVERVIEW_AGENCIES));
 	dash_filters(d, &f, all);
 	html_printf(&d->b, "<p class=\"count\" id=\"shown\">%s <b>%zu</b> / %zu</p>",
-	    T(d, "overview.shown"), json_array_size(list), json_array_size(all));
+	    T(d, TR_OVERVIEW_SHOWN), json_array_size(list), json_array_size(all));
 	html_raw(&d->b, "<div class=\"scroll\"><table class=\"agencies\" id=\"agencies\">"
 	    "<thead><tr>");
-	dash_th(d, &f, "status", T(d, "col.status"));
-	dash_th(d, &f, "name", T(d, "col.agency"));
-	dash_th(d, &f, "level", T(d, "col.level"));
-	dash_th(d, &f, "parent", T(d, "col.parent"));
-	dash_th(d, &f, "last_seen", T(d, "col.last_seen"));
-	dash_th(d, &f, "applied_seq", T(d, "col.applied"));
-	dash_th(d, &f, "lag", T(d, "col.lag"));
-	dash_th(d, &f, "in_force", T(d, "col.in_force"));
-	dash_th(d, &f, "reviews_overdue", T(d, "col.reviews_overdue"));
-	dash_th(d, &f, "on_time", T(d, "col.on_time"));
-	dash_th(d, &f, "coverage", T(d, "col.coverage"));
-	dash_th(d, &f, "alerts", T(d, "col.alerts"));
+	dash_th(d, &f, "status", T(d, TR_COL_STATUS));
+	dash_th(d, &f, "name", T(d, TR_COL_AGENCY));
+	dash_th(d, &f, "level", T(d, TR_COL_LEVEL));
+	dash_th(d, &f, "parent", T(d, TR_COL_PARENT));
+	dash_th(d, &f, "last_seen", T(d, TR_COL_LAST_SEEN));
+	dash_th(d, &f, "applied_seq", T(d, TR_COL_APPLIED));
+	dash_th(d, &f, "lag", T(d, TR_COL_LAG));
+	dash_th(d, &f, "in_force", T(d, TR_COL_IN_FORCE));
+	dash_th(d, &f, "reviews_overdue", T(d, TR_COL_REVIEWS_OVERDUE));
+	dash_th(d, &f, "on_time", T(d, TR_COL_ON_TIME));
+	dash_th(d, &f, "coverage", T(d, TR_COL_COVERAGE));
+	dash_th(d, &f, "alerts", T(d, TR_COL_ALERTS));
 	html_raw(&d->b, "</tr></thead><tbody>");
 	json_array_foreach(list, i, a)
 		dash_agency_row(d, a);
 	if (json_array_size(list) == 0)
 		html_printf(&d->b, "<tr><td colspan=\"12\" class=\"muted\">%s</td></tr>",
-		    T(d, "overview.none"));
+		    T(d, TR_OVERVIEW_NONE));
 	html_raw(&d->b, "</tbody></table></div></section>");
 	dash_foot(d);
 	json_decref(list);
@@ -635,7 +630,7 @@ static void
 dash_alert_kind(struct dash *d, const char *kind)
 {
 	if (strncmp(kind, "reject:", 7) == 0) {
-		html_esc(&d->b, T(d, "alert.reject"));
+		html_esc(&d->b, T(d, TR_ALERT_REJECT));
 		html_raw(&d->b, " (");
 		html_esc(&d->b, kind + 7);
 		html_raw(&d->b, ")");
@@ -651,17 +646,25 @@ dash_alert_kind(struct dash *d, const char *kind)
 static void
 dash_alert_reason(struct dash *d, const char *kind, const char *reason)
 {
+	static const struct {
+		const char *kind, *scan;
+		enum tr_key key;
+	} reasons[] = {
+		{ "review_overdue", "%llu documents", TR_REASON_REVIEW_OVERDUE },
+		{ "offline", "no message for %llu", TR_REASON_OFFLINE },
+		{ "storage", "disk of the data directory is %llu", TR_REASON_STORAGE },
+	};
 	unsigned long long n;
-	char key[64];
+	char num[24];
 
-	snprintf(key, sizeof(key), "reason.%s", kind);
-	if ((strcmp(kind, "review_overdue") == 0 && sscanf(reason, "%llu documents", &n) == 1) ||
-	    (strcmp(kind, "offline") == 0 && sscanf(reason, "no message for %llu", &n) == 1) ||
-	    (strcmp(kind, "storage") == 0 && sscanf(reason, "disk of the data directory is %llu",
-	    &n) == 1))
-		html_printf(&d->b, tr(d->lang, key), n);
-	else
-		html_esc(&d->b, reason);
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		if (strcmp(kind, reasons[i].kind) != 0 || sscanf(reason, reasons[i].scan, &n) != 1)
+			continue;
+		snprintf(num, sizeof(num), "%llu", n);
+		tr_fill(&d->b, d->lang, reasons[i].key, "n", num, NULL);
+		return;
+	}
+	html_esc(&d->b, reason);
 }
 
 static void
@@ -672,11 +675,11 @@ dash_alerts_table(struct dash *d, json_t *items, int show_agency, const char *ne
 	char when[40];
 
 	html_raw(&d->b, "<table class=\"alerts\" id=\"alerts-table\"><thead><tr>");
-	html_printf(&d->b, "<th>#</th><th>%s</th>", T(d, "alert.time"));
+	html_printf(&d->b, "<th>#</th><th>%s</th>", T(d, TR_ALERT_TIME));
 	if (show_agency)
-		html_printf(&d->b, "<th>%s</th>", T(d, "col.agency"));
+		html_printf(&d->b, "<th>%s</th>", T(d, TR_COL_AGENCY));
 	html_printf(&d->b, "<th>%s</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
-	    T(d, "alert.kind"), T(d, "alert.reason"), T(d, "alert.state"));
+	    T(d, TR_ALERT_KIND), T(d, TR_ALERT_REASON), T(d, TR_ALERT_STATE));
 	json_array_foreach(items, i, a) {
 		const char *state = jstr(a, "state");
 
@@ -696,7 +699,7 @@ dash_alerts_table(struct dash *d, json_t *items, int show_agency, const char *ne
 				html_esc(&d->b, jstr(a, "agency"));
 				html_raw(&d->b, "</a>");
 			} else {
-				html_esc(&d->b, T(d, "alert.hub"));
+				html_esc(&d->b, T(d, TR_ALERT_HUB));
 			}
 			html_raw(&d->b, "</td>");
 		}
@@ -719,13 +722,13 @@ dash_alerts_table(struct dash *d, json_t *items, int show_agency, const char *ne
 			    "name=\"next\" value=\"", jint(a, "id"), d->who->csrf ? d->who->csrf : "");
 			html_esc(&d->b, next);
 			html_printf(&d->b, "\"><button class=\"ack\" type=\"submit\">%s</button>"
-			    "</form>", T(d, "alert.ack"));
+			    "</form>", T(d, TR_ALERT_ACK));
 		}
 		html_raw(&d->b, "</td></tr>");
 	}
 	if (json_array_size(items) == 0)
 		html_printf(&d->b, "<tr><td colspan=\"%d\" class=\"muted\">%s</td></tr>",
-		    show_agency ? 7 : 6, T(d, "alert.none"));
+		    show_agency ? 7 : 6, T(d, TR_ALERT_NONE));
 	html_raw(&d->b, "</tbody></table>");
 }
 
@@ -746,8 +749,8 @@ dash_alerts_page(struct dash *d, MDB_txn *txn)
 		dash_error(d, 400, eiso_lasterr(rc));
 		return;
 	}
-	dash_head(d, T(d, "alerts.title"), "alerts");
-	html_printf(&d->b, "<h1>%s</h1><nav class=\"tabs\">", T(d, "alerts.title"));
+	dash_head(d, T(d, TR_ALERTS_TITLE), "alerts");
+	html_printf(&d->b, "<h1>%s</h1><nav class=\"tabs\">", T(d, TR_ALERTS_TITLE));
 	for (const char *const *s = states; *s != NULL; s++)
 		html_printf(&d->b, "<a href=\"/alerts?state=%s\"%s>%s</a>", *s,
 		    strcmp(*s, state) == 0 ? " class=\"active\"" : "", Tv(d, "astate", *s));
@@ -769,12 +772,12 @@ dash_ack(struct dash *d)
 
 	web_set_route(d->w, "alert_ack_form");
 	if (strcmp(d->r->method, "POST") != 0) {
-		dash_error(d, 405, T(d, "err.method"));
+		dash_error(d, 405, T(d, TR_ERR_METHOD));
 		return;
 	}
 	id = strtoull(id_s, &end, 10);
 	if (id == 0 || strcmp(end, "/ack") != 0) {
-		dash_error(d, 404, T(d, "err.not_found"));
+		dash_error(d, 404, T(d, TR_ERR_NOT_FOUND));
 		return;
 	}
 	csrf[0] = next[0] = '\0';
@@ -788,7 +791,7 @@ dash_ack(struct dash *d)
 	}
 	if (d->who->csrf == NULL || strlen(csrf) != strlen(d->who->csrf) ||
 	    sodium_memcmp(csrf, d->who->csrf, strlen(csrf)) != 0) {
-		dash_error(d, 403, T(d, "err.csrf"));
+		dash_error(d, 403, T(d, TR_ERR_CSRF));
 		return;
 	}
 	eiso_clearerr();
@@ -828,11 +831,11 @@ dash_documents(struct dash *d, MDB_txn *txn, const char *agency, size_t dpage)
 	    &items, &total) != 0)
 		return;
 	html_printf(&d->b, "<section id=\"documents\"><h2>%s <small>(%zu)</small></h2>",
-	    T(d, "agency.documents"), total);
+	    T(d, TR_AGENCY_DOCUMENTS), total);
 	html_printf(&d->b, "<table class=\"docs\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>", T(d, "doc.code"),
-	    T(d, "doc.title"), T(d, "doc.kind"), T(d, "doc.status"), T(d, "doc.issue"),
-	    T(d, "doc.effective"), T(d, "doc.next_review"));
+	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>", T(d, TR_DOC_CODE),
+	    T(d, TR_DOC_TITLE), T(d, TR_DOC_KIND), T(d, TR_DOC_STATUS), T(d, TR_DOC_ISSUE),
+	    T(d, TR_DOC_EFFECTIVE), T(d, TR_DOC_NEXT_REVIEW));
 	json_array_foreach(items, i, doc) {
 		html_raw(&d->b, "<tr><td class=\"code\">");
 		html_esc(&d->b, jstr(doc, "code"));
@@ -843,14 +846,14 @@ dash_documents(struct dash *d, MDB_txn *txn, const char *agency, size_t dpage)
 			char upd[40];
 
 			web_time(upd, sizeof(upd), (int64_t)jint(iss, "updated"), d->lang);
-			html_printf(&d->b, "<li><b>%s %lld</b> — ", T(d, "doc.issue"),
+			html_printf(&d->b, "<li><b>%s %lld</b> — ", T(d, TR_DOC_ISSUE),
 			    jint(iss, "issue"));
 			html_esc(&d->b, Tv(d, "dstatus", jstr(iss, "status")));
 			web_date(date, sizeof(date), jstr(iss, "effective_date"), d->lang);
 			if (jstr(iss, "effective_date")[0])
-				html_printf(&d->b, ", %s %s", T(d, "doc.effective"), date);
+				html_printf(&d->b, ", %s %s", T(d, TR_DOC_EFFECTIVE), date);
 			if (json_object_get(iss, "approved_by") != NULL) {
-				html_printf(&d->b, ", %s ", T(d, "doc.approved_by"));
+				html_printf(&d->b, ", %s ", T(d, TR_DOC_APPROVED_BY));
 				html_esc(&d->b, jstr(json_object_get(iss, "approved_by"), "name"));
 			}
 			if (jstr(iss, "note")[0]) {
@@ -873,7 +876,7 @@ dash_documents(struct dash *d, MDB_txn *txn, const char *agency, size_t dpage)
 	}
 	if (total == 0)
 		html_printf(&d->b, "<tr><td colspan=\"7\" class=\"muted\">%s</td></tr>",
-		    T(d, "none"));
+		    T(d, TR_NONE));
 	html_raw(&d->b, "</tbody></table>");
 	pages = (total + DASH_DOCS_PAGE - 1) / DASH_DOCS_PAGE;
 	if (pages > 1) {
@@ -905,8 +908,8 @@ dash_reviews(struct dash *d, MDB_txn *txn, const char *agency)
 	if (total > 0) {
 		html_printf(&d->b, "<section id=\"reviews\"><h2>%s <small>(%zu)</small></h2>"
 		    "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
-		    "<tbody>", T(d, "card.reviews"), total, T(d, "doc.code"), T(d, "doc.title"),
-		    T(d, "doc.issue"), T(d, "doc.next_review"));
+		    "<tbody>", T(d, TR_CARD_REVIEWS), total, T(d, TR_DOC_CODE), T(d, TR_DOC_TITLE),
+		    T(d, TR_DOC_ISSUE), T(d, TR_DOC_NEXT_REVIEW));
 		json_array_foreach(items, i, e) {
 			html_raw(&d->b, "<tr><td class=\"code\">");
 			html_esc(&d->b, jstr(e, "code"));
@@ -931,9 +934,9 @@ dash_files_cases(struct dash *d, MDB_txn *txn, const char *agency)
 	if (view_files(txn, d->w, agency, 0, DASH_LIST, &items, &total) == 0) {
 		html_printf(&d->b, "<section id=\"files\"><h2>%s <small>(%zu)</small></h2>"
 		    "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-		    "</tr></thead><tbody>", T(d, "agency.files"), total, T(d, "file.code"),
-		    T(d, "file.title"), T(d, "file.docs"), T(d, "file.retention"),
-		    T(d, "file.status"));
+		    "</tr></thead><tbody>", T(d, TR_AGENCY_FILES), total, T(d, TR_FILE_CODE),
+		    T(d, TR_FILE_TITLE), T(d, TR_FILE_DOCS), T(d, TR_FILE_RETENTION),
+		    T(d, TR_FILE_STATUS));
 		json_array_foreach(items, i, e) {
 			html_raw(&d->b, "<tr><td class=\"code\">");
 			html_esc(&d->b, jstr(e, "code"));
@@ -942,27 +945,27 @@ dash_files_cases(struct dash *d, MDB_txn *txn, const char *agency)
 			html_printf(&d->b, "</td><td class=\"num\">%lld / %lld</td><td>",
 			    jint(e, "doc_total"), jint(e, "page_total"));
 			if (json_is_true(json_object_get(e, "retention_permanent")))
-				html_esc(&d->b, T(d, "file.permanent"));
+				html_esc(&d->b, T(d, TR_FILE_PERMANENT));
 			else
 				html_printf(&d->b, "%lld %s", jint(e, "retention_years"),
-				    T(d, "file.years"));
+				    T(d, TR_FILE_YEARS));
 			html_raw(&d->b, "</td><td>");
 			html_esc(&d->b, Tv(d, "fstatus", jstr(e, "status")));
 			html_raw(&d->b, "</td></tr>");
 		}
 		if (total == 0)
 			html_printf(&d->b, "<tr><td colspan=\"5\" class=\"muted\">%s</td></tr>",
-			    T(d, "none"));
+			    T(d, TR_NONE));
 		html_raw(&d->b, "</tbody></table></section>");
 		json_decref(items);
 	}
 	if (view_cases(txn, d->w, agency, NULL, 0, DASH_LIST, &items, &total) == 0) {
 		html_printf(&d->b, "<section id=\"cases\"><h2>%s <small>(%zu)</small></h2>"
 		    "<p class=\"muted\">%s</p><table><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-		    "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>", T(d, "agency.cases"),
-		    total, T(d, "case.no_personal"), T(d, "case.code"), T(d, "case.procedure"),
-		    T(d, "case.received"), T(d, "case.due"), T(d, "case.completed"),
-		    T(d, "case.status"));
+		    "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>", T(d, TR_AGENCY_CASES),
+		    total, T(d, TR_CASE_NO_PERSONAL), T(d, TR_CASE_CODE), T(d, TR_CASE_PROCEDURE),
+		    T(d, TR_CASE_RECEIVED), T(d, TR_CASE_DUE), T(d, TR_CASE_COMPLETED),
+		    T(d, TR_CASE_STATUS));
 		json_array_foreach(items, i, e) {
 			web_time(t1, sizeof(t1), (int64_t)jint(e, "received"), d->lang);
 			web_time(t2, sizeof(t2), (int64_t)jint(e, "due"), d->lang);
@@ -979,18 +982,18 @@ dash_files_cases(struct dash *d, MDB_txn *txn, const char *agency)
 			html_esc(&d->b, Tv(d, "cstatus", jstr(e, "status")));
 			if (json_is_true(json_object_get(e, "on_time")))
 				html_printf(&d->b, " <span class=\"badge ok\">%s</span>",
-				    T(d, "cases.on_time"));
+				    T(d, TR_CASES_ON_TIME));
 			else if (json_is_false(json_object_get(e, "on_time")))
 				html_printf(&d->b, " <span class=\"badge bad\">%s</span>",
-				    T(d, "cases.late"));
+				    T(d, TR_CASES_LATE));
 			else if (json_is_true(json_object_get(e, "overdue")))
 				html_printf(&d->b, " <span class=\"badge bad\">%s</span>",
-				    T(d, "cases.overdue"));
+				    T(d, TR_CASES_OVERDUE));
 			html_raw(&d->b, "</td></tr>");
 		}
 		if (total == 0)
 			html_printf(&d->b, "<tr><td colspan=\"6\" class=\"muted\">%s</td></tr>",
-			    T(d, "none"));
+			    T(d, TR_NONE));
 		html_raw(&d->b, "</tbody></table></section>");
 		json_decref(items);
 	}
@@ -1007,8 +1010,8 @@ dash_changesets(struct dash *d, MDB_txn *txn, const Eiso__AgencyRecord *a)
 		return;
 	html_printf(&d->b, "<section id=\"changesets\"><h2>%s <small>(%zu)</small></h2>"
 	    "<table><thead><tr><th>Seq</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>"
-	    "</thead><tbody>", T(d, "agency.changesets"), total, T(d, "cs.created"),
-	    T(d, "cs.changes"), T(d, "cs.hash"), T(d, "cs.outcome"));
+	    "</thead><tbody>", T(d, TR_AGENCY_CHANGESETS), total, T(d, TR_CS_CREATED),
+	    T(d, TR_CS_CHANGES), T(d, TR_CS_HASH), T(d, TR_CS_OUTCOME));
 	json_array_foreach(items, i, e) {
 		int ok = strcmp(jstr(e, "signature"), "valid") == 0 &&
 		    strcmp(jstr(e, "chain"), "linked") == 0;
@@ -1026,10 +1029,10 @@ dash_changesets(struct dash *d, MDB_txn *txn, const Eiso__AgencyRecord *a)
 		}
 		html_printf(&d->b, "</td><td class=\"hash\">%.16s…</td><td><span class=\"badge %s\">"
 		    "%s</span></td></tr>", jstr(e, "hash"), ok ? "ok" : "bad",
-		    ok ? T(d, "cs.verified") : T(d, "cs.failed"));
+		    ok ? T(d, TR_CS_VERIFIED) : T(d, TR_CS_FAILED));
 	}
 	if (total == 0)
-		html_printf(&d->b, "<tr><td colspan=\"5\" class=\"muted\">%s</td></tr>", T(d, "none"));
+		html_printf(&d->b, "<tr><td colspan=\"5\" class=\"muted\">%s</td></tr>", T(d, TR_NONE));
 	html_raw(&d->b, "</tbody></table></section>");
 	json_decref(items);
 }
@@ -1046,7 +1049,7 @@ dash_agency(struct dash *d, MDB_txn *txn)
 	web_set_route(d->w, "agency_page");
 	if (http_unescape(d->r->path + 8, strlen(d->r->path + 8), 0, id, sizeof(id)) < 0 ||
 	    !wire_agency_ok(id) || agency_get(txn, web_hub(d->w), id, &rec) != 0) {
-		dash_error(d, 404, T(d, "err.no_agency"));
+		dash_error(d, 404, T(d, TR_ERR_NO_AGENCY));
 		return;
 	}
 	web_query_uint(d->r, "dpage", 0, 0, 100000, &dpage);
@@ -1056,7 +1059,7 @@ dash_agency(struct dash *d, MDB_txn *txn)
 	lag = json_object_get(a, "lag");
 	dash_head(d, dash_name(d, a), "");
 	html_raw(&d->b, "<p class=\"crumbs\"><a href=\"/\">");
-	html_esc(&d->b, T(d, "nav.overview"));
+	html_esc(&d->b, T(d, TR_NAV_OVERVIEW));
 	html_raw(&d->b, "</a> › ");
 	html_esc(&d->b, jstr(a, "id"));
 	html_raw(&d->b, "</p><h1 class=\"agency-title\">");
@@ -1064,48 +1067,48 @@ dash_agency(struct dash *d, MDB_txn *txn)
 	html_raw(&d->b, " ");
 	dash_status(d, jstr(a, "status"));
 	html_raw(&d->b, "</h1><dl class=\"facts\">");
-	dash_kv(d, T(d, "col.id"), jstr(a, "id"), "");
-	dash_kv(d, T(d, "col.level"), Tv(d, "level", jstr(a, "level")), "");
+	dash_kv(d, T(d, TR_COL_ID), jstr(a, "id"), "");
+	dash_kv(d, T(d, TR_COL_LEVEL), Tv(d, "level", jstr(a, "level")), "");
 	if (jstr(a, "parent")[0]) {
 		html_printf(&d->b, "<div class=\"kv\"><dt>%s</dt><dd><a href=\"/agency/",
-		    T(d, "col.parent"));
+		    T(d, TR_COL_PARENT));
 		html_seg(&d->b, jstr(a, "parent"));
 		html_raw(&d->b, "\">");
 		html_esc(&d->b, jstr(a, "parent"));
 		html_raw(&d->b, "</a></dd></div>");
 	}
 	web_time(v, sizeof(v), (int64_t)jint(a, "last_seen"), d->lang);
-	dash_kv(d, T(d, "col.last_seen"), v, "");
+	dash_kv(d, T(d, TR_COL_LAST_SEEN), v, "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "applied_seq"));
-	dash_kv(d, T(d, "col.applied"), v, "");
+	dash_kv(d, T(d, TR_COL_APPLIED), v, "");
 	snprintf(v, sizeof(v), "%.16s…", jstr(a, "head_hash"));
-	dash_kv(d, T(d, "agency.head"), v, "hash");
+	dash_kv(d, T(d, TR_AGENCY_HEAD), v, "hash");
 	snprintf(v, sizeof(v), "%lld · %llds", jint(lag, "sets"), jint(lag, "seconds"));
-	dash_kv(d, T(d, "col.lag"), v, jint(lag, "sets") ? "warn" : "");
+	dash_kv(d, T(d, TR_COL_LAG), v, jint(lag, "sets") ? "warn" : "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "rejected"));
-	dash_kv(d, T(d, "agency.rejected"), v, jint(a, "rejected") ? "bad" : "");
+	dash_kv(d, T(d, TR_AGENCY_REJECTED), v, jint(a, "rejected") ? "bad" : "");
 	html_raw(&d->b, "</dl><section class=\"cards\">");
 	snprintf(v, sizeof(v), "%lld", jint(a, "documents_in_force"));
-	dash_card(d, "in-force", T(d, "card.in_force"), v, "", "");
+	dash_card(d, "in-force", T(d, TR_CARD_IN_FORCE), v, "", "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "reviews_overdue"));
-	dash_card(d, "reviews", T(d, "card.reviews"), v, "", jint(a, "reviews_overdue") ?
+	dash_card(d, "reviews", T(d, TR_CARD_REVIEWS), v, "", jint(a, "reviews_overdue") ?
 	    "warn" : "");
 	snprintf(v, sizeof(v), "%lld / %lld / %lld", jint(cases, "on_time"), jint(cases, "late"),
 	    jint(cases, "open"));
-	snprintf(next, sizeof(next), "%s / %s / %s", T(d, "cases.on_time"), T(d, "cases.late"),
-	    T(d, "cases.open"));
-	dash_card(d, "cases", T(d, "agency.cases"), v, next, jint(cases, "open_overdue") ?
+	snprintf(next, sizeof(next), "%s / %s / %s", T(d, TR_CASES_ON_TIME), T(d, TR_CASES_LATE),
+	    T(d, TR_CASES_OPEN));
+	dash_card(d, "cases", T(d, TR_AGENCY_CASES), v, next, jint(cases, "open_overdue") ?
 	    "warn" : "");
 	snprintf(v, sizeof(v), "%.0f%%", json_real_value(json_object_get(cov, "percent")));
 	if (json_is_integer(json_object_get(cov, "target")))
-		snprintf(next, sizeof(next), "%s %lld%%", T(d, "card.target"),
+		snprintf(next, sizeof(next), "%s %lld%%", T(d, TR_CARD_TARGET),
 		    jint(cov, "target"));
 	else
 		next[0] = '\0';
-	dash_card(d, "coverage", T(d, "card.coverage"), v, next,
+	dash_card(d, "coverage", T(d, TR_CARD_COVERAGE), v, next,
 	    json_is_false(json_object_get(cov, "meets_target")) ? "warn" : "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "record_files"));
-	dash_card(d, "files", T(d, "agency.files"), v, "", "");
+	dash_card(d, "files", T(d, TR_AGENCY_FILES), v, "", "");
 	html_raw(&d->b, "</section>");
 	series = view_series(txn, d->w, rec->id);
 	dash_charts(d, series, "agency");
@@ -1117,7 +1120,7 @@ dash_agency(struct dash *d, MDB_txn *txn)
 		html_raw(&nb, "/agency/");
 		html_seg(&nb, rec->id);
 		html_printf(&d->b, "<section id=\"alerts\"><h2>%s <small>(%lld %s)</small></h2>",
-		    T(d, "nav.alerts"), jint(a, "alerts_open"), Tv(d, "astate", "open"));
+		    T(d, TR_NAV_ALERTS), jint(a, "alerts_open"), Tv(d, "astate", "open"));
 		dash_alerts_table(d, items, 0, nb.buf ? nb.buf : "/");
 		html_raw(&d->b, "</section>");
 		html_free(&nb);
@@ -1150,7 +1153,7 @@ dash_route(struct web *w, struct http_req *r, const struct web_who *who)
 		return;
 	}
 	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
-		dash_error(&d, 405, T(&d, "err.method"));
+		dash_error(&d, 405, T(&d, TR_ERR_METHOD));
 		return;
 	}
 	eiso_clearerr();

@@ -12,7 +12,9 @@
 #include "blob.h"
 #include "conf.h"
 #include "eiso.pb-c.h"
+#include "html.h"
 #include "http.h"
+#include "i18n.h"
 #include "store.h"
 
 #define HUBD_DEFAULT_CONF "/etc/eiso/hubd.conf"
@@ -223,26 +225,6 @@ int cmd_search(int argc, char **argv);
 /* agency.c: list, show, rename, move, retire */
 int cmd_agency(int argc, char **argv);
 
-/*
- * html.c: a growable buffer for web pages. Writes never fail one by one: out of memory sets
- * oom and later writes do nothing; check oom once before sending. buf is NUL-terminated.
- */
-struct html {
-	char *buf;
-	size_t len, cap;
-	int oom;
-};
-void html_mem(struct html *b, const void *p, size_t n);
-void html_raw(struct html *b, const char *s);
-void html_printf(struct html *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Text escaped for HTML content and attribute values: & < > " ' */
-void html_esc(struct html *b, const char *s);
-/* Percent-encoded for a URL path segment or query value (all but A-Z a-z 0-9 - _ . ~). */
-void html_seg(struct html *b, const char *s);
-void html_free(struct html *b);
-/* Room for n more bytes at buf + len (len unchanged: add n once written), or NULL. */
-void *html_reserve(struct html *b, size_t n);
-
 /* qr.c: QR codes (level M, 4-module quiet zone) appended to out. 0, EISO_INVAL, EISO_NOMEM */
 int qr_png(const char *text, unsigned scale, struct html *out);
 int qr_svg(const char *text, struct html *out);
@@ -261,7 +243,6 @@ int config_reload(const char *path, struct hubd_conf *live, int cli_debug);
  * write it offers (acknowledging an alert) is handed to the ingest thread, the only writer.
  */
 struct web;
-enum web_lang { WEB_VI, WEB_EN };
 /* Start serving [web] listen (empty: nothing is started, *out stays NULL). 0 or EISO_*. */
 int web_start(struct hub *h, const char *conf_path, struct web **out);
 void web_stop(struct web **w);
@@ -285,8 +266,6 @@ void web_day(char buf[11], int64_t ms);                /* YYYY-MM-DD in UTC+7 */
 /* Answer text/html with b (freed); headers: name, value, ..., NULL (may be NULL). */
 void web_reply_html(struct http_req *r, int status, struct html *b, const char *const *headers);
 
-/* i18n.c: every string of the web pages, Vietnamese and English, in one table */
-const char *tr(enum web_lang lang, const char *key);
 
 /* portal.c (the public portal): 1 when it answered r, 0 when the path is not its own */
 int portal_route(struct web *w, struct http_req *r);
@@ -328,11 +307,11 @@ int cmd_portal(int argc, char **argv);
 /* [web] public_base is an http(s) address QR codes can carry. 0 or EISO_CONF with a detail. */
 int portal_check_base(const char *base);
 /* Shared by portal.c and verify.c */
-const char *portal_t(const struct portal_ctx *c, const char *key);
+const char *portal_t(const struct portal_ctx *c, enum tr_key key);
 void portal_lang_q(const struct portal_ctx *c, struct html *b, int first);
 void portal_head(const struct portal_ctx *c, struct html *b, const char *title);
 void portal_foot(const struct portal_ctx *c, struct html *b);
-void portal_not_found(const struct portal_ctx *c, struct portal_reply *r, const char *what);
+void portal_not_found(const struct portal_ctx *c, struct portal_reply *r, enum tr_key what);
 Eiso__AgencyRecord *portal_agency(const struct portal_ctx *c, const char *id);
 const char *portal_agency_name(const struct portal_ctx *c, const Eiso__AgencyRecord *a);
 Eiso__DocRecord *portal_docrec(const struct portal_ctx *c, const char *agency, const char *code);

@@ -49,19 +49,19 @@ listing_agencies(const struct portal_ctx *c, struct portal_reply *r)
 	MDB_val k, v;
 	int rc;
 
-	portal_head(c, b, portal_t(c, "portal.agencies"));
+	portal_head(c, b, portal_t(c, TR_PORTAL_AGENCIES));
 	html_raw(b, "<section><h1>");
-	html_esc(b, portal_t(c, "portal.agencies"));
+	html_esc(b, portal_t(c, TR_PORTAL_AGENCIES));
 	html_raw(b, "</h1><p class=\"muted\">");
-	html_esc(b, portal_t(c, "portal.agencies_intro"));
+	html_esc(b, portal_t(c, TR_PORTAL_AGENCIES_INTRO));
 	html_raw(b, "</p>\n<form class=\"inline\" action=\"/portal/search\" method=\"get\">"
 	    "<input type=\"search\" name=\"q\" aria-label=\"q\" placeholder=\"");
-	html_esc(b, portal_t(c, "portal.search_placeholder"));
+	html_esc(b, portal_t(c, TR_PORTAL_SEARCH_PLACEHOLDER));
 	html_raw(b, "\">");
 	if (c->lang == WEB_EN)
 		html_raw(b, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
 	html_raw(b, "<button>");
-	html_esc(b, portal_t(c, "portal.search_go"));
+	html_esc(b, portal_t(c, TR_PORTAL_SEARCH_GO));
 	html_raw(b, "</button></form></section>\n");
 	for (int l = 0; levels[l] != NULL; l++) {
 		int any = 0;
@@ -90,16 +90,13 @@ listing_agencies(const struct portal_ctx *c, struct portal_reply *r)
 				continue;
 			}
 			if (!any) {
-				char key[48];
-
-				snprintf(key, sizeof(key), "plevel.%s", levels[l][0] ? levels[l] :
-				    "other");
 				html_raw(b, "<section><h2>");
-				html_esc(b, portal_t(c, key));
+				html_esc(b, tr_value(c->lang, "plevel", levels[l][0] ? levels[l] :
+				    "other"));
 				html_raw(b, "</h2><table class=\"agencies\"><thead><tr><th>");
-				html_esc(b, portal_t(c, "portal.agency"));
+				html_esc(b, portal_t(c, TR_PORTAL_AGENCY));
 				html_raw(b, "</th><th>");
-				html_esc(b, portal_t(c, "portal.docs_in_force"));
+				html_esc(b, portal_t(c, TR_PORTAL_DOCS_IN_FORCE));
 				html_raw(b, "</th></tr></thead><tbody>\n");
 				any = 1;
 			}
@@ -156,10 +153,10 @@ agency_row(const struct portal_ctx *c, struct html *b, const char *agency,
 		html_raw(b, any++ ? "<br>" : "");
 		html_raw(b, "<a class=\"earlier\" href=\"");
 		portal_doc_url(c, b, "/portal/d/", agency, rec->code, i);
-		html_printf(b, "\">%s %u</a> ", portal_t(c, "portal.issue_lc"), i);
+		html_printf(b, "\">%s %u</a> ", portal_t(c, TR_PORTAL_ISSUE_LC), i);
 		html_raw(b, "<span class=\"muted\">(");
 		html_esc(b, strcmp(o->status, "superseded") == 0 ?
-		    portal_t(c, "portal.superseded_lc") : portal_t(c, "portal.withdrawn_lc"));
+		    portal_t(c, TR_PORTAL_SUPERSEDED_LC) : portal_t(c, TR_PORTAL_WITHDRAWN_LC));
 		html_raw(b, ")</span>");
 		eiso__doc_issue__free_unpacked(o, NULL);
 	}
@@ -178,30 +175,27 @@ listing_agency(const struct portal_ctx *c, struct portal_reply *r, const char *a
 	int rc, total = 0;
 
 	if ((a = portal_agency(c, agency)) == NULL) {
-		portal_not_found(c, r, "portal.no_agency");
+		portal_not_found(c, r, TR_PORTAL_NO_AGENCY);
 		return;
 	}
 	portal_head(c, b, portal_agency_name(c, a));
 	html_raw(b, "<section><h1>");
 	html_esc(b, portal_agency_name(c, a));
 	html_raw(b, "</h1><dl class=\"meta\"><dt>");
-	html_esc(b, portal_t(c, "portal.agency_id"));
+	html_esc(b, portal_t(c, TR_PORTAL_AGENCY_ID));
 	html_raw(b, "</dt><dd>");
 	html_esc(b, a->id);
 	html_raw(b, "</dd>");
 	if (a->level[0]) {
-		char lk[48];
-
-		snprintf(lk, sizeof(lk), "level.%s", a->level);
 		html_raw(b, "<dt>");
-		html_esc(b, portal_t(c, "portal.level"));
+		html_esc(b, portal_t(c, TR_PORTAL_LEVEL));
 		html_raw(b, "</dt><dd>");
-		html_esc(b, portal_t(c, lk));
+		html_esc(b, tr_value(c->lang, "level", a->level));
 		html_raw(b, "</dd>");
 	}
 	if (a->parent[0] && (parent = portal_agency(c, a->parent)) != NULL) {
 		html_raw(b, "<dt>");
-		html_esc(b, portal_t(c, "portal.parent"));
+		html_esc(b, portal_t(c, TR_PORTAL_PARENT));
 		html_raw(b, "</dt><dd><a href=\"/portal/a/");
 		html_seg(b, parent->id);
 		portal_lang_q(c, b, 1);
@@ -245,17 +239,17 @@ listing_agency(const struct portal_ctx *c, struct portal_reply *r, const char *a
 				    domain_doc_kinds[ki]);
 				html_esc(b, portal_kind(c, domain_doc_kinds[ki]));
 				html_raw(b, "</h2><table class=\"docs\"><thead><tr><th>");
-				html_esc(b, portal_t(c, "portal.code"));
+				html_esc(b, portal_t(c, TR_PORTAL_CODE));
 				html_raw(b, "</th><th>");
-				html_esc(b, portal_t(c, "portal.title"));
+				html_esc(b, portal_t(c, TR_PORTAL_TITLE));
 				html_raw(b, "</th><th>");
-				html_esc(b, portal_t(c, "portal.issue"));
+				html_esc(b, portal_t(c, TR_PORTAL_ISSUE));
 				html_raw(b, "</th><th>");
-				html_esc(b, portal_t(c, "portal.effective"));
+				html_esc(b, portal_t(c, TR_PORTAL_EFFECTIVE));
 				html_raw(b, "</th><th>");
-				html_esc(b, portal_t(c, "portal.files"));
+				html_esc(b, portal_t(c, TR_PORTAL_FILES));
 				html_raw(b, "</th><th>");
-				html_esc(b, portal_t(c, "portal.earlier"));
+				html_esc(b, portal_t(c, TR_PORTAL_EARLIER));
 				html_raw(b, "</th></tr></thead><tbody>\n");
 				any = 1;
 			}
@@ -270,7 +264,7 @@ listing_agency(const struct portal_ctx *c, struct portal_reply *r, const char *a
 	}
 	if (total == 0) {
 		html_raw(b, "<section><p>");
-		html_esc(b, portal_t(c, "portal.no_docs"));
+		html_esc(b, portal_t(c, TR_PORTAL_NO_DOCS));
 		html_raw(b, "</p></section>\n");
 	}
 	eiso__agency_record__free_unpacked(a, NULL);
@@ -286,14 +280,14 @@ portal_files_table(const struct portal_ctx *c, struct html *b, const Eiso__DocIs
 {
 	if (d->n_files == 0) {
 		html_raw(b, "<p class=\"muted\">");
-		html_esc(b, portal_t(c, "portal.no_files"));
+		html_esc(b, portal_t(c, TR_PORTAL_NO_FILES));
 		html_raw(b, "</p>");
 		return;
 	}
 	html_raw(b, "<table class=\"files\"><thead><tr><th>");
-	html_esc(b, portal_t(c, "portal.file"));
+	html_esc(b, portal_t(c, TR_PORTAL_FILE));
 	html_raw(b, "</th><th>");
-	html_esc(b, portal_t(c, "portal.size"));
+	html_esc(b, portal_t(c, TR_PORTAL_SIZE));
 	html_raw(b, "</th><th>SHA-256</th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < d->n_files; i++) {
 		const Eiso__BlobRef *f = d->files[i];
@@ -332,7 +326,7 @@ listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 	    (d = issue ? portal_issue(c, agency, rec->code, issue) :
 	    portal_issue_best(c, agency, rec)) == NULL ||
 	    (a = portal_agency(c, agency)) == NULL) {
-		portal_not_found(c, r, "portal.no_doc");
+		portal_not_found(c, r, TR_PORTAL_NO_DOC);
 		goto done;
 	}
 	published_hash(agency, d, h);
@@ -344,21 +338,21 @@ listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 	html_printf(b, "/%u.svg\"><br><a class=\"small\" href=\"", d->issue);
 	portal_doc_url(c, b, "/portal/sheet/", agency, d->code, d->issue);
 	html_raw(b, "\">");
-	html_esc(b, portal_t(c, "portal.sheet_link"));
+	html_esc(b, portal_t(c, TR_PORTAL_SHEET_LINK));
 	html_raw(b, "</a></div><h1>");
 	html_esc(b, d->title);
 	html_raw(b, "</h1><p>");
 	portal_status(c, b, agency, d);
 	html_raw(b, "</p><dl class=\"meta\">");
-	portal_meta(b, portal_t(c, "portal.code"), d->code);
-	portal_meta(b, portal_t(c, "portal.kind"), portal_kind(c, d->kind));
+	portal_meta(b, portal_t(c, TR_PORTAL_CODE), d->code);
+	portal_meta(b, portal_t(c, TR_PORTAL_KIND), portal_kind(c, d->kind));
 	snprintf(buf, sizeof(buf), "%u", d->issue);
-	portal_meta(b, portal_t(c, "portal.issue"), buf);
+	portal_meta(b, portal_t(c, TR_PORTAL_ISSUE), buf);
 	web_date(buf, sizeof(buf), d->effective_date, c->lang);
-	portal_meta(b, portal_t(c, "portal.effective"), buf);
+	portal_meta(b, portal_t(c, TR_PORTAL_EFFECTIVE), buf);
 	if (d->approved != NULL && d->approved->name[0]) {
 		html_raw(b, "<dt>");
-		html_esc(b, portal_t(c, "portal.approved"));
+		html_esc(b, portal_t(c, TR_PORTAL_APPROVED));
 		html_raw(b, "</dt><dd>");
 		html_esc(b, d->approved->name);
 		if (d->approved->position[0]) {
@@ -373,7 +367,7 @@ listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 		html_raw(b, "</dd>");
 	}
 	html_raw(b, "<dt>");
-	html_esc(b, portal_t(c, "portal.agency_signed"));
+	html_esc(b, portal_t(c, TR_PORTAL_AGENCY_SIGNED));
 	html_raw(b, "</dt><dd><a href=\"/portal/a/");
 	html_seg(b, agency);
 	portal_lang_q(c, b, 1);
@@ -388,27 +382,27 @@ listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 		html_printf(b, "<span class=\"hash\">%.16s…</span>)</span>", kh);
 	}
 	html_raw(b, "</dd>");
-	portal_meta(b, portal_t(c, "portal.owner_unit"), d->owner_unit);
+	portal_meta(b, portal_t(c, TR_PORTAL_OWNER_UNIT), d->owner_unit);
 	if (d->origin != NULL) {
-		portal_meta(b, portal_t(c, "portal.origin_issuer"), d->origin->issuer);
-		portal_meta(b, portal_t(c, "portal.origin_number"), d->origin->number);
+		portal_meta(b, portal_t(c, TR_PORTAL_ORIGIN_ISSUER), d->origin->issuer);
+		portal_meta(b, portal_t(c, TR_PORTAL_ORIGIN_NUMBER), d->origin->number);
 	}
-	portal_meta(b, portal_t(c, "portal.note"), d->note);
+	portal_meta(b, portal_t(c, TR_PORTAL_NOTE), d->note);
 	if (strcmp(d->status, "withdrawn") == 0)
-		portal_meta(b, portal_t(c, "portal.withdraw_note"), d->withdraw_note);
+		portal_meta(b, portal_t(c, TR_PORTAL_WITHDRAW_NOTE), d->withdraw_note);
 	html_raw(b, "<dt>");
-	html_esc(b, portal_t(c, "portal.hash"));
+	html_esc(b, portal_t(c, TR_PORTAL_HASH));
 	html_printf(b, "</dt><dd class=\"hash\" id=\"content-hash\">%s</dd></dl></section>\n", hex);
 
 	html_raw(b, "<section><h2>");
-	html_esc(b, portal_t(c, "portal.files"));
+	html_esc(b, portal_t(c, TR_PORTAL_FILES));
 	html_raw(b, "</h2>");
 	portal_files_table(c, b, d, 1);
 	html_raw(b, "</section>\n");
 
 	/* Every published issue of the document. */
 	html_raw(b, "<section><h2>");
-	html_esc(b, portal_t(c, "portal.history"));
+	html_esc(b, portal_t(c, TR_PORTAL_HISTORY));
 	html_raw(b, "</h2><table class=\"history\"><tbody>\n");
 	n = portal_issue_list(c, agency, rec->code, list, PORTAL_MAX_ISSUES);
 	for (size_t j = n; j-- > 0; ) {
@@ -422,9 +416,9 @@ listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 		if (i != d->issue) {
 			html_raw(b, "<a href=\"");
 			portal_doc_url(c, b, "/portal/d/", agency, rec->code, i);
-			html_printf(b, "\">%s %u</a>", portal_t(c, "portal.issue_lc"), i);
+			html_printf(b, "\">%s %u</a>", portal_t(c, TR_PORTAL_ISSUE_LC), i);
 		} else {
-			html_printf(b, "<strong>%s %u</strong>", portal_t(c, "portal.issue_lc"), i);
+			html_printf(b, "<strong>%s %u</strong>", portal_t(c, TR_PORTAL_ISSUE_LC), i);
 		}
 		html_raw(b, "</td><td>");
 		html_esc(b, buf);

@@ -26,7 +26,7 @@ agency_options(const struct portal_ctx *c, struct html *b, const char *selected)
 	int rc;
 
 	html_raw(b, "<option value=\"\">");
-	html_esc(b, portal_t(c, "portal.all_agencies"));
+	html_esc(b, portal_t(c, TR_PORTAL_ALL_AGENCIES));
 	html_raw(b, "</option>");
 	if (mdb_cursor_open(c->txn, store_dbi(c->h->st, HDB_AGENCIES), &cur) != 0)
 		return;
@@ -55,31 +55,30 @@ static void
 case_rows(const struct portal_ctx *c, struct html *b, const char *agency, const Eiso__Case *k)
 {
 	Eiso__AgencyRecord *a = portal_agency(c, agency);
-	char buf[64], key[48];
+	char buf[64];
 
 	html_raw(b, "<section class=\"case\"><dl class=\"meta\">");
-	portal_meta(b, portal_t(c, "portal.case_code"), k->code);
-	portal_meta(b, portal_t(c, "portal.agency"), a ? portal_agency_name(c, a) : agency);
-	portal_meta(b, portal_t(c, "portal.procedure"), k->procedure);
+	portal_meta(b, portal_t(c, TR_PORTAL_CASE_CODE), k->code);
+	portal_meta(b, portal_t(c, TR_PORTAL_AGENCY), a ? portal_agency_name(c, a) : agency);
+	portal_meta(b, portal_t(c, TR_PORTAL_PROCEDURE), k->procedure);
 	web_time(buf, sizeof(buf), k->received, c->lang);
-	portal_meta(b, portal_t(c, "portal.received"), buf);
+	portal_meta(b, portal_t(c, TR_PORTAL_RECEIVED), buf);
 	web_time(buf, sizeof(buf), k->due, c->lang);
-	portal_meta(b, portal_t(c, "portal.due"), buf);
-	snprintf(key, sizeof(key), "cstatus.%s", k->status);
+	portal_meta(b, portal_t(c, TR_PORTAL_DUE), buf);
 	html_raw(b, "<dt>");
-	html_esc(b, portal_t(c, "portal.status"));
+	html_esc(b, portal_t(c, TR_PORTAL_STATUS));
 	html_printf(b, "</dt><dd data-status=\"%s\"><strong>", domain_one_of(k->status,
 	    domain_case_statuses) ? k->status : "unknown");
-	html_esc(b, portal_t(c, key));
+	html_esc(b, tr_value(c->lang, "cstatus", k->status));
 	html_raw(b, "</strong></dd>");
 	if (k->completed != 0) {
 		web_time(buf, sizeof(buf), k->completed, c->lang);
-		portal_meta(b, portal_t(c, "portal.completed"), buf);
+		portal_meta(b, portal_t(c, TR_PORTAL_COMPLETED), buf);
 		if (strcmp(k->status, "completed") == 0)
-			portal_meta(b, portal_t(c, "portal.timeliness"), portal_t(c, k->completed <=
-			    k->due ? "portal.on_time" : "portal.late"));
+			portal_meta(b, portal_t(c, TR_PORTAL_TIMELINESS), portal_t(c, k->completed <=
+			    k->due ? TR_PORTAL_ON_TIME : TR_PORTAL_LATE));
 	} else if (!domain_case_final(k->status) && k->due < store_now_ms()) {
-		portal_meta(b, portal_t(c, "portal.timeliness"), portal_t(c, "portal.overdue"));
+		portal_meta(b, portal_t(c, TR_PORTAL_TIMELINESS), portal_t(c, TR_PORTAL_OVERDUE));
 	}
 	html_raw(b, "</dl></section>\n");
 	if (a != NULL)
@@ -112,24 +111,24 @@ lookup_case(const struct portal_ctx *c, struct portal_reply *r)
 
 	portal_param(c, "agency", agency, sizeof(agency));
 	portal_param(c, "code", code, sizeof(code));
-	portal_head(c, b, portal_t(c, "portal.case"));
+	portal_head(c, b, portal_t(c, TR_PORTAL_CASE));
 	html_raw(b, "<section><h1>");
-	html_esc(b, portal_t(c, "portal.case"));
+	html_esc(b, portal_t(c, TR_PORTAL_CASE));
 	html_raw(b, "</h1><p class=\"muted\">");
-	html_esc(b, portal_t(c, "portal.case_intro"));
+	html_esc(b, portal_t(c, TR_PORTAL_CASE_INTRO));
 	html_raw(b, "</p><form class=\"inline\" action=\"/portal/case\" method=\"get\"><label>");
-	html_esc(b, portal_t(c, "portal.case_code"));
+	html_esc(b, portal_t(c, TR_PORTAL_CASE_CODE));
 	html_raw(b, "<br><input type=\"text\" name=\"code\" required value=\"");
 	html_esc(b, code);
 	html_raw(b, "\"></label><label>");
-	html_esc(b, portal_t(c, "portal.agency"));
+	html_esc(b, portal_t(c, TR_PORTAL_AGENCY));
 	html_raw(b, "<br><select name=\"agency\">");
 	agency_options(c, b, agency);
 	html_raw(b, "</select></label>");
 	if (c->lang == WEB_EN)
 		html_raw(b, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
 	html_raw(b, "<button>");
-	html_esc(b, portal_t(c, "portal.lookup"));
+	html_esc(b, portal_t(c, TR_PORTAL_LOOKUP));
 	html_raw(b, "</button></form></section>\n");
 	if (code[0] != '\0') {
 		if (!domain_code_ok(code) || (agency[0] && !wire_agency_ok(agency))) {
@@ -157,7 +156,7 @@ lookup_case(const struct portal_ctx *c, struct portal_reply *r)
 		if (!found) {
 			r->status = 404;
 			html_raw(b, "<section data-verdict=\"not_found\"><p>");
-			html_esc(b, portal_t(c, "portal.no_case"));
+			html_esc(b, portal_t(c, TR_PORTAL_NO_CASE));
 			html_raw(b, "</p></section>\n");
 		}
 	}
@@ -197,7 +196,7 @@ search_row(const char *agency, const char *code, uint32_t score, void *arg)
 		html_esc(b, d->code);
 		html_raw(b, " · ");
 		html_esc(b, portal_kind(c, d->kind));
-		html_printf(b, " · %s %u · ", portal_t(c, "portal.issue_lc"), d->issue);
+		html_printf(b, " · %s %u · ", portal_t(c, TR_PORTAL_ISSUE_LC), d->issue);
 		html_esc(b, date);
 		html_raw(b, "</span></li>\n");
 	}
@@ -250,23 +249,23 @@ lookup_search(const struct portal_ctx *c, struct portal_reply *r)
 	if (kind[0] && !domain_one_of(kind, domain_doc_kinds))
 		kind[0] = '\0';
 
-	portal_head(c, b, portal_t(c, "portal.search"));
+	portal_head(c, b, portal_t(c, TR_PORTAL_SEARCH));
 	html_raw(b, "<section><h1>");
-	html_esc(b, portal_t(c, "portal.search"));
+	html_esc(b, portal_t(c, TR_PORTAL_SEARCH));
 	html_raw(b, "</h1><form class=\"inline\" action=\"/portal/search\" method=\"get\"><label>");
-	html_esc(b, portal_t(c, "portal.search_words"));
+	html_esc(b, portal_t(c, TR_PORTAL_SEARCH_WORDS));
 	html_raw(b, "<br><input type=\"search\" name=\"q\" value=\"");
 	html_esc(b, q);
 	html_raw(b, "\" placeholder=\"");
-	html_esc(b, portal_t(c, "portal.search_placeholder"));
+	html_esc(b, portal_t(c, TR_PORTAL_SEARCH_PLACEHOLDER));
 	html_raw(b, "\"></label><label>");
-	html_esc(b, portal_t(c, "portal.agency"));
+	html_esc(b, portal_t(c, TR_PORTAL_AGENCY));
 	html_raw(b, "<br><select name=\"agency\">");
 	agency_options(c, b, agency);
 	html_raw(b, "</select></label><label>");
-	html_esc(b, portal_t(c, "portal.kind"));
+	html_esc(b, portal_t(c, TR_PORTAL_KIND));
 	html_raw(b, "<br><select name=\"kind\"><option value=\"\">");
-	html_esc(b, portal_t(c, "portal.all_kinds"));
+	html_esc(b, portal_t(c, TR_PORTAL_ALL_KINDS));
 	html_raw(b, "</option>");
 	for (int i = 0; domain_doc_kinds[i] != NULL; i++) {
 		html_printf(b, "<option value=\"%s\"%s>", domain_doc_kinds[i],
@@ -278,7 +277,7 @@ lookup_search(const struct portal_ctx *c, struct portal_reply *r)
 	if (c->lang == WEB_EN)
 		html_raw(b, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
 	html_raw(b, "<button>");
-	html_esc(b, portal_t(c, "portal.search_go"));
+	html_esc(b, portal_t(c, TR_PORTAL_SEARCH_GO));
 	html_raw(b, "</button></form></section>\n");
 	if (q[0] != '\0') {
 		struct html list = { 0 };
@@ -289,12 +288,15 @@ lookup_search(const struct portal_ctx *c, struct portal_reply *r)
 		html_raw(b, "<section class=\"results\">");
 		if (rc != 0) {
 			html_raw(b, "<p>");
-			html_esc(b, portal_t(c, "portal.search_bad"));
+			html_esc(b, portal_t(c, TR_PORTAL_SEARCH_BAD));
 			html_raw(b, "</p>");
 			total = 0;
 		} else {
 			html_printf(b, "<p id=\"total\" data-total=\"%zu\">", total);
-			html_printf(b, portal_t(c, "portal.search_total"), total);
+			char n[24];
+
+			snprintf(n, sizeof(n), "%zu", total);
+			tr_fill(b, c->lang, TR_PORTAL_SEARCH_TOTAL, "n", n, NULL);
 			html_raw(b, "</p>");
 		}
 		if (list.len > 0) {
@@ -310,7 +312,7 @@ lookup_search(const struct portal_ctx *c, struct portal_reply *r)
 				html_raw(b, "<a rel=\"prev\" href=\"");
 				search_link(c, b, q, agency, kind, page - 1);
 				html_raw(b, "\">« ");
-				html_esc(b, portal_t(c, "portal.prev"));
+				html_esc(b, portal_t(c, TR_PORTAL_PREV));
 				html_raw(b, "</a>");
 			}
 			html_printf(b, "<span>%lu / %zu</span>", page, pages);
@@ -318,7 +320,7 @@ lookup_search(const struct portal_ctx *c, struct portal_reply *r)
 				html_raw(b, "<a rel=\"next\" href=\"");
 				search_link(c, b, q, agency, kind, page + 1);
 				html_raw(b, "\">");
-				html_esc(b, portal_t(c, "portal.next"));
+				html_esc(b, portal_t(c, TR_PORTAL_NEXT));
 				html_raw(b, " »</a>");
 			}
 			html_raw(b, "</p>");

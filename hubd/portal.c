@@ -30,7 +30,7 @@
 #define PORTAL_MAX_SEG 8
 
 const char *
-portal_t(const struct portal_ctx *c, const char *key)
+portal_t(const struct portal_ctx *c, enum tr_key key)
 {
 	return tr(c->lang, key);
 }
@@ -100,30 +100,30 @@ portal_head(const struct portal_ctx *c, struct html *b, const char *title)
 	    c->lang == WEB_EN ? "en" : "vi");
 	html_esc(b, title);
 	html_raw(b, " · ");
-	html_esc(b, portal_t(c, "portal.site"));
+	html_esc(b, portal_t(c, TR_PORTAL_SITE));
 	html_raw(b, "</title>\n");
 	portal_css(b);
 	html_raw(b, "</head><body><header class=\"site\"><div class=\"in\"><a class=\"name\" "
 	    "href=\"/portal");
 	portal_lang_q(c, b, 1);
 	html_raw(b, "\">");
-	html_esc(b, portal_t(c, "portal.site"));
+	html_esc(b, portal_t(c, TR_PORTAL_SITE));
 	html_raw(b, "</a><nav><a href=\"/portal");
 	portal_lang_q(c, b, 1);
 	html_raw(b, "\">");
-	html_esc(b, portal_t(c, "portal.agencies"));
+	html_esc(b, portal_t(c, TR_PORTAL_AGENCIES));
 	html_raw(b, "</a><a href=\"/portal/search");
 	portal_lang_q(c, b, 1);
 	html_raw(b, "\">");
-	html_esc(b, portal_t(c, "portal.search"));
+	html_esc(b, portal_t(c, TR_PORTAL_SEARCH));
 	html_raw(b, "</a><a href=\"/portal/case");
 	portal_lang_q(c, b, 1);
 	html_raw(b, "\">");
-	html_esc(b, portal_t(c, "portal.case"));
+	html_esc(b, portal_t(c, TR_PORTAL_CASE));
 	html_raw(b, "</a><a href=\"/verify");
 	portal_lang_q(c, b, 1);
 	html_raw(b, "\">");
-	html_esc(b, portal_t(c, "portal.verify"));
+	html_esc(b, portal_t(c, TR_PORTAL_VERIFY));
 	/* The switch keeps the page: the same path, the query without lang, lang=other. */
 	html_raw(b, "</a><a class=\"lang\" id=\"lang\" href=\"");
 	html_esc(b, c->path);
@@ -156,7 +156,7 @@ void
 portal_foot(const struct portal_ctx *c, struct html *b)
 {
 	html_raw(b, "</main><footer>");
-	html_esc(b, portal_t(c, "portal.footer"));
+	html_esc(b, portal_t(c, TR_PORTAL_FOOTER));
 	html_raw(b, "</footer></body></html>\n");
 }
 
@@ -187,14 +187,14 @@ portal_header(struct portal_reply *r, const char *name, const char *value)
 
 /* A page that says what was not found; the same words for unknown and non-public things. */
 void
-portal_not_found(const struct portal_ctx *c, struct portal_reply *r, const char *what)
+portal_not_found(const struct portal_ctx *c, struct portal_reply *r, enum tr_key what)
 {
 	html_free(&r->body);
 	r->status = 404;
 	r->ctype = "text/html; charset=utf-8";
-	portal_head(c, &r->body, portal_t(c, "portal.not_found"));
+	portal_head(c, &r->body, portal_t(c, TR_PORTAL_NOT_FOUND));
 	html_raw(&r->body, "<section data-verdict=\"not_found\"><h1>");
-	html_esc(&r->body, portal_t(c, "portal.not_found"));
+	html_esc(&r->body, portal_t(c, TR_PORTAL_NOT_FOUND));
 	html_raw(&r->body, "</h1><p>");
 	html_esc(&r->body, portal_t(c, what));
 	html_raw(&r->body, "</p></section>\n");
@@ -354,30 +354,30 @@ portal_status(const struct portal_ctx *c, struct html *b, const char *agency,
 
 	if (strcmp(s, "in_force") == 0) {
 		html_raw(b, "<span class=\"badge b-ok\" data-state=\"in_force\">");
-		html_esc(b, portal_t(c, "portal.in_force"));
+		html_esc(b, portal_t(c, TR_PORTAL_IN_FORCE));
 		html_raw(b, "</span>");
 	} else if (strcmp(s, "superseded") == 0) {
 		html_raw(b, "<span class=\"badge b-old\" data-state=\"superseded\">");
-		html_esc(b, portal_t(c, "portal.superseded"));
+		html_esc(b, portal_t(c, TR_PORTAL_SUPERSEDED));
 		html_raw(b, "</span>");
 		if (d->superseded_by != 0) {
 			html_raw(b, " ");
-			html_esc(b, portal_t(c, "portal.superseded_by"));
+			html_esc(b, portal_t(c, TR_PORTAL_SUPERSEDED_BY));
 			html_raw(b, " ");
 			if ((n = portal_issue(c, agency, d->code, d->superseded_by)) != NULL) {
 				html_raw(b, "<a class=\"successor\" href=\"");
 				portal_doc_url(c, b, "/portal/d/", agency, d->code, n->issue);
-				html_printf(b, "\">%s %u</a>", portal_t(c, "portal.issue_lc"),
+				html_printf(b, "\">%s %u</a>", portal_t(c, TR_PORTAL_ISSUE_LC),
 				    n->issue);
 				eiso__doc_issue__free_unpacked(n, NULL);
 			} else {
-				html_printf(b, "%s %u", portal_t(c, "portal.issue_lc"),
+				html_printf(b, "%s %u", portal_t(c, TR_PORTAL_ISSUE_LC),
 				    d->superseded_by);
 			}
 		}
 	} else {
 		html_raw(b, "<span class=\"badge b-bad\" data-state=\"withdrawn\">");
-		html_esc(b, portal_t(c, "portal.withdrawn"));
+		html_esc(b, portal_t(c, TR_PORTAL_WITHDRAWN));
 		html_raw(b, "</span>");
 	}
 }
@@ -396,10 +396,7 @@ portal_size(struct html *b, uint64_t n)
 const char *
 portal_kind(const struct portal_ctx *c, const char *kind)
 {
-	char key[48];
-
-	snprintf(key, sizeof(key), "kind.%s", kind);
-	return portal_t(c, key);
+	return tr_value(c->lang, "kind", kind);
 }
 
 /* Split c->path below prefix into decoded segments; -1 when it does not fit the pattern. */
@@ -470,11 +467,11 @@ portal_page(struct portal_ctx *c, const char *method, const char *ctype, const u
 		unsigned long issue = n == 3 ? strtoul(seg[2], &end, 10) : 0;
 
 		if (n == 3 && (end == seg[2] || *end != '\0' || issue == 0 || issue > UINT32_MAX))
-			portal_not_found(c, r, "portal.no_doc");
+			portal_not_found(c, r, TR_PORTAL_NO_DOC);
 		else
 			listing_doc(c, r, seg[0], seg[1], (uint32_t)issue);
 	} else {
-		portal_not_found(c, r, "portal.no_page");
+		portal_not_found(c, r, TR_PORTAL_NO_PAGE);
 	}
 	return 1;
 method:

@@ -77,27 +77,27 @@ q_details(const struct portal_ctx *c, struct html *b, const char *agency,
 	html_raw(b, "<section><h2>");
 	html_esc(b, d->title);
 	html_raw(b, "</h2><dl class=\"meta\"><dt>");
-	html_esc(b, portal_t(c, "portal.agency_signed"));
+	html_esc(b, portal_t(c, TR_PORTAL_AGENCY_SIGNED));
 	html_raw(b, "</dt><dd>");
 	html_esc(b, a ? portal_agency_name(c, a) : agency);
 	html_raw(b, "</dd><dt>");
-	html_esc(b, portal_t(c, "portal.code"));
+	html_esc(b, portal_t(c, TR_PORTAL_CODE));
 	html_raw(b, "</dt><dd>");
 	html_esc(b, d->code);
 	html_raw(b, "</dd><dt>");
-	html_esc(b, portal_t(c, "portal.issue"));
+	html_esc(b, portal_t(c, TR_PORTAL_ISSUE));
 	html_printf(b, "</dt><dd>%u</dd><dt>", d->issue);
-	html_esc(b, portal_t(c, "portal.effective"));
+	html_esc(b, portal_t(c, TR_PORTAL_EFFECTIVE));
 	html_raw(b, "</dt><dd>");
 	html_esc(b, date);
 	html_raw(b, "</dd><dt>");
-	html_esc(b, portal_t(c, "portal.status"));
+	html_esc(b, portal_t(c, TR_PORTAL_STATUS));
 	html_raw(b, "</dt><dd>");
 	portal_status(c, b, agency, d);
 	html_raw(b, "</dd></dl><p><a href=\"");
 	portal_doc_url(c, b, "/portal/d/", agency, d->code, d->issue);
 	html_raw(b, "\">");
-	html_esc(b, portal_t(c, "verify.see_doc"));
+	html_esc(b, portal_t(c, TR_VERIFY_SEE_DOC));
 	html_raw(b, "</a></p></section>\n");
 	if (a != NULL)
 		eiso__agency_record__free_unpacked(a, NULL);
@@ -122,12 +122,12 @@ page_q(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 	    (rec = portal_docrec(c, seg[0], seg[1])) == NULL ||
 	    (d = portal_issue(c, seg[0], rec->code, issue)) == NULL) {
 		r->status = 404;
-		portal_head(c, b, portal_t(c, "verify.unknown_title"));
+		portal_head(c, b, portal_t(c, TR_VERIFY_UNKNOWN_TITLE));
 		html_raw(b, "<section class=\"verdict v-bad\" id=\"verdict\" "
 		    "data-verdict=\"unknown\">");
-		html_esc(b, portal_t(c, "verify.unknown"));
+		html_esc(b, portal_t(c, TR_VERIFY_UNKNOWN));
 		html_raw(b, "</section><section><p>");
-		html_esc(b, portal_t(c, "verify.unknown_more"));
+		html_esc(b, portal_t(c, TR_VERIFY_UNKNOWN_MORE));
 		html_raw(b, "</p></section>\n");
 		goto done;
 	}
@@ -139,11 +139,11 @@ page_q(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 		/* The issue exists and is published, but this is not its code: a forgery. */
 		html_raw(b, "<section class=\"verdict v-bad\" id=\"verdict\" "
 		    "data-verdict=\"mismatch\">");
-		html_esc(b, portal_t(c, "verify.mismatch"));
+		html_esc(b, portal_t(c, TR_VERIFY_MISMATCH));
 		html_raw(b, "</section><section><p>");
-		html_esc(b, portal_t(c, "verify.mismatch_more"));
+		html_esc(b, portal_t(c, TR_VERIFY_MISMATCH_MORE));
 		html_raw(b, "</p><p class=\"small\">");
-		html_esc(b, portal_t(c, "verify.hash_expected"));
+		html_esc(b, portal_t(c, TR_VERIFY_HASH_EXPECTED));
 		html_printf(b, " <span class=\"hash\">%.*s</span></p></section>\n",
 		    VERIFY_HASH_SHOWN, hex);
 		q_details(c, b, seg[0], d);
@@ -154,28 +154,28 @@ page_q(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 	    strcmp(verdict, "in_force") == 0 ? "v-ok" : strcmp(verdict, "superseded") == 0 ?
 	    "v-old" : "v-bad", verdict);
 	if (strcmp(verdict, "in_force") == 0) {
-		html_esc(b, portal_t(c, "verify.in_force"));
+		html_esc(b, portal_t(c, TR_VERIFY_IN_FORCE));
 	} else if (strcmp(verdict, "superseded") == 0) {
-		html_esc(b, portal_t(c, "verify.superseded"));
+		html_esc(b, portal_t(c, TR_VERIFY_SUPERSEDED));
 		if (rec->current != 0 &&
 		    (cur = portal_issue(c, seg[0], rec->code, rec->current)) != NULL &&
 		    strcmp(cur->status, "effective") == 0) {
 			html_raw(b, "<br><a id=\"current\" href=\"");
 			portal_doc_url(c, b, "/portal/d/", seg[0], rec->code, cur->issue);
 			html_raw(b, "\">");
-			html_esc(b, portal_t(c, "verify.current_is"));
+			html_esc(b, portal_t(c, TR_VERIFY_CURRENT_IS));
 			html_printf(b, " %u", cur->issue);
 			html_raw(b, "</a>");
 		} else {
 			html_raw(b, "<br><span class=\"small\">");
-			html_esc(b, portal_t(c, "verify.no_current"));
+			html_esc(b, portal_t(c, TR_VERIFY_NO_CURRENT));
 			html_raw(b, "</span>");
 		}
 	} else {
-		html_esc(b, portal_t(c, "verify.withdrawn"));
+		html_esc(b, portal_t(c, TR_VERIFY_WITHDRAWN));
 	}
 	html_raw(b, "</section><section><p id=\"hash-ok\" data-hash=\"match\">✔ ");
-	html_esc(b, portal_t(c, "verify.hash_match"));
+	html_esc(b, portal_t(c, TR_VERIFY_HASH_MATCH));
 	html_printf(b, "</p><p class=\"small muted\">SHA-256 <span class=\"hash\">%s</span></p>"
 	    "</section>\n", hex);
 	q_details(c, b, seg[0], d);
@@ -205,7 +205,7 @@ page_qr(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 	png = verify_issue_num(seg[2], ".png", &issue);
 	if ((!png && !verify_issue_num(seg[2], ".svg", &issue)) ||
 	    (d = portal_issue(c, seg[0], seg[1], issue)) == NULL) {
-		portal_not_found(c, r, "portal.no_doc");
+		portal_not_found(c, r, TR_PORTAL_NO_DOC);
 		return;
 	}
 	if (c->query != NULL && http_query(c->query, "scale", sc, sizeof(sc)) == 0 &&
@@ -244,7 +244,7 @@ page_sheet(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 	if (!verify_issue_num(seg[2], "", &issue) ||
 	    (d = portal_issue(c, seg[0], seg[1], issue)) == NULL ||
 	    (a = portal_agency(c, seg[0])) == NULL) {
-		portal_not_found(c, r, "portal.no_doc");
+		portal_not_found(c, r, TR_PORTAL_NO_DOC);
 		goto done;
 	}
 	published_hash(seg[0], d, h);
@@ -255,7 +255,7 @@ page_sheet(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 	html_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>",
 	    c->lang == WEB_EN ? "en" : "vi");
 	html_esc(b, d->code);
-	html_printf(b, " · %s %u</title>\n<style>\n", portal_t(c, "portal.issue_lc"), d->issue);
+	html_printf(b, " · %s %u</title>\n<style>\n", portal_t(c, TR_PORTAL_ISSUE_LC), d->issue);
 	html_raw(b,
 	    "@page{size:A4;margin:16mm}\n"
 	    "*{box-sizing:border-box}html{background:#e5e7eb}body{margin:0;color:#111;"
@@ -282,33 +282,33 @@ page_sheet(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 	    "</style></head><body>\n<div class=\"tools\"><a href=\"");
 	portal_doc_url(c, b, "/portal/d/", seg[0], d->code, d->issue);
 	html_raw(b, "\">← ");
-	html_esc(b, portal_t(c, "sheet.back"));
+	html_esc(b, portal_t(c, TR_SHEET_BACK));
 	html_raw(b, "</a> · ");
-	html_esc(b, portal_t(c, "sheet.print_hint"));
+	html_esc(b, portal_t(c, TR_SHEET_PRINT_HINT));
 	html_raw(b, "</div>\n<article class=\"sheet\" id=\"sheet\"><div class=\"agency\">");
 	html_esc(b, portal_agency_name(c, a));
 	html_raw(b, "</div><div class=\"rule\"></div><div class=\"kicker\">");
-	html_esc(b, portal_t(c, "sheet.kicker"));
+	html_esc(b, portal_t(c, TR_SHEET_KICKER));
 	html_raw(b, "</div><h1>");
 	html_esc(b, d->title);
 	html_raw(b, "</h1><table class=\"m\"><tr><th>");
-	html_esc(b, portal_t(c, "portal.code"));
+	html_esc(b, portal_t(c, TR_PORTAL_CODE));
 	html_raw(b, "</th><td>");
 	html_esc(b, d->code);
 	html_raw(b, "</td></tr><tr><th>");
-	html_esc(b, portal_t(c, "portal.issue"));
+	html_esc(b, portal_t(c, TR_PORTAL_ISSUE));
 	html_printf(b, "</th><td>%u</td></tr><tr><th>", d->issue);
-	html_esc(b, portal_t(c, "portal.effective"));
+	html_esc(b, portal_t(c, TR_PORTAL_EFFECTIVE));
 	html_raw(b, "</th><td>");
 	html_esc(b, date);
 	html_raw(b, "</td></tr><tr><th>");
-	html_esc(b, portal_t(c, "portal.agency_signed"));
+	html_esc(b, portal_t(c, TR_PORTAL_AGENCY_SIGNED));
 	html_raw(b, "</th><td>");
 	html_esc(b, portal_agency_name(c, a));
 	html_raw(b, "</td></tr>");
 	if (d->approved != NULL && d->approved->name[0]) {
 		html_raw(b, "<tr><th>");
-		html_esc(b, portal_t(c, "portal.approved"));
+		html_esc(b, portal_t(c, TR_PORTAL_APPROVED));
 		html_raw(b, "</th><td>");
 		html_esc(b, d->approved->name);
 		if (d->approved->position[0]) {
@@ -318,23 +318,23 @@ page_sheet(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 		html_raw(b, "</td></tr>");
 	}
 	html_raw(b, "<tr><th>");
-	html_esc(b, portal_t(c, "portal.hash"));
+	html_esc(b, portal_t(c, TR_PORTAL_HASH));
 	html_printf(b, "</th><td class=\"hash\" id=\"content-hash\">%s</td></tr></table>\n", hex);
 	html_raw(b, "<div class=\"qrbox\">");
 	if (url.oom || qr_svg(url.buf, b) != 0)
 		html_raw(b, "<p>QR?</p>");
 	html_raw(b, "<div><p><strong>");
-	html_esc(b, portal_t(c, "sheet.scan"));
+	html_esc(b, portal_t(c, TR_SHEET_SCAN));
 	html_raw(b, "</strong></p><p class=\"url\" id=\"qr-url\">");
 	html_esc(b, url.buf);
 	html_raw(b, "</p><p class=\"small\">");
-	html_esc(b, portal_t(c, "sheet.or_verify"));
+	html_esc(b, portal_t(c, TR_SHEET_OR_VERIFY));
 	html_raw(b, "</p></div></div>\n<div class=\"files\"><strong>");
-	html_esc(b, portal_t(c, "portal.files"));
+	html_esc(b, portal_t(c, TR_PORTAL_FILES));
 	html_raw(b, "</strong>");
 	if (d->n_files == 0) {
 		html_raw(b, ": ");
-		html_esc(b, portal_t(c, "portal.no_files"));
+		html_esc(b, portal_t(c, TR_PORTAL_NO_FILES));
 	}
 	html_raw(b, "<ul>");
 	for (size_t i = 0; i < d->n_files; i++) {
@@ -347,14 +347,14 @@ page_sheet(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 		html_printf(b, "<br><span class=\"hash\">SHA-256 %s</span></li>", fh);
 	}
 	html_raw(b, "</ul></div>\n<div class=\"foot\">");
-	html_esc(b, portal_t(c, "sheet.status_at"));
+	html_esc(b, portal_t(c, TR_SHEET_STATUS_AT));
 	html_raw(b, " ");
 	html_esc(b, now);
 	html_raw(b, ": ");
-	html_esc(b, portal_t(c, strcmp(d->status, "effective") == 0 ? "portal.in_force" :
-	    strcmp(d->status, "superseded") == 0 ? "portal.superseded" : "portal.withdrawn"));
+	html_esc(b, portal_t(c, strcmp(d->status, "effective") == 0 ? TR_PORTAL_IN_FORCE :
+	    strcmp(d->status, "superseded") == 0 ? TR_PORTAL_SUPERSEDED : TR_PORTAL_WITHDRAWN));
 	html_raw(b, ". ");
-	html_esc(b, portal_t(c, "sheet.foot"));
+	html_esc(b, portal_t(c, TR_SHEET_FOOT));
 	html_raw(b, "</div></article>\n</body></html>\n");
 done:
 	html_free(&url);
@@ -440,7 +440,7 @@ page_file(const struct portal_ctx *c, struct portal_reply *r, char **seg, int n)
 	if (strlen(seg[0]) != 2 * KEYS_HASH || keys_unhex(sha, sizeof(sha), seg[0]) != 0 ||
 	    published_file(c->txn, c->h, sha, file_first, &f) < 0 || !f.found ||
 	    blob_meta(c->txn, &c->h->bt, sha, &m) != 0 || !m.complete) {
-		portal_not_found(c, r, "portal.no_file");
+		portal_not_found(c, r, TR_PORTAL_NO_FILE);
 		return;
 	}
 	r->blob = 1;
@@ -497,7 +497,7 @@ verify_match(const char *agency, const char *code, uint32_t issue, void *arg)
 	html_esc(m->b, d->title);
 	html_raw(m->b, "</a><br><span class=\"small muted\">");
 	html_esc(m->b, d->code);
-	html_printf(m->b, " · %s %u · ", portal_t(m->c, "portal.issue_lc"), issue);
+	html_printf(m->b, " · %s %u · ", portal_t(m->c, TR_PORTAL_ISSUE_LC), issue);
 	html_esc(m->b, date);
 	html_raw(m->b, "</span></td><td>");
 	portal_status(m->c, m->b, agency, d);
@@ -512,7 +512,7 @@ verify_match(const char *agency, const char *code, uint32_t issue, void *arg)
 
 static void
 verify_result(const struct portal_ctx *c, struct portal_reply *r, const uint8_t sha[KEYS_HASH],
-    const char *what, long long size)
+    enum tr_key what, long long size)
 {
 	struct html *b = &r->body, rows = { 0 };
 	struct match_list m = { c, &rows, 0, 0 };
@@ -532,22 +532,22 @@ verify_result(const struct portal_ctx *c, struct portal_reply *r, const uint8_t 
 	if (m.n == 0) {
 		html_raw(b, "<section class=\"verdict v-bad\" id=\"verdict\" "
 		    "data-verdict=\"unknown\">");
-		html_esc(b, portal_t(c, "verify.file_unknown"));
+		html_esc(b, portal_t(c, TR_VERIFY_FILE_UNKNOWN));
 		html_raw(b, "</section><section><p>");
-		html_esc(b, portal_t(c, "verify.file_unknown_more"));
+		html_esc(b, portal_t(c, TR_VERIFY_FILE_UNKNOWN_MORE));
 		html_raw(b, "</p></section>\n");
 	} else {
 		html_printf(b, "<section class=\"verdict %s\" id=\"verdict\" "
 		    "data-verdict=\"published\" data-in-force=\"%d\">", m.in_force ? "v-ok" :
 		    "v-old", m.in_force);
-		html_esc(b, portal_t(c, m.in_force ? "verify.file_in_force" :
-		    "verify.file_not_in_force"));
+		html_esc(b, portal_t(c, m.in_force ? TR_VERIFY_FILE_IN_FORCE :
+		    TR_VERIFY_FILE_NOT_IN_FORCE));
 		html_raw(b, "</section><section><table class=\"matches\"><thead><tr><th>");
-		html_esc(b, portal_t(c, "portal.agency"));
+		html_esc(b, portal_t(c, TR_PORTAL_AGENCY));
 		html_raw(b, "</th><th>");
-		html_esc(b, portal_t(c, "portal.title"));
+		html_esc(b, portal_t(c, TR_PORTAL_TITLE));
 		html_raw(b, "</th><th>");
-		html_esc(b, portal_t(c, "portal.status"));
+		html_esc(b, portal_t(c, TR_PORTAL_STATUS));
 		html_raw(b, "</th></tr></thead><tbody>\n");
 		html_mem(b, rows.buf ? rows.buf : "", rows.len);
 		html_raw(b, "</tbody></table></section>\n");
@@ -622,20 +622,20 @@ verify_page(const struct portal_ctx *c, const char *method, const char *ctype,
 	if (!posted && c->query != NULL && http_query(c->query, "sha", sha_hex,
 	    sizeof(sha_hex)) != 0)
 		sha_hex[0] = '\0';
-	portal_head(c, b, portal_t(c, "portal.verify"));
+	portal_head(c, b, portal_t(c, TR_PORTAL_VERIFY));
 	html_raw(b, "<section><h1>");
-	html_esc(b, portal_t(c, "portal.verify"));
+	html_esc(b, portal_t(c, TR_PORTAL_VERIFY));
 	html_raw(b, "</h1><p class=\"muted\">");
-	html_esc(b, portal_t(c, "verify.intro"));
+	html_esc(b, portal_t(c, TR_VERIFY_INTRO));
 	html_raw(b, "</p><form class=\"inline\" id=\"upload\" action=\"/verify");
 	portal_lang_q(c, b, 1);
 	html_raw(b, "\" method=\"post\" enctype=\"multipart/form-data\"><label>");
-	html_esc(b, portal_t(c, "verify.upload"));
+	html_esc(b, portal_t(c, TR_VERIFY_UPLOAD));
 	html_raw(b, "<br><input type=\"file\" name=\"file\" required></label><button>");
-	html_esc(b, portal_t(c, "verify.check"));
+	html_esc(b, portal_t(c, TR_VERIFY_CHECK));
 	html_raw(b, "</button></form><form class=\"inline\" id=\"paste\" action=\"/verify\" "
 	    "method=\"get\" style=\"margin-top:.8rem\"><label>");
-	html_esc(b, portal_t(c, "verify.paste"));
+	html_esc(b, portal_t(c, TR_VERIFY_PASTE));
 	html_raw(b, "<br><input type=\"text\" name=\"sha\" size=\"70\" pattern=\"[0-9a-fA-F]{64}\" "
 	    "value=\"");
 	html_esc(b, sha_hex);
@@ -643,7 +643,7 @@ verify_page(const struct portal_ctx *c, const char *method, const char *ctype,
 	if (c->lang == WEB_EN)
 		html_raw(b, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
 	html_raw(b, "<button>");
-	html_esc(b, portal_t(c, "verify.check"));
+	html_esc(b, portal_t(c, TR_VERIFY_CHECK));
 	html_raw(b, "</button></form></section>\n");
 
 	if (posted) {
@@ -654,11 +654,11 @@ verify_page(const struct portal_ctx *c, const char *method, const char *ctype,
 		    (data = verify_multipart(ctype, body, body_len, &len)) == NULL) {
 			r->status = 400;
 			html_raw(b, "<section data-verdict=\"bad\"><p>");
-			html_esc(b, portal_t(c, "verify.bad_upload"));
+			html_esc(b, portal_t(c, TR_VERIFY_BAD_UPLOAD));
 			html_raw(b, "</p></section>\n");
 		} else {
 			sha256(data, len, sha);
-			verify_result(c, r, sha, "verify.uploaded", (long long)len);
+			verify_result(c, r, sha, TR_VERIFY_UPLOADED, (long long)len);
 		}
 	} else if (sha_hex[0] != '\0') {
 		for (char *p = sha_hex; *p; p++)
@@ -667,10 +667,10 @@ verify_page(const struct portal_ctx *c, const char *method, const char *ctype,
 		    keys_unhex(sha, sizeof(sha), sha_hex) != 0) {
 			r->status = 400;
 			html_raw(b, "<section data-verdict=\"bad\"><p>");
-			html_esc(b, portal_t(c, "verify.bad_sha"));
+			html_esc(b, portal_t(c, TR_VERIFY_BAD_SHA));
 			html_raw(b, "</p></section>\n");
 		} else {
-			verify_result(c, r, sha, "verify.pasted", -1);
+			verify_result(c, r, sha, TR_VERIFY_PASTED, -1);
 		}
 	}
 	portal_foot(c, b);
@@ -695,5 +695,5 @@ verify_route(const struct portal_ctx *c, struct portal_reply *r)
 	else if (strncmp(c->path, "/q/", 3) == 0)
 		page_q(c, r, (char *[]){ "", "", "", "" });
 	else
-		portal_not_found(c, r, "portal.no_page");
+		portal_not_found(c, r, TR_PORTAL_NO_PAGE);
 }

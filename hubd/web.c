@@ -155,7 +155,7 @@ web_time(char *buf, size_t len, int64_t ms, enum web_lang lang)
 	struct tm tm;
 
 	if (ms <= 0) {
-		snprintf(buf, len, "%s", tr(lang, "never"));
+		snprintf(buf, len, "%s", tr(lang, TR_NEVER));
 		return;
 	}
 	web_tm(ms, &tm);
@@ -470,17 +470,17 @@ web_login_page(struct web *w, struct http_req *r, int status, const char *error,
 	html_printf(&b, "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	    "<title>", lang == WEB_EN ? "en" : "vi");
-	html_esc(&b, tr(lang, "login.title"));
+	html_esc(&b, tr(lang, TR_LOGIN_TITLE));
 	html_raw(&b, "</title><link rel=\"icon\" href=\"/static/favicon.svg\" "
 	    "type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/static/dash.css\"></head>"
 	    "<body class=\"login\"><main class=\"login-box\"><h1>");
-	html_esc(&b, tr(lang, "app.name"));
+	html_esc(&b, tr(lang, TR_APP_NAME));
 	html_raw(&b, "</h1><p class=\"muted\">");
-	html_esc(&b, tr(lang, "app.sub"));
+	html_esc(&b, tr(lang, TR_APP_SUB));
 	html_raw(&b, "</p>");
 	if (off) {
 		html_raw(&b, "<p class=\"error\" id=\"login-off\">");
-		html_esc(&b, tr(lang, "login.off"));
+		html_esc(&b, tr(lang, TR_LOGIN_OFF));
 		html_raw(&b, " <code>hubd passwd -c ");
 		html_esc(&b, w->conf_path);
 		html_raw(&b, "</code></p>");
@@ -493,12 +493,12 @@ web_login_page(struct web *w, struct http_req *r, int status, const char *error,
 	    "value=\"");
 	html_esc(&b, next);
 	html_printf(&b, "\"><label>%s<input name=\"user\" autocomplete=\"username\" required%s>"
-	    "</label>", tr(lang, "login.user"), off ? " disabled" : "");
+	    "</label>", tr(lang, TR_LOGIN_USER), off ? " disabled" : "");
 	html_printf(&b, "<label>%s<input name=\"password\" type=\"password\" "
-	    "autocomplete=\"current-password\" required%s></label>", tr(lang, "login.password"),
+	    "autocomplete=\"current-password\" required%s></label>", tr(lang, TR_LOGIN_PASSWORD),
 	    off ? " disabled" : "");
 	html_printf(&b, "<button type=\"submit\"%s>%s</button></form>", off ? " disabled" : "",
-	    tr(lang, "login.submit"));
+	    tr(lang, TR_LOGIN_SUBMIT));
 	html_printf(&b, "<p class=\"lang\"><a href=\"/login?lang=vi\">Tiếng Việt</a> · "
 	    "<a href=\"/login?lang=en\">English</a></p></main></body></html>\n");
 	web_reply_html(r, status, &b, NULL);
@@ -539,7 +539,7 @@ web_login(struct web *w, struct http_req *r)
 	sodium_memzero(pass, sizeof(pass));
 	if (!user_ok || !pass_ok) {
 		log_warnx("web: failed login for user '%.64s'", user);
-		web_login_page(w, r, 401, tr(lang, "login.bad"), web_safe_next(next));
+		web_login_page(w, r, 401, tr(lang, TR_LOGIN_BAD), web_safe_next(next));
 		return;
 	}
 	s = web_session_new(w, user);
@@ -659,7 +659,7 @@ web_not_found(struct web *w, struct http_req *r)
 	    "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
 	    "<link rel=\"stylesheet\" href=\"/static/dash.css\"></head><body><main><h1>404</h1>"
 	    "<p>%s</p><p><a href=\"/\">%s</a></p></main></body></html>\n",
-	    tr(lang, "err.not_found"), tr(lang, "nav.overview"));
+	    tr(lang, TR_ERR_NOT_FOUND), tr(lang, TR_NAV_OVERVIEW));
 	web_reply_html(r, 404, &b, NULL);
 }
 

@@ -1,14 +1,14 @@
 /*
- * html.c: a growable buffer that the hub's web pages are written into, with HTML escaping
- * and URL percent-encoding. Out of memory is remembered (b->oom) instead of reported at each
- * call, so page code stays a straight line of writes; the caller checks once at the end.
+ * html.c: a growable buffer that web pages are written into, with HTML escaping and URL
+ * percent-encoding. Out of memory is remembered (b->oom) instead of reported at each call,
+ * so page code stays a straight line of writes; the caller checks once at the end.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hubd.h"
+#include "html.h"
 
 static int
 html_grow(struct html *b, size_t more)
@@ -71,13 +71,11 @@ html_printf(struct html *b, const char *fmt, ...)
 }
 
 void
-html_esc(struct html *b, const char *s)
+html_esc_mem(struct html *b, const char *s, size_t n)
 {
-	const char *run = s;
+	const char *run = s, *end = s + n;
 
-	if (s == NULL)
-		return;
-	for (; *s; s++) {
+	for (; s < end; s++) {
 		const char *rep;
 
 		switch (*s) {
@@ -93,6 +91,13 @@ html_esc(struct html *b, const char *s)
 		run = s + 1;
 	}
 	html_mem(b, run, (size_t)(s - run));
+}
+
+void
+html_esc(struct html *b, const char *s)
+{
+	if (s != NULL)
+		html_esc_mem(b, s, strlen(s));
 }
 
 void
