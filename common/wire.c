@@ -81,6 +81,28 @@ wire_send(void *sock, const Eiso__Envelope *env, size_t max_frame, int flags)
 	return 0;
 }
 
+size_t
+wire_drain(void *sock)
+{
+	size_t n = 0;
+
+	for (;;) {
+		zmq_msg_t part;
+		int more = 0;
+		size_t len = sizeof(more);
+
+		if (zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &len) != 0 || !more)
+			return n;
+		zmq_msg_init(&part);
+		if (zmq_msg_recv(&part, sock, ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&part);
+			return n;
+		}
+		zmq_msg_close(&part);
+		n++;
+	}
+}
+
 /* Envelope.change_set: field 3, length-delimited. */
 #define WIRE_TAG_CHANGE_SET ((3 << 3) | 2)
 

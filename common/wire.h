@@ -45,6 +45,14 @@ int wire_send(void *sock, const Eiso__Envelope *env, size_t max_frame, int flags
  */
 int wire_send_change_set(void *sock, const void *cs, size_t len, size_t max_frame, int flags);
 
+/*
+ * Discard what is left of the message being received on sock (its ZMQ_RCVMORE parts) without
+ * blocking: ZeroMQ delivers the parts of a message together, so they are all there. The
+ * protocol has one part per message (PROTOCOL.md §1); a receiver reads the first part and
+ * calls this before the next receive. Returns how many parts were discarded.
+ */
+size_t wire_drain(void *sock);
+
 /* Agency ids: 1..WIRE_MAX_AGENCY of [a-z0-9._-], not starting with '.' or '-'. */
 int wire_agency_ok(const char *id);
 
