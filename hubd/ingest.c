@@ -695,13 +695,18 @@ ingest_batch_txn(MDB_txn *txn, void *arg)
 	return 0;
 }
 
-/* Receive one message (routing id + payload) into the next batch slot; 0 if none waits. */
+/*
+ * Receive one message (routing id + payload) into the next batch slot; 0 if none waits.
+ * Nothing here blocks: ZeroMQ hands over a message's parts together, so every part is there
+ * once the first is, and parts beyond the payload are discarded (PROTOCOL.md §1).
+ */
 static int
 ingest_recv(struct ingest *g, size_t *bytes)
 {
 	zmq_msg_t rid, msg;
 	struct item *it;
 	const char *user;
+	size_t extra;
 	int rc, got = 0;
 
 	if (g->nitems == g->capitems) {
@@ -717,20 +722,18 @@ ingest_recv(struct ingest *g, size_t *bytes)
 	zmq_msg_init(&msg);
 	if (zmq_msg_recv(&rid, g->router, ZMQ_DONTWAIT) < 0)
 		goto done;
-	if (!zmq_msg_more(&rid) || zmq_msg_recv(&msg, g->router, 0) < 0)
-		goto done;
-	while (zmq_msg_more(&msg)) {   /* extra frames: not our protocol; drop them */
-		zmq_msg_t extra;
-		zmq_msg_init(&extra);
-		zmq_msg_recv(&extra, g->router, 0);
-		zmq_msg_close(&extra);
-	}
 	got = 1;
+	if (!zmq_msg_more(&rid) || zmq_msg_recv(&msg, g->router, ZMQ_DONTWAIT) < 0)
+		goto done;   /* a ROUTER always gives a routing id and a part: nothing to judge */
+	extra = zmq_msg_more(&msg) ? wire_drain(g->router) : 0;
 	user = zmq_msg_gets(&msg, "User-Id");
 	if (user == NULL || !wire_agency_ok(user) || zmq_msg_size(&rid) > INGEST_RID_MAX) {
 		log_warnx("message without an authenticated agency dropped");
 		goto done;
 	}
+	if (extra > 0)
+		log_warnx("message of %s with %zu parts: read the first, dropped %zu", user,
+		    extra + 1, extra);
 	memset(it, 0, sizeof(*it));
 	memcpy(it->rid, zmq_msg_data(&rid), zmq_msg_size(&rid));
 	it->ridlen = zmq_msg_size(&rid);
@@ -746,6 +749,8 @@ ingest_recv(struct ingest *g, size_t *bytes)
 	*bytes += it->bytes;
 	g->nitems++;
 done:
+	if (got)
+		wire_drain(g->router);   /* whatever an early exit left of this message */
 	zmq_msg_close(&rid);
 	zmq_msg_close(&msg);
 	return got;

@@ -502,6 +502,8 @@ sender_recv_one(struct sender *s)
 	}
 	s->last_rx = store_now_ms();
 	rc = wire_unpack(zmq_msg_data(&msg), zmq_msg_size(&msg), WIRE_MAX_FRAME_MAX, &env);
+	if (zmq_msg_more(&msg))   /* not the protocol: the first part counts (PROTOCOL.md §1) */
+		log_warnx("message of %zu parts from hub: read the first", wire_drain(s->sock) + 1);
 	zmq_msg_close(&msg);
 	if (rc != 0) {
 		log_warnx("bad message from hub: %s", eiso_lasterr(rc));
