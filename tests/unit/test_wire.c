@@ -276,6 +276,62 @@ test_garbage(void **state)
 	free(buf);
 }
 
+/* Replace the first occurrence of mark in buf[0..len) by a NUL byte (same length). */
+static void
+put_nul(uint8_t *buf, size_t len, const char *mark)
+{
+	uint8_t *at = memmem(buf, len, mark, strlen(mark));
+
+	assert_non_null(at);
+	*at = '\0';
+}
+
+/*
+ * A NUL byte inside a string field hides what follows it from every C string function (the
+ * hub once took "vp-mallory\0vp-victim" for vp-mallory): the frame does not unpack, at any
+ * depth. NUL bytes in bytes fields (chunk data) are data.
+ */
+static void
+test_nul_in_strings(void **state)
+{
+	Eiso__Envelope env = EISO__ENVELOPE__INIT, *out = (Eiso__Envelope *)1;
+	Eiso__Hello h = EISO__HELLO__INIT;
+	Eiso__Reject r = EISO__REJECT__INIT;
+	Eiso__BlobChunk chunk;
+	uint8_t data[64] = { 0 }, *buf;
+	size_t len;
+
+	(void)state;
+	h.protocol = WIRE_PROTOCOL;
+	h.agency = "vp-mallory#vp-victim";
+	env.msg_case = EISO__ENVELOPE__MSG_HELLO;
+	env.hello = &h;
+	assert_int_equal(wire_pack(&env, WIRE_MAX_FRAME_DEFAULT, &buf, &len), 0);
+	put_nul(buf, len, "#vp-victim");
+	eiso_clearerr();
+	assert_int_equal(wire_unpack(buf, len, WIRE_MAX_FRAME_DEFAULT, &out), EISO_PARSE);
+	assert_null(out);
+	assert_non_null(strstr(eiso_lasterr(EISO_PARSE), "agency holds a NUL byte"));
+	free(buf);
+
+	/* Invalid UTF-8 after the NUL is refused with it (the NUL is found first). */
+	r.code = EISO__REJECT_CODE__REJECT_GAP;
+	r.reason = "gap#\xff\xfe";
+	env.msg_case = EISO__ENVELOPE__MSG_REJECT;
+	env.reject = &r;
+	assert_int_equal(wire_pack(&env, WIRE_MAX_FRAME_DEFAULT, &buf, &len), 0);
+	put_nul(buf, len, "#\xff");
+	assert_int_equal(wire_unpack(buf, len, WIRE_MAX_FRAME_DEFAULT, &out), EISO_PARSE);
+	assert_null(out);
+	free(buf);
+
+	chunk_env(&env, &chunk, data, sizeof(data));
+	assert_int_equal(wire_pack(&env, WIRE_MAX_FRAME_DEFAULT, &buf, &len), 0);
+	assert_int_equal(wire_unpack(buf, len, WIRE_MAX_FRAME_DEFAULT, &out), 0);
+	wire_free(&out);
+	free(buf);
+}
+
 static void
 test_agency_ids(void **state)
 {
@@ -843,6 +899,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_blobs_ping_pong),
 		cmocka_unit_test(test_frame_limit),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_nul_in_strings),
 		cmocka_unit_test(test_agency_ids),
 		cmocka_unit_test(test_body_limits_counts),
 		cmocka_unit_test(test_body_limits_text),
