@@ -28,7 +28,8 @@ chain_input(const uint8_t *body, size_t len, size_t *inlen)
 	if (in == NULL)
 		return NULL;
 	memcpy(in, WIRE_SIGN_DOMAIN, CHAIN_DOMAIN_LEN);
-	memcpy(in + CHAIN_DOMAIN_LEN, body, len);
+	if (len > 0)   /* an empty body may come as NULL: memcpy from NULL is undefined */
+		memcpy(in + CHAIN_DOMAIN_LEN, body, len);
 	*inlen = CHAIN_DOMAIN_LEN + len;
 	return in;
 }

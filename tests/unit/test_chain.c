@@ -771,6 +771,21 @@ test_nul_in_body(void **state)
 	eiso__change_set__free_unpacked(cs, NULL);
 }
 
+/* An empty body is signed and checked like any other (no memcpy from NULL: UBSan watches). */
+static void
+test_empty_body_signature(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t sig[KEYS_SIG], by_hand[KEYS_SIG];
+
+	assert_int_equal(chain_sign(NULL, 0, f->sec, sig), 0);
+	crypto_sign_ed25519_detached(by_hand, NULL, (const uint8_t *)WIRE_SIGN_DOMAIN,
+	    sizeof(WIRE_SIGN_DOMAIN), f->sec);
+	assert_memory_equal(sig, by_hand, KEYS_SIG);
+	assert_true(chain_sig_ok(NULL, 0, sig, KEYS_SIG, f->pub));
+	assert_false(chain_sig_ok(NULL, 0, sig, KEYS_SIG, f->other_pub));
+}
+
 static void
 test_verdict_names(void **state)
 {
@@ -806,6 +821,7 @@ main(void)
 		cmocka_unit_test(test_check_reasons),
 		cmocka_unit_test(test_check_threads),
 		cmocka_unit_test(test_nul_in_body),
+		cmocka_unit_test(test_empty_body_signature),
 		cmocka_unit_test(test_verdict_names),
 	};
 
