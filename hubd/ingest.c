@@ -37,6 +37,8 @@
 #define INGEST_KEY_MAX (WIRE_MAX_AGENCY + 1 + 64)
 #define INGEST_POOL_MIN 4      /* change sets in a batch below which one thread checks them */
 #define INGEST_POOL_MAX 16     /* threads that check change sets, this one included */
+/* What CURVE adds to a message: "\x07MESSAGE", an 8-byte nonce, the 16-byte MAC, a flags byte */
+#define INGEST_CURVE_OVERHEAD 33
 
 struct item {
 	uint8_t rid[INGEST_RID_MAX];
@@ -902,7 +904,12 @@ ingest_open_router(struct ingest *g)
 	char path[1100];
 	uint8_t *sec = NULL;
 	int one = 1, zero = 0, hwm = 100000;
-	int64_t maxmsg = (int64_t)g->h.conf.max_frame * 2;
+	/*
+	 * Frames up to 2 x max_frame are answered TOO_LARGE; larger ones are dropped with the
+	 * connection by ZeroMQ. It measures the message as CURVE sends it: the frame plus
+	 * INGEST_CURVE_OVERHEAD bytes (PROTOCOL.md §10; 06-hostile checks both sides).
+	 */
+	int64_t maxmsg = (int64_t)g->h.conf.max_frame * 2 + INGEST_CURVE_OVERHEAD;
 	int rc;
 
 	if ((rc = zap_open(g->zctx, &g->zap)) != 0)
