@@ -106,6 +106,7 @@ struct ingest {
 	struct stats batch, total;
 	int64_t now;
 	MDB_txn *txn;                 /* the batch transaction, while it runs */
+	struct log_limit *rejects;    /* a peer's refused messages: a few lines, then a count */
 };
 
 static volatile sig_atomic_t ingest_stop;
@@ -161,8 +162,9 @@ ingest_reject(struct ingest *g, struct touched *t, Eiso__RejectCode code, uint64
 	snprintf(clean, sizeof(clean), "%s", reason);
 	wire_utf8_trim(clean);
 	reason = clean;
-	log_warnx("reject %s seq %llu: %s: %s", t->id, (unsigned long long)seq,
-	    wire_reject_name(code), reason);
+	if (log_limit_take(g->rejects, t->id, g->now))
+		log_warnx("reject %s seq %llu: %s: %s", t->id, (unsigned long long)seq,
+		    wire_reject_name(code), reason);
 	r.code = code;
 	r.reason = (char *)reason;
 	r.seq = seq;
@@ -730,10 +732,11 @@ ingest_recv(struct ingest *g, size_t *bytes)
 	extra = zmq_msg_more(&msg) ? wire_drain(g->router) : 0;
 	user = zmq_msg_gets(&msg, "User-Id");
 	if (user == NULL || !wire_agency_ok(user) || zmq_msg_size(&rid) > INGEST_RID_MAX) {
-		log_warnx("message without an authenticated agency dropped");
+		if (log_limit_take(g->rejects, "-", store_now_ms()))
+			log_warnx("message without an authenticated agency dropped");
 		goto done;
 	}
-	if (extra > 0)
+	if (extra > 0 && log_limit_take(g->rejects, user, store_now_ms()))
 		log_warnx("message of %s with %zu parts: read the first, dropped %zu", user,
 		    extra + 1, extra);
 	memset(it, 0, sizeof(*it));
@@ -988,6 +991,8 @@ cmd_run(int argc, char **argv)
 	eiso_clearerr();
 	if ((rc = ingest_open_router(g)) != 0)
 		fatalx("%s", eiso_lasterr(rc));
+	if (log_limit_new("rejects", &g->rejects) != 0)
+		fatalx("out of memory");
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = ingest_on_signal;
 	sigaction(SIGTERM, &sa, NULL);
@@ -1037,6 +1042,7 @@ cmd_run(int argc, char **argv)
 			zap_handle(&g->h, g->zap);
 		if (items[1].revents & ZMQ_POLLIN)
 			ingest_batch(g);
+		log_limit_flush(g->rejects, store_now_ms());
 		if (web != NULL && (items[2].revents & ZMQ_POLLIN))
 			web_do_writes(web, &g->h);
 	}
@@ -1046,6 +1052,8 @@ cmd_run(int argc, char **argv)
 	    "batches", (unsigned long long)g->total.applied,
 	    (unsigned long long)g->total.rejected, (unsigned long long)g->total.duplicates,
 	    (unsigned long long)g->total.batches);
+	log_limit_flush(g->rejects, INT64_MAX);   /* the counts held back, before the end */
+	log_limit_free(&g->rejects);
 	pool_stop(&g->pool);
 	zmq_close(g->router);
 	zmq_close(g->zap);
