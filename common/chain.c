@@ -28,7 +28,8 @@ chain_input(const uint8_t *body, size_t len, size_t *inlen)
 	if (in == NULL)
 		return NULL;
 	memcpy(in, WIRE_SIGN_DOMAIN, CHAIN_DOMAIN_LEN);
-	memcpy(in + CHAIN_DOMAIN_LEN, body, len);
+	if (len > 0)   /* an empty body may come as NULL: memcpy from NULL is undefined */
+		memcpy(in + CHAIN_DOMAIN_LEN, body, len);
 	*inlen = CHAIN_DOMAIN_LEN + len;
 	return in;
 }
@@ -191,7 +192,19 @@ chain_check(const Eiso__ChangeSet *cs, const char *agency, const uint8_t sign_pu
 		return 0;
 	}
 	out->seq = b->seq;
-	/* Who sent it and whether they signed it come first; content rules after. */
+	/*
+	 * A NUL inside a string would hide its tail from every check below (identity, UTF-8,
+	 * lengths): such a body is malformed whoever signed it. Then who sent it and whether
+	 * they signed it; content rules after. wire_check_nul's detail is this thread's.
+	 */
+	eiso_clearerr();
+	if ((rc = wire_check_nul(&eiso__change_set_body__descriptor, cs->body.data,
+	    cs->body.len)) != 0) {
+		snprintf(out->reason, sizeof(out->reason), "change set body: %s",
+		    eiso_lasterr(rc));
+		out->verdict = CHAIN_MALFORMED;
+		goto fail;
+	}
 	if (b->agency == NULL || strcmp(b->agency, agency) != 0) {
 		snprintf(out->reason, sizeof(out->reason), "change set of agency %s sent by %s",
 		    b->agency ? b->agency : "(none)", agency);

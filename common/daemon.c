@@ -32,6 +32,12 @@ daemon_notify_ready(const char *status)
 }
 
 void
+daemon_notify_status(const char *status)
+{
+	sd_notifyf(0, "STATUS=%s", status);
+}
+
+void
 daemon_notify_reloading(void)
 {
 	sd_notify(0, "RELOADING=1");

@@ -39,8 +39,11 @@ int daemon_run_args(int argc, char **argv, const char *default_conf, void (*usag
  * ready: setup done, serving (status is a one-line STATUS= text, or NULL).
  * reloading: SIGHUP received, reloading; call ready again afterwards.
  * stopping: shutdown has begun.
+ * status: a one-line STATUS= text while running (`systemctl status` shows it), e.g. why the
+ *   daemon cannot do its work.
  */
 void daemon_notify_ready(const char *status);
+void daemon_notify_status(const char *status);
 void daemon_notify_reloading(void);
 void daemon_notify_stopping(void);
 

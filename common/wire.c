@@ -25,15 +25,93 @@ wire_pack(const Eiso__Envelope *env, size_t max_frame, uint8_t **buf, size_t *le
 	return 0;
 }
 
+/* A protobuf varint at p[*i..len); 0 when it runs past the end or beyond 64 bits. */
+static int
+wire_varint(const uint8_t *p, size_t len, size_t *i, uint64_t *v)
+{
+	*v = 0;
+	for (unsigned shift = 0; shift < 64 && *i < len; shift += 7) {
+		uint8_t b = p[(*i)++];
+
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if (b < 0x80)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Walk the packed message field by field with its descriptor: a string field is refused if
+ * it holds a NUL byte, sub-messages are walked in turn. Unknown fields are skipped.
+ */
+static int
+wire_walk_nul(const ProtobufCMessageDescriptor *desc, const uint8_t *p, size_t len, int depth)
+{
+	size_t i = 0;
+
+	if (depth > 8)
+		return eiso_seterr(EISO_PARSE, "messages nested too deep");
+	while (i < len) {
+		const ProtobufCFieldDescriptor *f;
+		uint64_t tag, n;
+		int rc;
+
+		if (!wire_varint(p, len, &i, &tag))
+			return eiso_seterr(EISO_PARSE, "truncated field tag");
+		switch (tag & 7) {
+		case 0:
+			if (!wire_varint(p, len, &i, &n))
+				return eiso_seterr(EISO_PARSE, "truncated varint");
+			continue;
+		case 1:
+			n = 8;
+			break;
+		case 5:
+			n = 4;
+			break;
+		case 2:
+			if (!wire_varint(p, len, &i, &n))
+				return eiso_seterr(EISO_PARSE, "truncated length");
+			break;
+		default:
+			return eiso_seterr(EISO_PARSE, "field of wire type %u",
+			    (unsigned)(tag & 7));
+		}
+		if (n > len - i)
+			return eiso_seterr(EISO_PARSE, "field runs past its message");
+		f = (tag & 7) == 2 && (tag >> 3) <= UINT32_MAX ?
+		    protobuf_c_message_descriptor_get_field(desc, (unsigned)(tag >> 3)) : NULL;
+		if (f != NULL && f->type == PROTOBUF_C_TYPE_STRING && memchr(p + i, 0, n) != NULL)
+			return eiso_seterr(EISO_PARSE, "%s holds a NUL byte", f->name);
+		if (f != NULL && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+		    (rc = wire_walk_nul(f->descriptor, p + i, n, depth + 1)) != 0)
+			return rc;
+		i += n;
+	}
+	return 0;
+}
+
+int
+wire_check_nul(const ProtobufCMessageDescriptor *desc, const void *buf, size_t len)
+{
+	return wire_walk_nul(desc, buf, len, 0);
+}
+
 int
 wire_unpack(const void *buf, size_t len, size_t max_frame, Eiso__Envelope **env)
 {
+	int rc;
+
 	*env = NULL;
 	if (len > max_frame)
 		return eiso_seterr(EISO_TOOBIG, "frame of %zu bytes exceeds the limit %zu",
 		    len, max_frame);
 	if ((*env = eiso__envelope__unpack(NULL, len, buf)) == NULL)
 		return eiso_seterr(EISO_PARSE, "frame is not a valid Envelope");
+	if ((rc = wire_check_nul(&eiso__envelope__descriptor, buf, len)) != 0) {
+		wire_free(env);
+		return rc;
+	}
 	if ((*env)->msg_case == EISO__ENVELOPE__MSG__NOT_SET) {
 		wire_free(env);
 		return eiso_seterr(EISO_PARSE, "envelope carries no known message");
@@ -79,6 +157,28 @@ wire_send(void *sock, const Eiso__Envelope *env, size_t max_frame, int flags)
 		return EISO_NET;
 	}
 	return 0;
+}
+
+size_t
+wire_drain(void *sock)
+{
+	size_t n = 0;
+
+	for (;;) {
+		zmq_msg_t part;
+		int more = 0;
+		size_t len = sizeof(more);
+
+		if (zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &len) != 0 || !more)
+			return n;
+		zmq_msg_init(&part);
+		if (zmq_msg_recv(&part, sock, ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&part);
+			return n;
+		}
+		zmq_msg_close(&part);
+		n++;
+	}
 }
 
 /* Envelope.change_set: field 3, length-delimited. */

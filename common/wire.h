@@ -31,7 +31,10 @@
 /* Pack env into a new buffer of at most max_frame bytes. Returns 0, EISO_TOOBIG, EISO_NOMEM. */
 int wire_pack(const Eiso__Envelope *env, size_t max_frame, uint8_t **buf, size_t *len);
 
-/* Unpack a received frame. Returns 0, EISO_TOOBIG (len > max_frame), EISO_PARSE (detail says why). */
+/*
+ * Unpack a received frame. Returns 0, EISO_TOOBIG (len > max_frame), EISO_PARSE (detail says
+ * why: it does not parse, carries no known message, or a string in it holds a NUL byte).
+ */
 int wire_unpack(const void *buf, size_t len, size_t max_frame, Eiso__Envelope **env);
 void wire_free(Eiso__Envelope **env);
 
@@ -45,12 +48,30 @@ int wire_send(void *sock, const Eiso__Envelope *env, size_t max_frame, int flags
  */
 int wire_send_change_set(void *sock, const void *cs, size_t len, size_t max_frame, int flags);
 
+/*
+ * Discard what is left of the message being received on sock (its ZMQ_RCVMORE parts) without
+ * blocking: ZeroMQ delivers the parts of a message together, so they are all there. The
+ * protocol has one part per message (PROTOCOL.md §1); a receiver reads the first part and
+ * calls this before the next receive. Returns how many parts were discarded.
+ */
+size_t wire_drain(void *sock);
+
+/*
+ * Check that no string field of the packed message buf[0..len) (of type desc), at any depth,
+ * holds a NUL byte. protobuf-c accepts NUL inside a string and hands it over as a C string,
+ * so everything after the NUL would escape every check ("vp-a\0vp-b" reads as "vp-a") while
+ * staying in the signed bytes. With none, a string's C length is its full length on the wire.
+ * Returns 0, or EISO_PARSE ("FIELD holds a NUL byte", or the packing is broken).
+ */
+int wire_check_nul(const ProtobufCMessageDescriptor *desc, const void *buf, size_t len);
+
 /* Agency ids: 1..WIRE_MAX_AGENCY of [a-z0-9._-], not starting with '.' or '-'. */
 int wire_agency_ok(const char *id);
 
 /*
  * Check a body against the limits above (text sizes, counts, hash and blob sizes) and that
- * every text field is valid UTF-8. Returns 0, EISO_TOOBIG (a limit) or EISO_PARSE, with detail.
+ * every text field is valid UTF-8. Strings are measured as C strings: for a received body,
+ * their full length once wire_check_nul has passed it (chain_check does). Returns 0, EISO_TOOBIG (a limit) or EISO_PARSE, with detail.
  */
 int wire_check_body(const Eiso__ChangeSetBody *body);
 

@@ -37,6 +37,8 @@
 #define INGEST_KEY_MAX (WIRE_MAX_AGENCY + 1 + 64)
 #define INGEST_POOL_MIN 4      /* change sets in a batch below which one thread checks them */
 #define INGEST_POOL_MAX 16     /* threads that check change sets, this one included */
+/* What CURVE adds to a message: "\x07MESSAGE", an 8-byte nonce, the 16-byte MAC, a flags byte */
+#define INGEST_CURVE_OVERHEAD 33
 
 struct item {
 	uint8_t rid[INGEST_RID_MAX];
@@ -104,6 +106,7 @@ struct ingest {
 	struct stats batch, total;
 	int64_t now;
 	MDB_txn *txn;                 /* the batch transaction, while it runs */
+	struct log_limit *rejects;    /* a peer's refused messages: a few lines, then a count */
 };
 
 static volatile sig_atomic_t ingest_stop;
@@ -159,8 +162,9 @@ ingest_reject(struct ingest *g, struct touched *t, Eiso__RejectCode code, uint64
 	snprintf(clean, sizeof(clean), "%s", reason);
 	wire_utf8_trim(clean);
 	reason = clean;
-	log_warnx("reject %s seq %llu: %s: %s", t->id, (unsigned long long)seq,
-	    wire_reject_name(code), reason);
+	if (log_limit_take(g->rejects, t->id, g->now))
+		log_warnx("reject %s seq %llu: %s: %s", t->id, (unsigned long long)seq,
+		    wire_reject_name(code), reason);
 	r.code = code;
 	r.reason = (char *)reason;
 	r.seq = seq;
@@ -695,13 +699,18 @@ ingest_batch_txn(MDB_txn *txn, void *arg)
 	return 0;
 }
 
-/* Receive one message (routing id + payload) into the next batch slot; 0 if none waits. */
+/*
+ * Receive one message (routing id + payload) into the next batch slot; 0 if none waits.
+ * Nothing here blocks: ZeroMQ hands over a message's parts together, so every part is there
+ * once the first is, and parts beyond the payload are discarded (PROTOCOL.md §1).
+ */
 static int
 ingest_recv(struct ingest *g, size_t *bytes)
 {
 	zmq_msg_t rid, msg;
 	struct item *it;
 	const char *user;
+	size_t extra;
 	int rc, got = 0;
 
 	if (g->nitems == g->capitems) {
@@ -717,20 +726,19 @@ ingest_recv(struct ingest *g, size_t *bytes)
 	zmq_msg_init(&msg);
 	if (zmq_msg_recv(&rid, g->router, ZMQ_DONTWAIT) < 0)
 		goto done;
-	if (!zmq_msg_more(&rid) || zmq_msg_recv(&msg, g->router, 0) < 0)
-		goto done;
-	while (zmq_msg_more(&msg)) {   /* extra frames: not our protocol; drop them */
-		zmq_msg_t extra;
-		zmq_msg_init(&extra);
-		zmq_msg_recv(&extra, g->router, 0);
-		zmq_msg_close(&extra);
-	}
 	got = 1;
+	if (!zmq_msg_more(&rid) || zmq_msg_recv(&msg, g->router, ZMQ_DONTWAIT) < 0)
+		goto done;   /* a ROUTER always gives a routing id and a part: nothing to judge */
+	extra = zmq_msg_more(&msg) ? wire_drain(g->router) : 0;
 	user = zmq_msg_gets(&msg, "User-Id");
 	if (user == NULL || !wire_agency_ok(user) || zmq_msg_size(&rid) > INGEST_RID_MAX) {
-		log_warnx("message without an authenticated agency dropped");
+		if (log_limit_take(g->rejects, "-", store_now_ms()))
+			log_warnx("message without an authenticated agency dropped");
 		goto done;
 	}
+	if (extra > 0 && log_limit_take(g->rejects, user, store_now_ms()))
+		log_warnx("message of %s with %zu parts: read the first, dropped %zu", user,
+		    extra + 1, extra);
 	memset(it, 0, sizeof(*it));
 	memcpy(it->rid, zmq_msg_data(&rid), zmq_msg_size(&rid));
 	it->ridlen = zmq_msg_size(&rid);
@@ -746,6 +754,8 @@ ingest_recv(struct ingest *g, size_t *bytes)
 	*bytes += it->bytes;
 	g->nitems++;
 done:
+	if (got)
+		wire_drain(g->router);   /* whatever an early exit left of this message */
 	zmq_msg_close(&rid);
 	zmq_msg_close(&msg);
 	return got;
@@ -897,7 +907,12 @@ ingest_open_router(struct ingest *g)
 	char path[1100];
 	uint8_t *sec = NULL;
 	int one = 1, zero = 0, hwm = 100000;
-	int64_t maxmsg = (int64_t)g->h.conf.max_frame * 2;
+	/*
+	 * Frames up to 2 x max_frame are answered TOO_LARGE; larger ones are dropped with the
+	 * connection by ZeroMQ. It measures the message as CURVE sends it: the frame plus
+	 * INGEST_CURVE_OVERHEAD bytes (PROTOCOL.md §10; 06-hostile checks both sides).
+	 */
+	int64_t maxmsg = (int64_t)g->h.conf.max_frame * 2 + INGEST_CURVE_OVERHEAD;
 	int rc;
 
 	if ((rc = zap_open(g->zctx, &g->zap)) != 0)
@@ -976,6 +991,8 @@ cmd_run(int argc, char **argv)
 	eiso_clearerr();
 	if ((rc = ingest_open_router(g)) != 0)
 		fatalx("%s", eiso_lasterr(rc));
+	if (log_limit_new("rejects", &g->rejects) != 0)
+		fatalx("out of memory");
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = ingest_on_signal;
 	sigaction(SIGTERM, &sa, NULL);
@@ -1025,6 +1042,7 @@ cmd_run(int argc, char **argv)
 			zap_handle(&g->h, g->zap);
 		if (items[1].revents & ZMQ_POLLIN)
 			ingest_batch(g);
+		log_limit_flush(g->rejects, store_now_ms());
 		if (web != NULL && (items[2].revents & ZMQ_POLLIN))
 			web_do_writes(web, &g->h);
 	}
@@ -1034,6 +1052,8 @@ cmd_run(int argc, char **argv)
 	    "batches", (unsigned long long)g->total.applied,
 	    (unsigned long long)g->total.rejected, (unsigned long long)g->total.duplicates,
 	    (unsigned long long)g->total.batches);
+	log_limit_flush(g->rejects, INT64_MAX);   /* the counts held back, before the end */
+	log_limit_free(&g->rejects);
 	pool_stop(&g->pool);
 	zmq_close(g->router);
 	zmq_close(g->zap);

@@ -95,7 +95,8 @@ zap_handle(struct hub *h, void *sock)
 			zmq_msg_t *m = n < ZAP_FRAMES ? &f[n] : &extra;
 
 			zmq_msg_init(m);
-			if (zmq_msg_recv(m, sock, n == 0 ? ZMQ_DONTWAIT : 0) < 0) {
+			/* Never blocks: the parts of a request come together (PROTOCOL.md §1). */
+			if (zmq_msg_recv(m, sock, ZMQ_DONTWAIT) < 0) {
 				zmq_msg_close(m);
 				if (n == 0)
 					return;   /* nothing pending */

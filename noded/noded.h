@@ -181,6 +181,7 @@ struct node_status {
 	char head_hash[2 * KEYS_HASH + 1];
 	char acked_hash[2 * KEYS_HASH + 1];   /* must equal the hub's head hash (I6) */
 	char link[32];                        /* "stopped" unless the daemon runs */
+	char link_detail[96];                 /* why the hub refuses the link, else "" */
 	int daemon;
 };
 int status_read(struct node *n, struct node_status *st);

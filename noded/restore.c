@@ -215,28 +215,36 @@ restore_send(struct restore *r, const Eiso__Envelope *env)
 	return rc;
 }
 
-/* Next message from the hub, or *timeout = 1 after ms of silence. */
+/* Next message from the hub, or *timeout = 1 after ms of silence. Never blocks past ms. */
 static int
 restore_recv(struct restore *r, int ms, Eiso__Envelope **env, int *timeout)
 {
-	zmq_pollitem_t pi = { r->sock, 0, ZMQ_POLLIN, 0 };
+	int64_t deadline = store_now_ms() + ms;
 	zmq_msg_t msg;
 	int rc;
 
 	*env = NULL;
 	*timeout = 0;
-	if ((rc = zmq_poll(&pi, 1, ms)) < 0)
-		return eiso_seterr(EISO_NET, "poll: %s", zmq_strerror(zmq_errno()));
-	if (rc == 0) {
-		*timeout = 1;
-		return 0;
-	}
-	zmq_msg_init(&msg);
-	if (zmq_msg_recv(&msg, r->sock, 0) < 0) {
+	for (;;) {
+		zmq_pollitem_t pi = { r->sock, 0, ZMQ_POLLIN, 0 };
+		int64_t left = deadline - store_now_ms();
+
+		if (left <= 0 || (rc = zmq_poll(&pi, 1, (long)left)) == 0) {
+			*timeout = 1;
+			return 0;
+		}
+		if (rc < 0 && zmq_errno() != EINTR)
+			return eiso_seterr(EISO_NET, "poll: %s", zmq_strerror(zmq_errno()));
+		zmq_msg_init(&msg);
+		if (rc > 0 && zmq_msg_recv(&msg, r->sock, ZMQ_DONTWAIT) >= 0)
+			break;
 		zmq_msg_close(&msg);
-		return eiso_seterr(EISO_NET, "receive: %s", zmq_strerror(zmq_errno()));
+		if (rc > 0 && zmq_errno() != EAGAIN && zmq_errno() != EINTR)
+			return eiso_seterr(EISO_NET, "receive: %s", zmq_strerror(zmq_errno()));
 	}
 	rc = wire_unpack(zmq_msg_data(&msg), zmq_msg_size(&msg), WIRE_MAX_FRAME_MAX, env);
+	if (zmq_msg_more(&msg))   /* not the protocol: the first part counts (PROTOCOL.md §1) */
+		wire_drain(r->sock);
 	zmq_msg_close(&msg);
 	if (rc == 0 && (*env)->msg_case == EISO__ENVELOPE__MSG_REJECT &&
 	    (*env)->reject->code != EISO__REJECT_CODE__REJECT_BLOB) {

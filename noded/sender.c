@@ -8,7 +8,8 @@
  * ZMQ_EVENTS says neither is possible. Change sets stream from the outbox with at most
  * `window` unacknowledged; the hub's Welcome is the resume point after any reconnect, rewind
  * or restart. File blobs are sent in chunks only when the hub asks for them (BlobNeed), from
- * the offset it already holds.
+ * the offset it already holds. A hub that refuses the node's key never answers (PROTOCOL.md
+ * §1): a ZeroMQ monitor on the DEALER reports the failed handshake, so the node can say so.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -42,9 +43,15 @@
 #define SENDER_SEAL_BYTES ((uint64_t)32 << 20)  /* sets sealed per transaction, in bytes */
 #define SENDER_SNDHWM    8           /* messages queued in ZeroMQ at most */
 
-enum link_state { LINK_CONNECTING, LINK_CONNECTED, LINK_REJECTED };
+enum link_state { LINK_CONNECTING, LINK_CONNECTED, LINK_REJECTED, LINK_REFUSED };
 
-static const char *const link_names[] = { "connecting", "connected", "rejected" };
+static const char *const link_names[] = { "connecting", "connected", "rejected", "refused" };
+
+/* Why the link is refused (the handshake failed), as status, log and systemd show it. */
+static const char sender_refused_key[] = "refused by hub: key not admitted";
+static const char sender_refused_other[] = "refused by hub: handshake failed";
+#define SENDER_MONITOR_EVENTS (ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | \
+	ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
 
 struct blob_job {
 	uint8_t sha[KEYS_HASH];
@@ -64,8 +71,12 @@ struct sender {
 	const char *conf_path;      /* reloaded on SIGHUP */
 	int cli_debug;              /* -d: debug logging whatever the config says */
 	void *zctx, *sock;
+	void *mon;                  /* PAIR: sock's handshake events (zmq_socket_monitor) */
+	uv_poll_t *mon_poll;
+	unsigned mon_seq;           /* names each socket's monitor endpoint */
 
 	enum link_state link;
+	const char *link_detail;    /* SENDER_REFUSED_* while LINK_REFUSED, else NULL */
 	int hello_due;              /* a Hello waits for the socket to be writable */
 	int files_first;            /* the hub holds the chain until it has files: no sets */
 	int jobs_dropped;           /* the hub asked for more files than the queue holds */
@@ -132,12 +143,14 @@ sender_persist_txn(MDB_txn *txn, void *arg)
 	struct sender *s = p->s;
 	MDB_dbi meta = store_dbi(s->n.st, NDB_META);
 	const char *link = p->final ? "stopped" : link_names[s->link];
+	const char *detail = !p->final && s->link_detail != NULL ? s->link_detail : "";
 	int rc;
 
 	if ((rc = store_put_u64(txn, meta, "acked_seq", s->acked)) != 0 ||
 	    (rc = store_put_u64(txn, meta, "last_ack", (uint64_t)s->last_ack)) != 0 ||
 	    (rc = store_put_u64(txn, meta, "pid", p->final ? 0 : (uint64_t)getpid())) != 0 ||
-	    (rc = store_put_str(txn, meta, "link", link, strlen(link))) != 0)
+	    (rc = store_put_str(txn, meta, "link", link, strlen(link))) != 0 ||
+	    (rc = store_put_str(txn, meta, "link_detail", detail, strlen(detail))) != 0)
 		return rc;
 	return 0;
 }
@@ -166,17 +179,121 @@ sender_free_handle(uv_handle_t *h)
 }
 
 static void
+sender_close_poll(uv_poll_t **p)
+{
+	if (*p != NULL) {
+		uv_poll_stop(*p);
+		uv_close((uv_handle_t *)*p, sender_free_handle);
+		*p = NULL;
+	}
+}
+
+static void
 sender_close_socket(struct sender *s)
 {
-	if (s->poll != NULL) {
-		uv_poll_stop(s->poll);
-		uv_close((uv_handle_t *)s->poll, sender_free_handle);
-		s->poll = NULL;
-	}
+	sender_close_poll(&s->poll);
+	sender_close_poll(&s->mon_poll);
 	if (s->sock != NULL) {
 		zmq_close(s->sock);
 		s->sock = NULL;
 	}
+	if (s->mon != NULL) {   /* after its socket: the monitor stops with it */
+		zmq_close(s->mon);
+		s->mon = NULL;
+	}
+}
+
+/* The handshake was refused: say why once (log, systemd status); ZeroMQ keeps retrying. */
+static void
+sender_refused(struct sender *s, const char *why)
+{
+	if (s->link != LINK_REFUSED || s->link_detail != why) {
+		log_warnx("link: %s (%s): %s", why, s->n.conf.hub_endpoint, why ==
+		    sender_refused_key ? "the hub does not admit this node's CURVE key; enroll it "
+		    "at the hub (hubd enroll) or make its agency active again" :
+		    "check hub.public_key against the hub's key");
+		daemon_notify_status(why);
+	}
+	s->link_detail = why;
+	sender_set_link(s, LINK_REFUSED);
+}
+
+static void sender_rehello(struct sender *s);
+
+static void
+sender_on_handshake(struct sender *s, unsigned event)
+{
+	switch (event) {
+	case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+		sender_refused(s, sender_refused_key);
+		break;
+	case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+	case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+		sender_refused(s, sender_refused_other);
+		break;
+	case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+		if (s->link == LINK_REFUSED) {
+			log_info("link: the hub admits this node's key again");
+			daemon_notify_status("connecting to the hub");
+			s->link_detail = NULL;
+			sender_rehello(s);   /* the Welcome makes it connected */
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Monitor events: [event u16, value u32] then the endpoint. Drained without blocking. */
+static void
+sender_on_monitor(uv_poll_t *h, int status, int events)
+{
+	struct sender *s = h->data;
+	int ev, guard = 0;
+	size_t len = sizeof(ev);
+
+	(void)status;
+	(void)events;
+	while (s->mon != NULL && guard++ < 1000 &&
+	    zmq_getsockopt(s->mon, ZMQ_EVENTS, &ev, &len) == 0 && (ev & ZMQ_POLLIN)) {
+		zmq_msg_t m;
+		uint16_t event = 0;
+
+		zmq_msg_init(&m);
+		if (zmq_msg_recv(&m, s->mon, ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&m);
+			break;
+		}
+		if (zmq_msg_size(&m) >= sizeof(event) + sizeof(uint32_t))
+			memcpy(&event, zmq_msg_data(&m), sizeof(event));
+		wire_drain(s->mon);
+		zmq_msg_close(&m);
+		sender_on_handshake(s, event);
+	}
+}
+
+/* Watch sock's handshakes over an inproc PAIR polled in the loop. Returns 0 or -1. */
+static int
+sender_monitor(struct sender *s)
+{
+	char ep[64];
+	int zero = 0, fd;
+	size_t fdlen = sizeof(fd);
+
+	snprintf(ep, sizeof(ep), "inproc://noded-link-%u", ++s->mon_seq);
+	if (zmq_socket_monitor(s->sock, ep, SENDER_MONITOR_EVENTS) != 0 ||
+	    (s->mon = zmq_socket(s->zctx, ZMQ_PAIR)) == NULL ||
+	    zmq_setsockopt(s->mon, ZMQ_LINGER, &zero, sizeof(zero)) != 0 ||
+	    zmq_connect(s->mon, ep) != 0 ||
+	    zmq_getsockopt(s->mon, ZMQ_FD, &fd, &fdlen) != 0 ||
+	    (s->mon_poll = malloc(sizeof(*s->mon_poll))) == NULL)
+		return -1;
+	uv_poll_init(s->loop, s->mon_poll, fd);
+	s->mon_poll->data = s;
+	uv_poll_start(s->mon_poll, UV_READABLE, sender_on_monitor);
+	/* ZMQ_FD signals only once a receive found nothing: find nothing now. */
+	sender_on_monitor(s->mon_poll, 0, 0);
+	return 0;
 }
 
 static void
@@ -209,6 +326,7 @@ sender_open_socket(struct sender *s)
 	    zmq_setsockopt(s->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm)) != 0 ||
 	    zmq_setsockopt(s->sock, ZMQ_RECONNECT_IVL, &ivl, sizeof(ivl)) != 0 ||
 	    zmq_setsockopt(s->sock, ZMQ_RECONNECT_IVL_MAX, &ivlmax, sizeof(ivlmax)) != 0 ||
+	    sender_monitor(s) != 0 ||
 	    zmq_connect(s->sock, s->n.conf.hub_endpoint) != 0 ||
 	    zmq_getsockopt(s->sock, ZMQ_FD, &fd, &fdlen) != 0) {
 		log_warnx("hub socket %s: %s", s->n.conf.hub_endpoint, zmq_strerror(zmq_errno()));
@@ -223,7 +341,8 @@ sender_open_socket(struct sender *s)
 	s->hello_at = store_now_ms();
 	s->last_rx = s->hello_at;
 	s->njobs = 0;
-	sender_set_link(s, LINK_CONNECTING);
+	if (s->link != LINK_REFUSED)   /* refused until a handshake succeeds */
+		sender_set_link(s, LINK_CONNECTING);
 	return 0;
 }
 
@@ -402,10 +521,13 @@ sender_on_welcome(struct sender *s, const Eiso__Welcome *w)
 	if (w->applied_seq < s->acked)
 		log_warnx("hub has seq %llu, less than the %llu it acknowledged before: "
 		    "resending", (unsigned long long)w->applied_seq, (unsigned long long)s->acked);
-	if (s->link != LINK_CONNECTED)
+	if (s->link != LINK_CONNECTED) {
 		log_info("connected to hub %s, hub has seq %llu, head %llu",
 		    s->n.conf.hub_endpoint, (unsigned long long)w->applied_seq,
 		    (unsigned long long)s->head);
+		daemon_notify_status("connected to the hub");
+	}
+	s->link_detail = NULL;
 	s->acked = w->applied_seq;
 	s->next = w->applied_seq + 1;
 	s->window = w->window > 0 && w->window < s->n.conf.window ? w->window : s->n.conf.window;
@@ -502,6 +624,8 @@ sender_recv_one(struct sender *s)
 	}
 	s->last_rx = store_now_ms();
 	rc = wire_unpack(zmq_msg_data(&msg), zmq_msg_size(&msg), WIRE_MAX_FRAME_MAX, &env);
+	if (zmq_msg_more(&msg))   /* not the protocol: the first part counts (PROTOCOL.md §1) */
+		log_warnx("message of %zu parts from hub: read the first", wire_drain(s->sock) + 1);
 	zmq_msg_close(&msg);
 	if (rc != 0) {
 		log_warnx("bad message from hub: %s", eiso_lasterr(rc));
@@ -636,6 +760,8 @@ sender_on_tick(uv_timer_t *t)
 	int64_t beat = (int64_t)s->n.conf.heartbeat_ms;
 
 	sender_persist(s, 0);   /* first: between two seals nobody holds the write lock */
+	if (s->mon_poll != NULL)
+		sender_on_monitor(s->mon_poll, 0, 0);   /* edge-triggered, like the socket's */
 	sender_seal(s);
 	switch (s->link) {
 	case LINK_CONNECTING:
@@ -667,6 +793,16 @@ sender_on_tick(uv_timer_t *t)
 			env.ping = &p;
 			if (sender_send_env(s, &env) == 0)
 				s->last_ping = now;
+		}
+		break;
+	case LINK_REFUSED:
+		/* ZeroMQ does not retry a refused handshake: a new socket asks again, backing off. */
+		if (now - s->hello_at > (int64_t)s->backoff_ms) {
+			log_debug("refused by hub, asking again");
+			s->backoff_ms *= 2;
+			if (s->backoff_ms > s->n.conf.reconnect_max_ms)
+				s->backoff_ms = s->n.conf.reconnect_max_ms;
+			sender_open_socket(s);
 		}
 		break;
 	case LINK_REJECTED:

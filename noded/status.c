@@ -52,6 +52,11 @@ status_read(struct node *n, struct node_status *st)
 		memcpy(st->link, v.mv_data, v.mv_size);
 		st->link[v.mv_size] = '\0';
 	}
+	if (store_get_str(txn, meta, "link_detail", &v) == 0 &&
+	    v.mv_size < sizeof(st->link_detail)) {
+		memcpy(st->link_detail, v.mv_data, v.mv_size);
+		st->link_detail[v.mv_size] = '\0';
+	}
 	st->pending_changes = store_count(txn, store_dbi(n->st, NDB_PENDING));
 	/* The hash at the acknowledged seq is what must equal the hub's head (I6). */
 	memset(acked_hash, 0, sizeof(acked_hash));
@@ -61,8 +66,10 @@ status_read(struct node *n, struct node_status *st)
 	st->head_seq = head.seq;
 	st->pending_sets = head.seq - (st->acked_seq < head.seq ? st->acked_seq : head.seq);
 	st->daemon = pid != 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
-	if (!st->daemon)
+	if (!st->daemon) {
 		snprintf(st->link, sizeof(st->link), "stopped");
+		st->link_detail[0] = '\0';
+	}
 	keys_hex(st->head_hash, head.hash, KEYS_HASH);
 	keys_hex(st->acked_hash, acked_hash, KEYS_HASH);
 	return 0;
@@ -71,12 +78,13 @@ status_read(struct node *n, struct node_status *st)
 json_t *
 status_json(const struct node *n, const struct node_status *st)
 {
-	return json_pack("{s:s,s:I,s:s,s:I,s:s,s:I,s:I,s:s,s:I,s:b}", "agency", n->conf.agency,
-	    "head_seq", (json_int_t)st->head_seq, "head_hash", st->head_hash,
+	return json_pack("{s:s,s:I,s:s,s:I,s:s,s:I,s:I,s:s,s:s,s:I,s:b}", "agency",
+	    n->conf.agency, "head_seq", (json_int_t)st->head_seq, "head_hash", st->head_hash,
 	    "acked_seq", (json_int_t)st->acked_seq, "acked_hash", st->acked_hash,
 	    "pending_sets", (json_int_t)st->pending_sets,
 	    "pending_changes", (json_int_t)st->pending_changes, "link", st->link,
-	    "last_ack", (json_int_t)st->last_ack, "daemon", st->daemon);
+	    "link_detail", st->link_detail, "last_ack", (json_int_t)st->last_ack,
+	    "daemon", st->daemon);
 }
 
 int
@@ -117,7 +125,8 @@ cmd_status(int argc, char **argv)
 		printf("pending sets     %llu\n", (unsigned long long)st.pending_sets);
 		printf("pending changes  %llu (not yet sealed)\n",
 		    (unsigned long long)st.pending_changes);
-		printf("hub link         %s (%s)\n", st.link, n.conf.hub_endpoint);
+		printf("hub link         %s (%s)\n", st.link_detail[0] ? st.link_detail : st.link,
+		    n.conf.hub_endpoint);
 		if (st.last_ack != 0) {
 			time_t t = (time_t)(st.last_ack / 1000);
 			char when[64];

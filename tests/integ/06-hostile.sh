@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # 06-hostile: a forged node attacks the hub. An unknown CURVE key gets no connection at all;
 # a body claiming another agency, a broken signature, a seq gap and a fork are rejected with
-# the right code; a resent applied set is acked again and changes nothing (I4, I5). Afterwards
-# the hub still runs, its state for both agencies is unchanged, and the genuine nodes still
-# replicate.
+# the right code; a resent applied set is acked again and changes nothing (I4, I5). Transport
+# abuse: a multi-part message, a NUL hidden in the body's agency, frames at and over the size
+# limits, a stream of garbage frames (the hub's log stays bounded) and a login whose user name
+# holds a newline (no forged log line). Afterwards the hub still runs, its state for both
+# agencies is unchanged, the genuine nodes still replicate and SIGTERM stops the hub.
 . "$(dirname "$0")/lib.sh"
 
 A=so-tai-chinh
 B=so-xay-dung
+MAX_FRAME=4194304
 hub_init
+conf_set "$(hub_conf)" ingest max_frame "$MAX_FRAME"
+hub_password pw-hostile-06
 node_init na "$A"
 node_init nb "$B"
 start_hub
@@ -43,6 +48,19 @@ forge() {
 forge 0 --keys "$(node_keys na)" --agency "$A"
 [[ $ANSWER == "welcome $a_seq $a_hash" ]] || fail "welcome line '$ANSWER', expected 'welcome $a_seq $a_hash'"
 
+# (0) The protocol has one part per message. A Hello followed by parts of junk is read as its
+# first part and the rest discarded: answered, and the hub keeps serving everyone (it once
+# blocked forever in a receive: no replies, no handshakes, deaf to SIGTERM).
+forge 0 --keys "$(node_keys na)" --agency "$A" --multipart 2
+[[ $ANSWER == "welcome $a_seq $a_hash" ]] || fail "2-part Hello: '$ANSWER', expected a welcome"
+forge 0 --keys "$(node_keys na)" --agency "$A" --multipart 300
+[[ $ANSWER == "welcome $a_seq $a_hash" ]] || fail "300-part Hello: '$ANSWER', expected a welcome"
+put nb QT-B-MULTI >/dev/null
+wait_synced nb 30
+b_before=$(state "$B")
+log_has "$HUB" "message of $A with [0-9]+ parts: read the first, dropped [0-9]+" ||
+    fail "hub log does not show the multi-part message of $A"
+
 # (a) an unenrolled transport key never completes the handshake: silence.
 forge 3 --new-keys --agency "$A" --seq 1
 [[ $ANSWER == "no answer" ]] || fail "unknown key got an answer: $ANSWER"
@@ -53,6 +71,9 @@ forge 0 --keys "$(node_keys na)" --agency "$B"
 [[ $ANSWER == "reject identity: "* ]] || fail "Hello as $B with $A's keys: $ANSWER"
 forge 0 --keys "$(node_keys na)" --agency "$A" --claim "$B"
 [[ $ANSWER == "reject identity: "* ]] || fail "body claiming $B over $A's link: $ANSWER"
+# ...and a body whose agency is "$A", a NUL byte, "$B", signed by A: no string holds a NUL.
+forge 0 --keys "$(node_keys na)" --agency "$A" --nul-claim "$B"
+[[ $ANSWER == "reject protocol: "*"NUL"* ]] || fail "agency with a NUL inside: $ANSWER"
 
 # (c) a signature with one bit flipped.
 forge 0 --keys "$(node_keys na)" --agency "$A" --bad-signature
@@ -79,6 +100,33 @@ forge 0 --keys "$(node_keys na)" --agency "$A" --fork
 [[ $ANSWER == "reject fork: "* ]] || fail "fork: $ANSWER"
 forge 0 --keys "$(node_keys na)" --agency "$A" --seq 2
 [[ $ANSWER == "reject fork: "* ]] || fail "different body for applied seq 2: $ANSWER"
+
+# (g) frame sizes: over max_frame, up to and including 2 x max_frame, Reject TOO_LARGE; beyond
+# that ZeroMQ drops the connection (ZMQ_MAXMSGSIZE): no answer.
+forge 0 --keys "$(node_keys na)" --agency "$A" --frame-bytes $((MAX_FRAME + 1))
+[[ $ANSWER == "reject too-large: "* ]] || fail "frame of max_frame + 1 bytes: $ANSWER"
+forge 0 --keys "$(node_keys na)" --agency "$A" --frame-bytes $((2 * MAX_FRAME))
+[[ $ANSWER == "reject too-large: "* ]] || fail "frame of 2 x max_frame bytes: $ANSWER"
+forge 3 --keys "$(node_keys na)" --agency "$A" --frame-bytes $((2 * MAX_FRAME + 1))
+
+# (h) a login whose user name holds a newline writes one escaped line, not a forged second one.
+code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 30 \
+    --data-urlencode $'user=intruder\nhubd: web: admin logged in' \
+    --data-urlencode password=wrong "$HUB_WEB/login")
+[[ $code == 401 ]] || fail "bad login answered $code, expected 401"
+log_has "$HUB" "failed login for user 'intruder\\\\x0ahubd: web: admin logged in'" ||
+    fail "hub log does not show the escaped user name"
+log_has "$HUB" "^hubd: web: admin logged in" && fail "a user name forged a line in the hub's log"
+
+# (i) a flood of garbage frames: each is refused, but the hub logs the first few rejects of an
+# agency and then a count, not a line each.
+lines_before=$(wc -l <"$LOG_DIR/$HUB.log")
+forge 0 --keys "$(node_keys na)" --agency "$A" --garbage 3000
+[[ $ANSWER == "reject protocol: "* ]] || fail "garbage frame: $ANSWER"
+lines=$(($(wc -l <"$LOG_DIR/$HUB.log") - lines_before))
+note "3000 garbage frames added $lines lines to the hub's log"
+((lines < 100)) || fail "3000 garbage frames added $lines lines to the hub's log"
+wait_until "log_has $HUB '$A: [0-9]+ more rejects not logged in the last'" 20
 
 check_daemons
 [[ $(state "$A") == "$a_before" ]] || fail "$A changed at the hub: $(state "$A"), was $a_before"

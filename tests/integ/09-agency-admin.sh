@@ -2,7 +2,9 @@
 # 09-agency-admin: an agency's life after enrollment, while the hub runs. Rename and move
 # change names, parent and level and are kept in the agency's history; the id never changes.
 # Retire: a connected node's next change set is rejected (agency-state), a reconnecting node is
-# refused at ZAP, and the agency's applied log stays; other agencies go on as before.
+# refused at ZAP and says so (link refused), and the agency's applied log stays; other agencies
+# go on as before. A node whose key was never enrolled says it is refused, not connected, and
+# connects by itself once it is enrolled.
 . "$(dirname "$0")/lib.sh"
 
 hub_init
@@ -58,17 +60,36 @@ wait_until "log_has n2 'hub rejected seq [0-9]+: agency-state'" 20
 stop n2
 start_node n2
 wait_until "log_has $HUB 'zap: refused key [0-9a-f]+\.\.\. from .*: agency not active'" 20
-[[ $(node_get n2 link) != connected ]] || fail "a retired agency's node is connected"
+wait_until "[[ \$(node_get n2 link) == refused ]]" 20
 [[ $(hub_get chi-cuc-tc applied_seq) == "$applied" ]] ||
     fail "the retired agency's applied seq moved: $(hub_get chi-cuc-tc applied_seq), was $applied"
 agency show chi-cuc-tc | grep -q 'retire .*state active -> retired; reason: giải thể' ||
     fail "agency show lacks the retirement"
 must_fail "already retired" agency retire chi-cuc-tc
 
+# a node whose key the hub never enrolled: refused, in status, its log and its API
+line=$("$NODED" init --agency so-tu-phap --hub "$HUB_ENDPOINT" --hub-key "$HUB_KEY" \
+    --data "$TEST_DIR/n3" 2>>"$LOG_DIR/init.log")
+conf_set "$(node_conf n3)" api listen "127.0.0.1:$(free_port)"
+start_node n3
+wait_until "[[ \$(node_get n3 link) == refused ]]" 20
+[[ $(node_get n3 link_detail) == "refused by hub: key not admitted" ]] ||
+    fail "noded status --json: link_detail '$(node_get n3 link_detail)'"
+"$NODED" status -c "$(node_conf n3)" | grep -q '^hub link *refused by hub: key not admitted' ||
+    fail "noded status does not say the hub refuses the key: $("$NODED" status -c "$(node_conf n3)")"
+log_has n3 "refused by hub: key not admitted" || fail "the node's log does not say it is refused"
+# ...enrolled, it connects by itself and says so
+read -r -a f <<<"$line"
+hub_enroll "${f[@]}" >/dev/null
+put n3 QT-01 >/dev/null
+wait_synced n3 60
+[[ $(node_get n3 link) == connected ]] || fail "n3 enrolled but link is $(node_get n3 link)"
+stop n3
+
 # the other agency is untouched
 put n1 QT-03 >/dev/null
 wait_synced n1 30
-agency list | grep -q '2 agencies (1 active, 1 retired)' || fail "agency list count is wrong: $(agency list)"
+agency list | grep -q '3 agencies (2 active, 1 retired)' || fail "agency list count is wrong: $(agency list)"
 stop n2
 stop n1
 stop "$HUB"

@@ -3,8 +3,10 @@
  *
  * It speaks the real protocol (CURVE DEALER, Hello, ChangeSet) but lets the test choose what is
  * wrong: an unenrolled transport key, a body claiming another agency, a broken signature, a seq
- * that skips ahead, a prev_hash that forks the chain, or a verbatim resend of a stored set. It
- * prints the hub's answer as one line so that tests can compare text:
+ * that skips ahead, a prev_hash that forks the chain, or a verbatim resend of a stored set; or
+ * it breaks the transport's rules: a Hello sent as a multi-part message, a body whose agency
+ * hides a NUL byte, a frame of a chosen size, a stream of garbage frames. It prints the hub's
+ * answer as one line so that tests can compare text:
  *   welcome SEQ HASHHEX
  *   ack SEQ HASHHEX | reject CODENAME: REASON (expected N) | no answer
  * or, asking for a restore's data (--fetch-log FROM, --fetch-blob SHA [--doc CODE --issue N]):
@@ -53,6 +55,10 @@ struct forge_opts {
 	uint64_t fetch_log;
 	const char *fetch_blob, *doc;
 	uint64_t issue;
+	int parts;                /* --multipart N: the Hello as N parts (the rest junk) */
+	const char *nul_claim;    /* --nul-claim B: the body's agency is "AGENCY\0B" */
+	uint64_t frame_bytes;     /* --frame-bytes N: after the Welcome, one frame of N bytes */
+	uint64_t garbage;         /* --garbage N: after the Welcome, N frames that do not parse */
 };
 
 struct forge_ids {
@@ -71,7 +77,8 @@ forge_usage(const char *why)
 	    "usage: forge --hub ENDPOINT --hub-key HEX (--keys DIR | --new-keys) --agency ID\n"
 	    "             [--claim AGENCY] [--bad-signature] [--seq N] [--fork]\n"
 	    "             [--replay N --store DIR] [--timeout-ms T]\n"
-	    "             [--fetch-log FROM | --fetch-blob SHA [--doc CODE --issue N]]\n");
+	    "             [--fetch-log FROM | --fetch-blob SHA [--doc CODE --issue N]]\n"
+	    "             [--multipart N] [--nul-claim AGENCY] [--frame-bytes N] [--garbage N]\n");
 	exit(FORGE_USAGE);
 }
 
@@ -94,7 +101,8 @@ static void
 forge_parse(int argc, char **argv, struct forge_opts *o)
 {
 	enum { O_HUB = 256, O_HUBKEY, O_KEYS, O_AGENCY, O_CLAIM, O_BADSIG, O_SEQ, O_FORK,
-	    O_REPLAY, O_STORE, O_NEWKEYS, O_TIMEOUT, O_HELP, O_FLOG, O_FBLOB, O_DOC, O_ISSUE };
+	    O_REPLAY, O_STORE, O_NEWKEYS, O_TIMEOUT, O_HELP, O_FLOG, O_FBLOB, O_DOC, O_ISSUE,
+	    O_PARTS, O_NULCLAIM, O_FRAME, O_GARBAGE };
 	static const struct option lo[] = {
 		{ "hub", required_argument, NULL, O_HUB },
 		{ "hub-key", required_argument, NULL, O_HUBKEY },
@@ -113,6 +121,10 @@ forge_parse(int argc, char **argv, struct forge_opts *o)
 		{ "fetch-blob", required_argument, NULL, O_FBLOB },
 		{ "doc", required_argument, NULL, O_DOC },
 		{ "issue", required_argument, NULL, O_ISSUE },
+		{ "multipart", required_argument, NULL, O_PARTS },
+		{ "nul-claim", required_argument, NULL, O_NULCLAIM },
+		{ "frame-bytes", required_argument, NULL, O_FRAME },
+		{ "garbage", required_argument, NULL, O_GARBAGE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -142,6 +154,16 @@ forge_parse(int argc, char **argv, struct forge_opts *o)
 		case O_FBLOB: o->fetch_blob = optarg; break;
 		case O_DOC: o->doc = optarg; break;
 		case O_ISSUE: o->issue = forge_number("--issue", optarg); break;
+		case O_PARTS: {
+			uint64_t n = forge_number("--multipart", optarg);
+			if (n < 2 || n > 1000)
+				forge_usage("--multipart: 2 to 1000 parts");
+			o->parts = (int)n;
+			break;
+		}
+		case O_NULCLAIM: o->nul_claim = optarg; break;
+		case O_FRAME: o->frame_bytes = forge_number("--frame-bytes", optarg); break;
+		case O_GARBAGE: o->garbage = forge_number("--garbage", optarg); break;
 		case O_TIMEOUT: {
 			uint64_t t = forge_number("--timeout-ms", optarg);
 			if (t == 0 || t > INT_MAX)
@@ -166,12 +188,17 @@ forge_parse(int argc, char **argv, struct forge_opts *o)
 		forge_usage("--replay: seq starts at 1");
 	if (o->have_seq && o->seq == 0)
 		forge_usage("--seq: seq starts at 1");
+	if (o->frame_bytes > ((uint64_t)1 << 30))
+		forge_usage("--frame-bytes: at most 1 GiB");
+	if (o->nul_claim != NULL && (o->claim != NULL || o->have_replay))
+		forge_usage("--nul-claim is a claim of its own");
 }
 
 static int
 forge_forging(const struct forge_opts *o)
 {
-	return o->claim != NULL || o->bad_signature || o->have_seq || o->fork || o->have_replay;
+	return o->claim != NULL || o->bad_signature || o->have_seq || o->fork || o->have_replay ||
+	    o->nul_claim != NULL;
 }
 
 static int
@@ -253,6 +280,8 @@ forge_recv(void *sock, int64_t deadline, const Eiso__Envelope__MsgCase *want, si
 			return -1;
 		}
 		rc = wire_unpack(zmq_msg_data(&msg), zmq_msg_size(&msg), WIRE_MAX_FRAME_MAX, env);
+		if (zmq_msg_more(&msg))
+			fprintf(stderr, "forge: hub sent %zu more parts\n", wire_drain(sock));
 		zmq_msg_close(&msg);
 		if (rc != 0) {
 			fprintf(stderr, "forge: hub sent garbage: %s\n", eiso_lasterr(rc));
@@ -394,6 +423,57 @@ forge_fetch(void *sock, const struct forge_opts *o)
 	return rc == 1 ? 0 : 1;
 }
 
+/*
+ * Frames that are not change sets: one of --frame-bytes bytes, or --garbage frames that do not
+ * parse. Prints the first answer (a reject), or "no answer".
+ */
+static int
+forge_junk(void *sock, const struct forge_opts *o)
+{
+	static const Eiso__Envelope__MsgCase answers[] = { EISO__ENVELOPE__MSG_REJECT };
+	static const uint8_t junk[] = { 0xff, 0xff, 0xff };
+	Eiso__Envelope *in = NULL;
+	uint8_t *big;
+	int rc;
+
+	if (o->frame_bytes > 0) {
+		if ((big = malloc(o->frame_bytes)) == NULL)
+			return 1;
+		memset(big, 0xff, o->frame_bytes);
+		rc = zmq_send(sock, big, o->frame_bytes, 0);
+		free(big);
+		if (rc < 0) {
+			fprintf(stderr, "forge: send frame: %s\n", zmq_strerror(errno));
+			return 1;
+		}
+	}
+	for (uint64_t i = 0; i < o->garbage; i++) {
+		if (zmq_send(sock, junk, sizeof(junk), 0) < 0) {
+			fprintf(stderr, "forge: send garbage: %s\n", zmq_strerror(errno));
+			return 1;
+		}
+	}
+	/* The first answer is printed; with --garbage, wait for one per frame (all judged). */
+	for (uint64_t got = 0; got < (o->garbage > 0 ? o->garbage : 1); got++) {
+		rc = forge_recv(sock, forge_now_ms() + o->timeout_ms, answers, 1, &in);
+		if (rc == 1 && got == 0) {
+			printf("no answer\n");
+			return FORGE_NO_ANSWER;
+		}
+		if (rc == 1) {
+			fprintf(stderr, "forge: %" PRIu64 " answers of %" PRIu64 "\n", got,
+			    o->garbage);
+			return 1;
+		}
+		if (rc != 0)
+			return 1;
+		if (got == 0)
+			forge_print_reject(in->reject);
+		wire_free(&in);
+	}
+	return 0;
+}
+
 /* Seal one forged DocPut after the hub's applied head, as the options say. */
 static int
 forge_build(const struct forge_opts *o, const struct forge_ids *id, uint64_t applied,
@@ -403,6 +483,7 @@ forge_build(const struct forge_opts *o, const struct forge_ids *id, uint64_t app
 	Eiso__Change ch = EISO__CHANGE__INIT;
 	ProtobufCBinaryData packed;
 	struct chain_head prev, next;
+	char claim[2 * WIRE_MAX_AGENCY + 2];
 	uint64_t seq = o->have_seq ? o->seq : applied + 1;
 	int rc;
 
@@ -426,17 +507,21 @@ forge_build(const struct forge_opts *o, const struct forge_ids *id, uint64_t app
 	if ((packed.data = malloc(packed.len)) == NULL)
 		return EISO_NOMEM;
 	eiso__change__pack(&ch, packed.data);
-	rc = chain_seal_packed(&prev, o->claim != NULL ? o->claim : o->agency, store_now_ms(),
-	    &packed, 1, id->sign_sec, out, outlen, &next);
+	/* --nul-claim: sealed with a '#' where the NUL goes, patched and signed again below. */
+	if (o->nul_claim != NULL && snprintf(claim, sizeof(claim), "%s#%s", o->agency,
+	    o->nul_claim) >= (int)sizeof(claim))
+		forge_usage("--nul-claim: agency too long");
+	rc = chain_seal_packed(&prev, o->nul_claim != NULL ? claim : o->claim != NULL ? o->claim :
+	    o->agency, store_now_ms(), &packed, 1, id->sign_sec, out, outlen, &next);
 	free(packed.data);
 	if (rc != 0) {
 		fprintf(stderr, "forge: chain_seal_packed: %s\n", eiso_lasterr(rc));
 		return rc;
 	}
-	if (o->bad_signature) {
+	if (o->bad_signature || o->nul_claim != NULL) {
 		Eiso__ChangeSet *cs = eiso__change_set__unpack(NULL, *outlen, *out);
 		Eiso__ChangeSet copy = EISO__CHANGE_SET__INIT;
-		uint8_t sig[KEYS_SIG];
+		uint8_t sig[KEYS_SIG], *at;
 
 		if (cs == NULL || cs->signature.len != KEYS_SIG) {
 			if (cs != NULL)
@@ -445,7 +530,19 @@ forge_build(const struct forge_opts *o, const struct forge_ids *id, uint64_t app
 			return EISO_PARSE;
 		}
 		memcpy(sig, cs->signature.data, KEYS_SIG);
-		sig[KEYS_SIG / 2] ^= 0x01;
+		if (o->nul_claim != NULL) {
+			/* The body is the unpacked copy's: patch it there, sign what is sent. */
+			at = memmem(cs->body.data, cs->body.len, claim, strlen(claim));
+			if (at == NULL) {
+				eiso__change_set__free_unpacked(cs, NULL);
+				fprintf(stderr, "forge: agency not found in own body\n");
+				return EISO_PARSE;
+			}
+			at[strlen(o->agency)] = '\0';
+			chain_sign(cs->body.data, cs->body.len, id->sign_sec, sig);
+		}
+		if (o->bad_signature)
+			sig[KEYS_SIG / 2] ^= 0x01;
 		copy.body = cs->body;
 		copy.signature.data = sig;
 		copy.signature.len = KEYS_SIG;
@@ -499,9 +596,16 @@ main(int argc, char **argv)
 	hello.agency = (char *)o.agency;
 	env.msg_case = EISO__ENVELOPE__MSG_HELLO;
 	env.hello = &hello;
-	if ((rc = wire_send(sock, &env, WIRE_MAX_FRAME_DEFAULT, 0)) != 0) {
+	if ((rc = wire_send(sock, &env, WIRE_MAX_FRAME_DEFAULT, o.parts ? ZMQ_SNDMORE : 0)) != 0) {
 		fprintf(stderr, "forge: send hello: %s\n", eiso_lasterr(rc));
 		goto out;
+	}
+	/* --multipart: parts the protocol does not have, after the Hello. */
+	for (int i = 1; i < o.parts; i++) {
+		if (zmq_send(sock, "junk", 4, i + 1 < o.parts ? ZMQ_SNDMORE : 0) < 0) {
+			fprintf(stderr, "forge: send part %d: %s\n", i, zmq_strerror(errno));
+			goto out;
+		}
 	}
 	rc = forge_recv(sock, forge_now_ms() + o.timeout_ms, hello_answers, 2, &in);
 	if (rc != 0) {
@@ -524,6 +628,10 @@ main(int argc, char **argv)
 	wire_free(&in);
 	if (o.have_fetch_log || o.fetch_blob != NULL) {
 		ex = forge_fetch(sock, &o);
+		goto out;
+	}
+	if (o.frame_bytes > 0 || o.garbage > 0) {
+		ex = forge_junk(sock, &o);
 		goto out;
 	}
 	if (!forge_forging(&o)) {

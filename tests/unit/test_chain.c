@@ -696,6 +696,96 @@ test_check_threads(void **state)
 	}
 }
 
+/*
+ * Seal set 1 with agency and title as given, put a NUL byte where each '#' is (in the packed
+ * body), and sign the patched body: a set its signer really signed, with a NUL inside.
+ */
+static Eiso__ChangeSet *
+seal_with_nul(struct fixture *f, const char *agency, const char *title)
+{
+	struct doc_change c;
+	Eiso__Change *changes[1] = { &c.change };
+	Eiso__ChangeSet *cs, copy = EISO__CHANGE_SET__INIT;
+	struct chain_head next;
+	uint8_t *out, sig[KEYS_SIG], *at;
+	const char *marks[2] = { agency, title };
+	size_t len;
+
+	make_change(&c, 1, "QT-01");
+	c.doc.title = (char *)title;
+	assert_int_equal(seal_changes(&f->head[0], agency, 1700000000001LL, changes, 1, f->sec,
+	    &out, &len, &next), 0);
+	assert_non_null(cs = eiso__change_set__unpack(NULL, len, out));
+	for (int i = 0; i < 2; i++) {
+		if (strchr(marks[i], '#') == NULL)
+			continue;
+		assert_non_null(at = memmem(cs->body.data, cs->body.len, marks[i],
+		    strlen(marks[i])));
+		at[strchr(marks[i], '#') - marks[i]] = '\0';
+	}
+	assert_int_equal(chain_sign(cs->body.data, cs->body.len, f->sec, sig), 0);
+	copy.body = cs->body;
+	copy.signature.data = sig;
+	copy.signature.len = KEYS_SIG;
+	len = eiso__change_set__pack(&copy, out);
+	eiso__change_set__free_unpacked(cs, NULL);
+	assert_non_null(cs = eiso__change_set__unpack(NULL, len, out));
+	free(out);
+	return cs;
+}
+
+/*
+ * A string with a NUL inside reads as its part before the NUL to C: "ubnd-vinh-yen\0vp-victim"
+ * once passed the identity check as ubnd-vinh-yen, and invalid UTF-8 after a NUL was stored
+ * in the signed log. Such a body is malformed, whoever signed it, before its signature is
+ * checked.
+ */
+static void
+test_nul_in_body(void **state)
+{
+	struct fixture *f = *state;
+	struct chain_checked ck;
+	Eiso__ChangeSet *cs;
+
+	cs = seal_with_nul(f, AGENCY "#vp-victim", "Quality Policy");
+	assert_int_equal(chain_check(cs, AGENCY, f->pub, &ck), 0);
+	assert_int_equal(ck.verdict, CHAIN_MALFORMED);
+	assert_null(ck.body);
+	assert_non_null(strstr(ck.reason, "agency holds a NUL byte"));
+	/* Before the signature: the same with a key that did not sign it. */
+	assert_int_equal(chain_check(cs, AGENCY, f->other_pub, &ck), 0);
+	assert_int_equal(ck.verdict, CHAIN_MALFORMED);
+	eiso__change_set__free_unpacked(cs, NULL);
+
+	cs = seal_with_nul(f, AGENCY, "Quality Policy#\xff\xfe");
+	assert_int_equal(chain_check(cs, AGENCY, f->pub, &ck), 0);
+	assert_int_equal(ck.verdict, CHAIN_MALFORMED);
+	assert_non_null(strstr(ck.reason, "title holds a NUL byte"));
+	eiso__change_set__free_unpacked(cs, NULL);
+
+	/* The helper itself: without a '#', the set is a good one. */
+	cs = seal_with_nul(f, AGENCY, "Quality Policy");
+	assert_int_equal(chain_check(cs, AGENCY, f->pub, &ck), 0);
+	assert_int_equal(ck.verdict, CHAIN_APPLY);
+	eiso__change_set_body__free_unpacked(ck.body, NULL);
+	eiso__change_set__free_unpacked(cs, NULL);
+}
+
+/* An empty body is signed and checked like any other (no memcpy from NULL: UBSan watches). */
+static void
+test_empty_body_signature(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t sig[KEYS_SIG], by_hand[KEYS_SIG];
+
+	assert_int_equal(chain_sign(NULL, 0, f->sec, sig), 0);
+	crypto_sign_ed25519_detached(by_hand, NULL, (const uint8_t *)WIRE_SIGN_DOMAIN,
+	    sizeof(WIRE_SIGN_DOMAIN), f->sec);
+	assert_memory_equal(sig, by_hand, KEYS_SIG);
+	assert_true(chain_sig_ok(NULL, 0, sig, KEYS_SIG, f->pub));
+	assert_false(chain_sig_ok(NULL, 0, sig, KEYS_SIG, f->other_pub));
+}
+
 static void
 test_verdict_names(void **state)
 {
@@ -730,6 +820,8 @@ main(void)
 		cmocka_unit_test(test_link),
 		cmocka_unit_test(test_check_reasons),
 		cmocka_unit_test(test_check_threads),
+		cmocka_unit_test(test_nul_in_body),
+		cmocka_unit_test(test_empty_body_signature),
 		cmocka_unit_test(test_verdict_names),
 	};
 

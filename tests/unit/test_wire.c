@@ -276,6 +276,117 @@ test_garbage(void **state)
 	free(buf);
 }
 
+/* Replace the first occurrence of mark in buf[0..len) by a NUL byte (same length). */
+static void
+put_nul(uint8_t *buf, size_t len, const char *mark)
+{
+	uint8_t *at = memmem(buf, len, mark, strlen(mark));
+
+	assert_non_null(at);
+	*at = '\0';
+}
+
+/*
+ * A NUL byte inside a string field hides what follows it from every C string function (the
+ * hub once took "vp-mallory\0vp-victim" for vp-mallory): the frame does not unpack, at any
+ * depth. NUL bytes in bytes fields (chunk data) are data.
+ */
+static void
+test_nul_in_strings(void **state)
+{
+	Eiso__Envelope env = EISO__ENVELOPE__INIT, *out = (Eiso__Envelope *)1;
+	Eiso__Hello h = EISO__HELLO__INIT;
+	Eiso__Reject r = EISO__REJECT__INIT;
+	Eiso__BlobChunk chunk;
+	uint8_t data[64] = { 0 }, *buf;
+	size_t len;
+
+	(void)state;
+	h.protocol = WIRE_PROTOCOL;
+	h.agency = "vp-mallory#vp-victim";
+	env.msg_case = EISO__ENVELOPE__MSG_HELLO;
+	env.hello = &h;
+	assert_int_equal(wire_pack(&env, WIRE_MAX_FRAME_DEFAULT, &buf, &len), 0);
+	put_nul(buf, len, "#vp-victim");
+	eiso_clearerr();
+	assert_int_equal(wire_unpack(buf, len, WIRE_MAX_FRAME_DEFAULT, &out), EISO_PARSE);
+	assert_null(out);
+	assert_non_null(strstr(eiso_lasterr(EISO_PARSE), "agency holds a NUL byte"));
+	free(buf);
+
+	/* Invalid UTF-8 after the NUL is refused with it (the NUL is found first). */
+	r.code = EISO__REJECT_CODE__REJECT_GAP;
+	r.reason = "gap#\xff\xfe";
+	env.msg_case = EISO__ENVELOPE__MSG_REJECT;
+	env.reject = &r;
+	assert_int_equal(wire_pack(&env, WIRE_MAX_FRAME_DEFAULT, &buf, &len), 0);
+	put_nul(buf, len, "#\xff");
+	assert_int_equal(wire_unpack(buf, len, WIRE_MAX_FRAME_DEFAULT, &out), EISO_PARSE);
+	assert_null(out);
+	free(buf);
+
+	chunk_env(&env, &chunk, data, sizeof(data));
+	assert_int_equal(wire_pack(&env, WIRE_MAX_FRAME_DEFAULT, &buf, &len), 0);
+	assert_int_equal(wire_unpack(buf, len, WIRE_MAX_FRAME_DEFAULT, &out), 0);
+	wire_free(&out);
+	free(buf);
+}
+
+/*
+ * PROTOCOL.md §5, vector 3: a RecordFile change without a retention period, as packed bytes,
+ * and the hub's verdict on a body holding it (PROTOCOL, "retention: ..."); with
+ * retention_years 10 the same file passes.
+ */
+#define VECTOR3_HEX "08011080d095ffbc315a4e0a0e4835352e30312e48532d3230323412034835351a02303122" \
+    "0748532d323032342a0e486f20736f2049534f20323032344208696e7465726e616c520a323032342d" \
+    "30312d30327a046f70656e"
+
+static void
+test_vector_record_file_retention(void **state)
+{
+	Eiso__Change ch = EISO__CHANGE__INIT, *changes[1] = { &ch };
+	Eiso__RecordFile f = EISO__RECORD_FILE__INIT;
+	Eiso__ChangeSetBody body = EISO__CHANGE_SET_BODY__INIT;
+	uint8_t prev[KEYS_HASH] = { 0 }, buf[256];
+	char hex[2 * sizeof(buf) + 1];
+	size_t len;
+
+	(void)state;
+	f.code = "H55.01.HS-2024";
+	f.organ_id = "H55";
+	f.catalog = "01";
+	f.notation = "HS-2024";
+	f.title = "Ho so ISO 2024";
+	f.access = "internal";
+	f.start_date = "2024-01-02";
+	f.status = "open";
+	ch.id = 1;
+	ch.at = 1700000000000LL;
+	ch.op_case = EISO__CHANGE__OP_RECORD_FILE;
+	ch.record_file = &f;
+	len = eiso__change__get_packed_size(&ch);
+	assert_true(len <= sizeof(buf));
+	eiso__change__pack(&ch, buf);
+	keys_hex(hex, buf, len);
+	if (strcmp(hex, VECTOR3_HEX) != 0)
+		fail_msg("vector 3 packs as %s", hex);
+	body.agency = "vp-example";
+	body.seq = 1;
+	body.prev_hash.data = prev;
+	body.prev_hash.len = KEYS_HASH;
+	body.n_changes = 1;
+	body.changes = changes;
+	eiso_clearerr();
+	/* A broken content rule, not a limit: the hub answers PROTOCOL (chain_check). */
+	assert_int_equal(wire_check_body(&body), EISO_INVAL);
+	assert_string_equal(eiso_lasterr(EISO_INVAL), "retention: years or permanent is required");
+	f.retention_years = 10;
+	assert_int_equal(wire_check_body(&body), 0);
+	f.retention_years = 0;
+	f.retention_permanent = 1;
+	assert_int_equal(wire_check_body(&body), 0);
+}
+
 static void
 test_agency_ids(void **state)
 {
@@ -843,7 +954,9 @@ main(void)
 		cmocka_unit_test(test_round_trip_blobs_ping_pong),
 		cmocka_unit_test(test_frame_limit),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_nul_in_strings),
 		cmocka_unit_test(test_agency_ids),
+		cmocka_unit_test(test_vector_record_file_retention),
 		cmocka_unit_test(test_body_limits_counts),
 		cmocka_unit_test(test_body_limits_text),
 		cmocka_unit_test(test_body_limits_fields),
