@@ -167,25 +167,9 @@ int
 daemon_config_sample(const char *prog, const struct conf_directive *tab, void *scratch,
     int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch, usage = 0;
-
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-		usage = ch == 'h' ? 1 : 2;
-	if (usage == 0 && optind != argc)
-		usage = 2;
-	if (usage != 0) {
-		fprintf(usage == 1 ? stdout : stderr,
-		    "usage: %s config-sample\n"
-		    "\n"
-		    "Prints every configuration directive with its one-line explanation and "
-		    "default.\nDirectives marked (required) have no default: %s init fills them "
-		    "in.\n", prog, prog);
-		return usage == 1 ? 0 : 2;
-	}
+	(void)argv;
+	if (argc != 1)
+		return 2;
 	conf_defaults(tab, scratch);
 	printf("# %s configuration: every directive with its default (%s config-sample).\n"
 	    "# See eiso.conf(5). %s init writes a filled-in copy into the data directory.\n\n",
@@ -194,11 +178,9 @@ daemon_config_sample(const char *prog, const struct conf_directive *tab, void *s
 }
 
 int
-daemon_run_args(int argc, char **argv, const char *default_conf, void (*usage)(FILE *),
-    struct daemon_args *a)
+daemon_run_args(int argc, char **argv, const char *default_conf, struct daemon_args *a)
 {
 	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
 		{ "allow-root", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -206,19 +188,14 @@ daemon_run_args(int argc, char **argv, const char *default_conf, void (*usage)(F
 
 	memset(a, 0, sizeof(*a));
 	a->conf = default_conf;
-	while ((c = getopt_long(argc, argv, "c:dhn", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:dn", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': a->conf = optarg; break;
 		case 'd': a->debug = 1; break;
 		case 'n': a->check = 1; break;
 		case 'R': a->allow_root = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return 2;
 		}
 	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	return -1;
+	return optind != argc ? 2 : -1;
 }

@@ -21,18 +21,17 @@
  */
 int daemon_root_check(int allow_root);
 
-/* The options every daemon's `run` takes: -c CONF, -d, -n, --allow-root, --help. */
+/* The options every daemon's `run` takes: -c CONF, -d, -n, --allow-root (--help: verb.c). */
 struct daemon_args {
 	const char *conf;
 	int debug, check, allow_root;
 };
 
 /*
- * Parse them (conf starts as default_conf). Returns -1 to go on, else the exit status after
- * printing usage (0 for --help, 2 for a usage error).
+ * Parse them (conf starts as default_conf). Returns -1 to go on, or 2 for a usage error
+ * (getopt has said which option; the verb table prints the usage).
  */
-int daemon_run_args(int argc, char **argv, const char *default_conf, void (*usage)(FILE *),
-    struct daemon_args *a);
+int daemon_run_args(int argc, char **argv, const char *default_conf, struct daemon_args *a);
 
 /*
  * Readiness for systemd (sd_notify); each is a no-op outside a unit with NOTIFY_SOCKET.
@@ -75,7 +74,7 @@ int daemon_reload(const char *path, const struct conf_directive *tab, void *live
 /*
  * The `config-sample` verb of a daemon: every directive of tab with its help and default
  * printed on stdout (scratch: a zeroed object of the daemon's config type). Returns the exit
- * status (0, 1 on a write error, 2 on a usage error).
+ * status (0, 1 on a write error, 2 when given arguments: it takes none).
  */
 int daemon_config_sample(const char *prog, const struct conf_directive *tab, void *scratch,
     int argc, char **argv);

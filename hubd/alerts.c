@@ -252,17 +252,10 @@ alert_ack_txn(MDB_txn *txn, void *arg)
 int
 cmd_alerts(int argc, char **argv)
 {
-	static const char usage[] =
-	    "usage: hubd alerts [-c CONF] [--all] [--json]\n"
-	    "       hubd alerts [-c CONF] ack ID --by NAME\n"
-	    "\n"
-	    "Lists the alerts that are open and not acknowledged (--all: every alert, newest\n"
-	    "first), or acknowledges one. Kinds: offline, review_overdue, storage, reject:CODE.\n";
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "by", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = HUBD_DEFAULT_CONF, *by = NULL;
@@ -273,14 +266,13 @@ cmd_alerts(int argc, char **argv)
 	json_t *list;
 	int c, rc, all = 0, json = 0, n = 0;
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 'a': all = 1; break;
 		case 'j': json = 1; break;
 		case 'b': by = optarg; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		default: return 2;
 		}
 	}
 	if (argc - optind == 2 && strcmp(argv[optind], "ack") == 0) {
@@ -289,7 +281,6 @@ cmd_alerts(int argc, char **argv)
 
 		a.id = strtoull(argv[optind + 1], &end, 10);
 		if (*end != '\0' || a.id == 0 || by == NULL || by[0] == '\0') {
-			fputs(usage, stderr);
 			return 2;
 		}
 		eiso_clearerr();
@@ -309,7 +300,6 @@ cmd_alerts(int argc, char **argv)
 		return 0;
 	}
 	if (argc != optind) {
-		fputs(usage, stderr);
 		return 2;
 	}
 	if (view_open("alerts", conf, &h, &txn) != 0)

@@ -18,21 +18,6 @@
 #include "hubd.h"
 #include "keys.h"
 
-static void
-backup_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: hubd backup [-c CONF] [--with-keys] DIR\n"
-	    "\n"
-	    "Writes a consistent, compacted copy of the hub's store to DIR/store while the daemon\n"
-	    "runs (or not), checks it, and writes DIR/BACKUP.txt: every agency's applied seq and\n"
-	    "head hash in the copy, and how to restore. DIR must not hold a backup already.\n"
-	    "  -c CONF       config file (default " HUBD_DEFAULT_CONF ")\n"
-	    "  --with-keys   also copy keys/ (the hub's SECRET keys) into DIR/keys\n"
-	    "Restore: stop hubd, move DATA/store aside, copy DIR/store in its place (owned by the\n"
-	    "daemon's user, mode 0700), start hubd; nodes resend what the copy lacks. See hubd(8).\n");
-}
-
 /* Each agency's applied head in the copy, one line each, into f. */
 static int
 backup_heads(const char *storedir, FILE *f, size_t *nagencies, uint64_t *nsets,
@@ -91,7 +76,6 @@ cmd_backup(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "with-keys", no_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = HUBD_DEFAULT_CONF, *dir;
@@ -103,16 +87,14 @@ cmd_backup(int argc, char **argv)
 	FILE *f, *heads;
 	int c, rc, with_keys = 0;
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 'k': with_keys = 1; break;
-		case 'h': backup_usage(stdout); return 0;
-		default: backup_usage(stderr); return 2;
+		default: return 2;
 		}
 	}
 	if (argc - optind != 1) {
-		backup_usage(stderr);
 		return 2;
 	}
 	dir = argv[optind];

@@ -269,20 +269,6 @@ done:
 	return rc;
 }
 
-static void
-enroll_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: hubd enroll [-c CONF] ID SIGN_PUB CURVE_PUB [--level L] [--parent ID]\n"
-	    "                   [--name-vi NAME] [--name-en NAME]\n"
-	    "       hubd enroll [-c CONF] --roster FILE\n"
-	    "\n"
-	    "Binds agency ids to their public keys (the line printed by noded init). A roster is\n"
-	    "tab-separated with a header line naming the columns: id, sign_pub, curve_pub, and\n"
-	    "optionally level, parent, name_vi, name_en. All rows are enrolled or none.\n"
-	    "Re-enrolling the same keys updates names; different keys are refused.\n");
-}
-
 int
 cmd_enroll(int argc, char **argv)
 {
@@ -292,7 +278,6 @@ cmd_enroll(int argc, char **argv)
 		{ "parent", required_argument, NULL, 'P' },
 		{ "name-vi", required_argument, NULL, 'v' },
 		{ "name-en", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = HUBD_DEFAULT_CONF, *roster = NULL;
@@ -306,7 +291,7 @@ cmd_enroll(int argc, char **argv)
 
 	for (int i = 0; i < COL_N; i++)
 		one.f[i] = empty;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 'r': roster = optarg; break;
@@ -314,8 +299,7 @@ cmd_enroll(int argc, char **argv)
 		case 'P': one.f[COL_PARENT] = optarg; break;
 		case 'v': one.f[COL_NAME_VI] = optarg; break;
 		case 'e': one.f[COL_NAME_EN] = optarg; break;
-		case 'h': enroll_usage(stdout); return 0;
-		default: enroll_usage(stderr); return 2;
+		default: return 2;
 		}
 	}
 	memset(&e, 0, sizeof(e));
@@ -333,7 +317,6 @@ cmd_enroll(int argc, char **argv)
 	} else {
 		if (argc - optind != 3) {
 			fprintf(stderr, "hubd enroll: expected ID SIGN_PUB CURVE_PUB\n");
-			enroll_usage(stderr);
 			return 2;
 		}
 		one.f[COL_ID] = argv[optind];

@@ -926,21 +926,6 @@ ingest_open_router(struct ingest *g)
 	return 0;
 }
 
-static void
-run_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: hubd run [-c CONF] [-d] [-n] [--allow-root]\n"
-	    "\n"
-	    "Runs the hub daemon in the foreground: accepts enrolled nodes, verifies and applies\n"
-	    "their change sets. Logs go to stderr. SIGTERM or SIGINT stop it after the current\n"
-	    "batch is committed; SIGHUP reloads the log level, window and batch sizes.\n"
-	    "  -c CONF        config file (default " HUBD_DEFAULT_CONF ")\n"
-	    "  -d             debug logging\n"
-	    "  -n             check the config, key files and store, print \"configuration OK\"\n"
-	    "  --allow-root   run even as root (test machines only)\n");
-}
-
 int
 cmd_run(int argc, char **argv)
 {
@@ -953,7 +938,7 @@ cmd_run(int argc, char **argv)
 	unsigned ncores;
 	uint64_t next_sweep;
 
-	if ((rc = daemon_run_args(argc, argv, HUBD_DEFAULT_CONF, run_usage, &args)) >= 0)
+	if ((rc = daemon_run_args(argc, argv, HUBD_DEFAULT_CONF, &args)) >= 0)
 		return rc;
 	conf = args.conf;
 	debug = args.debug;

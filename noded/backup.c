@@ -17,21 +17,6 @@
 #include "keys.h"
 #include "noded.h"
 
-static void
-backup_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: noded backup [-c CONF] [--with-keys] DIR\n"
-	    "\n"
-	    "Writes a consistent, compacted copy of the node's store to DIR/store while the\n"
-	    "daemon runs (or not), checks it, and writes DIR/BACKUP.txt: agency, head, acknowledged\n"
-	    "seq and how to restore. DIR may exist but must not hold a backup already.\n"
-	    "  -c CONF       config file (default " NODED_DEFAULT_CONF ")\n"
-	    "  --with-keys   also copy keys/ (the agency's SECRET keys) into DIR/keys\n"
-	    "Restore: stop noded, move DATA/store aside, copy DIR/store in its place (owned by\n"
-	    "the daemon's user, mode 0700), start noded. See noded(8).\n");
-}
-
 /* Open the copy as the daemon would and read what it holds. */
 static int
 backup_inspect(const char *storedir, struct chain_head *head, uint64_t *acked,
@@ -62,7 +47,6 @@ cmd_backup(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "with-keys", no_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = NODED_DEFAULT_CONF, *dir;
@@ -74,16 +58,14 @@ cmd_backup(int argc, char **argv)
 	FILE *f;
 	int c, rc, with_keys = 0;
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 'k': with_keys = 1; break;
-		case 'h': backup_usage(stdout); return 0;
-		default: backup_usage(stderr); return 2;
+		default: return 2;
 		}
 	}
 	if (argc - optind != 1) {
-		backup_usage(stderr);
 		return 2;
 	}
 	dir = argv[optind];

@@ -700,22 +700,6 @@ restore_keys(struct restore *r)
 	return 0;
 }
 
-static void
-restore_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: noded restore --from-hub [-c CONF]\n"
-	    "\n"
-	    "Rebuilds a node whose store was lost from its own change sets at the hub. Needs the\n"
-	    "node's keys and config (the bundle, or a backup taken --with-keys), an empty or\n"
-	    "missing store/ and the daemon stopped. Every set is verified against this node's own\n"
-	    "signing key and chain; the files its documents name are fetched too. An interrupted\n"
-	    "restore can be run again: it continues where it stopped. Applicants' personal data\n"
-	    "never leaves the node: restore it from a node backup.\n"
-	    "  -c CONF      config file (default " NODED_DEFAULT_CONF ")\n"
-	    "  --from-hub   fetch from the hub in the config (the only source so far)\n");
-}
-
 struct counts {
 	size_t docs, records, cases, applicants;
 };
@@ -724,7 +708,6 @@ int
 cmd_restore(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
 		{ "from-hub", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -734,16 +717,14 @@ cmd_restore(int argc, char **argv)
 	MDB_txn *txn;
 	int c, rc, from_hub = 0;
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 'H': from_hub = 1; break;
-		case 'h': restore_usage(stdout); return 0;
-		default: restore_usage(stderr); return 2;
+		default: return 2;
 		}
 	}
 	if (!from_hub || optind != argc) {
-		restore_usage(stderr);
 		return 2;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL)
