@@ -149,16 +149,16 @@ agency_hist_add(MDB_txn *txn, const struct hub *h, const char *id, int64_t now,
 	}
 }
 
+/* An agency record's bound, as enrollment has always kept it. */
+#define AGENCY_RECORD_MAX 4096
+
 static int
 agency_put(MDB_txn *txn, const struct hub *h, const Eiso__AgencyRecord *rec)
 {
-	uint8_t buf[4096];
-	MDB_val k = { strlen(rec->id), rec->id }, v = { 0, buf };
-
-	if (eiso__agency_record__get_packed_size(rec) > sizeof(buf))
+	if (eiso__agency_record__get_packed_size(rec) > AGENCY_RECORD_MAX)
 		return eiso_seterr(EISO_TOOBIG, "agency record %s too large", rec->id);
-	v.mv_size = eiso__agency_record__pack(rec, buf);
-	return store_rc(mdb_put(txn, store_dbi(h->st, HDB_AGENCIES), &k, &v, 0));
+	return store_put_pb(txn, store_dbi(h->st, HDB_AGENCIES), rec->id, strlen(rec->id),
+	    &rec->base, 0);
 }
 
 /* ---------------------------------------------------------------------------------------- */

@@ -46,14 +46,9 @@ static int
 alert_put(MDB_txn *txn, const struct hub *h, const Eiso__Alert *a)
 {
 	uint8_t key[8];
-	MDB_val k = { sizeof(key), key }, v = { eiso__alert__get_packed_size(a), NULL };
-	int rc;
 
 	store_be64(key, a->id);
-	if ((rc = store_rc(mdb_put(txn, store_dbi(h->st, HDB_ALERTS), &k, &v, MDB_RESERVE))) != 0)
-		return rc;
-	eiso__alert__pack(a, v.mv_data);
-	return 0;
+	return store_put_pb(txn, store_dbi(h->st, HDB_ALERTS), key, sizeof(key), &a->base, 0);
 }
 
 /* The id of the open alert of (agency, kind), 0 if none. */

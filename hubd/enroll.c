@@ -74,16 +74,16 @@ head_get(MDB_txn *txn, const struct hub *h, const char *id, Eiso__HeadRecord **h
 	return 0;
 }
 
+/* Bounds the records have always had: a head is a seq and two hashes; names are short. */
+#define HEAD_RECORD_MAX 256
+#define ENROLL_RECORD_MAX 2048
+
 int
 head_put(MDB_txn *txn, const struct hub *h, const char *id, const Eiso__HeadRecord *head)
 {
-	uint8_t buf[256];
-	MDB_val k = { strlen(id), (void *)id }, v = { 0, buf };
-
-	if (eiso__head_record__get_packed_size(head) > sizeof(buf))
+	if (eiso__head_record__get_packed_size(head) > HEAD_RECORD_MAX)
 		return EISO_TOOBIG;
-	v.mv_size = eiso__head_record__pack(head, buf);
-	return store_rc(mdb_put(txn, store_dbi(h->st, HDB_HEADS), &k, &v, 0));
+	return store_put_pb(txn, store_dbi(h->st, HDB_HEADS), id, strlen(id), &head->base, 0);
 }
 
 struct enroll_row {
@@ -108,7 +108,7 @@ static int
 enroll_one(MDB_txn *txn, struct enroll_txn *e, const struct enroll_row *r)
 {
 	Eiso__AgencyRecord rec = EISO__AGENCY_RECORD__INIT, *old = NULL;
-	uint8_t sign[KEYS_SIGN_PUB], curve[KEYS_CURVE], buf[2048];
+	uint8_t sign[KEYS_SIGN_PUB], curve[KEYS_CURVE];
 	char other[WIRE_MAX_AGENCY + 8];
 	const char *id = r->f[COL_ID];
 	MDB_val k, v;
@@ -154,13 +154,10 @@ enroll_one(MDB_txn *txn, struct enroll_txn *e, const struct enroll_row *r)
 	rec.curve_pub.data = curve;
 	rec.curve_pub.len = KEYS_CURVE;
 	rec.state = "active";
-	if (eiso__agency_record__get_packed_size(&rec) > sizeof(buf))
+	if (eiso__agency_record__get_packed_size(&rec) > ENROLL_RECORD_MAX)
 		return eiso_seterr(EISO_TOOBIG, "%s:%d: %s: names too long", e->src, r->line, id);
-	k.mv_data = (void *)id;
-	k.mv_size = strlen(id);
-	v.mv_data = buf;
-	v.mv_size = eiso__agency_record__pack(&rec, buf);
-	if ((rc = store_rc(mdb_put(txn, store_dbi(e->h->st, HDB_AGENCIES), &k, &v, 0))) != 0)
+	if ((rc = store_put_pb(txn, store_dbi(e->h->st, HDB_AGENCIES), id, strlen(id), &rec.base,
+	    0)) != 0)
 		return rc;
 	k.mv_data = curve;
 	k.mv_size = KEYS_CURVE;

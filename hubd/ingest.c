@@ -287,19 +287,12 @@ ingest_put_log(MDB_txn *txn, struct ingest *g, struct touched *t, uint64_t seq,
     const Eiso__ChangeSet *cs)
 {
 	uint8_t key[INGEST_KEY_MAX], be[8];
-	MDB_val k, v;
-	int rc;
+	size_t klen;
 
 	store_be64(be, seq);
-	k.mv_data = key;
-	k.mv_size = agency_key(key, sizeof(key), t->id, be, sizeof(be));
-	v.mv_size = eiso__change_set__get_packed_size(cs);
-	/* Reserve space in the map and pack straight into it: no heap copy of the set. */
-	if ((rc = store_rc(mdb_put(txn, store_dbi(g->h.st, HDB_LOG), &k, &v,
-	    MDB_NOOVERWRITE | MDB_RESERVE))) != 0)
-		return rc;
-	eiso__change_set__pack(cs, v.mv_data);
-	return 0;
+	klen = agency_key(key, sizeof(key), t->id, be, sizeof(be));
+	return store_put_pb(txn, store_dbi(g->h.st, HDB_LOG), key, klen, &cs->base,
+	    MDB_NOOVERWRITE);
 }
 
 /* Is this set, at an already applied seq, the one we hold? */

@@ -107,7 +107,8 @@ static const struct verb hubd_verbs[] = {
 	    "  -c CONF       config file (default " HUBD_DEFAULT_CONF ")\n"
 	    "  --with-keys   also copy keys/ (the hub's SECRET keys) into DIR/keys\n"
 	    "Restore: stop hubd, move DATA/store aside, copy DIR/store in its place (owned by the\n"
-	    "daemon's user, mode 0700), start hubd; nodes resend what the copy lacks. See hubd(8).\n", NULL },
+	    "daemon's user, mode 0700), start hubd; nodes resend what the copy lacks. See hubd(8).\n",
+	    NULL },
 	{ "config-sample", cmd_config_sample, "print every config directive with its default",
 	    "\n\n"
 	    "Prints every configuration directive with its one-line explanation and default.\n"
