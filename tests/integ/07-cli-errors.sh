@@ -45,11 +45,16 @@ if grep -q -- '--name-vi' <<<"$out"; then fail "agency retire --help shows renam
 # --version: the program version (git describe at build time), protocol and schema versions.
 schema=$(sed -n 's/^#define STORE_SCHEMA \([0-9]*\).*/\1/p' "$ROOT/common/store.h")
 protocol=$(sed -n 's/^#define WIRE_PROTOCOL *\([0-9]*\).*/\1/p' "$ROOT/common/wire.h")
-described=$(git -C "$ROOT" describe --always 2>/dev/null) || described=unknown
 for prog in NODED HUBD; do
 	out=$("${!prog}" --version) || fail "${prog,,} --version exited non-zero"
-	[[ $(sed -n 1p <<<"$out") == "${prog,,} (eiso) $described"* ]] ||
-	    fail "${prog,,} --version does not give the version $described: $out"
+	version=$(sed -n "s/^${prog,,} (eiso) \([^ ]*\)$/\1/p" <<<"$out")
+	# git describe of a commit of this repository (maybe -dirty), or unknown outside git.
+	if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$ROOT" rev-parse -q --verify "${version%-dirty}^{commit}" >/dev/null ||
+		    fail "${prog,,} --version does not name a commit (git describe): $out"
+	else
+		[[ $version == unknown ]] || fail "${prog,,} --version outside git: $out"
+	fi
 	grep -qx "protocol $protocol" <<<"$out" || fail "${prog,,} --version: no protocol $protocol: $out"
 	grep -qx "schema $schema" <<<"$out" || fail "${prog,,} --version: no schema $schema: $out"
 done
