@@ -5,12 +5,16 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <systemd/sd-daemon.h>
 
 #include "daemon.h"
 #include "err.h"
+#include "fsutil.h"
+#include "keys.h"
 #include "log.h"
 
 int
@@ -198,4 +202,68 @@ daemon_run_args(int argc, char **argv, const char *default_conf, struct daemon_a
 		}
 	}
 	return optind != argc ? 2 : -1;
+}
+
+/* Say which step failed, keeping the code and the reason it came with. */
+static int
+daemon_backup_fail(int rc, const char *what)
+{
+	char why[512];
+
+	snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
+	return eiso_seterr(rc, "%s: %s", what, why);
+}
+
+int
+daemon_backup(const struct daemon_backup *b, void *ctx, int argc, char **argv,
+    struct daemon_backup_made *m)
+{
+	static const struct option opts[] = {
+		{ "with-keys", no_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *conf = b->default_conf, *data;
+	char what[PATH_MAX + 64];
+	time_t now = time(NULL);
+	store_t *st;
+	FILE *f;
+	int c, rc;
+
+	memset(m, 0, sizeof(*m));
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': conf = optarg; break;
+		case 'k': m->with_keys = 1; break;
+		default: return 2;
+		}
+	}
+	if (argc - optind != 1)
+		return 2;
+	snprintf(m->dir, sizeof(m->dir), "%s", argv[optind]);
+	umask(077);
+	eiso_clearerr();
+	if ((rc = b->open(ctx, conf, &st, &data)) != 0)
+		return rc;
+	if ((rc = fsutil_path(m->src, sizeof(m->src), data, "store")) != 0 ||
+	    (rc = fsutil_mkdir(m->dir, 0700)) != 0 ||
+	    (rc = fsutil_path(m->storedir, sizeof(m->storedir), m->dir, "store")) != 0 ||
+	    (rc = store_backup(st, m->storedir, &m->bytes)) != 0) {
+		b->close(ctx);
+		return rc;
+	}
+	b->close(ctx);
+	if ((rc = b->inspect(ctx, m->storedir)) != 0) {
+		snprintf(what, sizeof(what), "the copy in %s does not open", m->storedir);
+		return daemon_backup_fail(rc, what);
+	}
+	if (m->with_keys && (rc = keys_copy_pairs(data, m->dir)) != 0)
+		return daemon_backup_fail(rc, "copying the keys");
+	strftime(m->when, sizeof(m->when), "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
+	if (fsutil_path(what, sizeof(what), m->dir, "BACKUP.txt") != 0 ||
+	    (f = fopen(what, "w")) == NULL)
+		return eiso_seterr(EISO_IO, "cannot write %s/BACKUP.txt", m->dir);
+	rc = b->report(ctx, f, m);
+	if (fclose(f) != 0 && rc == 0)
+		rc = eiso_seterr(EISO_IO, "writing %s failed", what);
+	return rc;
 }

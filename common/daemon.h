@@ -8,11 +8,13 @@
 #ifndef EISO_DAEMON_H
 #define EISO_DAEMON_H
 
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
-#include <stddef.h>
-
 #include "conf.h"
+#include "store.h"
 
 /*
  * The daemons run as a dedicated user (eiso), never as root: a bug in code that parses
@@ -84,5 +86,42 @@ int daemon_config_sample(const char *prog, const struct conf_directive *tab, voi
  * not filled in. Returns 0, or EISO_CONF naming the first one and the file.
  */
 int daemon_conf_filled(const char *path, const struct conf_directive *tab, const void *obj);
+
+/*
+ * The `backup` verb both daemons share: [-c CONF] [--with-keys] DIR. A hot, consistent,
+ * compacted copy of the store into DIR/store (store_backup), checked by opening the copy,
+ * the key pairs copied into DIR/keys with --with-keys, and DIR/BACKUP.txt (mode 0600 under
+ * umask 077). The daemon says how to open its store and what the copy holds:
+ *   open     open the store read-only from conf: *st, and *data, the data directory (still
+ *            valid after close)
+ *   close    close what open opened (called once open succeeded)
+ *   inspect  open the copy in storedir as the daemon would and read what it holds
+ *   report   write BACKUP.txt's text to f from what inspect read and m
+ * Each returns 0 or a negative EISO_* code with its detail.
+ */
+struct daemon_backup_made {
+	char dir[PATH_MAX];              /* DIR */
+	char storedir[PATH_MAX];         /* DIR/store: the copy */
+	char src[PATH_MAX];              /* the store copied (DATA/store) */
+	char when[64];                   /* ISO 8601 local time */
+	uint64_t bytes;                  /* the copy's size */
+	int with_keys;
+};
+struct daemon_backup {
+	const char *default_conf;
+	int (*open)(void *ctx, const char *conf, store_t **st, const char **data);
+	void (*close)(void *ctx);
+	int (*inspect)(void *ctx, const char *storedir);
+	int (*report)(void *ctx, FILE *f, const struct daemon_backup_made *m);
+};
+
+/*
+ * Run it with the verb's arguments. Returns 0 (m says what was made), 2 on a usage error
+ * (nothing done), or a negative EISO_* code whose detail names the step that failed: EISO_IO
+ * (DIR, the copy that does not open, BACKUP.txt, the keys), EISO_EXISTS (DIR holds a backup
+ * already), or what open returned.
+ */
+int daemon_backup(const struct daemon_backup *b, void *ctx, int argc, char **argv,
+    struct daemon_backup_made *m);
 
 #endif

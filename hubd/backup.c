@@ -7,12 +7,12 @@
  */
 #include <sys/stat.h>
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "daemon.h"
 #include "err.h"
 #include "fsutil.h"
 #include "hubd.h"
@@ -71,62 +71,49 @@ done:
 	return rc;
 }
 
-int
-cmd_backup(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "with-keys", no_argument, NULL, 'k' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *conf = HUBD_DEFAULT_CONF, *dir;
-	char storedir[PATH_MAX], src[PATH_MAX], path[PATH_MAX], when[64];
+struct backup_ctx {
 	struct hub h;
-	uint64_t bytes, nsets = 0, schema = 0;
-	size_t nagencies = 0;
-	time_t now = time(NULL);
-	FILE *f, *heads;
-	int c, rc, with_keys = 0;
+	FILE *heads;                  /* backup_heads' lines, for BACKUP.txt */
+	size_t nagencies;
+	uint64_t nsets, schema;
+};
 
-	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': conf = optarg; break;
-		case 'k': with_keys = 1; break;
-		default: return 2;
-		}
-	}
-	if (argc - optind != 1) {
-		return 2;
-	}
-	dir = argv[optind];
-	umask(077);
-	eiso_clearerr();
-	if ((rc = hub_open(conf, 1, &h)) != 0) {
-		fprintf(stderr, "hubd backup: %s\n", eiso_lasterr(rc));
-		return 1;
-	}
-	if ((rc = fsutil_mkdir(dir, 0700)) != 0 ||
-	    (rc = fsutil_path(storedir, sizeof(storedir), dir, "store")) != 0 ||
-	    (rc = store_backup(h.st, storedir, &bytes)) != 0) {
-		fprintf(stderr, "hubd backup: %s\n", eiso_lasterr(rc));
-		hub_close(&h);
-		return 1;
-	}
-	hub_close(&h);
-	if ((heads = tmpfile()) == NULL ||
-	    (rc = backup_heads(storedir, heads, &nagencies, &nsets, &schema)) != 0) {
-		fprintf(stderr, "hubd backup: the copy in %s does not open: %s\n", storedir,
-		    eiso_lasterr(heads == NULL ? EISO_IO : rc));
-		return 1;
-	}
-	if (with_keys && (rc = keys_copy_pairs(h.conf.data, dir)) != 0)
-		goto keys_fail;
-	if ((rc = fsutil_path(path, sizeof(path), dir, "BACKUP.txt")) != 0 ||
-	    (f = fopen(path, "w")) == NULL) {
-		fprintf(stderr, "hubd backup: cannot write %s/BACKUP.txt\n", dir);
-		return 1;
-	}
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
-	fsutil_path(src, sizeof(src), h.conf.data, "store");
+static int
+backup_open(void *ctx, const char *conf, store_t **st, const char **data)
+{
+	struct backup_ctx *c = ctx;
+	int rc;
+
+	if ((rc = hub_open(conf, 1, &c->h)) != 0)
+		return rc;
+	*st = c->h.st;
+	*data = c->h.conf.data;
+	return 0;
+}
+
+static void
+backup_close(void *ctx)
+{
+	hub_close(&((struct backup_ctx *)ctx)->h);
+}
+
+static int
+backup_check(void *ctx, const char *storedir)
+{
+	struct backup_ctx *c = ctx;
+
+	if ((c->heads = tmpfile()) == NULL)
+		return eiso_seterr(EISO_IO, "no temporary file");
+	return backup_heads(storedir, c->heads, &c->nagencies, &c->nsets, &c->schema);
+}
+
+static int
+backup_report(void *ctx, FILE *f, const struct daemon_backup_made *m)
+{
+	struct backup_ctx *c = ctx;
+	const char *src = m->src;
+	int ch;
+
 	fprintf(f,
 	    "eiso hub backup (hubd backup)\n"
 	    "made: %s\n"
@@ -136,13 +123,12 @@ cmd_backup(int argc, char **argv)
 	    "change_sets: %llu\n"
 	    "bytes: %llu\n"
 	    "keys: %s\n"
-	    "\n", when, src, (unsigned long long)schema, nagencies,
-	    (unsigned long long)nsets, (unsigned long long)bytes,
-	    with_keys ? "copied (SECRET: keep this backup private)" : "not copied");
-	rewind(heads);
-	while ((c = getc(heads)) != EOF)
-		putc(c, f);
-	fclose(heads);
+	    "\n", m->when, src, (unsigned long long)c->schema, c->nagencies,
+	    (unsigned long long)c->nsets, (unsigned long long)m->bytes,
+	    m->with_keys ? "copied (SECRET: keep this backup private)" : "not copied");
+	rewind(c->heads);
+	while ((ch = getc(c->heads)) != EOF)
+		putc(ch, f);
 	fprintf(f,
 	    "\n"
 	    "Restore (see hubd(8)):\n"
@@ -151,14 +137,31 @@ cmd_backup(int argc, char **argv)
 	    "  cp -r store %s && chown -R eiso:eiso %s && chmod 0700 %s\n"
 	    "  systemctl start eiso-hubd\n"
 	    "Each node resends from its outbox what this copy lacks.\n", src, src, src, src, src);
-	if (fclose(f) != 0) {
-		fprintf(stderr, "hubd backup: writing %s failed\n", path);
+	return 0;
+}
+
+static const struct daemon_backup hubd_backup = {
+	HUBD_DEFAULT_CONF, backup_open, backup_close, backup_check, backup_report,
+};
+
+int
+cmd_backup(int argc, char **argv)
+{
+	struct backup_ctx c;
+	struct daemon_backup_made m;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	rc = daemon_backup(&hubd_backup, &c, argc, argv, &m);
+	if (c.heads != NULL)
+		fclose(c.heads);
+	if (rc == 2)
+		return 2;
+	if (rc != 0) {
+		fprintf(stderr, "hubd backup: %s\n", eiso_lasterr(rc));
 		return 1;
 	}
 	printf("backup of the hub: %zu agencies, %llu change sets, %llu bytes in %s\n",
-	    nagencies, (unsigned long long)nsets, (unsigned long long)bytes, storedir);
+	    c.nagencies, (unsigned long long)c.nsets, (unsigned long long)m.bytes, m.storedir);
 	return 0;
-keys_fail:
-	fprintf(stderr, "hubd backup: copying the keys: %s\n", eiso_lasterr(rc));
-	return 1;
 }
