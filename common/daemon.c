@@ -204,6 +204,23 @@ daemon_run_args(int argc, char **argv, const char *default_conf, struct daemon_a
 	return optind != argc ? 2 : -1;
 }
 
+int
+daemon_conf_check(const char *path, const struct conf_directive *tab, void *conf,
+    int (*check)(const char *path, void *ctx, const char **data), void *ctx)
+{
+	const char *data = NULL;
+	char dir[PATH_MAX];
+	int rc;
+
+	eiso_clearerr();
+	if ((rc = conf_load(path, tab, conf)) != 0 ||
+	    (rc = daemon_conf_filled(path, tab, conf)) != 0 ||
+	    (rc = check(path, ctx, &data)) != 0 ||
+	    (rc = fsutil_path(dir, sizeof(dir), data, "keys")) != 0)
+		return rc;
+	return keys_check_pairs(dir);
+}
+
 /* Say which step failed, keeping the code and the reason it came with. */
 static int
 daemon_backup_fail(int rc, const char *what)
@@ -242,16 +259,15 @@ daemon_backup(const struct daemon_backup *b, void *ctx, int argc, char **argv,
 	snprintf(m->dir, sizeof(m->dir), "%s", argv[optind]);
 	umask(077);
 	eiso_clearerr();
-	if ((rc = b->open(ctx, conf, &st, &data)) != 0)
+	st = NULL;
+	if ((rc = b->open(ctx, conf, &st, &data)) == 0 &&
+	    (rc = fsutil_path(m->src, sizeof(m->src), data, "store")) == 0 &&
+	    (rc = fsutil_mkdir(m->dir, 0700)) == 0 &&
+	    (rc = fsutil_path(m->storedir, sizeof(m->storedir), m->dir, "store")) == 0)
+		rc = store_backup(st, m->storedir, &m->bytes);
+	store_close(&st);
+	if (rc != 0)
 		return rc;
-	if ((rc = fsutil_path(m->src, sizeof(m->src), data, "store")) != 0 ||
-	    (rc = fsutil_mkdir(m->dir, 0700)) != 0 ||
-	    (rc = fsutil_path(m->storedir, sizeof(m->storedir), m->dir, "store")) != 0 ||
-	    (rc = store_backup(st, m->storedir, &m->bytes)) != 0) {
-		b->close(ctx);
-		return rc;
-	}
-	b->close(ctx);
 	if ((rc = b->inspect(ctx, m->storedir)) != 0) {
 		snprintf(what, sizeof(what), "the copy in %s does not open", m->storedir);
 		return daemon_backup_fail(rc, what);
@@ -262,7 +278,15 @@ daemon_backup(const struct daemon_backup *b, void *ctx, int argc, char **argv,
 	if (fsutil_path(what, sizeof(what), m->dir, "BACKUP.txt") != 0 ||
 	    (f = fopen(what, "w")) == NULL)
 		return eiso_seterr(EISO_IO, "cannot write %s/BACKUP.txt", m->dir);
-	rc = b->report(ctx, f, m);
+	if ((rc = b->report(ctx, f, m)) == 0)
+		fprintf(f,
+		    "Restore (see %s(8)):\n"
+		    "  systemctl stop eiso-%s\n"
+		    "  mv %s %s.old\n"
+		    "  cp -r store %s && chown -R eiso:eiso %s && chmod 0700 %s\n"
+		    "  systemctl start eiso-%s\n"
+		    "%s", b->prog, b->prog, m->src, m->src, m->src, m->src, m->src, b->prog,
+		    b->restore_note);
 	if (fclose(f) != 0 && rc == 0)
 		rc = eiso_seterr(EISO_IO, "writing %s failed", what);
 	return rc;

@@ -88,15 +88,26 @@ int daemon_config_sample(const char *prog, const struct conf_directive *tab, voi
 int daemon_conf_filled(const char *path, const struct conf_directive *tab, const void *obj);
 
 /*
+ * The checks of `run -n`: load path into conf through tab (unknown directives and bad values
+ * are file:line errors), required directives filled, then the daemon's own check (values
+ * that relate to each other, the store as the daemon will find it), which sets *data to the
+ * data directory, then the key pairs under DATA/keys. conf is part of ctx. Returns 0 or the
+ * first error (EISO_CONF, EISO_IO, EISO_PERM, ... with detail); the caller prints
+ * "configuration OK" or the error.
+ */
+int daemon_conf_check(const char *path, const struct conf_directive *tab, void *conf,
+    int (*check)(const char *path, void *ctx, const char **data), void *ctx);
+
+/*
  * The `backup` verb both daemons share: [-c CONF] [--with-keys] DIR. A hot, consistent,
  * compacted copy of the store into DIR/store (store_backup), checked by opening the copy,
  * the key pairs copied into DIR/keys with --with-keys, and DIR/BACKUP.txt (mode 0600 under
  * umask 077). The daemon says how to open its store and what the copy holds:
- *   open     open the store read-only from conf: *st, and *data, the data directory (still
- *            valid after close)
- *   close    close what open opened (called once open succeeded)
+ *   open     open the store read-only from conf: *st (daemon_backup closes it, also when
+ *            open fails after opening it), and *data, the data directory
  *   inspect  open the copy in storedir as the daemon would and read what it holds
- *   report   write BACKUP.txt's text to f from what inspect read and m
+ *   report   write the head of BACKUP.txt to f from what inspect read and m; the how-to
+ *            restore (systemctl stop eiso-PROG, ...) and restore_note follow it
  * Each returns 0 or a negative EISO_* code with its detail.
  */
 struct daemon_backup_made {
@@ -108,11 +119,12 @@ struct daemon_backup_made {
 	int with_keys;
 };
 struct daemon_backup {
+	const char *prog;                /* "noded": names the unit and the man page */
 	const char *default_conf;
 	int (*open)(void *ctx, const char *conf, store_t **st, const char **data);
-	void (*close)(void *ctx);
 	int (*inspect)(void *ctx, const char *storedir);
 	int (*report)(void *ctx, FILE *f, const struct daemon_backup_made *m);
+	const char *restore_note;        /* what a restore from the copy means, for BACKUP.txt */
 };
 
 /*

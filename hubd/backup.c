@@ -78,23 +78,16 @@ struct backup_ctx {
 	uint64_t nsets, schema;
 };
 
+/* The store to copy, handed to daemon_backup (which closes it), and the data directory. */
 static int
 backup_open(void *ctx, const char *conf, store_t **st, const char **data)
 {
-	struct backup_ctx *c = ctx;
-	int rc;
+	struct hub *h = &((struct backup_ctx *)ctx)->h;
+	int rc = hub_open(conf, 1, h);
 
-	if ((rc = hub_open(conf, 1, &c->h)) != 0)
-		return rc;
-	*st = c->h.st;
-	*data = c->h.conf.data;
-	return 0;
-}
-
-static void
-backup_close(void *ctx)
-{
-	hub_close(&((struct backup_ctx *)ctx)->h);
+	*st = h->st;
+	*data = h->conf.data;
+	return rc;
 }
 
 static int
@@ -111,7 +104,6 @@ static int
 backup_report(void *ctx, FILE *f, const struct daemon_backup_made *m)
 {
 	struct backup_ctx *c = ctx;
-	const char *src = m->src;
 	int ch;
 
 	fprintf(f,
@@ -123,25 +115,19 @@ backup_report(void *ctx, FILE *f, const struct daemon_backup_made *m)
 	    "change_sets: %llu\n"
 	    "bytes: %llu\n"
 	    "keys: %s\n"
-	    "\n", m->when, src, (unsigned long long)c->schema, c->nagencies,
+	    "\n", m->when, m->src, (unsigned long long)c->schema, c->nagencies,
 	    (unsigned long long)c->nsets, (unsigned long long)m->bytes,
 	    m->with_keys ? "copied (SECRET: keep this backup private)" : "not copied");
 	rewind(c->heads);
 	while ((ch = getc(c->heads)) != EOF)
 		putc(ch, f);
-	fprintf(f,
-	    "\n"
-	    "Restore (see hubd(8)):\n"
-	    "  systemctl stop eiso-hubd\n"
-	    "  mv %s %s.old\n"
-	    "  cp -r store %s && chown -R eiso:eiso %s && chmod 0700 %s\n"
-	    "  systemctl start eiso-hubd\n"
-	    "Each node resends from its outbox what this copy lacks.\n", src, src, src, src, src);
+	fputc('\n', f);
 	return 0;
 }
 
 static const struct daemon_backup hubd_backup = {
-	HUBD_DEFAULT_CONF, backup_open, backup_close, backup_check, backup_report,
+	"hubd", HUBD_DEFAULT_CONF, backup_open, backup_check, backup_report,
+	"Each node resends from its outbox what this copy lacks.\n",
 };
 
 int

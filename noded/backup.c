@@ -48,23 +48,16 @@ struct backup_ctx {
 	uint64_t acked, pending, schema;
 };
 
+/* The store to copy, handed to daemon_backup (which closes it), and the data directory. */
 static int
 backup_open(void *ctx, const char *conf, store_t **st, const char **data)
 {
-	struct backup_ctx *c = ctx;
-	int rc;
+	struct node *n = &((struct backup_ctx *)ctx)->n;
+	int rc = node_open(conf, 1, n);
 
-	if ((rc = node_open(conf, 1, &c->n)) != 0)
-		return rc;
-	*st = c->n.st;
-	*data = c->n.conf.data;
-	return 0;
-}
-
-static void
-backup_close(void *ctx)
-{
-	node_close(&((struct backup_ctx *)ctx)->n);
+	*st = n->st;
+	*data = n->conf.data;
+	return rc;
 }
 
 static int
@@ -80,7 +73,6 @@ backup_report(void *ctx, FILE *f, const struct daemon_backup_made *m)
 {
 	struct backup_ctx *c = ctx;
 	char hex[2 * KEYS_HASH + 1];
-	const char *src = m->src;
 
 	keys_hex(hex, c->head.hash, KEYS_HASH);
 	fprintf(f,
@@ -95,24 +87,18 @@ backup_report(void *ctx, FILE *f, const struct daemon_backup_made *m)
 	    "pending_changes: %llu\n"
 	    "bytes: %llu\n"
 	    "keys: %s\n"
-	    "\n"
-	    "Restore (see noded(8)):\n"
-	    "  systemctl stop eiso-noded\n"
-	    "  mv %s %s.old\n"
-	    "  cp -r store %s && chown -R eiso:eiso %s && chmod 0700 %s\n"
-	    "  systemctl start eiso-noded\n"
-	    "Changes written after this backup are lost from the node; the hub keeps every\n"
-	    "change set it acknowledged. Pending changes are sealed after the restore.\n",
-	    c->n.conf.agency, m->when, src, (unsigned long long)c->schema,
+	    "\n",
+	    c->n.conf.agency, m->when, m->src, (unsigned long long)c->schema,
 	    (unsigned long long)c->head.seq, hex, (unsigned long long)c->acked,
 	    (unsigned long long)c->pending, (unsigned long long)m->bytes,
-	    m->with_keys ? "copied (SECRET: keep this backup private)" : "not copied", src, src,
-	    src, src, src);
+	    m->with_keys ? "copied (SECRET: keep this backup private)" : "not copied");
 	return 0;
 }
 
 static const struct daemon_backup noded_backup = {
-	NODED_DEFAULT_CONF, backup_open, backup_close, backup_check, backup_report,
+	"noded", NODED_DEFAULT_CONF, backup_open, backup_check, backup_report,
+	"Changes written after this backup are lost from the node; the hub keeps every\n"
+	"change set it acknowledged. Pending changes are sealed after the restore.\n",
 };
 
 int
