@@ -275,9 +275,8 @@ cmd_alerts(int argc, char **argv)
 		char *end;
 
 		a.id = strtoull(argv[optind + 1], &end, 10);
-		if (*end != '\0' || a.id == 0 || by == NULL || by[0] == '\0') {
+		if (*end != '\0' || a.id == 0 || by == NULL || by[0] == '\0')
 			return 2;
-		}
 		eiso_clearerr();
 		if ((rc = hub_open(conf, 0, &h)) != 0) {
 			fprintf(stderr, "hubd alerts: %s\n", eiso_lasterr(rc));
@@ -294,9 +293,8 @@ cmd_alerts(int argc, char **argv)
 		printf("alert %llu acknowledged by %s\n", (unsigned long long)a.id, by);
 		return 0;
 	}
-	if (argc != optind) {
+	if (argc != optind)
 		return 2;
-	}
 	if (view_open("alerts", conf, &h, &txn) != 0)
 		return 1;
 	list = json_array();

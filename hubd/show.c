@@ -79,9 +79,8 @@ cmd_doc(int argc, char **argv)
 
 	if ((rc = view_opts(argc, argv, &conf, &json)) >= 0)
 		return rc;
-	if (argc - optind != 2) {
+	if (argc - optind != 2)
 		return 2;
-	}
 	if (view_open("doc", conf, &h, &txn) != 0)
 		return 1;
 	if (show_get(txn, &h, HDB_DOCS, argv[optind], argv[optind + 1], &v) != 0 ||
@@ -131,9 +130,8 @@ show_record(const char *verb, int db, const ProtobufCMessageDescriptor *desc, in
 
 	if ((rc = view_opts(argc, argv, &conf, &json)) >= 0)
 		return rc;
-	if (argc - optind != 2) {
+	if (argc - optind != 2)
 		return 2;
-	}
 	if (view_open(verb, conf, &h, &txn) != 0)
 		return 1;
 	if (show_get(txn, &h, db, argv[optind], argv[optind + 1], &v) != 0 ||
@@ -319,9 +317,8 @@ cmd_figures(int argc, char **argv)
 
 	if ((rc = view_opts(argc, argv, &conf, &json)) >= 0)
 		return rc;
-	if (argc - optind > 1) {
+	if (argc - optind > 1)
 		return 2;
-	}
 	if (view_open("figures", conf, &h, &txn) != 0)
 		return 1;
 	if (argc - optind == 1) {
@@ -372,9 +369,8 @@ cmd_blob(int argc, char **argv)
 
 	if ((rc = view_opts(argc, argv, &conf, &json)) >= 0)
 		return rc;
-	if (argc - optind != 1) {
+	if (argc - optind != 1)
 		return 2;
-	}
 	if (keys_unhex(sha, sizeof(sha), argv[optind]) != 0) {
 		fprintf(stderr, "hubd blob: '%s' is not a SHA-256 (64 hex characters)\n",
 		    argv[optind]);
@@ -464,9 +460,8 @@ cmd_search(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		n += (size_t)snprintf(query + n, n < sizeof(query) ? sizeof(query) - n : 0, "%s%s",
 		    i > optind ? " " : "", argv[i]);
-	if (query[0] == '\0' || n >= sizeof(query) || limit == 0 || limit > 1000) {
+	if (query[0] == '\0' || n >= sizeof(query) || limit == 0 || limit > 1000)
 		return 2;
-	}
 	if (view_open("search", conf, &h, &txn) != 0)
 		return 1;
 	o.txn = txn;

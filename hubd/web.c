@@ -950,9 +950,8 @@ cmd_passwd(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (optind != argc || (user != NULL && conf == NULL)) {
+	if (optind != argc || (user != NULL && conf == NULL))
 		return 2;
-	}
 	if ((pass = sodium_malloc(1024)) == NULL) {
 		fprintf(stderr, "hubd passwd: out of memory\n");
 		return 1;

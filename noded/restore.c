@@ -709,9 +709,8 @@ cmd_restore(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (!from_hub || optind != argc) {
+	if (!from_hub || optind != argc)
 		return 2;
-	}
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return 1;
 	eiso_clearerr();
