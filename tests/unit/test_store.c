@@ -419,33 +419,6 @@ test_put_pb(void **state)
 	eiso__blob_ref__free_unpacked(got, NULL);
 }
 
-/* A message bigger than the map: store_write grows the map and packs it again. */
-static void
-test_put_pb_grows_map(void **state)
-{
-	struct fixture *f = *state;
-	Eiso__BlobRef ref = EISO__BLOB_REF__INIT, *got;
-	struct pb_put p = { 0, "big", &ref, MDB_NOOVERWRITE, 0 };
-	MDB_envinfo info;
-	size_t size = 0, len;
-	char *name;
-
-	open_rw(f);
-	mdb_env_info(store_env(f->st), &info);
-	len = info.me_mapsize + 1;
-	assert_non_null(name = malloc(len + 1));
-	memset(name, 'x', len);
-	name[len] = '\0';
-	ref.name = name;
-	p.dbi = store_dbi(f->st, T_A);
-	assert_int_equal(store_write(f->st, put_pb, &p), 0);
-	assert_true(p.calls > 1);
-	assert_non_null(got = get_pb(f, "big", &size));
-	assert_int_equal(strlen(got->name), len);
-	eiso__blob_ref__free_unpacked(got, NULL);
-	free(name);
-}
-
 static void
 test_be64_layout(void **state)
 {
@@ -548,7 +521,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_u64_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_put_pb, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_put_pb_grows_map, setup, teardown),
 		cmocka_unit_test(test_be64_layout),
 		cmocka_unit_test_setup_teardown(test_be64_cursor_order, setup, teardown),
 		cmocka_unit_test(test_now_ms),
