@@ -16,13 +16,13 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(CFLAGS) -I$(B)/gen -Icommo
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread
 LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 
-COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http \
+COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http verb \
            html i18n tmpl
 NODED   := main node init outbox attach document recordfile casefile cli cli_doc cli_file cli_case inbox api sender status config backup restore
 HUBD    := main hub init enroll agency ingest pool apply zap status show config search alerts metrics \
            published qr backup restore
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http test_schema \
-           test_tmpl
+           test_tmpl test_verb
 
 # The web side: thread and login, figures, JSON API, dashboard pages, strings.
 HUBD    += web view api dash
@@ -41,6 +41,17 @@ endif
 $(B)/gen/eiso.pb-c.c $(B)/gen/eiso.pb-c.h &: proto/eiso.proto
 	@mkdir -p $(B)/gen
 	protoc-c --proto_path=proto --c_out=$(B)/gen proto/eiso.proto
+
+# The program version for --version: git describe at build time ("unknown" outside a git
+# checkout). The header is rewritten only when the version changes, so only verb.o rebuilds.
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(B)/gen/version.h: FORCE
+	@mkdir -p $(B)/gen
+	@echo '#define EISO_VERSION "$(VERSION)"' >$@.tmp; \
+	    if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; echo "  GEN $@ $(VERSION)"; fi
+$(B)/common/verb.o: $(B)/gen/version.h
+FORCE:
+.PHONY: FORCE
 
 # Generated code is not ours to warn about.
 $(B)/gen/eiso.pb-c.o: $(B)/gen/eiso.pb-c.c

@@ -5,12 +5,16 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <systemd/sd-daemon.h>
 
 #include "daemon.h"
 #include "err.h"
+#include "fsutil.h"
+#include "keys.h"
 #include "log.h"
 
 int
@@ -173,25 +177,9 @@ int
 daemon_config_sample(const char *prog, const struct conf_directive *tab, void *scratch,
     int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch, usage = 0;
-
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-		usage = ch == 'h' ? 1 : 2;
-	if (usage == 0 && optind != argc)
-		usage = 2;
-	if (usage != 0) {
-		fprintf(usage == 1 ? stdout : stderr,
-		    "usage: %s config-sample\n"
-		    "\n"
-		    "Prints every configuration directive with its one-line explanation and "
-		    "default.\nDirectives marked (required) have no default: %s init fills them "
-		    "in.\n", prog, prog);
-		return usage == 1 ? 0 : 2;
-	}
+	(void)argv;
+	if (argc != 1)
+		return 2;
 	conf_defaults(tab, scratch);
 	printf("# %s configuration: every directive with its default (%s config-sample).\n"
 	    "# See eiso.conf(5). %s init writes a filled-in copy into the data directory.\n\n",
@@ -200,11 +188,9 @@ daemon_config_sample(const char *prog, const struct conf_directive *tab, void *s
 }
 
 int
-daemon_run_args(int argc, char **argv, const char *default_conf, void (*usage)(FILE *),
-    struct daemon_args *a)
+daemon_run_args(int argc, char **argv, const char *default_conf, struct daemon_args *a)
 {
 	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
 		{ "allow-root", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -212,19 +198,102 @@ daemon_run_args(int argc, char **argv, const char *default_conf, void (*usage)(F
 
 	memset(a, 0, sizeof(*a));
 	a->conf = default_conf;
-	while ((c = getopt_long(argc, argv, "c:dhn", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:dn", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': a->conf = optarg; break;
 		case 'd': a->debug = 1; break;
 		case 'n': a->check = 1; break;
 		case 'R': a->allow_root = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return 2;
 		}
 	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
+	return optind != argc ? 2 : -1;
+}
+
+int
+daemon_conf_check(const char *path, const struct conf_directive *tab, void *conf,
+    int (*check)(const char *path, void *ctx, const char **data), void *ctx)
+{
+	const char *data = NULL;
+	char dir[PATH_MAX];
+	int rc;
+
+	eiso_clearerr();
+	if ((rc = conf_load(path, tab, conf)) != 0 ||
+	    (rc = daemon_conf_filled(path, tab, conf)) != 0 ||
+	    (rc = check(path, ctx, &data)) != 0 ||
+	    (rc = fsutil_path(dir, sizeof(dir), data, "keys")) != 0)
+		return rc;
+	return keys_check_pairs(dir);
+}
+
+/* Say which step failed, keeping the code and the reason it came with. */
+static int
+daemon_backup_fail(int rc, const char *what)
+{
+	char why[512];
+
+	snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
+	return eiso_seterr(rc, "%s: %s", what, why);
+}
+
+int
+daemon_backup(const struct daemon_backup *b, void *ctx, int argc, char **argv,
+    struct daemon_backup_made *m)
+{
+	static const struct option opts[] = {
+		{ "with-keys", no_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *conf = b->default_conf, *data;
+	char what[PATH_MAX + 64];
+	time_t now = time(NULL);
+	store_t *st;
+	FILE *f;
+	int c, rc;
+
+	memset(m, 0, sizeof(*m));
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': conf = optarg; break;
+		case 'k': m->with_keys = 1; break;
+		default: return 2;
+		}
 	}
-	return -1;
+	if (argc - optind != 1)
+		return 2;
+	snprintf(m->dir, sizeof(m->dir), "%s", argv[optind]);
+	umask(077);
+	eiso_clearerr();
+	st = NULL;
+	if ((rc = b->open(ctx, conf, &st, &data)) == 0 &&
+	    (rc = fsutil_path(m->src, sizeof(m->src), data, "store")) == 0 &&
+	    (rc = fsutil_mkdir(m->dir, 0700)) == 0 &&
+	    (rc = fsutil_path(m->storedir, sizeof(m->storedir), m->dir, "store")) == 0)
+		rc = store_backup(st, m->storedir, &m->bytes);
+	store_close(&st);
+	if (rc != 0)
+		return rc;
+	if ((rc = b->inspect(ctx, m->storedir)) != 0) {
+		snprintf(what, sizeof(what), "the copy in %s does not open", m->storedir);
+		return daemon_backup_fail(rc, what);
+	}
+	if (m->with_keys && (rc = keys_copy_pairs(data, m->dir)) != 0)
+		return daemon_backup_fail(rc, "copying the keys");
+	strftime(m->when, sizeof(m->when), "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
+	if (fsutil_path(what, sizeof(what), m->dir, "BACKUP.txt") != 0 ||
+	    (f = fopen(what, "w")) == NULL)
+		return eiso_seterr(EISO_IO, "cannot write %s/BACKUP.txt", m->dir);
+	if ((rc = b->report(ctx, f, m)) == 0)
+		fprintf(f,
+		    "Restore (see %s(8)):\n"
+		    "  systemctl stop eiso-%s\n"
+		    "  mv %s %s.old\n"
+		    "  cp -r store %s && chown -R eiso:eiso %s && chmod 0700 %s\n"
+		    "  systemctl start eiso-%s\n"
+		    "%s", b->prog, b->prog, m->src, m->src, m->src, m->src, m->src, b->prog,
+		    b->restore_note);
+	if (fclose(f) != 0 && rc == 0)
+		rc = eiso_seterr(EISO_IO, "writing %s failed", what);
+	return rc;
 }

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <protobuf-c/protobuf-c.h>
+
 #include "err.h"
 #include "fsutil.h"
 #include "store.h"
@@ -530,6 +532,19 @@ store_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t v)
 
 	store_be64(buf, v);
 	return store_put_str(txn, dbi, key, buf, sizeof(buf));
+}
+
+int
+store_put_pb(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen,
+    const struct ProtobufCMessage *m, unsigned flags)
+{
+	MDB_val k = { klen, (void *)key }, v = { protobuf_c_message_get_packed_size(m), NULL };
+	int rc;
+
+	if ((rc = store_rc(mdb_put(txn, dbi, &k, &v, flags | MDB_RESERVE))) != 0)
+		return rc;
+	protobuf_c_message_pack(m, v.mv_data);
+	return 0;
 }
 
 size_t

@@ -89,6 +89,17 @@ int store_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t v);
 int store_get_str(MDB_txn *txn, MDB_dbi dbi, const char *key, MDB_val *val);
 int store_put_str(MDB_txn *txn, MDB_dbi dbi, const char *key, const void *data, size_t len);
 
+/*
+ * Store the protobuf-c message m under key (klen bytes) of dbi, packed straight into space
+ * reserved in the map (MDB_RESERVE): no heap copy of the packed message. flags: 0 (replace
+ * any value) or MDB_NOOVERWRITE. Returns 0, MDB_MAP_FULL (inside store_write: the map grows
+ * and the callback runs again), or EISO_STORE (detail: LMDB's reason; also a key that
+ * exists under MDB_NOOVERWRITE, whose value is then unchanged).
+ */
+struct ProtobufCMessage;
+int store_put_pb(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen,
+    const struct ProtobufCMessage *m, unsigned flags);
+
 /* Number of entries in a sub-database. */
 size_t store_count(MDB_txn *txn, MDB_dbi dbi);
 

@@ -23,6 +23,7 @@
 #include "err.h"
 #include "hubd.h"
 #include "keys.h"
+#include "verb.h"
 #include "wire.h"
 
 #define AGENCY_HIST      "agency-history"
@@ -148,16 +149,16 @@ agency_hist_add(MDB_txn *txn, const struct hub *h, const char *id, int64_t now,
 	}
 }
 
+/* An agency record's bound, as enrollment has always kept it. */
+#define AGENCY_RECORD_MAX 4096
+
 static int
 agency_put(MDB_txn *txn, const struct hub *h, const Eiso__AgencyRecord *rec)
 {
-	uint8_t buf[4096];
-	MDB_val k = { strlen(rec->id), rec->id }, v = { 0, buf };
-
-	if (eiso__agency_record__get_packed_size(rec) > sizeof(buf))
+	if (eiso__agency_record__get_packed_size(rec) > AGENCY_RECORD_MAX)
 		return eiso_seterr(EISO_TOOBIG, "agency record %s too large", rec->id);
-	v.mv_size = eiso__agency_record__pack(rec, buf);
-	return store_rc(mdb_put(txn, store_dbi(h->st, HDB_AGENCIES), &k, &v, 0));
+	return store_put_pb(txn, store_dbi(h->st, HDB_AGENCIES), rec->id, strlen(rec->id),
+	    &rec->base, 0);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -562,24 +563,15 @@ agency_apply(const char *conf, const char *verb, struct agency_change *ch)
 	return 0;
 }
 
-static void
-agency_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: hubd agency list [-c CONF] [--json]\n"
-	    "       hubd agency show [-c CONF] [--json] ID\n"
-	    "       hubd agency rename [-c CONF] ID [--name-vi NAME] [--name-en NAME] [--reason TEXT]\n"
-	    "       hubd agency move [-c CONF] ID [--parent ID|-] [--level LEVEL] [--reason TEXT]\n"
-	    "       hubd agency retire [-c CONF] ID [--reason TEXT]\n"
-	    "\n"
-	    "The enrolled agencies after enrollment (hubd enroll adds them). An id never changes;\n"
-	    "rename and move change names, parent and level; retire makes the hub refuse the\n"
-	    "agency's key while keeping its log and documents. Each change is recorded with its\n"
-	    "time and the user who made it (agency show). Works while hubd runs.\n");
-}
+struct agency_args {
+	const char *conf;
+	int json;
+	struct agency_change ch;
+};
 
-int
-cmd_agency(int argc, char **argv)
+/* The options of every `hubd agency` verb, then nargs arguments (the ID); 2: usage error. */
+static int
+agency_args(int argc, char **argv, int nargs, struct agency_args *a)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -588,67 +580,104 @@ cmd_agency(int argc, char **argv)
 		{ "parent", required_argument, NULL, 'P' },
 		{ "level", required_argument, NULL, 'L' },
 		{ "reason", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct agency_change ch;
-	const char *conf = HUBD_DEFAULT_CONF, *verb;
-	int c, json = 0, nargs;
+	int c;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		agency_usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	verb = argv[1];
-	memset(&ch, 0, sizeof(ch));
-	argc--;
-	argv++;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	memset(a, 0, sizeof(*a));
+	a->conf = HUBD_DEFAULT_CONF;
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': conf = optarg; break;
-		case 'j': json = 1; break;
-		case 'v': ch.name_vi = optarg; break;
-		case 'e': ch.name_en = optarg; break;
-		case 'P': ch.parent = optarg; break;
-		case 'L': ch.level = optarg; break;
-		case 'r': ch.reason = optarg; break;
-		case 'h': agency_usage(stdout); return 0;
-		default: agency_usage(stderr); return 2;
+		case 'c': a->conf = optarg; break;
+		case 'j': a->json = 1; break;
+		case 'v': a->ch.name_vi = optarg; break;
+		case 'e': a->ch.name_en = optarg; break;
+		case 'P': a->ch.parent = optarg; break;
+		case 'L': a->ch.level = optarg; break;
+		case 'r': a->ch.reason = optarg; break;
+		default: return 2;
 		}
 	}
-	nargs = argc - optind;
-	if (strcmp(verb, "list") == 0 && nargs == 0)
-		return agency_list(conf, json);
-	if (nargs != 1) {
-		agency_usage(stderr);
+	if (argc - optind != nargs)
+		return 2;
+	if (nargs == 1)
+		a->ch.id = argv[optind];
+	return 0;
+}
+
+static int
+agency_cmd_list(int argc, char **argv)
+{
+	struct agency_args a;
+
+	return agency_args(argc, argv, 0, &a) != 0 ? 2 : agency_list(a.conf, a.json);
+}
+
+static int
+agency_cmd_show(int argc, char **argv)
+{
+	struct agency_args a;
+
+	return agency_args(argc, argv, 1, &a) != 0 ? 2 : agency_show(a.conf, a.json, a.ch.id);
+}
+
+/* rename, move, retire: one recorded change. */
+static int
+agency_cmd_change(enum agency_op op, int argc, char **argv)
+{
+	const char *verb = argv[0];
+	struct agency_args a;
+
+	if (agency_args(argc, argv, 1, &a) != 0)
+		return 2;
+	a.ch.op = op;
+	if (op == OP_RENAME && a.ch.name_vi == NULL && a.ch.name_en == NULL) {
+		fprintf(stderr, "hubd agency rename: give --name-vi, --name-en or both\n");
 		return 2;
 	}
-	ch.id = argv[optind];
-	if (strcmp(verb, "show") == 0)
-		return agency_show(conf, json, ch.id);
-	if (strcmp(verb, "rename") == 0) {
-		if (ch.name_vi == NULL && ch.name_en == NULL) {
-			fprintf(stderr, "hubd agency rename: give --name-vi, --name-en or both\n");
-			return 2;
-		}
-		ch.op = OP_RENAME;
-	} else if (strcmp(verb, "move") == 0) {
-		if (ch.parent == NULL && ch.level == NULL) {
-			fprintf(stderr, "hubd agency move: give --parent, --level or both\n");
-			return 2;
-		}
-		ch.op = OP_MOVE;
-	} else if (strcmp(verb, "retire") == 0) {
-		ch.op = OP_RETIRE;
-	} else {
-		fprintf(stderr, "hubd agency: unknown command '%s'\n", verb);
-		agency_usage(stderr);
+	if (op == OP_MOVE && a.ch.parent == NULL && a.ch.level == NULL) {
+		fprintf(stderr, "hubd agency move: give --parent, --level or both\n");
 		return 2;
 	}
-	if ((ch.op != OP_RENAME && (ch.name_vi || ch.name_en)) ||
-	    (ch.op != OP_MOVE && (ch.parent || ch.level))) {
+	if ((op != OP_RENAME && (a.ch.name_vi || a.ch.name_en)) ||
+	    (op != OP_MOVE && (a.ch.parent || a.ch.level))) {
 		fprintf(stderr, "hubd agency %s: option not valid for this command\n", verb);
 		return 2;
 	}
-	return agency_apply(conf, verb, &ch);
+	return agency_apply(a.conf, verb, &a.ch);
 }
+
+static int agency_cmd_rename(int argc, char **argv)
+{
+	return agency_cmd_change(OP_RENAME, argc, argv);
+}
+static int agency_cmd_move(int argc, char **argv)
+{
+	return agency_cmd_change(OP_MOVE, argc, argv);
+}
+static int agency_cmd_retire(int argc, char **argv)
+{
+	return agency_cmd_change(OP_RETIRE, argc, argv);
+}
+
+static const struct verb agency_verb_list[] = {
+	{ "list", agency_cmd_list, "every enrolled agency", "[-c CONF] [--json]\n", NULL },
+	{ "show", agency_cmd_show, "one agency with its recorded changes",
+	    "[-c CONF] [--json] ID\n", NULL },
+	{ "rename", agency_cmd_rename, "change an agency's names",
+	    "[-c CONF] ID [--name-vi NAME] [--name-en NAME] [--reason TEXT]\n", NULL },
+	{ "move", agency_cmd_move, "change an agency's parent or level",
+	    "[-c CONF] ID [--parent ID|-] [--level LEVEL] [--reason TEXT]\n", NULL },
+	{ "retire", agency_cmd_retire, "refuse the agency's key, keep its log and documents",
+	    "[-c CONF] ID [--reason TEXT]\n", NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+const struct verb_table agency_verbs = {
+	"hubd agency",
+	"The enrolled agencies after enrollment (hubd enroll adds them). An id never changes;\n"
+	"rename and move change names, parent and level; retire makes the hub refuse the\n"
+	"agency's key while keeping its log and documents. Each change is recorded with its\n"
+	"time and the user who made it (agency show). Works while hubd runs.\n",
+	agency_verb_list,
+};

@@ -46,14 +46,9 @@ static int
 alert_put(MDB_txn *txn, const struct hub *h, const Eiso__Alert *a)
 {
 	uint8_t key[8];
-	MDB_val k = { sizeof(key), key }, v = { eiso__alert__get_packed_size(a), NULL };
-	int rc;
 
 	store_be64(key, a->id);
-	if ((rc = store_rc(mdb_put(txn, store_dbi(h->st, HDB_ALERTS), &k, &v, MDB_RESERVE))) != 0)
-		return rc;
-	eiso__alert__pack(a, v.mv_data);
-	return 0;
+	return store_put_pb(txn, store_dbi(h->st, HDB_ALERTS), key, sizeof(key), &a->base, 0);
 }
 
 /* The id of the open alert of (agency, kind), 0 if none. */
@@ -252,17 +247,10 @@ alert_ack_txn(MDB_txn *txn, void *arg)
 int
 cmd_alerts(int argc, char **argv)
 {
-	static const char usage[] =
-	    "usage: hubd alerts [-c CONF] [--all] [--json]\n"
-	    "       hubd alerts [-c CONF] ack ID --by NAME\n"
-	    "\n"
-	    "Lists the alerts that are open and not acknowledged (--all: every alert, newest\n"
-	    "first), or acknowledges one. Kinds: offline, review_overdue, storage, reject:CODE.\n";
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "by", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = HUBD_DEFAULT_CONF, *by = NULL;
@@ -273,14 +261,13 @@ cmd_alerts(int argc, char **argv)
 	json_t *list;
 	int c, rc, all = 0, json = 0, n = 0;
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 'a': all = 1; break;
 		case 'j': json = 1; break;
 		case 'b': by = optarg; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		default: return 2;
 		}
 	}
 	if (argc - optind == 2 && strcmp(argv[optind], "ack") == 0) {
@@ -288,10 +275,8 @@ cmd_alerts(int argc, char **argv)
 		char *end;
 
 		a.id = strtoull(argv[optind + 1], &end, 10);
-		if (*end != '\0' || a.id == 0 || by == NULL || by[0] == '\0') {
-			fputs(usage, stderr);
+		if (*end != '\0' || a.id == 0 || by == NULL || by[0] == '\0')
 			return 2;
-		}
 		eiso_clearerr();
 		if ((rc = hub_open(conf, 0, &h)) != 0) {
 			fprintf(stderr, "hubd alerts: %s\n", eiso_lasterr(rc));
@@ -308,10 +293,8 @@ cmd_alerts(int argc, char **argv)
 		printf("alert %llu acknowledged by %s\n", (unsigned long long)a.id, by);
 		return 0;
 	}
-	if (argc != optind) {
-		fputs(usage, stderr);
+	if (argc != optind)
 		return 2;
-	}
 	if (view_open("alerts", conf, &h, &txn) != 0)
 		return 1;
 	list = json_array();

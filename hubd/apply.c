@@ -365,19 +365,6 @@ apply_doc_versions(MDB_txn *txn, const struct hub *h, const char *agency, const 
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-/* Store a message packed straight into the map under key. */
-static int
-apply_put(MDB_txn *txn, MDB_dbi dbi, const uint8_t *key, size_t klen, const ProtobufCMessage *m)
-{
-	MDB_val k = { klen, (void *)key }, v = { protobuf_c_message_get_packed_size(m), NULL };
-	int rc;
-
-	if ((rc = store_rc(mdb_put(txn, dbi, &k, &v, MDB_RESERVE))) != 0)
-		return rc;
-	protobuf_c_message_pack(m, v.mv_data);
-	return 0;
-}
-
 static int
 apply_doc(MDB_txn *txn, const struct hub *h, const char *agency, const Eiso__DocIssue *d)
 {
@@ -441,11 +428,11 @@ apply_doc(MDB_txn *txn, const struct hub *h, const char *agency, const Eiso__Doc
 	if (rc != 0 ||
 	    (rc = apply_doc_stats(txn, h, agency, d, +1)) != 0 ||
 	    (rc = published_update(txn, h, agency, d)) != 0 ||
-	    (rc = apply_put(txn, store_dbi(h->st, HDB_VERSIONS), key,
-	    apply_key(key, agency, d->code, d->issue, 1), &d->base)) != 0)
+	    (rc = store_put_pb(txn, store_dbi(h->st, HDB_VERSIONS), key,
+	    apply_key(key, agency, d->code, d->issue, 1), &d->base, 0)) != 0)
 		goto done;
 	k.mv_size = apply_key(key, agency, d->code, 0, 0);
-	rc = apply_put(txn, store_dbi(h->st, HDB_DOCS), key, k.mv_size, &rec.base);
+	rc = store_put_pb(txn, store_dbi(h->st, HDB_DOCS), key, k.mv_size, &rec.base, 0);
 	/* The search index follows the issue in force, when it is public. */
 	if (rc == 0)
 		rc = search_update(txn, h, agency, d->code, rec.current);
@@ -470,7 +457,7 @@ apply_file(MDB_txn *txn, const struct hub *h, const char *agency, const Eiso__Re
 	existed = rc == 0;
 	if (!existed && (rc = apply_stat_add(txn, h, agency, "file:count", +1)) != 0)
 		return rc;
-	return apply_put(txn, store_dbi(h->st, HDB_RECORDS), key, k.mv_size, &f->base);
+	return store_put_pb(txn, store_dbi(h->st, HDB_RECORDS), key, k.mv_size, &f->base, 0);
 }
 
 static int
@@ -494,7 +481,7 @@ apply_case(MDB_txn *txn, const struct hub *h, const char *agency, const Eiso__Ca
 	}
 	if ((rc = apply_case_stats(txn, h, agency, c, +1)) != 0)
 		return rc;
-	return apply_put(txn, store_dbi(h->st, HDB_CASES), key, k.mv_size, &c->base);
+	return store_put_pb(txn, store_dbi(h->st, HDB_CASES), key, k.mv_size, &c->base, 0);
 }
 
 int

@@ -7,31 +7,16 @@
  */
 #include <sys/stat.h>
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "daemon.h"
 #include "err.h"
 #include "fsutil.h"
 #include "hubd.h"
 #include "keys.h"
-
-static void
-backup_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: hubd backup [-c CONF] [--with-keys] DIR\n"
-	    "\n"
-	    "Writes a consistent, compacted copy of the hub's store to DIR/store while the daemon\n"
-	    "runs (or not), checks it, and writes DIR/BACKUP.txt: every agency's applied seq and\n"
-	    "head hash in the copy, and how to restore. DIR must not hold a backup already.\n"
-	    "  -c CONF       config file (default " HUBD_DEFAULT_CONF ")\n"
-	    "  --with-keys   also copy keys/ (the hub's SECRET keys) into DIR/keys\n"
-	    "Restore: stop hubd, move DATA/store aside, copy DIR/store in its place (owned by the\n"
-	    "daemon's user, mode 0700), start hubd; nodes resend what the copy lacks. See hubd(8).\n");
-}
 
 /* Each agency's applied head in the copy, one line each, into f. */
 static int
@@ -86,65 +71,41 @@ done:
 	return rc;
 }
 
-int
-cmd_backup(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "with-keys", no_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *conf = HUBD_DEFAULT_CONF, *dir;
-	char storedir[PATH_MAX], src[PATH_MAX], path[PATH_MAX], when[64];
+struct backup_ctx {
 	struct hub h;
-	uint64_t bytes, nsets = 0, schema = 0;
-	size_t nagencies = 0;
-	time_t now = time(NULL);
-	FILE *f, *heads;
-	int c, rc, with_keys = 0;
+	FILE *heads;                  /* backup_heads' lines, for BACKUP.txt */
+	size_t nagencies;
+	uint64_t nsets, schema;
+};
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': conf = optarg; break;
-		case 'k': with_keys = 1; break;
-		case 'h': backup_usage(stdout); return 0;
-		default: backup_usage(stderr); return 2;
-		}
-	}
-	if (argc - optind != 1) {
-		backup_usage(stderr);
-		return 2;
-	}
-	dir = argv[optind];
-	umask(077);
-	eiso_clearerr();
-	if ((rc = hub_open(conf, 1, &h)) != 0) {
-		fprintf(stderr, "hubd backup: %s\n", eiso_lasterr(rc));
-		return 1;
-	}
-	if ((rc = fsutil_mkdir(dir, 0700)) != 0 ||
-	    (rc = fsutil_path(storedir, sizeof(storedir), dir, "store")) != 0 ||
-	    (rc = store_backup(h.st, storedir, &bytes)) != 0) {
-		fprintf(stderr, "hubd backup: %s\n", eiso_lasterr(rc));
-		hub_close(&h);
-		return 1;
-	}
-	hub_close(&h);
-	if ((heads = tmpfile()) == NULL ||
-	    (rc = backup_heads(storedir, heads, &nagencies, &nsets, &schema)) != 0) {
-		fprintf(stderr, "hubd backup: the copy in %s does not open: %s\n", storedir,
-		    eiso_lasterr(heads == NULL ? EISO_IO : rc));
-		return 1;
-	}
-	if (with_keys && (rc = keys_copy_pairs(h.conf.data, dir)) != 0)
-		goto keys_fail;
-	if ((rc = fsutil_path(path, sizeof(path), dir, "BACKUP.txt")) != 0 ||
-	    (f = fopen(path, "w")) == NULL) {
-		fprintf(stderr, "hubd backup: cannot write %s/BACKUP.txt\n", dir);
-		return 1;
-	}
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
-	fsutil_path(src, sizeof(src), h.conf.data, "store");
+/* The store to copy, handed to daemon_backup (which closes it), and the data directory. */
+static int
+backup_open(void *ctx, const char *conf, store_t **st, const char **data)
+{
+	struct hub *h = &((struct backup_ctx *)ctx)->h;
+	int rc = hub_open(conf, 1, h);
+
+	*st = h->st;
+	*data = h->conf.data;
+	return rc;
+}
+
+static int
+backup_check(void *ctx, const char *storedir)
+{
+	struct backup_ctx *c = ctx;
+
+	if ((c->heads = tmpfile()) == NULL)
+		return eiso_seterr(EISO_IO, "no temporary file");
+	return backup_heads(storedir, c->heads, &c->nagencies, &c->nsets, &c->schema);
+}
+
+static int
+backup_report(void *ctx, FILE *f, const struct daemon_backup_made *m)
+{
+	struct backup_ctx *c = ctx;
+	int ch;
+
 	fprintf(f,
 	    "eiso hub backup (hubd backup)\n"
 	    "made: %s\n"
@@ -154,29 +115,39 @@ cmd_backup(int argc, char **argv)
 	    "change_sets: %llu\n"
 	    "bytes: %llu\n"
 	    "keys: %s\n"
-	    "\n", when, src, (unsigned long long)schema, nagencies,
-	    (unsigned long long)nsets, (unsigned long long)bytes,
-	    with_keys ? "copied (SECRET: keep this backup private)" : "not copied");
-	rewind(heads);
-	while ((c = getc(heads)) != EOF)
-		putc(c, f);
-	fclose(heads);
-	fprintf(f,
-	    "\n"
-	    "Restore (see hubd(8)):\n"
-	    "  systemctl stop eiso-hubd\n"
-	    "  mv %s %s.old\n"
-	    "  cp -r store %s && chown -R eiso:eiso %s && chmod 0700 %s\n"
-	    "  systemctl start eiso-hubd\n"
-	    "Each node resends from its outbox what this copy lacks.\n", src, src, src, src, src);
-	if (fclose(f) != 0) {
-		fprintf(stderr, "hubd backup: writing %s failed\n", path);
+	    "\n", m->when, m->src, (unsigned long long)c->schema, c->nagencies,
+	    (unsigned long long)c->nsets, (unsigned long long)m->bytes,
+	    m->with_keys ? "copied (SECRET: keep this backup private)" : "not copied");
+	rewind(c->heads);
+	while ((ch = getc(c->heads)) != EOF)
+		putc(ch, f);
+	fputc('\n', f);
+	return 0;
+}
+
+static const struct daemon_backup hubd_backup = {
+	"hubd", HUBD_DEFAULT_CONF, backup_open, backup_check, backup_report,
+	"Each node resends from its outbox what this copy lacks.\n",
+};
+
+int
+cmd_backup(int argc, char **argv)
+{
+	struct backup_ctx c;
+	struct daemon_backup_made m;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	rc = daemon_backup(&hubd_backup, &c, argc, argv, &m);
+	if (c.heads != NULL)
+		fclose(c.heads);
+	if (rc == 2)
+		return 2;
+	if (rc != 0) {
+		fprintf(stderr, "hubd backup: %s\n", eiso_lasterr(rc));
 		return 1;
 	}
 	printf("backup of the hub: %zu agencies, %llu change sets, %llu bytes in %s\n",
-	    nagencies, (unsigned long long)nsets, (unsigned long long)bytes, storedir);
+	    c.nagencies, (unsigned long long)c.nsets, (unsigned long long)m.bytes, m.storedir);
 	return 0;
-keys_fail:
-	fprintf(stderr, "hubd backup: copying the keys: %s\n", eiso_lasterr(rc));
-	return 1;
 }

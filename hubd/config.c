@@ -35,35 +35,39 @@ cmd_config_sample(int argc, char **argv)
 	return daemon_config_sample("hubd", hubd_directives, &c, argc, argv);
 }
 
+/* What run -n checks beyond the directives: the listen address, the store, the web side. */
+static int
+config_check_hub(const char *path, void *ctx, const char **data)
+{
+	struct hub *h = ctx;
+	int rc;
+
+	if (strncmp(h->conf.listen, "tcp://", 6) != 0)
+		return eiso_seterr(EISO_CONF, "%s: hub.listen '%s' must look like tcp://HOST:PORT",
+		    path, h->conf.listen);
+	/* Limits that relate to each other, and the store as the daemon will find it. */
+	if ((rc = hub_open(path, 1, h)) != 0)
+		return rc;
+	hub_close(h);
+	if ((rc = web_check_conf(path, &h->conf)) != 0)
+		return rc;
+	*data = h->conf.data;
+	return 0;
+}
+
 int
 config_check(const char *path)
 {
 	struct hub h;
-	char dir[PATH_MAX];
 	int rc;
 
-	eiso_clearerr();
 	memset(&h, 0, sizeof(h));
-	if ((rc = conf_load(path, hubd_directives, &h.conf)) != 0 ||
-	    (rc = daemon_conf_filled(path, hubd_directives, &h.conf)) != 0)
-		goto fail;
-	if (strncmp(h.conf.listen, "tcp://", 6) != 0) {
-		rc = eiso_seterr(EISO_CONF, "%s: hub.listen '%s' must look like tcp://HOST:PORT",
-		    path, h.conf.listen);
-		goto fail;
+	if ((rc = daemon_conf_check(path, hubd_directives, &h.conf, config_check_hub, &h)) != 0) {
+		fprintf(stderr, "%s\n", eiso_lasterr(rc));
+		return 1;
 	}
-	/* Limits that relate to each other, and the store as the daemon will find it. */
-	if ((rc = hub_open(path, 1, &h)) != 0)
-		goto fail;
-	hub_close(&h);
-	if ((rc = fsutil_path(dir, sizeof(dir), h.conf.data, "keys")) != 0 ||
-	    (rc = keys_check_pairs(dir)) != 0 || (rc = web_check_conf(path, &h.conf)) != 0)
-		goto fail;
 	printf("configuration OK\n");
 	return 0;
-fail:
-	fprintf(stderr, "%s\n", eiso_lasterr(rc));
-	return 1;
 }
 
 int

@@ -74,16 +74,16 @@ head_get(MDB_txn *txn, const struct hub *h, const char *id, Eiso__HeadRecord **h
 	return 0;
 }
 
+/* Bounds the records have always had: a head is a seq and two hashes; names are short. */
+#define HEAD_RECORD_MAX 256
+#define ENROLL_RECORD_MAX 2048
+
 int
 head_put(MDB_txn *txn, const struct hub *h, const char *id, const Eiso__HeadRecord *head)
 {
-	uint8_t buf[256];
-	MDB_val k = { strlen(id), (void *)id }, v = { 0, buf };
-
-	if (eiso__head_record__get_packed_size(head) > sizeof(buf))
+	if (eiso__head_record__get_packed_size(head) > HEAD_RECORD_MAX)
 		return EISO_TOOBIG;
-	v.mv_size = eiso__head_record__pack(head, buf);
-	return store_rc(mdb_put(txn, store_dbi(h->st, HDB_HEADS), &k, &v, 0));
+	return store_put_pb(txn, store_dbi(h->st, HDB_HEADS), id, strlen(id), &head->base, 0);
 }
 
 struct enroll_row {
@@ -108,7 +108,7 @@ static int
 enroll_one(MDB_txn *txn, struct enroll_txn *e, const struct enroll_row *r)
 {
 	Eiso__AgencyRecord rec = EISO__AGENCY_RECORD__INIT, *old = NULL;
-	uint8_t sign[KEYS_SIGN_PUB], curve[KEYS_CURVE], buf[2048];
+	uint8_t sign[KEYS_SIGN_PUB], curve[KEYS_CURVE];
 	char other[WIRE_MAX_AGENCY + 8];
 	const char *id = r->f[COL_ID];
 	MDB_val k, v;
@@ -154,13 +154,10 @@ enroll_one(MDB_txn *txn, struct enroll_txn *e, const struct enroll_row *r)
 	rec.curve_pub.data = curve;
 	rec.curve_pub.len = KEYS_CURVE;
 	rec.state = "active";
-	if (eiso__agency_record__get_packed_size(&rec) > sizeof(buf))
+	if (eiso__agency_record__get_packed_size(&rec) > ENROLL_RECORD_MAX)
 		return eiso_seterr(EISO_TOOBIG, "%s:%d: %s: names too long", e->src, r->line, id);
-	k.mv_data = (void *)id;
-	k.mv_size = strlen(id);
-	v.mv_data = buf;
-	v.mv_size = eiso__agency_record__pack(&rec, buf);
-	if ((rc = store_rc(mdb_put(txn, store_dbi(e->h->st, HDB_AGENCIES), &k, &v, 0))) != 0)
+	if ((rc = store_put_pb(txn, store_dbi(e->h->st, HDB_AGENCIES), id, strlen(id), &rec.base,
+	    0)) != 0)
 		return rc;
 	k.mv_data = curve;
 	k.mv_size = KEYS_CURVE;
@@ -269,20 +266,6 @@ done:
 	return rc;
 }
 
-static void
-enroll_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: hubd enroll [-c CONF] ID SIGN_PUB CURVE_PUB [--level L] [--parent ID]\n"
-	    "                   [--name-vi NAME] [--name-en NAME]\n"
-	    "       hubd enroll [-c CONF] --roster FILE\n"
-	    "\n"
-	    "Binds agency ids to their public keys (the line printed by noded init). A roster is\n"
-	    "tab-separated with a header line naming the columns: id, sign_pub, curve_pub, and\n"
-	    "optionally level, parent, name_vi, name_en. All rows are enrolled or none.\n"
-	    "Re-enrolling the same keys updates names; different keys are refused.\n");
-}
-
 int
 cmd_enroll(int argc, char **argv)
 {
@@ -292,7 +275,6 @@ cmd_enroll(int argc, char **argv)
 		{ "parent", required_argument, NULL, 'P' },
 		{ "name-vi", required_argument, NULL, 'v' },
 		{ "name-en", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = HUBD_DEFAULT_CONF, *roster = NULL;
@@ -306,7 +288,7 @@ cmd_enroll(int argc, char **argv)
 
 	for (int i = 0; i < COL_N; i++)
 		one.f[i] = empty;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 'r': roster = optarg; break;
@@ -314,8 +296,7 @@ cmd_enroll(int argc, char **argv)
 		case 'P': one.f[COL_PARENT] = optarg; break;
 		case 'v': one.f[COL_NAME_VI] = optarg; break;
 		case 'e': one.f[COL_NAME_EN] = optarg; break;
-		case 'h': enroll_usage(stdout); return 0;
-		default: enroll_usage(stderr); return 2;
+		default: return 2;
 		}
 	}
 	memset(&e, 0, sizeof(e));
@@ -333,7 +314,6 @@ cmd_enroll(int argc, char **argv)
 	} else {
 		if (argc - optind != 3) {
 			fprintf(stderr, "hubd enroll: expected ID SIGN_PUB CURVE_PUB\n");
-			enroll_usage(stderr);
 			return 2;
 		}
 		one.f[COL_ID] = argv[optind];

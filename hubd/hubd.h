@@ -197,7 +197,7 @@ void pool_stop(struct pool **p);
 
 /* status.c: the replication view, and what the read-only verbs share */
 int cmd_status(int argc, char **argv);
-int view_opts(int argc, char **argv, const char **conf, int *json, const char *usage);
+int view_opts(int argc, char **argv, const char **conf, int *json);
 int view_open(const char *verb, const char *conf, struct hub *h, MDB_txn **txn);
 
 /*
@@ -223,7 +223,8 @@ int cmd_blob(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 
 /* agency.c: list, show, rename, move, retire */
-int cmd_agency(int argc, char **argv);
+struct verb_table;
+extern const struct verb_table agency_verbs;   /* the sub-verbs (common/verb.h) */
 
 /* qr.c: QR codes (level M, 4-module quiet zone) appended to out. 0, EISO_INVAL, EISO_NOMEM */
 int qr_png(const char *text, unsigned scale, struct html *out);

@@ -291,19 +291,12 @@ ingest_put_log(MDB_txn *txn, struct ingest *g, struct touched *t, uint64_t seq,
     const Eiso__ChangeSet *cs)
 {
 	uint8_t key[INGEST_KEY_MAX], be[8];
-	MDB_val k, v;
-	int rc;
+	size_t klen;
 
 	store_be64(be, seq);
-	k.mv_data = key;
-	k.mv_size = agency_key(key, sizeof(key), t->id, be, sizeof(be));
-	v.mv_size = eiso__change_set__get_packed_size(cs);
-	/* Reserve space in the map and pack straight into it: no heap copy of the set. */
-	if ((rc = store_rc(mdb_put(txn, store_dbi(g->h.st, HDB_LOG), &k, &v,
-	    MDB_NOOVERWRITE | MDB_RESERVE))) != 0)
-		return rc;
-	eiso__change_set__pack(cs, v.mv_data);
-	return 0;
+	klen = agency_key(key, sizeof(key), t->id, be, sizeof(be));
+	return store_put_pb(txn, store_dbi(g->h.st, HDB_LOG), key, klen, &cs->base,
+	    MDB_NOOVERWRITE);
 }
 
 /* Is this set, at an already applied seq, the one we hold? */
@@ -941,21 +934,6 @@ ingest_open_router(struct ingest *g)
 	return 0;
 }
 
-static void
-run_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: hubd run [-c CONF] [-d] [-n] [--allow-root]\n"
-	    "\n"
-	    "Runs the hub daemon in the foreground: accepts enrolled nodes, verifies and applies\n"
-	    "their change sets. Logs go to stderr. SIGTERM or SIGINT stop it after the current\n"
-	    "batch is committed; SIGHUP reloads the log level, window and batch sizes.\n"
-	    "  -c CONF        config file (default " HUBD_DEFAULT_CONF ")\n"
-	    "  -d             debug logging\n"
-	    "  -n             check the config, key files and store, print \"configuration OK\"\n"
-	    "  --allow-root   run even as root (test machines only)\n");
-}
-
 int
 cmd_run(int argc, char **argv)
 {
@@ -968,7 +946,7 @@ cmd_run(int argc, char **argv)
 	unsigned ncores;
 	uint64_t next_sweep;
 
-	if ((rc = daemon_run_args(argc, argv, HUBD_DEFAULT_CONF, run_usage, &args)) >= 0)
+	if ((rc = daemon_run_args(argc, argv, HUBD_DEFAULT_CONF, &args)) >= 0)
 		return rc;
 	conf = args.conf;
 	debug = args.debug;

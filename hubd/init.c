@@ -17,24 +17,12 @@
 #include "hubd.h"
 #include "keys.h"
 
-static void
-init_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: hubd init --data DIR [--listen tcp://HOST:PORT]\n"
-	    "\n"
-	    "Creates DIR with keys/ (CURVE and Ed25519 pairs; secret files mode 0600), store/\n"
-	    "(LMDB) and hubd.conf, and prints the hub's CURVE public key, which every node pins\n"
-	    "(noded init --hub-key).\n");
-}
-
 int
 cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'D' },
 		{ "listen", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *data = NULL, *listen = NULL;
@@ -44,17 +32,15 @@ cmd_init(int argc, char **argv)
 	struct stat st;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D': data = optarg; break;
 		case 'l': listen = optarg; break;
-		case 'h': init_usage(stdout); return 0;
-		default: init_usage(stderr); return 2;
+		default: return 2;
 		}
 	}
 	if (data == NULL || optind != argc) {
 		fprintf(stderr, "hubd init: --data DIR is required\n");
-		init_usage(stderr);
 		return 2;
 	}
 	if (listen != NULL && strncmp(listen, "tcp://", 6) != 0) {

@@ -595,21 +595,10 @@ portal_check_base(const char *base)
 int
 cmd_portal(int argc, char **argv)
 {
-	static const char usage[] =
-	    "usage: hubd portal [-c CONF] [--lang vi|en] [--post FILE] [--head] PATH[?QUERY]\n"
-	    "\n"
-	    "Writes a page of the public portal to standard output, exactly as the web side\n"
-	    "serves it (the status goes to standard error; exit 1 when it is not 200). PATH is\n"
-	    "one of /portal, /portal/a/AGENCY, /portal/d/AGENCY/CODE[/ISSUE], /portal/search,\n"
-	    "/portal/case, /portal/sheet/AGENCY/CODE/ISSUE, /q/..., /qr/AGENCY/CODE/ISSUE.png,\n"
-	    "/qr/AGENCY/CODE/ISSUE.svg, /files/SHA256, /verify. --post sends FILE as the body\n"
-	    "of a POST (the verify upload).\n"
-	    "--head prints the status and headers before the body.\n";
 	static const struct option opts[] = {
 		{ "lang", required_argument, NULL, 'l' },
 		{ "post", required_argument, NULL, 'p' },
 		{ "head", no_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = HUBD_DEFAULT_CONF, *post = NULL;
@@ -623,19 +612,17 @@ cmd_portal(int argc, char **argv)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.lang = WEB_VI;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 'l': ctx.lang = strcmp(optarg, "en") == 0 ? WEB_EN : WEB_VI; break;
 		case 'p': post = optarg; break;
 		case 'H': head = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		default: return 2;
 		}
 	}
 	if (argc - optind != 1 || snprintf(path, sizeof(path), "%s", argv[optind]) >=
 	    (int)sizeof(path)) {
-		fputs(usage, stderr);
 		return 2;
 	}
 	if (post != NULL) {

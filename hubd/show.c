@@ -69,13 +69,6 @@ show_print_issue(const Eiso__DocIssue *d, void *arg)
 int
 cmd_doc(int argc, char **argv)
 {
-	static const char usage[] =
-	    "usage: hubd doc [-c CONF] [--json] AGENCY CODE\n"
-	    "\n"
-	    "Shows an agency's document as the hub holds it: every issue (oldest first; newest\n"
-	    "first with --json) with its status, approvals and files (SHA-256). With --json: the\n"
-	    "newest issue's fields plus\n"
-	    "\"agency\", \"current\" (issue in force, 0 if none) and \"issues\" (all of them).\n";
 	const char *conf;
 	struct hub h;
 	MDB_txn *txn;
@@ -84,12 +77,10 @@ cmd_doc(int argc, char **argv)
 	json_t *out = NULL, *issues;
 	int json, rc, ret = 1;
 
-	if ((rc = view_opts(argc, argv, &conf, &json, usage)) >= 0)
+	if ((rc = view_opts(argc, argv, &conf, &json)) >= 0)
 		return rc;
-	if (argc - optind != 2) {
-		fputs(usage, stderr);
+	if (argc - optind != 2)
 		return 2;
-	}
 	if (view_open("doc", conf, &h, &txn) != 0)
 		return 1;
 	if (show_get(txn, &h, HDB_DOCS, argv[optind], argv[optind + 1], &v) != 0 ||
@@ -128,7 +119,7 @@ done:
 /* file and case: one record of an agency, printed as JSON. */
 static int
 show_record(const char *verb, int db, const ProtobufCMessageDescriptor *desc, int argc,
-    char **argv, const char *usage)
+    char **argv)
 {
 	const char *conf;
 	struct hub h;
@@ -137,12 +128,10 @@ show_record(const char *verb, int db, const ProtobufCMessageDescriptor *desc, in
 	ProtobufCMessage *m;
 	int json, rc, ret = 1;
 
-	if ((rc = view_opts(argc, argv, &conf, &json, usage)) >= 0)
+	if ((rc = view_opts(argc, argv, &conf, &json)) >= 0)
 		return rc;
-	if (argc - optind != 2) {
-		fputs(usage, stderr);
+	if (argc - optind != 2)
 		return 2;
-	}
 	if (view_open(verb, conf, &h, &txn) != 0)
 		return 1;
 	if (show_get(txn, &h, db, argv[optind], argv[optind + 1], &v) != 0 ||
@@ -164,17 +153,13 @@ show_record(const char *verb, int db, const ProtobufCMessageDescriptor *desc, in
 int
 cmd_file(int argc, char **argv)
 {
-	return show_record("file", HDB_RECORDS, &eiso__record_file__descriptor, argc, argv,
-	    "usage: hubd file [-c CONF] [--json] AGENCY FILE_CODE\n"
-	    "\nShows an agency's record file (ho so) as the hub holds it.\n");
+	return show_record("file", HDB_RECORDS, &eiso__record_file__descriptor, argc, argv);
 }
 
 int
 cmd_case(int argc, char **argv)
 {
-	return show_record("case", HDB_CASES, &eiso__case__descriptor, argc, argv,
-	    "usage: hubd case [-c CONF] [--json] AGENCY CASE_CODE\n"
-	    "\nShows an agency's case as the hub holds it (it holds no personal data).\n");
+	return show_record("case", HDB_CASES, &eiso__case__descriptor, argc, argv);
 }
 
 /* Iterate the keys of a per-agency table that start with agency\0. */
@@ -322,13 +307,6 @@ figures_agency(MDB_txn *txn, struct hub *h, const char *agency)
 int
 cmd_figures(int argc, char **argv)
 {
-	static const char usage[] =
-	    "usage: hubd figures [-c CONF] [--json] [AGENCY]\n"
-	    "\n"
-	    "The figures the oversight dashboard shows, per agency (all when none is named):\n"
-	    "documents by kind and status, documents in force, reviews overdue, cases open /\n"
-	    "overdue / on time / late, record files, and electronic-record coverage (completed\n"
-	    "cases whose documents sit in a record file).\n";
 	const char *conf;
 	struct hub h;
 	MDB_txn *txn;
@@ -337,12 +315,10 @@ cmd_figures(int argc, char **argv)
 	json_t *all = json_array();
 	int json, rc;
 
-	if ((rc = view_opts(argc, argv, &conf, &json, usage)) >= 0)
+	if ((rc = view_opts(argc, argv, &conf, &json)) >= 0)
 		return rc;
-	if (argc - optind > 1) {
-		fputs(usage, stderr);
+	if (argc - optind > 1)
 		return 2;
-	}
 	if (view_open("figures", conf, &h, &txn) != 0)
 		return 1;
 	if (argc - optind == 1) {
@@ -385,22 +361,16 @@ cmd_figures(int argc, char **argv)
 int
 cmd_blob(int argc, char **argv)
 {
-	static const char usage[] =
-	    "usage: hubd blob [-c CONF] SHA256\n"
-	    "\n"
-	    "Writes the bytes of a file the hub holds whole to standard output.\n";
 	const char *conf;
 	struct hub h;
 	MDB_txn *txn;
 	uint8_t sha[KEYS_HASH];
 	int json, rc;
 
-	if ((rc = view_opts(argc, argv, &conf, &json, usage)) >= 0)
+	if ((rc = view_opts(argc, argv, &conf, &json)) >= 0)
 		return rc;
-	if (argc - optind != 1) {
-		fputs(usage, stderr);
+	if (argc - optind != 1)
 		return 2;
-	}
 	if (keys_unhex(sha, sizeof(sha), argv[optind]) != 0) {
 		fprintf(stderr, "hubd blob: '%s' is not a SHA-256 (64 hex characters)\n",
 		    argv[optind]);
@@ -459,20 +429,12 @@ search_print(const char *agency, const char *code, uint32_t score, void *arg)
 int
 cmd_search(int argc, char **argv)
 {
-	static const char usage[] =
-	    "usage: hubd search [-c CONF] [--agency ID] [--kind K] [--offset N] [--limit N]\n"
-	    "                   [--json] WORDS...\n"
-	    "\n"
-	    "Searches the documents that are public and in force, as the public portal does:\n"
-	    "case and Vietnamese diacritics do not matter ('ho so' finds 'hồ sơ'), every word\n"
-	    "must match, the last may be the start of a word. Best matches first.\n";
 	static const struct option opts[] = {
 		{ "agency", required_argument, NULL, 'a' },
 		{ "kind", required_argument, NULL, 'k' },
 		{ "offset", required_argument, NULL, 'o' },
 		{ "limit", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = HUBD_DEFAULT_CONF, *agency = NULL, *kind = NULL;
@@ -484,7 +446,7 @@ cmd_search(int argc, char **argv)
 	int c, rc;
 
 	memset(&o, 0, sizeof(o));
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 'a': agency = optarg; break;
@@ -492,17 +454,14 @@ cmd_search(int argc, char **argv)
 		case 'o': offset = strtoul(optarg, NULL, 10); break;
 		case 'l': limit = strtoul(optarg, NULL, 10); break;
 		case 'j': o.json = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		default: return 2;
 		}
 	}
 	for (int i = optind; i < argc; i++)
 		n += (size_t)snprintf(query + n, n < sizeof(query) ? sizeof(query) - n : 0, "%s%s",
 		    i > optind ? " " : "", argv[i]);
-	if (query[0] == '\0' || n >= sizeof(query) || limit == 0 || limit > 1000) {
-		fputs(usage, stderr);
+	if (query[0] == '\0' || n >= sizeof(query) || limit == 0 || limit > 1000)
 		return 2;
-	}
 	if (view_open("search", conf, &h, &txn) != 0)
 		return 1;
 	o.txn = txn;

@@ -28,23 +28,21 @@ fmt_time(char *buf, size_t len, int64_t ms)
 
 /* Parse "-c CONF [--json]" style options shared by the read-only verbs. */
 int
-view_opts(int argc, char **argv, const char **conf, int *json, const char *usage)
+view_opts(int argc, char **argv, const char **conf, int *json)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
 
 	*conf = HUBD_DEFAULT_CONF;
 	*json = 0;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': *conf = optarg; break;
 		case 'j': *json = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		default: return 2;
 		}
 	}
 	return -1;
@@ -67,12 +65,6 @@ view_open(const char *verb, const char *conf, struct hub *h, MDB_txn **txn)
 int
 cmd_status(int argc, char **argv)
 {
-	static const char usage[] =
-	    "usage: hubd status [-c CONF] [--json]\n"
-	    "\n"
-	    "Per enrolled agency: applied seq and head hash, last message time, the node's head\n"
-	    "as it last reported it, and the lag (change sets the node has that the hub has not\n"
-	    "applied yet).\n";
 	const char *conf;
 	struct hub h;
 	MDB_txn *txn;
@@ -81,7 +73,7 @@ cmd_status(int argc, char **argv)
 	json_t *list = NULL;
 	int json, rc, n = 0;
 
-	if ((rc = view_opts(argc, argv, &conf, &json, usage)) >= 0)
+	if ((rc = view_opts(argc, argv, &conf, &json)) >= 0)
 		return rc;
 	if (view_open("status", conf, &h, &txn) != 0)
 		return 1;

@@ -934,16 +934,8 @@ web_check_conf(const char *path, const struct hubd_conf *c)
 int
 cmd_passwd(int argc, char **argv)
 {
-	static const char usage[] =
-	    "usage: hubd passwd [-c CONF] [--user NAME]\n"
-	    "\n"
-	    "Reads a password from standard input (one line) and prints its hash (argon2id) for\n"
-	    "web.password_hash. With -c, writes it (and --user as web.user) into that config\n"
-	    "file instead; restart hubd to use it. The dashboard login stays refused until a\n"
-	    "password is set.\n";
 	static const struct option opts[] = {
 		{ "user", required_argument, NULL, 'u' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = NULL, *user = NULL;
@@ -951,18 +943,15 @@ cmd_passwd(int argc, char **argv)
 	size_t len;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 'u': user = optarg; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		default: return 2;
 		}
 	}
-	if (optind != argc || (user != NULL && conf == NULL)) {
-		fputs(usage, stderr);
+	if (optind != argc || (user != NULL && conf == NULL))
 		return 2;
-	}
 	if ((pass = sodium_malloc(1024)) == NULL) {
 		fprintf(stderr, "hubd passwd: out of memory\n");
 		return 1;

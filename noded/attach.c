@@ -67,15 +67,9 @@ static int
 attach_remember_txn(MDB_txn *txn, void *arg)
 {
 	struct attach_txn *t = arg;
-	MDB_val k = { KEYS_HASH, t->a->sha }, v;
-	int rc;
 
-	v.mv_size = eiso__blob_ref__get_packed_size(&t->a->ref);
-	if ((rc = store_rc(mdb_put(txn, store_dbi(t->n->st, NDB_ATTACHMENTS), &k, &v,
-	    MDB_RESERVE))) != 0)
-		return rc;
-	eiso__blob_ref__pack(&t->a->ref, v.mv_data);
-	return 0;
+	return store_put_pb(txn, store_dbi(t->n->st, NDB_ATTACHMENTS), t->a->sha, KEYS_HASH,
+	    &t->a->ref.base, 0);
 }
 
 int

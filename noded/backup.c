@@ -6,31 +6,16 @@
  */
 #include <sys/stat.h>
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "daemon.h"
 #include "err.h"
 #include "fsutil.h"
 #include "keys.h"
 #include "noded.h"
-
-static void
-backup_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: noded backup [-c CONF] [--with-keys] DIR\n"
-	    "\n"
-	    "Writes a consistent, compacted copy of the node's store to DIR/store while the\n"
-	    "daemon runs (or not), checks it, and writes DIR/BACKUP.txt: agency, head, acknowledged\n"
-	    "seq and how to restore. DIR may exist but must not hold a backup already.\n"
-	    "  -c CONF       config file (default " NODED_DEFAULT_CONF ")\n"
-	    "  --with-keys   also copy keys/ (the agency's SECRET keys) into DIR/keys\n"
-	    "Restore: stop noded, move DATA/store aside, copy DIR/store in its place (owned by\n"
-	    "the daemon's user, mode 0700), start noded. See noded(8).\n");
-}
 
 /* Open the copy as the daemon would and read what it holds. */
 static int
@@ -57,65 +42,39 @@ backup_inspect(const char *storedir, struct chain_head *head, uint64_t *acked,
 	return rc;
 }
 
-int
-cmd_backup(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "with-keys", no_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *conf = NODED_DEFAULT_CONF, *dir;
-	char storedir[PATH_MAX], src[PATH_MAX], path[PATH_MAX], hex[2 * KEYS_HASH + 1], when[64];
-	struct chain_head head;
+struct backup_ctx {
 	struct node n;
-	uint64_t bytes, acked, pending = 0, schema = 0;
-	time_t now = time(NULL);
-	FILE *f;
-	int c, rc, with_keys = 0;
+	struct chain_head head;
+	uint64_t acked, pending, schema;
+};
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': conf = optarg; break;
-		case 'k': with_keys = 1; break;
-		case 'h': backup_usage(stdout); return 0;
-		default: backup_usage(stderr); return 2;
-		}
-	}
-	if (argc - optind != 1) {
-		backup_usage(stderr);
-		return 2;
-	}
-	dir = argv[optind];
-	umask(077);
-	eiso_clearerr();
-	if ((rc = node_open(conf, 1, &n)) != 0) {
-		fprintf(stderr, "noded backup: %s\n", eiso_lasterr(rc));
-		return 1;
-	}
-	if ((rc = fsutil_mkdir(dir, 0700)) != 0 ||
-	    (rc = fsutil_path(storedir, sizeof(storedir), dir, "store")) != 0 ||
-	    (rc = store_backup(n.st, storedir, &bytes)) != 0) {
-		fprintf(stderr, "noded backup: %s\n", eiso_lasterr(rc));
-		node_close(&n);
-		return 1;
-	}
-	node_close(&n);
-	if ((rc = backup_inspect(storedir, &head, &acked, &pending, &schema)) != 0) {
-		fprintf(stderr, "noded backup: the copy in %s does not open: %s\n", storedir,
-		    eiso_lasterr(rc));
-		return 1;
-	}
-	if (with_keys && (rc = keys_copy_pairs(n.conf.data, dir)) != 0)
-		goto keys_fail;
-	if ((rc = fsutil_path(path, sizeof(path), dir, "BACKUP.txt")) != 0 ||
-	    (f = fopen(path, "w")) == NULL) {
-		fprintf(stderr, "noded backup: cannot write %s/BACKUP.txt\n", dir);
-		return 1;
-	}
-	keys_hex(hex, head.hash, KEYS_HASH);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
-	node_path(&n, src, sizeof(src), "store");
+/* The store to copy, handed to daemon_backup (which closes it), and the data directory. */
+static int
+backup_open(void *ctx, const char *conf, store_t **st, const char **data)
+{
+	struct node *n = &((struct backup_ctx *)ctx)->n;
+	int rc = node_open(conf, 1, n);
+
+	*st = n->st;
+	*data = n->conf.data;
+	return rc;
+}
+
+static int
+backup_check(void *ctx, const char *storedir)
+{
+	struct backup_ctx *c = ctx;
+
+	return backup_inspect(storedir, &c->head, &c->acked, &c->pending, &c->schema);
+}
+
+static int
+backup_report(void *ctx, FILE *f, const struct daemon_backup_made *m)
+{
+	struct backup_ctx *c = ctx;
+	char hex[2 * KEYS_HASH + 1];
+
+	keys_hex(hex, c->head.hash, KEYS_HASH);
 	fprintf(f,
 	    "eiso node backup (noded backup)\n"
 	    "agency: %s\n"
@@ -128,28 +87,36 @@ cmd_backup(int argc, char **argv)
 	    "pending_changes: %llu\n"
 	    "bytes: %llu\n"
 	    "keys: %s\n"
-	    "\n"
-	    "Restore (see noded(8)):\n"
-	    "  systemctl stop eiso-noded\n"
-	    "  mv %s %s.old\n"
-	    "  cp -r store %s && chown -R eiso:eiso %s && chmod 0700 %s\n"
-	    "  systemctl start eiso-noded\n"
-	    "Changes written after this backup are lost from the node; the hub keeps every\n"
-	    "change set it acknowledged. Pending changes are sealed after the restore.\n",
-	    n.conf.agency, when, src, (unsigned long long)schema, (unsigned long long)head.seq,
-	    hex, (unsigned long long)acked, (unsigned long long)pending,
-	    (unsigned long long)bytes,
-	    with_keys ? "copied (SECRET: keep this backup private)" : "not copied", src, src,
-	    src, src, src);
-	if (fclose(f) != 0) {
-		fprintf(stderr, "noded backup: writing %s failed\n", path);
+	    "\n",
+	    c->n.conf.agency, m->when, m->src, (unsigned long long)c->schema,
+	    (unsigned long long)c->head.seq, hex, (unsigned long long)c->acked,
+	    (unsigned long long)c->pending, (unsigned long long)m->bytes,
+	    m->with_keys ? "copied (SECRET: keep this backup private)" : "not copied");
+	return 0;
+}
+
+static const struct daemon_backup noded_backup = {
+	"noded", NODED_DEFAULT_CONF, backup_open, backup_check, backup_report,
+	"Changes written after this backup are lost from the node; the hub keeps every\n"
+	"change set it acknowledged. Pending changes are sealed after the restore.\n",
+};
+
+int
+cmd_backup(int argc, char **argv)
+{
+	struct backup_ctx c;
+	struct daemon_backup_made m;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	if ((rc = daemon_backup(&noded_backup, &c, argc, argv, &m)) == 2)
+		return 2;
+	if (rc != 0) {
+		fprintf(stderr, "noded backup: %s\n", eiso_lasterr(rc));
 		return 1;
 	}
-	printf("backup of %s: head %llu, acknowledged %llu, %llu bytes in %s\n", n.conf.agency,
-	    (unsigned long long)head.seq, (unsigned long long)acked, (unsigned long long)bytes,
-	    storedir);
+	printf("backup of %s: head %llu, acknowledged %llu, %llu bytes in %s\n", c.n.conf.agency,
+	    (unsigned long long)c.head.seq, (unsigned long long)c.acked,
+	    (unsigned long long)m.bytes, m.storedir);
 	return 0;
-keys_fail:
-	fprintf(stderr, "noded backup: copying the keys: %s\n", eiso_lasterr(rc));
-	return 1;
 }

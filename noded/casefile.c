@@ -45,22 +45,19 @@ static int
 case_store(MDB_txn *txn, struct case_txn *t, Eiso__Case *c)
 {
 	Eiso__Change change = EISO__CHANGE__INIT;
-	MDB_val k = { strlen(c->code), c->code }, v;
 	int rc;
 
 	c->updated = store_now_ms();
-	if ((rc = domain_check_case(c)) != 0)
+	if ((rc = domain_check_case(c)) != 0 ||
+	    (rc = store_put_pb(txn, store_dbi(t->n->st, NDB_CASES), c->code, strlen(c->code),
+	    &c->base, 0)) != 0)
 		return rc;
-	v.mv_size = eiso__case__get_packed_size(c);
-	if ((rc = store_rc(mdb_put(txn, store_dbi(t->n->st, NDB_CASES), &k, &v, MDB_RESERVE))) != 0)
-		return rc;
-	eiso__case__pack(c, v.mv_data);
 	change.op_case = EISO__CHANGE__OP_CASE;
 	change.case_ = c;
 	if ((rc = outbox_append(txn, t->n, &change)) != 0)
 		return rc;
 	free(t->result);
-	t->rlen = v.mv_size;
+	t->rlen = eiso__case__get_packed_size(c);
 	if ((t->result = malloc(t->rlen)) == NULL)
 		return EISO_NOMEM;
 	eiso__case__pack(c, t->result);
@@ -87,7 +84,6 @@ case_receive_txn(MDB_txn *txn, struct case_txn *t)
 	const struct case_request *r = t->r;
 	Eiso__Case c = EISO__CASE__INIT, *old;
 	Eiso__Applicant a = EISO__APPLICANT__INIT;
-	MDB_val k, v;
 	int rc;
 
 	if ((rc = case_get(txn, t->n, r->code, &old, NULL)) == 0) {
@@ -114,13 +110,9 @@ case_receive_txn(MDB_txn *txn, struct case_txn *t)
 	a.id_number = (char *)(r->id_number ? r->id_number : "");
 	a.address = (char *)(r->address ? r->address : "");
 	a.contact = (char *)(r->contact ? r->contact : "");
-	k.mv_data = c.code;
-	k.mv_size = strlen(c.code);
-	v.mv_size = eiso__applicant__get_packed_size(&a);
-	if ((rc = store_rc(mdb_put(txn, store_dbi(t->n->st, NDB_APPLICANTS), &k, &v,
-	    MDB_RESERVE))) != 0)
+	if ((rc = store_put_pb(txn, store_dbi(t->n->st, NDB_APPLICANTS), c.code, strlen(c.code),
+	    &a.base, 0)) != 0)
 		return rc;
-	eiso__applicant__pack(&a, v.mv_data);
 	return case_store(txn, t, &c);
 }
 

@@ -10,25 +10,7 @@
 
 #include "cli.h"
 #include "err.h"
-
-static const char case_usage_text[] =
-    "usage: noded case VERB [-c CONF] [options] [--json]\n"
-    "\n"
-    "Administrative-procedure cases. The applicant's personal data stays on this node;\n"
-    "what replicates to the hub carries none of it.\n"
-    "\n"
-    "  receive  --code C --procedure P --due DATE --applicant-name NAME\n"
-    "           [--applicant-id ID] [--applicant-address A] [--applicant-contact C]\n"
-    "           [--received DATE] [--unit U] [--record-file CODE] [--note N]\n"
-    "  update   --code C [--status received|processing|supplement] [--due DATE]\n"
-    "           [--unit U] [--record-file CODE] [--note N]\n"
-    "  complete --code C [--status completed|returned|withdrawn] [--at DATE]\n"
-    "           [--record-file CODE] [--note N]\n"
-    "  list     [--status S] [--open] [--overdue]\n"
-    "  show     --code C\n"
-    "\n"
-    "  DATE: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (Asia/Ho_Chi_Minh)\n"
-    "  -c CONF  config file (default " NODED_DEFAULT_CONF ")\n";
+#include "verb.h"
 
 struct case_args {
 	const char *conf;
@@ -59,14 +41,13 @@ case_parse(const char *verb, int argc, char **argv, struct case_args *a)
 		{ "json", no_argument, NULL, K_JSON },
 		{ "open", no_argument, NULL, K_OPEN },
 		{ "overdue", no_argument, NULL, K_OVERDUE },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	a->conf = NODED_DEFAULT_CONF;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': a->conf = optarg; break;
 		case K_CODE: a->r.code = optarg; break;
@@ -94,8 +75,7 @@ case_parse(const char *verb, int argc, char **argv, struct case_args *a)
 		case K_JSON: a->json = 1; break;
 		case K_OPEN: a->open = 1; break;
 		case K_OVERDUE: a->overdue = 1; break;
-		case 'h': fputs(case_usage_text, stdout); exit(0);
-		default: fputs(case_usage_text, stderr); return 2;
+		default: return 2;
 		}
 	}
 	if (optind != argc) {
@@ -239,24 +219,49 @@ done:
 	return ret;
 }
 
-int
-cmd_case(int argc, char **argv)
+static int case_receive(int argc, char **argv)
 {
-	static const struct { const char *name; enum case_op op; } writes[] = {
-		{ "receive", CASE_RECEIVE }, { "update", CASE_UPDATE }, { "complete", CASE_COMPLETE },
-	};
-	const char *verb = argc >= 2 ? argv[1] : "";
-
-	for (size_t i = 0; i < sizeof(writes) / sizeof(writes[0]); i++)
-		if (strcmp(verb, writes[i].name) == 0)
-			return case_write(verb, writes[i].op, argc - 1, argv + 1);
-	if (strcmp(verb, "list") == 0 || strcmp(verb, "show") == 0)
-		return case_read(verb, argc - 1, argv + 1);
-	if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0) {
-		fputs(case_usage_text, stdout);
-		return 0;
-	}
-	fprintf(stderr, "noded case: unknown verb '%s'\n", verb);
-	fputs(case_usage_text, stderr);
-	return 2;
+	return case_write("receive", CASE_RECEIVE, argc, argv);
 }
+static int case_update(int argc, char **argv)
+{
+	return case_write("update", CASE_UPDATE, argc, argv);
+}
+static int case_complete(int argc, char **argv)
+{
+	return case_write("complete", CASE_COMPLETE, argc, argv);
+}
+static int case_cmd_list(int argc, char **argv) { return case_read("list", argc, argv); }
+static int case_show(int argc, char **argv) { return case_read("show", argc, argv); }
+
+#define CASE_FOOT \
+    "  DATE: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (Asia/Ho_Chi_Minh)\n" \
+    "  -c CONF  config file (default " NODED_DEFAULT_CONF ")\n" \
+    "  --json   print the result as JSON\n"
+
+static const struct verb case_verb_list[] = {
+	{ "receive", case_receive, "receive an application: a new case",
+	    "--code C --procedure P --due DATE --applicant-name NAME\n"
+	    "  [--applicant-id ID] [--applicant-address A] [--applicant-contact C]\n"
+	    "  [--received DATE] [--unit U] [--record-file CODE] [--note N] [-c CONF] [--json]\n"
+	    "\nThe applicant's personal data stays on this node.\n" CASE_FOOT, NULL },
+	{ "update", case_update, "move a case on: status, due date, unit",
+	    "--code C [--status received|processing|supplement] [--due DATE]\n"
+	    "  [--unit U] [--record-file CODE] [--note N] [-c CONF] [--json]\n" "\n" CASE_FOOT,
+	    NULL },
+	{ "complete", case_complete, "finish a case",
+	    "--code C [--status completed|returned|withdrawn] [--at DATE]\n"
+	    "  [--record-file CODE] [--note N] [-c CONF] [--json]\n" "\n" CASE_FOOT, NULL },
+	{ "list", case_cmd_list, "the cases, without applicants",
+	    "[--status S] [--open] [--overdue] [-c CONF] [--json]\n" "\n" CASE_FOOT, NULL },
+	{ "show", case_show, "one case with its applicant (node-local data)",
+	    "--code C [-c CONF] [--json]\n" "\n" CASE_FOOT, NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+const struct verb_table case_verbs = {
+	"noded case",
+	"Administrative-procedure cases. The applicant's personal data stays on this node;\n"
+	"what replicates to the hub carries none of it.\n",
+	case_verb_list,
+};

@@ -11,34 +11,8 @@
 
 #include "cli.h"
 #include "err.h"
+#include "verb.h"
 #include "wire.h"
-
-static const char doc_usage_text[] =
-    "usage: noded doc VERB [-c CONF] [options] [--json]\n"
-    "\n"
-    "Documents (ISO 9001 clause 7.5). Each issue moves draft -> in_review -> effective ->\n"
-    "superseded | withdrawn; approving a new issue supersedes the one in force.\n"
-    "\n"
-    "  new      --code C --kind K --title T [--access A] [--by NAME --position P]\n"
-    "           [--owner-unit U] [--language L] [--review-months N] [--retention Y|permanent]\n"
-    "           [--disposition D] [--origin-issuer I --origin-number N --origin-date D]\n"
-    "           [--text FILE] [--file PATH]...            a new document, issue 1, draft\n"
-    "  import   like new, plus --by NAME (approver) [--effective DATE]: a document already\n"
-    "           approved and in force on paper enters as effective\n"
-    "  revise   --code C --note REASON [fields as for new]  issue N+1, draft (files carry\n"
-    "           over unless --file is given)\n"
-    "  submit   --code C [--by CHECKER --position P]       draft -> in_review\n"
-    "  approve  --code C --by NAME [--position P] [--effective DATE]\n"
-    "                                                      in_review -> effective\n"
-    "  withdraw --code C --note REASON                     effective -> withdrawn\n"
-    "  list     [--kind K] [--status S] [--access A] [--review-due]\n"
-    "  show     --code C [--issue N]\n"
-    "  history  --code C\n"
-    "  export   --code C [--issue N] --to DIR   files, metadata.json, SHA256SUMS\n"
-    "\n"
-    "  -c CONF  config file (default " NODED_DEFAULT_CONF ")\n"
-    "kinds: policy objective manual procedure instruction form external record\n"
-    "access: public internal restricted; dates: YYYY-MM-DD\n";
 
 struct doc_args {
 	const char *conf;
@@ -82,7 +56,6 @@ doc_parse(const char *verb, int argc, char **argv, struct doc_args *a)
 		{ "status", required_argument, NULL, O_STATUS },
 		{ "review-due", no_argument, NULL, O_DUE },
 		{ "to", required_argument, NULL, O_TO },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	long v;
@@ -91,7 +64,7 @@ doc_parse(const char *verb, int argc, char **argv, struct doc_args *a)
 	memset(a, 0, sizeof(*a));
 	a->conf = NODED_DEFAULT_CONF;
 	a->r.review_months = -1;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': a->conf = optarg; break;
 		case O_CODE: a->r.code = optarg; break;
@@ -132,8 +105,7 @@ doc_parse(const char *verb, int argc, char **argv, struct doc_args *a)
 		case O_STATUS: a->status = optarg; break;
 		case O_DUE: a->review_due = 1; break;
 		case O_TO: a->to = optarg; break;
-		case 'h': fputs(doc_usage_text, stdout); exit(0);
-		default: fputs(doc_usage_text, stderr); return 2;
+		default: return 2;
 		}
 	}
 	if (optind != argc) {
@@ -392,28 +364,67 @@ done:
 	return ret;
 }
 
-int
-cmd_doc(int argc, char **argv)
-{
-	static const struct { const char *name; enum doc_op op; } writes[] = {
-		{ "new", DOC_NEW }, { "import", DOC_IMPORT }, { "revise", DOC_REVISE },
-		{ "submit", DOC_SUBMIT }, { "approve", DOC_APPROVE }, { "withdraw", DOC_WITHDRAW },
-	};
-	const char *verb = argc >= 2 ? argv[1] : "";
+static int doc_new(int argc, char **argv) { return doc_write(DOC_NEW, argc, argv); }
+static int doc_import(int argc, char **argv) { return doc_write(DOC_IMPORT, argc, argv); }
+static int doc_revise(int argc, char **argv) { return doc_write(DOC_REVISE, argc, argv); }
+static int doc_submit(int argc, char **argv) { return doc_write(DOC_SUBMIT, argc, argv); }
+static int doc_approve(int argc, char **argv) { return doc_write(DOC_APPROVE, argc, argv); }
+static int doc_withdraw(int argc, char **argv) { return doc_write(DOC_WITHDRAW, argc, argv); }
+static int doc_show(int argc, char **argv) { return doc_read("show", argc, argv); }
+static int doc_history(int argc, char **argv) { return doc_read("history", argc, argv); }
+static int doc_export(int argc, char **argv) { return doc_read("export", argc, argv); }
 
-	for (size_t i = 0; i < sizeof(writes) / sizeof(writes[0]); i++)
-		if (strcmp(verb, writes[i].name) == 0)
-			return doc_write(writes[i].op, argc - 1, argv + 1);
-	if (strcmp(verb, "list") == 0)
-		return doc_list(argc - 1, argv + 1);
-	if (strcmp(verb, "show") == 0 || strcmp(verb, "history") == 0 ||
-	    strcmp(verb, "export") == 0)
-		return doc_read(verb, argc - 1, argv + 1);
-	if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0) {
-		fputs(doc_usage_text, stdout);
-		return 0;
-	}
-	fprintf(stderr, "noded doc: unknown verb '%s'\n", verb);
-	fputs(doc_usage_text, stderr);
-	return 2;
-}
+#define DOC_FIELDS \
+    "  [--access A] [--owner-unit U] [--language L] [--review-months N]\n" \
+    "  [--retention Y|permanent] [--disposition D]\n" \
+    "  [--origin-issuer I --origin-number N --origin-date D] [--text FILE] [--file PATH]...\n"
+#define DOC_FOOT \
+    "  -c CONF   config file (default " NODED_DEFAULT_CONF ")\n" \
+    "  --json    print the result as JSON\n"
+#define DOC_KINDS \
+    "kinds: policy objective manual procedure instruction form external record\n" \
+    "access: public internal restricted; dates: YYYY-MM-DD\n"
+
+static const struct verb doc_verb_list[] = {
+	{ "new", doc_new, "a new document, issue 1, draft",
+	    "--code C --kind K --title T [--by NAME --position P] [-c CONF] [--json]\n"
+	    DOC_FIELDS "\nA new document enters as issue 1, a draft.\n" DOC_FOOT DOC_KINDS, NULL },
+	{ "import", doc_import, "a document already approved on paper enters as effective",
+	    "--code C --kind K --title T --by NAME [--position P] [--effective DATE] [-c CONF]\n"
+	    DOC_FIELDS "\nA document already approved and in force on paper enters as effective;\n"
+	    "--by names its approver.\n" DOC_FOOT DOC_KINDS, NULL },
+	{ "revise", doc_revise, "issue N+1 of a document, draft",
+	    "--code C --note REASON [-c CONF] [--json] [--kind K] [--title T]\n" DOC_FIELDS
+	    "\nA new issue N+1 as a draft; its files carry over unless --file is given.\n"
+	    DOC_FOOT DOC_KINDS, NULL },
+	{ "submit", doc_submit, "draft -> in_review",
+	    "--code C [--by CHECKER --position P] [-c CONF] [--json]\n"
+	    "\nSends the draft to review: draft -> in_review.\n" DOC_FOOT, NULL },
+	{ "approve", doc_approve, "in_review -> effective (supersedes the issue in force)",
+	    "--code C --by NAME [--position P] [--effective DATE] [-c CONF] [--json]\n"
+	    "\nApproves the issue in review: in_review -> effective; the issue in force before\n"
+	    "it becomes superseded. DATE: YYYY-MM-DD (default today).\n" DOC_FOOT, NULL },
+	{ "withdraw", doc_withdraw, "effective -> withdrawn",
+	    "--code C --note REASON [-c CONF] [--json]\n"
+	    "\nWithdraws the issue in force: effective -> withdrawn.\n" DOC_FOOT, NULL },
+	{ "list", doc_list, "the documents (or issues by status), with filters",
+	    "[--kind K] [--status S] [--access A] [--review-due] [-c CONF] [--json]\n"
+	    "\nOne line per document (per issue with --status); --review-due: reviews due.\n"
+	    DOC_FOOT DOC_KINDS, NULL },
+	{ "show", doc_show, "one issue of a document (default: the newest)",
+	    "--code C [--issue N] [-c CONF] [--json]\n" "\n" DOC_FOOT, NULL },
+	{ "history", doc_history, "every issue of a document",
+	    "--code C [-c CONF] [--json]\n" "\n" DOC_FOOT, NULL },
+	{ "export", doc_export, "an issue's files, metadata.json and SHA256SUMS into a directory",
+	    "--code C [--issue N] --to DIR [-c CONF]\n"
+	    "\nWrites the issue's files, metadata.json and a SHA256SUMS manifest into DIR.\n"
+	    DOC_FOOT, NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+const struct verb_table doc_verbs = {
+	"noded doc",
+	"Documents (ISO 9001 clause 7.5). Each issue moves draft -> in_review -> effective ->\n"
+	"superseded | withdrawn; approving a new issue supersedes the one in force.\n",
+	doc_verb_list,
+};

@@ -9,25 +9,7 @@
 
 #include "cli.h"
 #include "err.h"
-
-static const char file_usage_text[] =
-    "usage: noded file VERB [-c CONF] [options] [--json]\n"
-    "\n"
-    "Record files (ho so), Decree 30/2020/ND-CP Appendix VI. The file code is\n"
-    "OrganId.FileCatalog.FileNotation; documents are filed by reference.\n"
-    "\n"
-    "  new     --organ-id O --catalog C --notation N --title T --retention Y|permanent\n"
-    "          [--access A] [--creator NAME] [--start DATE]\n"
-    "  add     --file-code CODE --doc DOC [--issue N]   file a document issue (default:\n"
-    "                                                  the one in force, else the newest)\n"
-    "  remove  --file-code CODE --doc DOC [--issue N]\n"
-    "  close   --file-code CODE [--end DATE]\n"
-    "  list\n"
-    "  show    --file-code CODE\n"
-    "  export  --file-code CODE --to DIR   every filed issue in the order filed, with a\n"
-    "                                      SHA256SUMS manifest\n"
-    "\n"
-    "  -c CONF  config file (default " NODED_DEFAULT_CONF ")\n";
+#include "verb.h"
 
 struct file_args {
 	const char *conf, *to;
@@ -56,7 +38,6 @@ file_parse(const char *verb, int argc, char **argv, struct file_args *a)
 		{ "issue", required_argument, NULL, F_ISSUE },
 		{ "json", no_argument, NULL, F_JSON },
 		{ "to", required_argument, NULL, F_TO },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	long v;
@@ -64,7 +45,7 @@ file_parse(const char *verb, int argc, char **argv, struct file_args *a)
 
 	memset(a, 0, sizeof(*a));
 	a->conf = NODED_DEFAULT_CONF;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': a->conf = optarg; break;
 		case F_ORGAN: a->r.organ_id = optarg; break;
@@ -85,8 +66,7 @@ file_parse(const char *verb, int argc, char **argv, struct file_args *a)
 			break;
 		case F_JSON: a->json = 1; break;
 		case F_TO: a->to = optarg; break;
-		case 'h': fputs(file_usage_text, stdout); exit(0);
-		default: fputs(file_usage_text, stderr); return 2;
+		default: return 2;
 		}
 	}
 	if (optind != argc) {
@@ -247,25 +227,52 @@ done:
 	return ret;
 }
 
-int
-cmd_file(int argc, char **argv)
+static int file_new(int argc, char **argv) { return file_write("new", FILE_NEW, argc, argv); }
+static int file_add(int argc, char **argv) { return file_write("add", FILE_ADD, argc, argv); }
+static int file_remove(int argc, char **argv)
 {
-	static const struct { const char *name; enum file_op op; } writes[] = {
-		{ "new", FILE_NEW }, { "add", FILE_ADD }, { "remove", FILE_REMOVE },
-		{ "close", FILE_CLOSE },
-	};
-	const char *verb = argc >= 2 ? argv[1] : "";
-
-	for (size_t i = 0; i < sizeof(writes) / sizeof(writes[0]); i++)
-		if (strcmp(verb, writes[i].name) == 0)
-			return file_write(verb, writes[i].op, argc - 1, argv + 1);
-	if (strcmp(verb, "list") == 0 || strcmp(verb, "show") == 0 || strcmp(verb, "export") == 0)
-		return file_read(verb, argc - 1, argv + 1);
-	if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0) {
-		fputs(file_usage_text, stdout);
-		return 0;
-	}
-	fprintf(stderr, "noded file: unknown verb '%s'\n", verb);
-	fputs(file_usage_text, stderr);
-	return 2;
+	return file_write("remove", FILE_REMOVE, argc, argv);
 }
+static int file_close(int argc, char **argv)
+{
+	return file_write("close", FILE_CLOSE, argc, argv);
+}
+static int file_list(int argc, char **argv) { return file_read("list", argc, argv); }
+static int file_show(int argc, char **argv) { return file_read("show", argc, argv); }
+static int file_export(int argc, char **argv) { return file_read("export", argc, argv); }
+
+#define FILE_FOOT \
+    "  -c CONF   config file (default " NODED_DEFAULT_CONF ")\n" \
+    "  --json    print the result as JSON\n"
+
+static const struct verb file_verb_list[] = {
+	{ "new", file_new, "open a record file",
+	    "--organ-id O --catalog C --notation N --title T --retention Y|permanent\n"
+	    "  [--access A] [--creator NAME] [--start DATE] [-c CONF] [--json]\n"
+	    "\nOpens a record file; its code is OrganId.FileCatalog.FileNotation.\n" FILE_FOOT,
+	    NULL },
+	{ "add", file_add, "file a document issue",
+	    "--file-code CODE --doc DOC [--issue N] [-c CONF] [--json]\n"
+	    "\nFiles a document issue by reference (default: the one in force, else the newest).\n"
+	    FILE_FOOT, NULL },
+	{ "remove", file_remove, "take a document issue out of a record file",
+	    "--file-code CODE --doc DOC [--issue N] [-c CONF] [--json]\n" "\n" FILE_FOOT, NULL },
+	{ "close", file_close, "close a record file",
+	    "--file-code CODE [--end DATE] [-c CONF] [--json]\n" "\n" FILE_FOOT, NULL },
+	{ "list", file_list, "the record files",
+	    "[-c CONF] [--json]\n" "\n" FILE_FOOT, NULL },
+	{ "show", file_show, "one record file with the issues filed in it",
+	    "--file-code CODE [-c CONF] [--json]\n" "\n" FILE_FOOT, NULL },
+	{ "export", file_export, "every filed issue, in the order filed, into a directory",
+	    "--file-code CODE --to DIR [-c CONF]\n"
+	    "\nWrites every filed issue in the order filed, with a SHA256SUMS manifest.\n"
+	    FILE_FOOT, NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+const struct verb_table file_verbs = {
+	"noded file",
+	"Record files (ho so), Decree 30/2020/ND-CP Appendix VI. The file code is\n"
+	"OrganId.FileCatalog.FileNotation; documents are filed by reference.\n",
+	file_verb_list,
+};

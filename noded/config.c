@@ -36,47 +36,47 @@ cmd_config_sample(int argc, char **argv)
 	return daemon_config_sample("noded", noded_directives, &c, argc, argv);
 }
 
+/* What run -n checks beyond the directives: the hub link, the API address, the store. */
+static int
+config_check_node(const char *path, void *ctx, const char **data)
+{
+	struct node *n = ctx;
+	uint8_t hk[KEYS_CURVE];
+	struct sockaddr_storage ss;
+	char why[400];
+	int rc;
+
+	if (strncmp(n->conf.hub_endpoint, "tcp://", 6) != 0)
+		return eiso_seterr(EISO_CONF, "%s: hub.endpoint '%s' must look like tcp://HOST:PORT",
+		    path, n->conf.hub_endpoint);
+	if (keys_unhex(hk, sizeof(hk), n->conf.hub_key) != 0)
+		return eiso_seterr(EISO_CONF, "%s: hub.public_key must be %d hex characters", path,
+		    2 * KEYS_CURVE);
+	if (n->conf.api_listen[0] != '\0' && http_parse_listen(n->conf.api_listen, &ss) != 0) {
+		snprintf(why, sizeof(why), "%s", eiso_lasterr(EISO_CONF));
+		return eiso_seterr(EISO_CONF, "%s: api.%s", path, why);
+	}
+	/* The store as the daemon will find it: there, of a known schema, of this agency. */
+	if ((rc = node_open(path, 1, n)) != 0)
+		return rc;
+	node_close(n);
+	*data = n->conf.data;
+	return 0;
+}
+
 int
 config_check(const char *path)
 {
 	struct node n;
-	uint8_t hk[KEYS_CURVE];
-	struct sockaddr_storage ss;
-	char dir[PATH_MAX], why[400];
 	int rc;
 
-	eiso_clearerr();
 	memset(&n, 0, sizeof(n));
-	if ((rc = conf_load(path, noded_directives, &n.conf)) != 0 ||
-	    (rc = daemon_conf_filled(path, noded_directives, &n.conf)) != 0)
-		goto fail;
-	if (strncmp(n.conf.hub_endpoint, "tcp://", 6) != 0) {
-		rc = eiso_seterr(EISO_CONF, "%s: hub.endpoint '%s' must look like tcp://HOST:PORT",
-		    path, n.conf.hub_endpoint);
-		goto fail;
+	if ((rc = daemon_conf_check(path, noded_directives, &n.conf, config_check_node, &n)) != 0) {
+		fprintf(stderr, "%s\n", eiso_lasterr(rc));
+		return 1;
 	}
-	if (keys_unhex(hk, sizeof(hk), n.conf.hub_key) != 0) {
-		rc = eiso_seterr(EISO_CONF, "%s: hub.public_key must be %d hex characters", path,
-		    2 * KEYS_CURVE);
-		goto fail;
-	}
-	if (n.conf.api_listen[0] != '\0' && http_parse_listen(n.conf.api_listen, &ss) != 0) {
-		snprintf(why, sizeof(why), "%s", eiso_lasterr(EISO_CONF));
-		rc = eiso_seterr(EISO_CONF, "%s: api.%s", path, why);
-		goto fail;
-	}
-	/* The store as the daemon will find it: there, of a known schema, of this agency. */
-	if ((rc = node_open(path, 1, &n)) != 0)
-		goto fail;
-	node_close(&n);
-	if ((rc = node_path(&n, dir, sizeof(dir), "keys")) != 0 ||
-	    (rc = keys_check_pairs(dir)) != 0)
-		goto fail;
 	printf("configuration OK\n");
 	return 0;
-fail:
-	fprintf(stderr, "%s\n", eiso_lasterr(rc));
-	return 1;
 }
 
 int

@@ -100,19 +100,14 @@ document_store(MDB_txn *txn, struct doc_txn *t, Eiso__DocIssue *d)
 	Eiso__DocRecord rec = EISO__DOC_RECORD__INIT, *old = NULL;
 	Eiso__Change change = EISO__CHANGE__INIT;
 	uint8_t key[DOC_KEY_MAX];
-	MDB_val k, v;
 	int rc;
 
 	d->updated = store_now_ms();
 	if ((rc = domain_check_doc(d)) != 0)
 		return rc;
-	k.mv_data = key;
-	k.mv_size = doc_key(key, d->code, d->issue);
-	v.mv_size = eiso__doc_issue__get_packed_size(d);
-	if ((rc = store_rc(mdb_put(txn, store_dbi(t->n->st, NDB_VERSIONS), &k, &v,
-	    MDB_RESERVE))) != 0)
+	if ((rc = store_put_pb(txn, store_dbi(t->n->st, NDB_VERSIONS), key,
+	    doc_key(key, d->code, d->issue), &d->base, 0)) != 0)
 		return rc;
-	eiso__doc_issue__pack(d, v.mv_data);
 
 	rc = document_index(txn, t->n, d->code, &old);
 	if (rc != 0 && rc != EISO_NOTFOUND)
@@ -127,12 +122,8 @@ document_store(MDB_txn *txn, struct doc_txn *t, Eiso__DocIssue *d)
 		rec.current = d->issue;
 	else if (rec.current == d->issue)
 		rec.current = 0;
-	k.mv_data = d->code;
-	k.mv_size = strlen(d->code);
-	v.mv_size = eiso__doc_record__get_packed_size(&rec);
-	rc = store_rc(mdb_put(txn, store_dbi(t->n->st, NDB_DOCS), &k, &v, MDB_RESERVE));
-	if (rc == 0)
-		eiso__doc_record__pack(&rec, v.mv_data);
+	rc = store_put_pb(txn, store_dbi(t->n->st, NDB_DOCS), d->code, strlen(d->code), &rec.base,
+	    0);
 	if (old != NULL)
 		eiso__doc_record__free_unpacked(old, NULL);
 	if (rc != 0)

@@ -19,17 +19,6 @@
 #include "noded.h"
 #include "wire.h"
 
-static void
-init_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: noded init --agency ID --hub tcp://HOST:PORT --hub-key HEX --data DIR\n"
-	    "\n"
-	    "Creates DIR with keys/ (Ed25519 signing and CURVE transport key pairs; secret files\n"
-	    "mode 0600), store/ (LMDB) and noded.conf, then prints the enrollment line\n"
-	    "'ID SIGN_PUB CURVE_PUB' to give to the hub (hubd enroll).\n");
-}
-
 static int
 init_store_txn(MDB_txn *txn, void *arg)
 {
@@ -48,7 +37,6 @@ cmd_init(int argc, char **argv)
 		{ "hub", required_argument, NULL, 'H' },
 		{ "hub-key", required_argument, NULL, 'k' },
 		{ "data", required_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *agency = NULL, *hub = NULL, *hubkey = NULL, *data = NULL;
@@ -60,19 +48,17 @@ cmd_init(int argc, char **argv)
 	struct stat st;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': agency = optarg; break;
 		case 'H': hub = optarg; break;
 		case 'k': hubkey = optarg; break;
 		case 'D': data = optarg; break;
-		case 'h': init_usage(stdout); return 0;
-		default: init_usage(stderr); return 2;
+		default: return 2;
 		}
 	}
 	if (agency == NULL || hub == NULL || hubkey == NULL || data == NULL || optind != argc) {
 		fprintf(stderr, "noded init: --agency, --hub, --hub-key and --data are required\n");
-		init_usage(stderr);
 		return 2;
 	}
 	if (!wire_agency_ok(agency)) {

@@ -1,5 +1,7 @@
 /*
- * main.c: noded entry point: dispatches the verbs (init, run, doc, status).
+ * main.c: noded entry point: the table of verbs (init, run, doc, file, case, status, backup,
+ * restore, config-sample) with each one's summary and usage; common/verb.c dispatches it
+ * and prints the help.
  */
 #include <stdio.h>
 #include <string.h>
@@ -7,69 +9,83 @@
 #include "noded.h"
 #include "keys.h"
 #include "log.h"
+#include "verb.h"
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: noded COMMAND [options]\n"
+#define CONF_OPT "  -c CONF        config file (default " NODED_DEFAULT_CONF ")\n"
+
+static const struct verb noded_verbs[] = {
+	{ "init", cmd_init, "create a node's data directory, keys and config",
+	    "--agency ID --hub tcp://HOST:PORT --hub-key HEX --data DIR\n"
 	    "\n"
-	    "eiso agency node: keeps the agency's ISO documents in LMDB and replicates every\n"
-	    "change as a signed, hash-chained change set to the provincial hub.\n"
+	    "Creates DIR with keys/ (Ed25519 signing and CURVE transport key pairs; secret files\n"
+	    "mode 0600), store/ (LMDB) and noded.conf, then prints the enrollment line\n"
+	    "'ID SIGN_PUB CURVE_PUB' to give to the hub (hubd enroll).\n", NULL },
+	{ "run", cmd_run, "run the daemon (replication to the hub)",
+	    "[-c CONF] [-d] [-n] [--allow-root]\n"
 	    "\n"
-	    "commands:\n"
-	    "  init     create a node's data directory, keys and config\n"
-	    "  run      run the daemon (replication to the hub)\n"
-	    "  doc      documents and their issues: new, import, revise, submit, approve,\n"
-	    "           withdraw, list, show, history, export\n"
-	    "  file     record files (ho so): new, add, remove, close, list, show, export\n"
-	    "  case     administrative-procedure cases: receive, update, complete, list, show\n"
-	    "  status   show head, acknowledged seq, pending work and hub link\n"
-	    "  backup   hot, consistent copy of the store (while the daemon runs)\n"
-	    "  restore  --from-hub: rebuild a lost store from this agency's sets at the hub\n"
-	    "  config-sample  print every config directive with its default\n"
+	    "Runs the node daemon in the foreground: seals pending changes into signed change\n"
+	    "sets and streams them to the hub, watches the scan inbox and serves the local JSON\n"
+	    "API ([api] listen, docs/API-node.md). Logs go to stderr. SIGTERM or SIGINT stop it;\n"
+	    "SIGHUP reloads the log level and the [sender] settings.\n"
+	    CONF_OPT
+	    "  -d             debug logging\n"
+	    "  -n             check the config, key files and store, print \"configuration OK\"\n"
+	    "  --allow-root   run even as root (test machines only)\n", NULL },
+	{ "doc", NULL, "documents and their issues (new, import, revise, submit, approve, ...)",
+	    NULL, &doc_verbs },
+	{ "file", NULL, "record files (ho so): new, add, remove, close, list, show, export",
+	    NULL, &file_verbs },
+	{ "case", NULL, "administrative-procedure cases: receive, update, complete, list, show",
+	    NULL, &case_verbs },
+	{ "status", cmd_status, "show head, acknowledged seq, pending work and hub link",
+	    "[-c CONF] [--json]\n"
 	    "\n"
-	    "Run 'noded COMMAND --help' for a command's options.\n");
-}
+	    "Shows the agency id, head seq and hash, the seq the hub acknowledged, change sets\n"
+	    "and changes waiting, the hub link state and the last acknowledgement time.\n", NULL },
+	{ "backup", cmd_backup, "hot, consistent copy of the store (while the daemon runs)",
+	    "[-c CONF] [--with-keys] DIR\n"
+	    "\n"
+	    "Writes a consistent, compacted copy of the node's store to DIR/store while the\n"
+	    "daemon runs (or not), checks it, and writes DIR/BACKUP.txt: agency, head, acknowledged\n"
+	    "seq and how to restore. DIR may exist but must not hold a backup already.\n"
+	    CONF_OPT
+	    "  --with-keys    also copy keys/ (the agency's SECRET keys) into DIR/keys\n"
+	    "Restore: stop noded, move DATA/store aside, copy DIR/store in its place (owned by\n"
+	    "the daemon's user, mode 0700), start noded. See noded(8).\n", NULL },
+	{ "restore", cmd_restore, "--from-hub: rebuild a lost store from this agency's sets at the hub",
+	    "--from-hub [-c CONF]\n"
+	    "\n"
+	    "Rebuilds a node whose store was lost from its own change sets at the hub. Needs the\n"
+	    "node's keys and config (the bundle, or a backup taken --with-keys), an empty or\n"
+	    "missing store/ and the daemon stopped. Every set is verified against this node's own\n"
+	    "signing key and chain; the files its documents name are fetched too. An interrupted\n"
+	    "restore can be run again: it continues where it stopped. Applicants' personal data\n"
+	    "never leaves the node: restore it from a node backup.\n"
+	    CONF_OPT
+	    "  --from-hub     fetch from the hub in the config (the only source so far)\n", NULL },
+	{ "config-sample", cmd_config_sample, "print every config directive with its default",
+	    "\n\n"
+	    "Prints every configuration directive with its one-line explanation and default.\n"
+	    "Directives marked (required) have no default: noded init fills them in.\n", NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+static const struct verb_table noded_table = {
+	"noded",
+	"eiso agency node: keeps the agency's ISO documents in LMDB and replicates every\n"
+	"change as a signed, hash-chained change set to the provincial hub.\n",
+	noded_verbs,
+};
 
 int
 main(int argc, char **argv)
 {
 	log_init("noded", 0);
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("noded (eiso) protocol %d\n", 1);
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		verb_version(stdout, "noded");
 		return 0;
 	}
 	if (keys_init() != 0)
 		fatalx("libsodium failed to initialise");
-	if (strcmp(argv[1], "init") == 0)
-		return cmd_init(argc - 1, argv + 1);
-	if (strcmp(argv[1], "run") == 0)
-		return cmd_run(argc - 1, argv + 1);
-	if (strcmp(argv[1], "doc") == 0)
-		return cmd_doc(argc - 1, argv + 1);
-	if (strcmp(argv[1], "file") == 0)
-		return cmd_file(argc - 1, argv + 1);
-	if (strcmp(argv[1], "case") == 0)
-		return cmd_case(argc - 1, argv + 1);
-	if (strcmp(argv[1], "status") == 0)
-		return cmd_status(argc - 1, argv + 1);
-	if (strcmp(argv[1], "backup") == 0)
-		return cmd_backup(argc - 1, argv + 1);
-	if (strcmp(argv[1], "restore") == 0)
-		return cmd_restore(argc - 1, argv + 1);
-	if (strcmp(argv[1], "config-sample") == 0)
-		return cmd_config_sample(argc - 1, argv + 1);
-	fprintf(stderr, "noded: unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return 2;
+	return verb_run(&noded_table, argc, argv, stdout, stderr);
 }

@@ -156,10 +156,9 @@ typedef int (*case_list_fn)(const Eiso__Case *c, void *arg);
 int case_list(MDB_txn *txn, struct node *n, const struct case_filter *f, case_list_fn fn,
     void *arg);
 
-/* cli_doc.c, cli_file.c, cli_case.c: the verbs */
-int cmd_doc(int argc, char **argv);
-int cmd_file(int argc, char **argv);
-int cmd_case(int argc, char **argv);
+/* cli_doc.c, cli_file.c, cli_case.c: the verbs' sub-verbs (common/verb.h) */
+struct verb_table;
+extern const struct verb_table doc_verbs, file_verbs, case_verbs;
 
 /* inbox.c: the scan inbox */
 struct inbox;

@@ -19,7 +19,6 @@ outbox_append(MDB_txn *txn, struct node *n, Eiso__Change *change)
 	Eiso__ChangeSetBody probe = EISO__CHANGE_SET_BODY__INIT;
 	MDB_dbi meta = store_dbi(n->st, NDB_META);
 	uint8_t zero[KEYS_HASH] = { 0 }, key[8];
-	MDB_val k = { sizeof(key), key }, v;
 	uint64_t next = 1;
 	int rc;
 
@@ -37,12 +36,10 @@ outbox_append(MDB_txn *txn, struct node *n, Eiso__Change *change)
 	probe.n_changes = 1;
 	if ((rc = wire_check_body(&probe)) != 0)
 		return rc;
-	v.mv_size = eiso__change__get_packed_size(change);
 	store_be64(key, next);
-	if ((rc = store_rc(mdb_put(txn, store_dbi(n->st, NDB_PENDING), &k, &v,
-	    MDB_NOOVERWRITE | MDB_RESERVE))) != 0)
+	if ((rc = store_put_pb(txn, store_dbi(n->st, NDB_PENDING), key, sizeof(key), &change->base,
+	    MDB_NOOVERWRITE)) != 0)
 		return rc;
-	eiso__change__pack(change, v.mv_data);
 	return store_put_u64(txn, meta, "next_change", next + 1);
 }
 

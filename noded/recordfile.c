@@ -43,7 +43,6 @@ static int
 recordfile_store(MDB_txn *txn, struct file_txn *t, Eiso__RecordFile *f)
 {
 	Eiso__Change change = EISO__CHANGE__INIT;
-	MDB_val k = { strlen(f->code), f->code }, v;
 	int rc;
 
 	/* Totals are counted, never typed. */
@@ -52,19 +51,16 @@ recordfile_store(MDB_txn *txn, struct file_txn *t, Eiso__RecordFile *f)
 	for (size_t i = 0; i < f->n_entries; i++)
 		f->page_total += f->entries[i]->pages;
 	f->updated = store_now_ms();
-	if ((rc = domain_check_file(f)) != 0)
+	if ((rc = domain_check_file(f)) != 0 ||
+	    (rc = store_put_pb(txn, store_dbi(t->n->st, NDB_RECORDS), f->code, strlen(f->code),
+	    &f->base, 0)) != 0)
 		return rc;
-	v.mv_size = eiso__record_file__get_packed_size(f);
-	if ((rc = store_rc(mdb_put(txn, store_dbi(t->n->st, NDB_RECORDS), &k, &v,
-	    MDB_RESERVE))) != 0)
-		return rc;
-	eiso__record_file__pack(f, v.mv_data);
 	change.op_case = EISO__CHANGE__OP_RECORD_FILE;
 	change.record_file = f;
 	if ((rc = outbox_append(txn, t->n, &change)) != 0)
 		return rc;
 	free(t->result);
-	t->rlen = v.mv_size;
+	t->rlen = eiso__record_file__get_packed_size(f);
 	if ((t->result = malloc(t->rlen)) == NULL)
 		return EISO_NOMEM;
 	eiso__record_file__pack(f, t->result);

@@ -52,18 +52,6 @@ struct restore {
 
 /* ---- replay of one change into the node's tables (full state, no outbox) ---------------- */
 
-static int
-restore_put(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen, const ProtobufCMessage *m)
-{
-	MDB_val k = { klen, (void *)key }, v = { protobuf_c_message_get_packed_size(m), NULL };
-	int rc;
-
-	if ((rc = store_rc(mdb_put(txn, dbi, &k, &v, MDB_RESERVE))) != 0)
-		return rc;
-	protobuf_c_message_pack(m, v.mv_data);
-	return 0;
-}
-
 /* As document_store: versions[code \0 issue(be32)], the docs index, files remembered. */
 static int
 restore_doc(MDB_txn *txn, struct node *n, const Eiso__DocIssue *d)
@@ -80,7 +68,7 @@ restore_doc(MDB_txn *txn, struct node *n, const Eiso__DocIssue *d)
 	key[len++] = '\0';
 	for (int i = 3; i >= 0; i--)
 		key[len++] = (uint8_t)(d->issue >> (8 * i));
-	if ((rc = restore_put(txn, store_dbi(n->st, NDB_VERSIONS), key, len, &d->base)) != 0)
+	if ((rc = store_put_pb(txn, store_dbi(n->st, NDB_VERSIONS), key, len, &d->base, 0)) != 0)
 		return rc;
 	rc = document_index(txn, n, d->code, &old);
 	if (rc != 0 && rc != EISO_NOTFOUND)
@@ -95,7 +83,7 @@ restore_doc(MDB_txn *txn, struct node *n, const Eiso__DocIssue *d)
 		rec.current = d->issue;
 	else if (rec.current == d->issue)
 		rec.current = 0;
-	rc = restore_put(txn, store_dbi(n->st, NDB_DOCS), d->code, strlen(d->code), &rec.base);
+	rc = store_put_pb(txn, store_dbi(n->st, NDB_DOCS), d->code, strlen(d->code), &rec.base, 0);
 	if (old != NULL)
 		eiso__doc_record__free_unpacked(old, NULL);
 	if (rc != 0)
@@ -106,8 +94,8 @@ restore_doc(MDB_txn *txn, struct node *n, const Eiso__DocIssue *d)
 
 		if (f->sha256.len != KEYS_HASH)
 			continue;
-		if ((rc = restore_put(txn, store_dbi(n->st, NDB_ATTACHMENTS), f->sha256.data,
-		    KEYS_HASH, &f->base)) != 0)
+		if ((rc = store_put_pb(txn, store_dbi(n->st, NDB_ATTACHMENTS), f->sha256.data,
+		    KEYS_HASH, &f->base, 0)) != 0)
 			return rc;
 	}
 	return 0;
@@ -122,13 +110,13 @@ restore_change(MDB_txn *txn, struct node *n, const Eiso__Change *c)
 	case EISO__CHANGE__OP_RECORD_FILE:
 		if (c->record_file->code == NULL || !domain_code_ok(c->record_file->code))
 			return eiso_seterr(EISO_PARSE, "a record file without a valid code");
-		return restore_put(txn, store_dbi(n->st, NDB_RECORDS), c->record_file->code,
-		    strlen(c->record_file->code), &c->record_file->base);
+		return store_put_pb(txn, store_dbi(n->st, NDB_RECORDS), c->record_file->code,
+		    strlen(c->record_file->code), &c->record_file->base, 0);
 	case EISO__CHANGE__OP_CASE:
 		if (c->case_->code == NULL || !domain_code_ok(c->case_->code))
 			return eiso_seterr(EISO_PARSE, "a case without a valid code");
-		return restore_put(txn, store_dbi(n->st, NDB_CASES), c->case_->code,
-		    strlen(c->case_->code), &c->case_->base);
+		return store_put_pb(txn, store_dbi(n->st, NDB_CASES), c->case_->code,
+		    strlen(c->case_->code), &c->case_->base, 0);
 	default:
 		return eiso_seterr(EISO_PARSE, "change %llu has no operation",
 		    (unsigned long long)c->id);
@@ -159,7 +147,6 @@ restore_batch_txn(MDB_txn *txn, void *arg)
 		uint8_t hash[KEYS_HASH], key[8];
 		enum chain_verdict v;
 		uint64_t seq = 0;
-		MDB_val k = { sizeof(key), key }, val;
 
 		v = chain_verify(b->sets[i]->change_set, n->conf.agency, r->sign_pub, &head,
 		    &body, hash, &seq);
@@ -186,11 +173,9 @@ restore_batch_txn(MDB_txn *txn, void *arg)
 			return rc;
 		/* The set exactly as signed: the outbox is what a later resend reads. */
 		store_be64(key, seq);
-		val.mv_size = eiso__change_set__get_packed_size(b->sets[i]->change_set);
-		if ((rc = store_rc(mdb_put(txn, store_dbi(n->st, NDB_OUTBOX), &k, &val,
-		    MDB_NOOVERWRITE | MDB_RESERVE))) != 0)
+		if ((rc = store_put_pb(txn, store_dbi(n->st, NDB_OUTBOX), key, sizeof(key),
+		    &b->sets[i]->change_set->base, MDB_NOOVERWRITE)) != 0)
 			return rc;
-		eiso__change_set__pack(b->sets[i]->change_set, val.mv_data);
 		head.seq = seq;
 		memcpy(head.hash, hash, KEYS_HASH);
 	}
@@ -708,22 +693,6 @@ restore_keys(struct restore *r)
 	return 0;
 }
 
-static void
-restore_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: noded restore --from-hub [-c CONF]\n"
-	    "\n"
-	    "Rebuilds a node whose store was lost from its own change sets at the hub. Needs the\n"
-	    "node's keys and config (the bundle, or a backup taken --with-keys), an empty or\n"
-	    "missing store/ and the daemon stopped. Every set is verified against this node's own\n"
-	    "signing key and chain; the files its documents name are fetched too. An interrupted\n"
-	    "restore can be run again: it continues where it stopped. Applicants' personal data\n"
-	    "never leaves the node: restore it from a node backup.\n"
-	    "  -c CONF      config file (default " NODED_DEFAULT_CONF ")\n"
-	    "  --from-hub   fetch from the hub in the config (the only source so far)\n");
-}
-
 struct counts {
 	size_t docs, records, cases, applicants;
 };
@@ -732,7 +701,6 @@ int
 cmd_restore(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
 		{ "from-hub", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -742,18 +710,15 @@ cmd_restore(int argc, char **argv)
 	MDB_txn *txn;
 	int c, rc, from_hub = 0;
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 'H': from_hub = 1; break;
-		case 'h': restore_usage(stdout); return 0;
-		default: restore_usage(stderr); return 2;
+		default: return 2;
 		}
 	}
-	if (!from_hub || optind != argc) {
-		restore_usage(stderr);
+	if (!from_hub || optind != argc)
 		return 2;
-	}
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return 1;
 	eiso_clearerr();

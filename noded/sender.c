@@ -870,22 +870,6 @@ sender_load_keys(struct sender *s)
 	return 0;
 }
 
-static void
-run_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: noded run [-c CONF] [-d] [-n] [--allow-root]\n"
-	    "\n"
-	    "Runs the node daemon in the foreground: seals pending changes into signed change\n"
-	    "sets and streams them to the hub, watches the scan inbox and serves the local JSON\n"
-	    "API ([api] listen, docs/API-node.md). Logs go to stderr. SIGTERM or SIGINT stop it;\n"
-	    "SIGHUP reloads the log level and the [sender] settings.\n"
-	    "  -c CONF        config file (default " NODED_DEFAULT_CONF ")\n"
-	    "  -d             debug logging\n"
-	    "  -n             check the config, key files and store, print \"configuration OK\"\n"
-	    "  --allow-root   run even as root (test machines only)\n");
-}
-
 int
 cmd_run(int argc, char **argv)
 {
@@ -897,7 +881,7 @@ cmd_run(int argc, char **argv)
 	uint64_t acked = 0;
 	int rc, debug;
 
-	if ((rc = daemon_run_args(argc, argv, NODED_DEFAULT_CONF, run_usage, &args)) >= 0)
+	if ((rc = daemon_run_args(argc, argv, NODED_DEFAULT_CONF, &args)) >= 0)
 		return rc;
 	conf = args.conf;
 	debug = args.debug;

@@ -15,16 +15,6 @@
 #include "noded.h"
 #include "pbjson.h"
 
-static void
-status_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: noded status [-c CONF] [--json]\n"
-	    "\n"
-	    "Shows the agency id, head seq and hash, the seq the hub acknowledged, change sets\n"
-	    "and changes waiting, the hub link state and the last acknowledgement time.\n");
-}
-
 int
 status_read(struct node *n, struct node_status *st)
 {
@@ -92,7 +82,6 @@ cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = NODED_DEFAULT_CONF;
@@ -100,12 +89,11 @@ cmd_status(int argc, char **argv)
 	struct node_status st;
 	int c, rc, json = 0;
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': conf = optarg; break;
 		case 'j': json = 1; break;
-		case 'h': status_usage(stdout); return 0;
-		default: status_usage(stderr); return 2;
+		default: return 2;
 		}
 	}
 	eiso_clearerr();

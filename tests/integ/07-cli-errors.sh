@@ -19,6 +19,45 @@ must_fail 'usage|unknown|command' "$NODED" frobnicate
 must_fail 'usage|unknown|subcommand' "$NODED" doc frob -c "$NCONF"
 "$NODED" --help >/dev/null || fail "noded --help exited non-zero"
 "$NODED" doc new --help >/dev/null || fail "noded doc new --help exited non-zero"
+# Unknown verbs and sub-verbs are usage errors (exit 2) that name the word refused.
+while read -r prog words; do
+	rc=0
+	# shellcheck disable=SC2086
+	out=$("${!prog}" $words 2>&1 >/dev/null) || rc=$?
+	bad=${words##* }
+	[[ $rc == 2 ]] || fail "${prog,,} $words exited $rc, expected 2"
+	grep -q "unknown verb '$bad'" <<<"$out" || fail "${prog,,} $words: message does not name '$bad': $out"
+done <<'END'
+NODED frobnicate
+NODED doc frob
+NODED file archive
+NODED case delete
+HUBD frobnicate
+HUBD agency purge
+END
+# A usage error is exit 2 with the verb's usage; a sub-verb's --help shows only its own.
+rc=0; out=$("$HUBD" agency rename -c "$HCONF" 2>&1) || rc=$?
+[[ $rc == 2 ]] && grep -q '^usage: hubd agency rename' <<<"$out" || fail "agency rename: $rc $out"
+out=$("$HUBD" agency retire --help) || fail "hubd agency retire --help exited non-zero"
+[[ $out == "usage: hubd agency retire "* ]] || fail "agency retire --help: $out"
+if grep -q -- '--name-vi' <<<"$out"; then fail "agency retire --help shows rename's options"; fi
+
+# --version: the program version (git describe at build time), protocol and schema versions.
+schema=$(sed -n 's/^#define STORE_SCHEMA \([0-9]*\).*/\1/p' "$ROOT/common/store.h")
+protocol=$(sed -n 's/^#define WIRE_PROTOCOL *\([0-9]*\).*/\1/p' "$ROOT/common/wire.h")
+for prog in NODED HUBD; do
+	out=$("${!prog}" --version) || fail "${prog,,} --version exited non-zero"
+	version=$(sed -n "s/^${prog,,} (eiso) \([^ ]*\)$/\1/p" <<<"$out")
+	# git describe of a commit of this repository (maybe -dirty), or unknown outside git.
+	if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$ROOT" rev-parse -q --verify "${version%-dirty}^{commit}" >/dev/null ||
+		    fail "${prog,,} --version does not name a commit (git describe): $out"
+	else
+		[[ $version == unknown ]] || fail "${prog,,} --version outside git: $out"
+	fi
+	grep -qx "protocol $protocol" <<<"$out" || fail "${prog,,} --version: no protocol $protocol: $out"
+	grep -qx "schema $schema" <<<"$out" || fail "${prog,,} --version: no schema $schema: $out"
+done
 
 # noded init
 must_fail "$TEST_DIR/n1.*exists|exists.*$TEST_DIR/n1" \

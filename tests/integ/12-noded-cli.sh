@@ -360,6 +360,13 @@ for v in "doc approve" "file add" "case receive"; do
 	# shellcheck disable=SC2086
 	"$NODED" $v --help >/dev/null || fail "noded $v --help exited non-zero"
 done
+# Each sub-verb's --help is that sub-verb's usage alone, not the whole family's.
+out=$("$NODED" doc approve --help) || fail "noded doc approve --help exited non-zero"
+grep -q '^usage: noded doc approve --code C --by NAME' <<<"$out" || fail "doc approve --help: $out"
+if grep -Eq 'withdraw|--note|--kind' <<<"$out"; then fail "doc approve --help shows more: $out"; fi
+out=$("$NODED" case complete --help) || fail "noded case complete --help exited non-zero"
+grep -q '^usage: noded case complete --code C' <<<"$out" || fail "case complete --help: $out"
+if grep -q 'applicant-name' <<<"$out"; then fail "case complete --help shows more: $out"; fi
 refused 'unknown verb' doc publish --code QT-01
 refused 'unknown verb' file archive
 refused 'unknown verb' case delete --code H55-0001

@@ -1,7 +1,8 @@
 /*
  * test_store.c: unit tests for common/store.c on a real LMDB environment in a temp dir:
  * creation and schema version, all-or-nothing store_write (the I1 mechanism), map growth on
- * MDB_MAP_FULL, refusal of a newer schema, and big-endian key order.
+ * MDB_MAP_FULL, refusal of a newer schema, big-endian key order, and protobuf messages packed
+ * straight into reserved space (store_put_pb).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "eiso.pb-c.h"
 #include "err.h"
 #include "store.h"
 #include "unit.h"
@@ -327,6 +329,96 @@ test_u64_values(void **state)
 	assert_int_equal(store_rc(MDB_CORRUPTED), EISO_STORE);
 }
 
+struct pb_put {
+	MDB_dbi dbi;
+	const char *key;
+	const Eiso__BlobRef *ref;
+	unsigned flags;
+	int calls;
+};
+
+static int
+put_pb(MDB_txn *txn, void *arg)
+{
+	struct pb_put *p = arg;
+
+	p->calls++;
+	return store_put_pb(txn, p->dbi, p->key, strlen(p->key), &p->ref->base, p->flags);
+}
+
+/* The value under key, unpacked (NULL when absent). */
+static Eiso__BlobRef *
+get_pb(struct fixture *f, const char *key, size_t *size)
+{
+	MDB_txn *txn;
+	MDB_val k = { strlen(key), (void *)key }, v;
+	Eiso__BlobRef *r = NULL;
+
+	assert_int_equal(store_read_begin(f->st, &txn), 0);
+	if (mdb_get(txn, store_dbi(f->st, T_A), &k, &v) == 0) {
+		*size = v.mv_size;
+		assert_non_null(r = eiso__blob_ref__unpack(NULL, v.mv_size, v.mv_data));
+	}
+	store_read_end(&txn);
+	return r;
+}
+
+static void
+test_put_pb(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t sha[32];
+	Eiso__BlobRef ref = EISO__BLOB_REF__INIT, *got;
+	struct pb_put p = { 0, "k1", &ref, 0, 0 };
+	size_t size = 0;
+
+	open_rw(f);
+	p.dbi = store_dbi(f->st, T_A);
+	memset(sha, 0xab, sizeof(sha));
+	ref.sha256 = (ProtobufCBinaryData){ sizeof(sha), sha };
+	ref.size = 123456;
+	ref.name = "quy-trinh.pdf";
+	ref.media_type = "application/pdf";
+	ref.pages = 7;
+	assert_int_equal(store_write(f->st, put_pb, &p), 0);
+	/* Stored exactly as packed: the reserved space is the packed size, no more. */
+	assert_non_null(got = get_pb(f, "k1", &size));
+	assert_int_equal(size, eiso__blob_ref__get_packed_size(&ref));
+	assert_memory_equal(got->sha256.data, sha, sizeof(sha));
+	assert_int_equal(got->size, 123456);
+	assert_string_equal(got->name, "quy-trinh.pdf");
+	assert_string_equal(got->media_type, "application/pdf");
+	assert_int_equal(got->pages, 7);
+	eiso__blob_ref__free_unpacked(got, NULL);
+
+	/* Without flags it replaces, also by a shorter value. */
+	ref.name = "a";
+	ref.pages = 0;
+	assert_int_equal(store_write(f->st, put_pb, &p), 0);
+	assert_non_null(got = get_pb(f, "k1", &size));
+	assert_int_equal(size, eiso__blob_ref__get_packed_size(&ref));
+	assert_string_equal(got->name, "a");
+	eiso__blob_ref__free_unpacked(got, NULL);
+
+	/* MDB_NOOVERWRITE refuses an existing key and leaves its value alone. */
+	ref.name = "other";
+	p.flags = MDB_NOOVERWRITE;
+	eiso_clearerr();
+	assert_int_equal(store_write(f->st, put_pb, &p), EISO_STORE);
+	assert_non_null(got = get_pb(f, "k1", &size));
+	assert_string_equal(got->name, "a");
+	eiso__blob_ref__free_unpacked(got, NULL);
+
+	/* An empty message is a value of zero bytes, not an error. */
+	memset(&ref, 0, sizeof(ref));
+	eiso__blob_ref__init(&ref);
+	p.key = "empty";
+	assert_int_equal(store_write(f->st, put_pb, &p), 0);
+	assert_non_null(got = get_pb(f, "empty", &size));
+	assert_int_equal(size, 0);
+	eiso__blob_ref__free_unpacked(got, NULL);
+}
+
 static void
 test_be64_layout(void **state)
 {
@@ -428,6 +520,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_map_grows_when_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_u64_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_put_pb, setup, teardown),
 		cmocka_unit_test(test_be64_layout),
 		cmocka_unit_test_setup_teardown(test_be64_cursor_order, setup, teardown),
 		cmocka_unit_test(test_now_ms),
