@@ -454,9 +454,7 @@ web_form(struct http_req *r, const char *name, char *out, size_t outlen)
 static const char *
 web_safe_next(const char *next)
 {
-	if (next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n") != NULL)
-		return "/";
-	return next;
+	return http_safe_path(next) ? next : "/";
 }
 
 static void
