@@ -11,8 +11,7 @@
  * (a body over the limit) come out in that shape.
  *
  * The pure pieces (address, query and path parsing, the token check, error mapping, the
- * check of a path to redirect to) work
- * without a socket and are unit-tested on their own.
+ * check of a path to redirect to) work without a socket and are unit-tested on their own.
  */
 #ifndef EISO_HTTP_H
 #define EISO_HTTP_H
