@@ -1,6 +1,6 @@
 /*
- * fsutil.c: path joining that refuses truncation, mkdir that tolerates existing dirs, and a
- * file copy that never overwrites.
+ * fsutil.c: path joining that refuses truncation, mkdir that tolerates existing dirs, a file
+ * copy that never overwrites, and the owner-only check of files that hold secrets.
  */
 #include <sys/stat.h>
 
@@ -69,4 +69,23 @@ fsutil_copy(const char *src, const char *dst, unsigned mode)
 	if (rc != 0)
 		unlink(dst);
 	return rc;
+}
+
+int
+fsutil_private_mode(const char *path, unsigned mode, const char *what)
+{
+	if ((mode & 077) == 0)
+		return 0;
+	return eiso_seterr(EISO_PERM, "%s: %s has mode %03o, must be 0600 or stricter (chmod 600 "
+	    "%s)", path, what, mode & 0777, path);
+}
+
+int
+fsutil_private(const char *path, const char *what)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	return fsutil_private_mode(path, st.st_mode, what);
 }

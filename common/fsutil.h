@@ -1,5 +1,6 @@
 /*
- * fsutil.h: small file-system helpers shared by both daemons' setup verbs.
+ * fsutil.h: small file-system helpers shared by both daemons' setup verbs, and the check that
+ * a file holding secrets is its owner's only.
  */
 #ifndef EISO_FSUTIL_H
 #define EISO_FSUTIL_H
@@ -18,5 +19,15 @@ int fsutil_mkdir(const char *path, unsigned mode);
  * partial dst is removed).
  */
 int fsutil_copy(const char *src, const char *dst, unsigned mode);
+
+/*
+ * Files that hold secrets (secret keys, a configuration with a token) are for their owner
+ * only. 0 when mode (an st_mode) grants group and others nothing, else EISO_PERM with the
+ * detail "PATH: WHAT has mode 640, must be 0600 or stricter (chmod 600 PATH)".
+ */
+int fsutil_private_mode(const char *path, unsigned mode, const char *what);
+
+/* The same for the file at path as it is now. EISO_IO when it cannot be looked at. */
+int fsutil_private(const char *path, const char *what);
 
 #endif
