@@ -1,11 +1,12 @@
 /*
- * fsutil.c: path joining that refuses truncation, mkdir that tolerates existing dirs, a file
- * copy that never overwrites, and the owner-only check of files that hold secrets.
+ * fsutil.c: path joining that refuses truncation, mkdir (and mkdir -p) that tolerates existing
+ * dirs, a file copy that never overwrites, and the owner-only check of files that hold secrets.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,6 +37,27 @@ fsutil_mkdir(const char *path, unsigned mode)
 	if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;
 	return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+}
+
+int
+fsutil_mkdirs(const char *path, unsigned mode)
+{
+	char dir[PATH_MAX];
+	int rc;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return eiso_seterr(EISO_IO, "%s: path too long", path);
+	/* Each parent in turn, from the top: "a/b/c" makes "a", then "a/b". */
+	for (char *p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		rc = fsutil_mkdir(dir, 0755);
+		*p = '/';
+		if (rc != 0)
+			return rc;
+	}
+	return fsutil_mkdir(path, mode);
 }
 
 int

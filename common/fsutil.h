@@ -14,6 +14,12 @@ int fsutil_path(char *buf, size_t len, const char *dir, const char *rel);
 int fsutil_mkdir(const char *path, unsigned mode);
 
 /*
+ * mkdir -p: the missing parents of path are made 0755, path itself with mode (unless it
+ * exists as a directory). Returns 0 or EISO_IO (detail names the folder that failed).
+ */
+int fsutil_mkdirs(const char *path, unsigned mode);
+
+/*
  * Copy the file src to dst, created with mode (never over an existing file) and on disk
  * (fsync) when this returns. Returns 0, EISO_EXISTS, EISO_IO (detail names the file; a
  * partial dst is removed).

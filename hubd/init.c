@@ -1,6 +1,6 @@
 /*
  * init.c: `hubd init`: the hub's data directory, its CURVE pair (nodes pin the public half)
- * and Ed25519 pair, its LMDB store and its config file.
+ * and Ed25519 pair, its LMDB store and its config file, with the addresses it was given.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <sodium.h>
 
@@ -21,11 +24,55 @@ static void
 init_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: hubd init --data DIR [--listen tcp://HOST:PORT]\n"
+	    "usage: hubd init --data DIR [--listen tcp://HOST:PORT] [--web HOST:PORT]\n"
+	    "                 [--public-base URL]\n"
 	    "\n"
-	    "Creates DIR with keys/ (CURVE and Ed25519 pairs; secret files mode 0600), store/\n"
-	    "(LMDB) and hubd.conf, and prints the hub's CURVE public key, which every node pins\n"
-	    "(noded init --hub-key).\n");
+	    "Creates DIR (mode 0700, and its missing parents) with keys/ (CURVE and Ed25519\n"
+	    "pairs; secret files mode 0600), store/ (LMDB) and hubd.conf (mode 0600), and prints\n"
+	    "the hub's CURVE public key, which every node pins (noded init --hub-key).\n"
+	    "  --listen URL       where nodes connect ([hub] listen)\n"
+	    "  --web HOST:PORT    the dashboard, API and portal ([web] listen; \"\" turns it off)\n"
+	    "  --public-base URL  the address citizens reach the portal at, which QR codes name\n"
+	    "                     ([web] public_base; default http://HOST:PORT of --web)\n");
+}
+
+/*
+ * Check --web and --public-base before anything is made. Without --public-base, a --web
+ * address gives it (http://HOST:PORT, into derived): QR codes must name this hub, not the
+ * default port of another. 0, or 1 after saying why on stderr.
+ */
+static int
+init_web_check(const char *web, const char **base, char *derived, size_t len)
+{
+	struct sockaddr_storage ss;
+	int any;
+
+	if (web != NULL && web[0] != '\0' && http_parse_listen(web, &ss) != 0) {
+		fprintf(stderr, "hubd init: --web: %s\n", eiso_lasterr(EISO_CONF));
+		return 1;
+	}
+	if (*base != NULL) {
+		if (portal_check_base(*base) != 0) {
+			fprintf(stderr, "hubd init: --public-base: %s\n", eiso_lasterr(EISO_CONF));
+			return 1;
+		}
+		return 0;
+	}
+	if (web == NULL || web[0] == '\0')
+		return 0;
+	any = (ss.ss_family == AF_INET &&
+	    ((struct sockaddr_in *)&ss)->sin_addr.s_addr == htonl(INADDR_ANY)) ||
+	    (ss.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&ss)->sin6_addr));
+	if (any) {
+		fprintf(stderr, "hubd init: --web %s listens on every address, which no citizen can "
+		    "type: give the portal's address with --public-base URL (QR codes name it)\n",
+		    web);
+		return 1;
+	}
+	snprintf(derived, len, "http://%s", web);
+	*base = derived;
+	return 0;
 }
 
 int
@@ -34,11 +81,13 @@ cmd_init(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'D' },
 		{ "listen", required_argument, NULL, 'l' },
+		{ "web", required_argument, NULL, 'w' },
+		{ "public-base", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *data = NULL, *listen = NULL;
-	char dir[PATH_MAX], path[PATH_MAX + 32], hex[2 * KEYS_CURVE + 1];
+	const char *data = NULL, *listen = NULL, *web = NULL, *base = NULL;
+	char dir[PATH_MAX], path[PATH_MAX + 32], hex[2 * KEYS_CURVE + 1], derived[160];
 	uint8_t sign_pub[KEYS_SIGN_PUB], curve_pub[KEYS_CURVE];
 	struct hub h;
 	struct stat st;
@@ -48,6 +97,8 @@ cmd_init(int argc, char **argv)
 		switch (c) {
 		case 'D': data = optarg; break;
 		case 'l': listen = optarg; break;
+		case 'w': web = optarg; break;
+		case 'p': base = optarg; break;
 		case 'h': init_usage(stdout); return 0;
 		default: init_usage(stderr); return 2;
 		}
@@ -63,7 +114,9 @@ cmd_init(int argc, char **argv)
 		return 1;
 	}
 	eiso_clearerr();
-	if ((rc = fsutil_mkdir(data, 0750)) != 0) {
+	if (init_web_check(web, &base, derived, sizeof(derived)) != 0)
+		return 1;
+	if ((rc = fsutil_mkdirs(data, 0700)) != 0) {
 		fprintf(stderr, "hubd init: %s\n", eiso_lasterr(rc));
 		return 1;
 	}
@@ -81,7 +134,10 @@ cmd_init(int argc, char **argv)
 	conf_defaults(hubd_directives, &h.conf);
 	if ((rc = conf_set(hubd_directives, &h.conf, "hub", "data", dir)) != 0 ||
 	    (listen != NULL &&
-	    (rc = conf_set(hubd_directives, &h.conf, "hub", "listen", listen)) != 0)) {
+	    (rc = conf_set(hubd_directives, &h.conf, "hub", "listen", listen)) != 0) ||
+	    (web != NULL && (rc = conf_set(hubd_directives, &h.conf, "web", "listen", web)) != 0) ||
+	    (base != NULL &&
+	    (rc = conf_set(hubd_directives, &h.conf, "web", "public_base", base)) != 0)) {
 		fprintf(stderr, "hubd init: %s\n", eiso_lasterr(rc));
 		return 1;
 	}
