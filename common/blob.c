@@ -502,8 +502,8 @@ blob_import_txn(MDB_txn *txn, void *arg)
 }
 
 int
-blob_import(store_t *st, const struct blob_tables *t, const char *path, size_t chunk,
-    uint8_t sha[KEYS_HASH], uint64_t *size)
+blob_import_fd(store_t *st, const struct blob_tables *t, int fd, const char *name,
+    size_t chunk, uint8_t sha[KEYS_HASH], uint64_t *size)
 {
 	struct blob_import_step s;
 	int rc;
@@ -511,16 +511,15 @@ blob_import(store_t *st, const struct blob_tables *t, const char *path, size_t c
 	memset(&s, 0, sizeof(s));
 	if (chunk == 0 || chunk > BLOB_CHUNK_MAX)
 		chunk = BLOB_CHUNK_DEFAULT;
-	if ((s.fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
-	if ((s.buf = malloc(chunk)) == NULL) {
-		rc = EISO_NOMEM;
-		goto fail;
-	}
-	if ((rc = sha256_fd(s.fd, path, sha, size)) != 0)
+	s.fd = fd;
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return eiso_seterr(EISO_IO, "%s: %s", name, strerror(errno));
+	if ((s.buf = malloc(chunk)) == NULL)
+		return EISO_NOMEM;
+	if ((rc = sha256_fd(s.fd, name, sha, size)) != 0)
 		goto fail;
 	s.t = t;
-	s.path = path;
+	s.path = name;
 	s.sha = sha;
 	s.size = *size;
 	s.chunk = chunk;
@@ -530,7 +529,19 @@ blob_import(store_t *st, const struct blob_tables *t, const char *path, size_t c
 	} while (!s.done);
 fail:
 	free(s.buf);
-	close(s.fd);
+	return rc;
+}
+
+int
+blob_import(store_t *st, const struct blob_tables *t, const char *path, size_t chunk,
+    uint8_t sha[KEYS_HASH], uint64_t *size)
+{
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	rc = blob_import_fd(st, t, fd, path, chunk, sha, size);
+	close(fd);
 	return rc;
 }
 

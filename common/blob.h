@@ -82,6 +82,12 @@ int blob_write_fd(MDB_txn *txn, const struct blob_tables *t, const uint8_t sha[K
  */
 int blob_import(store_t *st, const struct blob_tables *t, const char *path, size_t chunk,
     uint8_t sha[KEYS_HASH], uint64_t *size);
+/*
+ * The same from fd, an open regular file read from its start whatever its offset (pread);
+ * name is for messages only. The caller keeps and closes fd.
+ */
+int blob_import_fd(store_t *st, const struct blob_tables *t, int fd, const char *name,
+    size_t chunk, uint8_t sha[KEYS_HASH], uint64_t *size);
 
 /*
  * Remove a blob whole (chunks and meta): for a command that stored a new file and then

@@ -1,5 +1,6 @@
 /* conf.c: the directive-table INI loader (inih) and writer shared by noded and hubd. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,13 +201,21 @@ conf_save(const char *path, const char *header, const struct conf_directive *tab
 {
 	char tmp[4200];
 	FILE *f;
-	int rc, n;
+	int fd, rc, n;
 
 	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		return eiso_seterr(EISO_IO, "%s: path too long", path);
-	if ((f = fopen(tmp, "w")) == NULL)
+	/* Configs hold tokens: readable by their owner only, from the first byte on. */
+	unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1)
 		return eiso_seterr(EISO_IO, "%s: %s", tmp, strerror(errno));
+	if ((f = fdopen(fd, "w")) == NULL) {
+		rc = eiso_seterr(EISO_IO, "%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return rc;
+	}
 	fprintf(f, "# %s\n\n", header);
 	rc = conf_write(f, tab, obj);
 	/* Data on disk before the name points at it: never an empty config after a crash. */

@@ -46,7 +46,8 @@ int conf_write(FILE *f, const struct conf_directive *tab, const void *obj);
 
 /*
  * Write the file at path atomically (temporary file, then rename): a header comment line, then
- * conf_write. Returns 0 or EISO_IO (detail names the file).
+ * conf_write. The file is mode 0600 (configurations hold tokens). Returns 0 or EISO_IO
+ * (detail names the file).
  */
 int conf_save(const char *path, const char *header, const struct conf_directive *tab,
     const void *obj);

@@ -18,7 +18,7 @@
 	X(EXISTS, -5, "already exists")                         \
 	X(INVAL, -6, "invalid argument")                        \
 	X(TOOBIG, -7, "over a limit")                           \
-	X(PERM, -8, "key file permissions too wide")            \
+	X(PERM, -8, "secret file permissions too wide")         \
 	X(CRYPTO, -9, "cryptographic failure")                  \
 	X(PARSE, -10, "malformed message")                      \
 	X(NET, -11, "network error")                            \

@@ -1,11 +1,12 @@
 /*
- * fsutil.c: path joining that refuses truncation, mkdir that tolerates existing dirs, and a
- * file copy that never overwrites.
+ * fsutil.c: path joining that refuses truncation, mkdir (and mkdir -p) that tolerates existing
+ * dirs, a file copy that never overwrites, and the owner-only check of files that hold secrets.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,6 +40,27 @@ fsutil_mkdir(const char *path, unsigned mode)
 }
 
 int
+fsutil_mkdirs(const char *path, unsigned mode)
+{
+	char dir[PATH_MAX];
+	int rc;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return eiso_seterr(EISO_IO, "%s: path too long", path);
+	/* Each parent in turn, from the top: "a/b/c" makes "a", then "a/b". */
+	for (char *p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		rc = fsutil_mkdir(dir, 0755);
+		*p = '/';
+		if (rc != 0)
+			return rc;
+	}
+	return fsutil_mkdir(path, mode);
+}
+
+int
 fsutil_copy(const char *src, const char *dst, unsigned mode)
 {
 	char buf[65536];
@@ -69,4 +91,23 @@ fsutil_copy(const char *src, const char *dst, unsigned mode)
 	if (rc != 0)
 		unlink(dst);
 	return rc;
+}
+
+int
+fsutil_private_mode(const char *path, unsigned mode, const char *what)
+{
+	if ((mode & 077) == 0)
+		return 0;
+	return eiso_seterr(EISO_PERM, "%s: %s has mode %03o, must be 0600 or stricter (chmod 600 "
+	    "%s)", path, what, mode & 0777, path);
+}
+
+int
+fsutil_private(const char *path, const char *what)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	return fsutil_private_mode(path, st.st_mode, what);
 }

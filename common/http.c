@@ -24,6 +24,7 @@
 
 #include <h2o.h>
 #include <sodium.h>
+#include <utf8proc.h>
 
 #include "err.h"
 #include "http.h"
@@ -135,10 +136,92 @@ http_reason(int status)
 	}
 }
 
+static int
+http_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+http_safe_path(const char *s)
+{
+	if (s == NULL || s[0] != '/' || s[1] == '/')
+		return 0;
+	/* Controls, spaces, DEL, bytes above ASCII and '\\' are what browsers bend into "//". */
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p <= ' ' || *p >= 0x7f || *p == '\\')
+			return 0;
+	return 1;
+}
+
+/* Bytes of s[0..len) that are valid UTF-8 from the start (utf8proc's judgement). */
+static size_t
+http_utf8_prefix(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n;
+
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i),
+		    &cp);
+		if (n <= 0 || cp < 0)
+			break;
+		i += (size_t)n;
+	}
+	return i;
+}
+
+int
+http_escaped_utf8_ok(const char *s, size_t len)
+{
+	char *dec;
+	size_t j = 0;
+	int ok;
+
+	if ((dec = malloc(len + 1)) == NULL)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		int hi, lo;
+
+		if (s[i] == '%' && i + 2 < len && (hi = http_hexval(s[i + 1])) >= 0 &&
+		    (lo = http_hexval(s[i + 2])) >= 0) {
+			dec[j++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			dec[j++] = s[i];
+		}
+	}
+	ok = http_utf8_prefix(dec, j) == j;
+	free(dec);
+	return ok;
+}
+
 json_t *
 http_error_body(const char *code, const char *message)
 {
-	return json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", message);
+	char msg[1024];
+	size_t len = strlen(message), at;
+
+	if (http_utf8_prefix(message, len) == len)
+		return json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", message);
+	/* A request's bytes quoted in a message are never echoed invalid: each bad byte is '?'. */
+	snprintf(msg, sizeof(msg), "%s", message);
+	len = strlen(msg);
+	for (at = 0; (at += http_utf8_prefix(msg + at, len - at)) < len; at++)
+		msg[at] = '?';
+	return json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
 }
 
 int
@@ -220,18 +303,6 @@ http_bearer_ok(const char *hdr, size_t len, const uint8_t want[HTTP_TOKEN_HASH])
 	return ok;
 }
 
-static int
-http_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 long
 http_unescape(const char *s, size_t len, int plus, char *out, size_t outlen)
 {
@@ -278,9 +349,15 @@ http_query(const char *query, const char *name, char *out, size_t outlen)
 		eq = memchr(p, '=', len);
 		if ((size_t)((eq ? eq : p + len) - p) == nlen && memcmp(p, name, nlen) == 0) {
 			const char *v = eq ? eq + 1 : p + len;
-			if (http_unescape(v, (size_t)(p + len - v), 1, out, outlen) < 0)
+			long n = http_unescape(v, (size_t)(p + len - v), 1, out, outlen);
+
+			if (n < 0)
 				return eiso_seterr(EISO_INVAL, "%s: bad percent-escape or longer than "
 				    "%zu bytes", name, outlen ? outlen - 1 : 0);
+			if (http_utf8_prefix(out, (size_t)n) != (size_t)n) {
+				out[0] = '\0';
+				return eiso_seterr(EISO_INVAL, "%s: not valid UTF-8", name);
+			}
 			return 0;
 		}
 		p = end ? end + 1 : NULL;
@@ -306,7 +383,8 @@ http_path_split(const char *path, const char *prefix, char **seg, int max, char 
 
 		if (len == 0 || n == max)
 			return -1;
-		if ((got = http_unescape(p, len, 0, buf + used, buflen - used)) <= 0)
+		if ((got = http_unescape(p, len, 0, buf + used, buflen - used)) <= 0 ||
+		    http_utf8_prefix(buf + used, (size_t)got) != (size_t)got)
 			return -1;
 		seg[n++] = buf + used;
 		used += (size_t)got + 1;
@@ -630,6 +708,13 @@ http_on_req(h2o_handler_t *self, h2o_req_t *req)
 			    "missing" : "wrong", s->name);
 			return 0;
 		}
+	}
+	/* Every value a handler reads is text: bytes that are not UTF-8 stop here, with a 400. */
+	if (!http_escaped_utf8_ok(r.path, strlen(r.path)) ||
+	    !http_escaped_utf8_ok(r.query, strlen(r.query))) {
+		http_reply_error(&r, 400, "invalid", "%s: not valid UTF-8 once percent-decoded",
+		    http_escaped_utf8_ok(r.path, strlen(r.path)) ? "query" : "path");
+		return 0;
 	}
 	s->handler(s->arg, &r);
 	if (!r.answered)

@@ -10,8 +10,8 @@
  * the matching status 400, 404, 409, 401, 413, 405, 500. Even the errors h2o produces itself
  * (a body over the limit) come out in that shape.
  *
- * The pure pieces (address, query and path parsing, the token check, error mapping) work
- * without a socket and are unit-tested on their own.
+ * The pure pieces (address, query and path parsing, the token check, error mapping, the
+ * check of a path to redirect to) work without a socket and are unit-tested on their own.
  */
 #ifndef EISO_HTTP_H
 #define EISO_HTTP_H
@@ -153,6 +153,20 @@ int http_query(const char *query, const char *name, char *out, size_t outlen);
  */
 int http_path_split(const char *path, const char *prefix, char **seg, int max, char *buf,
     size_t buflen);
+
+/*
+ * 1 if s may follow a login or a form as "Location: s": one local path, that is a "/" then
+ * no second "/" (a "//host" is another site), and only printable ASCII without "\\" (a
+ * browser reads "/\\host" and "/<TAB>/host" as "//host"). s is the decoded value, exactly
+ * as it would be sent. 0 for anything else, NULL included.
+ */
+int http_safe_path(const char *s);
+
+/*
+ * 1 if len bytes of s (a raw path or query), percent-decoded, are valid UTF-8; a bad escape
+ * counts as its literal characters (the handler that reads it says what is wrong with it).
+ */
+int http_escaped_utf8_ok(const char *s, size_t len);
 
 /* The status and error code an EISO_* code answers with. */
 int http_status_of(int rc, const char **code);

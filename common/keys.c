@@ -140,11 +140,8 @@ keys_read_secret(const char *path, size_t len, uint8_t **key)
 		rc = eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if ((st.st_mode & 077) != 0) {
-		rc = eiso_seterr(EISO_PERM, "%s: secret key file has mode %03o, must be 0600 or "
-		    "stricter", path, (unsigned)(st.st_mode & 0777));
+	if ((rc = fsutil_private_mode(path, st.st_mode, "secret key file")) != 0)
 		goto fail;
-	}
 	if ((*key = sodium_malloc(len)) == NULL) {
 		rc = EISO_NOMEM;
 		goto fail;

@@ -799,7 +799,7 @@ dash_ack(struct dash *d)
 		dash_error(d, rc == EISO_NOTFOUND ? 404 : 503, eiso_lasterr(rc));
 		return;
 	}
-	if (next[0] != '/' || next[1] == '/' || strpbrk(next, "\r\n\\") != NULL)
+	if (!http_safe_path(next))
 		snprintf(next, sizeof(next), "/alerts");
 	{
 		const char *h[] = { "location", next, NULL };

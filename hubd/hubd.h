@@ -244,7 +244,10 @@ int config_reload(const char *path, struct hubd_conf *live, int cli_debug);
  * write it offers (acknowledging an alert) is handed to the ingest thread, the only writer.
  */
 struct web;
-/* Start serving [web] listen (empty: nothing is started, *out stays NULL). 0 or EISO_*. */
+/*
+ * Start serving [web] listen (empty: nothing is started, *out stays NULL). 0 or EISO_*;
+ * EISO_NET when it cannot listen, the detail naming the address, the reason and the fix.
+ */
 int web_start(struct hub *h, const char *conf_path, struct web **out);
 void web_stop(struct web **w);
 /* A descriptor that becomes readable when the web side waits for a write (-1: none). */

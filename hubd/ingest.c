@@ -986,10 +986,10 @@ cmd_run(int argc, char **argv)
 	if ((rc = pool_start(ncores - 1, &g->pool)) != 0)
 		log_warnx("%s: change sets are checked on one thread", eiso_lasterr(rc));
 	log_info("listening on %s", g->h.conf.listen);
-	/* The web side is not the hub's purpose: without it, replication still runs. */
+	/* A web side that is configured but cannot start stops the hub (empty web.listen: off). */
 	eiso_clearerr();
 	if ((rc = web_start(&g->h, conf, &web)) != 0)
-		log_warnx("%s: the dashboard, API and metrics are off", eiso_lasterr(rc));
+		fatalx("%s", eiso_lasterr(rc));
 	daemon_notify_ready(NULL);
 
 	next_sweep = 0;

@@ -1,6 +1,6 @@
 /*
  * init.c: `hubd init`: the hub's data directory, its CURVE pair (nodes pin the public half)
- * and Ed25519 pair, its LMDB store and its config file.
+ * and Ed25519 pair, its LMDB store and its config file, with the addresses it was given.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,6 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <sodium.h>
 
 #include "err.h"
@@ -17,16 +20,57 @@
 #include "hubd.h"
 #include "keys.h"
 
+/*
+ * Check --web and --public-base before anything is made. Without --public-base, a --web
+ * address gives it (http://HOST:PORT, into derived): QR codes must name this hub, not the
+ * default port of another. 0, or 1 after saying why on stderr.
+ */
+static int
+init_web_check(const char *web, const char **base, char *derived, size_t len)
+{
+	struct sockaddr_storage ss;
+	int any;
+
+	if (web != NULL && web[0] != '\0' && http_parse_listen(web, &ss) != 0) {
+		fprintf(stderr, "hubd init: --web: %s\n", eiso_lasterr(EISO_CONF));
+		return 1;
+	}
+	if (*base != NULL) {
+		if (portal_check_base(*base) != 0) {
+			fprintf(stderr, "hubd init: --public-base: %s\n", eiso_lasterr(EISO_CONF));
+			return 1;
+		}
+		return 0;
+	}
+	if (web == NULL || web[0] == '\0')
+		return 0;
+	any = (ss.ss_family == AF_INET &&
+	    ((struct sockaddr_in *)&ss)->sin_addr.s_addr == htonl(INADDR_ANY)) ||
+	    (ss.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&ss)->sin6_addr));
+	if (any) {
+		fprintf(stderr, "hubd init: --web %s listens on every address, which no citizen can "
+		    "type: give the portal's address with --public-base URL (QR codes name it)\n",
+		    web);
+		return 1;
+	}
+	snprintf(derived, len, "http://%s", web);
+	*base = derived;
+	return 0;
+}
+
 int
 cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'D' },
 		{ "listen", required_argument, NULL, 'l' },
+		{ "web", required_argument, NULL, 'w' },
+		{ "public-base", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *data = NULL, *listen = NULL;
-	char dir[PATH_MAX], path[PATH_MAX + 32], hex[2 * KEYS_CURVE + 1];
+	const char *data = NULL, *listen = NULL, *web = NULL, *base = NULL;
+	char dir[PATH_MAX], path[PATH_MAX + 32], hex[2 * KEYS_CURVE + 1], derived[160];
 	uint8_t sign_pub[KEYS_SIGN_PUB], curve_pub[KEYS_CURVE];
 	struct hub h;
 	struct stat st;
@@ -36,6 +80,8 @@ cmd_init(int argc, char **argv)
 		switch (c) {
 		case 'D': data = optarg; break;
 		case 'l': listen = optarg; break;
+		case 'w': web = optarg; break;
+		case 'p': base = optarg; break;
 		default: return 2;
 		}
 	}
@@ -49,7 +95,9 @@ cmd_init(int argc, char **argv)
 		return 1;
 	}
 	eiso_clearerr();
-	if ((rc = fsutil_mkdir(data, 0750)) != 0) {
+	if (init_web_check(web, &base, derived, sizeof(derived)) != 0)
+		return 1;
+	if ((rc = fsutil_mkdirs(data, 0700)) != 0) {
 		fprintf(stderr, "hubd init: %s\n", eiso_lasterr(rc));
 		return 1;
 	}
@@ -67,7 +115,10 @@ cmd_init(int argc, char **argv)
 	conf_defaults(hubd_directives, &h.conf);
 	if ((rc = conf_set(hubd_directives, &h.conf, "hub", "data", dir)) != 0 ||
 	    (listen != NULL &&
-	    (rc = conf_set(hubd_directives, &h.conf, "hub", "listen", listen)) != 0)) {
+	    (rc = conf_set(hubd_directives, &h.conf, "hub", "listen", listen)) != 0) ||
+	    (web != NULL && (rc = conf_set(hubd_directives, &h.conf, "web", "listen", web)) != 0) ||
+	    (base != NULL &&
+	    (rc = conf_set(hubd_directives, &h.conf, "web", "public_base", base)) != 0)) {
 		fprintf(stderr, "hubd init: %s\n", eiso_lasterr(rc));
 		return 1;
 	}

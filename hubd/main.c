@@ -12,11 +12,16 @@
 
 static const struct verb hubd_verbs[] = {
 	{ "init", cmd_init, "create the hub's data directory, keys and config",
-	    "--data DIR [--listen tcp://HOST:PORT]\n"
+	    "--data DIR [--listen tcp://HOST:PORT] [--web HOST:PORT]\n"
+	    "                 [--public-base URL]\n"
 	    "\n"
-	    "Creates DIR with keys/ (CURVE and Ed25519 pairs; secret files mode 0600), store/\n"
-	    "(LMDB) and hubd.conf, and prints the hub's CURVE public key, which every node pins\n"
-	    "(noded init --hub-key).\n", NULL },
+	    "Creates DIR (mode 0700, and its missing parents) with keys/ (CURVE and Ed25519\n"
+	    "pairs; secret files mode 0600), store/ (LMDB) and hubd.conf (mode 0600), and prints\n"
+	    "the hub's CURVE public key, which every node pins (noded init --hub-key).\n"
+	    "  --listen URL       where nodes connect ([hub] listen)\n"
+	    "  --web HOST:PORT    the dashboard, API and portal ([web] listen; \"\" turns it off)\n"
+	    "  --public-base URL  the address citizens reach the portal at, which QR codes name\n"
+	    "                     ([web] public_base; default http://HOST:PORT of --web)\n", NULL },
 	{ "enroll", cmd_enroll, "enroll agencies (one, or a roster file)",
 	    "[-c CONF] ID SIGN_PUB CURVE_PUB [--level L] [--parent ID]\n"
 	    "                   [--name-vi NAME] [--name-en NAME]\n"

@@ -454,9 +454,7 @@ web_form(struct http_req *r, const char *name, char *out, size_t outlen)
 static const char *
 web_safe_next(const char *next)
 {
-	if (next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n") != NULL)
-		return "/";
-	return next;
+	return http_safe_path(next) ? next : "/";
 }
 
 static void
@@ -865,7 +863,11 @@ web_start(struct hub *h, const char *conf_path, struct web **out)
 	pthread_mutex_unlock(&w->mu);
 	if ((rc = w->start_rc) != 0) {
 		pthread_join(w->thread, NULL);
-		eiso_seterr(rc, "%s", w->start_err);
+		if (rc == EISO_NET)
+			eiso_seterr(rc, "%s (set web.listen in %s to a free HOST:PORT, or empty to run "
+			    "without the web side)", w->start_err, conf_path);
+		else
+			eiso_seterr(rc, "%s", w->start_err);
 		goto fail;
 	}
 	log_info("web: dashboard, API and metrics on http://%s/", h->conf.web_listen);

@@ -941,7 +941,6 @@ api_start(uv_loop_t *loop, struct node *n, const char *conf_path, struct api **o
 {
 	struct http_config cfg;
 	struct api *a;
-	struct stat st;
 	int rc;
 
 	*out = NULL;
@@ -966,20 +965,25 @@ api_start(uv_loop_t *loop, struct node *n, const char *conf_path, struct api **o
 	cfg.max_body = n->conf.api_max_body;
 	cfg.handler = api_handle;
 	cfg.arg = a;
+	/*
+	 * A configured API that cannot listen stops start-up: a node running without the API its
+	 * document software talks to fails silently where an operator would not look. An empty
+	 * api.listen is how to run without it.
+	 */
 	if ((rc = http_start(loop, &cfg, &a->srv)) != 0) {
 		free(a);
-		if (rc != EISO_NET)
-			return rc;
-		/* Replication matters more than the API: run without it, loudly. */
-		log_warnx("%s; the local API is off", eiso_lasterr(rc));
-		return 0;
+		if (rc == EISO_NET) {
+			char why[400];
+
+			snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
+			rc = eiso_seterr(EISO_NET, "%s (set api.listen in %s to a free HOST:PORT, or "
+			    "empty to run without the local API)", why, conf_path);
+		}
+		return rc;
 	}
 	if (n->conf.api_token[0] == '\0')
 		log_warnx("api: api.token is empty: every request will be refused with 401 (set a "
 		    "token in %s)", conf_path);
-	else if (stat(conf_path, &st) == 0 && (st.st_mode & S_IROTH))
-		log_warnx("api: %s holds the API token and is readable by others (chmod o-r)",
-		    conf_path);
 	log_info("api: listening on %s (port %d)", n->conf.api_listen, http_port(a->srv));
 	*out = a;
 	return 0;

@@ -4,6 +4,8 @@
  * files can total pages without anyone typing them. Each file's BlobRef is remembered under its
  * SHA-256 (attachments table), so a document can name a file uploaded before (local API).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -21,19 +23,19 @@
 
 /* Count "/Type /Page" (not "/Pages") objects; 0 when none are visible (compressed streams). */
 static uint32_t
-attach_pdf_pages(const char *path)
+attach_pdf_pages(int fd)
 {
 	static const char pat[] = "/Type";
 	char buf[65536 + 32];
 	size_t carry = 0;
 	uint32_t pages = 0;
+	off_t off = 0;
 	ssize_t got;
-	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	while ((got = read(fd, buf + carry, sizeof(buf) - 32 - carry)) > 0) {
+	while ((got = pread(fd, buf + carry, sizeof(buf) - 32 - carry, off)) > 0) {
 		size_t len = carry + (size_t)got;
+
+		off += got;
 		for (size_t i = 0; i + sizeof(pat) + 6 < len; i++) {
 			size_t j;
 			if (memcmp(buf + i, pat, sizeof(pat) - 1) != 0)
@@ -54,7 +56,6 @@ attach_pdf_pages(const char *path)
 				*m = ' ';
 		}
 	}
-	close(fd);
 	return pages;
 }
 
@@ -93,19 +94,17 @@ attach_lookup(MDB_txn *txn, struct node *n, const uint8_t sha[KEYS_HASH], Eiso__
 
 /* Is the file's content new to the store? Hashes it once more: files are small beside I/O. */
 static int
-attach_known(struct node *n, const char *path, int *fresh)
+attach_known(struct node *n, int fd, const char *name, int *fresh)
 {
 	uint8_t sha[KEYS_HASH];
 	struct blob_meta m;
 	MDB_txn *txn;
-	int fd, rc;
+	int rc;
 
 	*fresh = 1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
-	rc = sha256_fd(fd, path, sha, NULL);
-	close(fd);
-	if (rc != 0)
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return eiso_seterr(EISO_IO, "%s: %s", name, strerror(errno));
+	if ((rc = sha256_fd(fd, name, sha, NULL)) != 0)
 		return rc;
 	if ((rc = store_read_begin(n->st, &txn)) != 0)
 		return rc;
@@ -139,23 +138,29 @@ attach_undo(struct node *n, struct attachment *a, size_t count)
 }
 
 int
-attach_file(struct node *n, const char *path, struct attachment *a)
+attach_fd(struct node *n, int fd, const char *name, struct attachment *a)
 {
-	char base[PATH_MAX];
 	const char *type = NULL;
+	struct stat st;
 	uint64_t size;
 	magic_t m;
 	int rc;
 
 	memset(a, 0, sizeof(*a));
-	if ((rc = attach_known(n, path, &a->fresh)) != 0)
+	if (fstat(fd, &st) != 0)
+		return eiso_seterr(EISO_IO, "%s: %s", name, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return eiso_seterr(EISO_INVAL, "%s: not a regular file", name);
+	if ((rc = attach_known(n, fd, name, &a->fresh)) != 0)
 		return rc;
-	if ((rc = blob_import(n->st, &n->bt, path, BLOB_CHUNK_DEFAULT, a->sha, &size)) != 0)
+	if ((rc = blob_import_fd(n->st, &n->bt, fd, name, BLOB_CHUNK_DEFAULT, a->sha,
+	    &size)) != 0)
 		return rc;
-	snprintf(base, sizeof(base), "%s", path);
-	snprintf(a->name, sizeof(a->name), "%s", basename(base));
-	if ((m = magic_open(MAGIC_MIME_TYPE)) != NULL && magic_load(m, NULL) == 0)
-		type = magic_file(m, path);
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	/* libmagic reads from the offset it is given the descriptor at. */
+	if ((m = magic_open(MAGIC_MIME_TYPE)) != NULL && magic_load(m, NULL) == 0 &&
+	    lseek(fd, 0, SEEK_SET) == 0)
+		type = magic_descriptor(m, fd);
 	snprintf(a->media_type, sizeof(a->media_type), "%s",
 	    type != NULL ? type : "application/octet-stream");
 	if (m != NULL)
@@ -168,10 +173,25 @@ attach_file(struct node *n, const char *path, struct attachment *a)
 	a->ref.media_type = a->media_type;
 	a->ref.pages = 1;
 	if (strcmp(a->media_type, "application/pdf") == 0) {
-		uint32_t p = attach_pdf_pages(path);
+		uint32_t p = attach_pdf_pages(fd);
 		if (p > 0)
 			a->ref.pages = p;
 	}
 	/* The newest name and type given to these bytes win. */
 	return store_write(n->st, attach_remember_txn, &(struct attach_txn){ n, a });
+}
+
+int
+attach_file(struct node *n, const char *path, struct attachment *a)
+{
+	char base[PATH_MAX];
+	int fd, rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	snprintf(base, sizeof(base), "%s", path);
+	rc = attach_fd(n, fd, basename(base), a);
+	close(fd);
+	return rc;
 }

@@ -10,16 +10,27 @@
  * processed folder, or to the rejected folder beside NAME.reason.txt saying why. Each imported
  * file is remembered by its SHA-256 in the same transaction as its document, so a crash
  * between the import and the move never makes a second document.
+ *
+ * Anyone who may write the folder chooses what lies in it, so only regular files are taken:
+ * opened without following a link (a link to keys/sign.key would otherwise be imported and
+ * replicated) and without blocking (a FIFO would hang the import), then checked again on the
+ * open descriptor, which is all that is read. Links, FIFOs, sockets and devices are moved to
+ * the rejected folder with their reason, untouched (a link moves as a link). The processed
+ * and rejected folders are held open from the start (refused if they are links), and files
+ * are moved and reasons written relative to those descriptors without following links, so a
+ * folder or a NAME.reason.txt swapped for a link cannot aim a write at the node's own files.
  */
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <uv.h>
 
@@ -49,12 +60,14 @@ struct inbox {
 	int stopping;
 	int open_handles;          /* freed once both handles closed and no import runs */
 	char processed[PATH_MAX], rejected[PATH_MAX];
+	int processed_fd, rejected_fd;
 	char found[80];
 	int known;                 /* the file had been imported before */
 	struct seen seen[INBOX_MAX_SEEN];
 	int nseen;
 	/* The job in flight. */
 	char path[PATH_MAX], name[NAME_MAX + 1], code[80], why[512];
+	mode_t mode;               /* its type as the scan saw it (lstat) */
 	int rc;
 };
 
@@ -86,6 +99,55 @@ inbox_type_ok(const struct node *n, const char *type)
 	return 0;
 }
 
+/* What a file that is not a regular one is, for its reason. */
+static const char *
+inbox_kind_of(mode_t mode)
+{
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	return "not a regular file";
+}
+
+/*
+ * Open the job's file for reading if it is a regular file, never following a link nor
+ * blocking on a FIFO. Returns the descriptor, or -1 with ib->why set.
+ */
+static int
+inbox_open(struct inbox *ib)
+{
+	struct stat st;
+	int fd;
+
+	/* A device is never opened at all: opening some has effects. */
+	if (!S_ISREG(ib->mode)) {
+		snprintf(ib->why, sizeof(ib->why), "%s, not a regular file: only regular files "
+		    "are taken", inbox_kind_of(ib->mode));
+		return -1;
+	}
+	if ((fd = open(ib->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) == -1) {
+		if (errno == ELOOP)
+			snprintf(ib->why, sizeof(ib->why), "a symbolic link, not a regular file: "
+			    "only regular files are taken");
+		else
+			snprintf(ib->why, sizeof(ib->why), "%s: %s", ib->name, strerror(errno));
+		return -1;
+	}
+	/* It may have been swapped since the scan looked: what counts is what was opened. */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(ib->why, sizeof(ib->why), "%s, not a regular file: only regular files "
+		    "are taken", inbox_kind_of(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Thread pool: import one file and make its draft document. */
 static void
 inbox_work(uv_work_t *w)
@@ -97,11 +159,18 @@ inbox_work(uv_work_t *w)
 	Eiso__BlobRef *refs[1];
 	Eiso__DocIssue *d;
 	char title[NAME_MAX + 1], day[11], hex[2 * KEYS_HASH + 1];
+	int fd;
 
 	eiso_clearerr();
 	ib->code[0] = '\0';
 	ib->known = 0;
-	if ((ib->rc = attach_file(n, ib->path, &a)) != 0) {
+	if ((fd = inbox_open(ib)) == -1) {
+		ib->rc = EISO_INVAL;
+		return;
+	}
+	ib->rc = attach_fd(n, fd, ib->name, &a);
+	close(fd);
+	if (ib->rc != 0) {
 		snprintf(ib->why, sizeof(ib->why), "%s", eiso_lasterr(ib->rc));
 		return;
 	}
@@ -149,17 +218,45 @@ inbox_work(uv_work_t *w)
 	}
 }
 
+/* Move the job's file into the folder held open as dirfd (named dir in messages). */
 static int
-inbox_move(const char *from, const char *dir, const char *name)
+inbox_move(struct inbox *ib, int dirfd, const char *dir, const char *name)
 {
-	char to[PATH_MAX];
-	int rc;
-
-	if ((rc = fsutil_path(to, sizeof(to), dir, name)) != 0)
-		return rc;
-	if (rename(from, to) != 0)
-		return eiso_seterr(EISO_IO, "moving %s to %s: %s", from, dir, strerror(errno));
+	if (renameat(AT_FDCWD, ib->path, dirfd, name) != 0)
+		return eiso_seterr(EISO_IO, "moving %s to %s: %s", ib->path, dir, strerror(errno));
 	return 0;
+}
+
+/* NAME.reason.txt beside a rejected file; an existing link of that name is not followed. */
+static void
+inbox_reason(struct inbox *ib)
+{
+	char name[NAME_MAX + 100];
+	FILE *f;
+	int fd;
+
+	snprintf(name, sizeof(name), "%s.reason.txt", ib->name);
+	if ((fd = openat(ib->rejected_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0660)) == -1) {
+		log_warnx("inbox: %s/%s: %s", ib->rejected, name, strerror(errno));
+		return;
+	}
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		return;
+	}
+	fprintf(f, "%s\n", ib->why);
+	fclose(f);
+}
+
+static void
+inbox_free(struct inbox *ib)
+{
+	if (ib->processed_fd >= 0)
+		close(ib->processed_fd);
+	if (ib->rejected_fd >= 0)
+		close(ib->rejected_fd);
+	free(ib);
 }
 
 static void inbox_scan(struct inbox *ib);
@@ -169,14 +266,13 @@ static void
 inbox_done(uv_work_t *w, int status)
 {
 	struct inbox *ib = w->data;
-	char name[NAME_MAX + 100], reason[PATH_MAX];
-	FILE *f;
+	char name[NAME_MAX + 100];
 
 	(void)status;
 	ib->busy = 0;
 	if (ib->rc == 0) {
 		snprintf(name, sizeof(name), "%s-%s", ib->code, ib->name);
-		if (inbox_move(ib->path, ib->processed, name) != 0)
+		if (inbox_move(ib, ib->processed_fd, ib->processed, name) != 0)
 			log_warnx("inbox: %s", eiso_lasterr(EISO_IO));
 		else if (ib->known)
 			log_info("inbox: %s was imported before as %s; moved", ib->name, ib->code);
@@ -184,19 +280,14 @@ inbox_done(uv_work_t *w, int status)
 			log_info("inbox: %s became draft document %s", ib->name, ib->code);
 	} else {
 		log_warnx("inbox: %s rejected: %s", ib->name, ib->why);
-		snprintf(name, sizeof(name), "%s.reason.txt", ib->name);
-		if (inbox_move(ib->path, ib->rejected, ib->name) != 0) {
+		if (inbox_move(ib, ib->rejected_fd, ib->rejected, ib->name) != 0)
 			log_warnx("inbox: %s", eiso_lasterr(EISO_IO));
-		} else if (fsutil_path(reason, sizeof(reason), ib->rejected, name) == 0) {
-			if ((f = fopen(reason, "w")) != NULL) {
-				fprintf(f, "%s\n", ib->why);
-				fclose(f);
-			}
-		}
+		else
+			inbox_reason(ib);
 	}
 	if (ib->stopping) {
 		if (ib->open_handles == 0)
-			free(ib);
+			inbox_free(ib);
 		return;
 	}
 	/* Forget it, then look for the next one. */
@@ -224,8 +315,9 @@ inbox_scan(struct inbox *ib)
 	while ((e = readdir(d)) != NULL) {
 		struct seen *s = NULL;
 
+		/* lstat: a link is seen as a link (and refused), never as what it points at. */
 		if (e->d_name[0] == '.' || fsutil_path(path, sizeof(path), ib->n->conf.inbox_dir,
-		    e->d_name) != 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		    e->d_name) != 0 || lstat(path, &st) != 0 || S_ISDIR(st.st_mode))
 			continue;
 		for (int i = 0; i < ib->nseen; i++)
 			if (strcmp(ib->seen[i].name, e->d_name) == 0)
@@ -248,6 +340,7 @@ inbox_scan(struct inbox *ib)
 			continue;
 		snprintf(ib->path, sizeof(ib->path), "%s", path);
 		snprintf(ib->name, sizeof(ib->name), "%s", e->d_name);
+		ib->mode = st.st_mode;
 		ib->busy = 1;
 		ib->work.data = ib;
 		uv_queue_work(ib->loop, &ib->work, inbox_work, inbox_done);
@@ -281,6 +374,7 @@ inbox_start(uv_loop_t *loop, struct node *n, struct inbox **out)
 		return 0;
 	if ((ib = calloc(1, sizeof(*ib))) == NULL)
 		return EISO_NOMEM;
+	ib->processed_fd = ib->rejected_fd = -1;
 	/* By default the two folders sit inside the inbox (the scan takes only files). */
 	if (n->conf.inbox_processed[0] != '\0')
 		snprintf(ib->processed, sizeof(ib->processed), "%s", n->conf.inbox_processed);
@@ -296,6 +390,14 @@ inbox_start(uv_loop_t *loop, struct node *n, struct inbox **out)
 	    (rc = fsutil_mkdir(ib->processed, 0770)) != 0 ||
 	    (rc = fsutil_mkdir(ib->rejected, 0770)) != 0)
 		goto fail;
+	if ((ib->processed_fd = open(ib->processed, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 || (ib->rejected_fd = open(ib->rejected, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		rc = eiso_seterr(EISO_IO, "%s: %s", ib->processed_fd == -1 ? ib->processed :
+		    ib->rejected, errno == ELOOP ? "a symbolic link, not a folder: refused" :
+		    strerror(errno));
+		goto fail;
+	}
 	ib->n = n;
 	ib->loop = loop;
 	uv_fs_event_init(loop, &ib->watch);
@@ -312,7 +414,7 @@ inbox_start(uv_loop_t *loop, struct node *n, struct inbox **out)
 	*out = ib;
 	return 0;
 fail:
-	free(ib);
+	inbox_free(ib);
 	return rc;
 }
 
@@ -323,7 +425,7 @@ inbox_closed(uv_handle_t *h)
 	struct inbox *ib = h->data;
 
 	if (--ib->open_handles == 0 && !ib->busy)
-		free(ib);
+		inbox_free(ib);
 }
 
 void

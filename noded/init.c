@@ -127,14 +127,16 @@ cmd_init(int argc, char **argv)
 	}
 	node_close(&n);
 
-	/* The config is written last and atomically: its presence means init finished. */
+	/*
+	 * The config is written last and atomically: its presence means init finished. It holds
+	 * the API token, so it is created 0600 (conf_save) and noded refuses it otherwise.
+	 */
 	snprintf(path, sizeof(path), "%s/noded.conf", dir);
 	if ((rc = conf_save(path, "noded configuration (written by noded init)",
 	    noded_directives, &n.conf)) != 0) {
 		fprintf(stderr, "noded init: %s\n", eiso_lasterr(rc));
 		return 1;
 	}
-	chmod(path, 0640);   /* it holds the API token */
 	keys_hex(sign_hex, sign_pub, sizeof(sign_pub));
 	keys_hex(curve_hex, curve_pub, sizeof(curve_pub));
 	printf("%s %s %s\n", agency, sign_hex, curve_hex);

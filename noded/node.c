@@ -85,6 +85,9 @@ node_open(const char *conf_path, int readonly, struct node *n)
 	memset(n, 0, sizeof(*n));
 	if ((rc = conf_load(conf_path, noded_directives, &n->conf)) != 0)
 		return rc;
+	/* It holds the local API's token: like a secret key, it is the node's user's only. */
+	if ((rc = fsutil_private(conf_path, "configuration (it holds api.token)")) != 0)
+		return rc;
 	if ((rc = node_path(n, dir, sizeof(dir), "store")) != 0)
 		return rc;
 	if ((rc = store_open(dir, node_dbnames, NDB_COUNT, readonly, &n->st)) != 0)

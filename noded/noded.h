@@ -84,6 +84,11 @@ struct attachment {
 	int fresh;               /* the store did not hold this file before */
 };
 int attach_file(struct node *n, const char *path, struct attachment *a);
+/*
+ * The same from fd, an open regular file (read from its start), named name in documents; the
+ * caller keeps and closes fd. EISO_INVAL when fd is not a regular file.
+ */
+int attach_fd(struct node *n, int fd, const char *name, struct attachment *a);
 /* Undo the files a failed command stored (those that were fresh). */
 void attach_undo(struct node *n, struct attachment *a, size_t count);
 /* The BlobRef of a file attach_file stored, if this node holds it whole; EISO_NOTFOUND if not. */

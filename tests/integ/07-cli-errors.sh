@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 07-cli-errors: bad input gets a clear message and a non-zero exit, and changes nothing:
-# missing options, missing files, an existing node directory, secret keys readable by others,
-# bad keys and rosters at enrollment, unknown configuration directives (file:line).
+# missing options, missing files, an existing node directory, secret keys or a noded.conf
+# readable by others, bad keys and rosters at enrollment, unknown configuration directives
+# (file:line).
 . "$(dirname "$0")/lib.sh"
 
 hub_init
@@ -80,6 +81,17 @@ done
 chmod 640 "$(node_keys n1)/sign.key"
 must_fail "sign.key.*640|640.*sign.key" timeout 20 "$NODED" run "${RUN_OPTS[@]}" -c "$NCONF"
 chmod 600 "$(node_keys n1)/sign.key"
+
+# noded.conf holds the local API's token: noded init makes it 0600, and the daemon (and its
+# check, -n) refuses one that group or others may read, naming the file, its mode, the fix.
+[[ $(stat -c %a "$NCONF") == 600 ]] || fail "noded init made noded.conf mode $(stat -c %a "$NCONF")"
+for mode in 640 604 660; do
+	chmod "$mode" "$NCONF"
+	must_fail "noded.conf.* $mode.*chmod 600" timeout 20 "$NODED" run "${RUN_OPTS[@]}" -c "$NCONF"
+	must_fail "noded.conf.* $mode" "$NODED" run -n -c "$NCONF"
+done
+chmod 600 "$NCONF"
+[[ $("$NODED" run -n -c "$NCONF") == "configuration OK" ]] || fail "noded run -n on a 0600 noded.conf"
 
 # hubd enroll: bad keys, unknown roster formats, and nothing enrolled by a refusal.
 read -r _ sign curve < <("$NODED" init --agency so-cong-thuong --hub "$HUB_ENDPOINT" \

@@ -2,7 +2,9 @@
 # 08-daemon-ops: the daemons as services. `run -n` checks config, key files and store and says
 # "configuration OK" or file:line; both daemons refuse to run as root without --allow-root;
 # they tell systemd READY=1, RELOADING=1 and STOPPING=1 on $NOTIFY_SOCKET; SIGHUP reloads what
-# may change, names what needs a restart, and a bad config keeps the old one running.
+# may change, names what needs a restart, and a bad config keeps the old one running. hubd init
+# takes the web address and public base; a web side or local API that cannot bind stops
+# start-up, naming the address.
 . "$(dirname "$0")/lib.sh"
 
 hub_init
@@ -115,6 +117,41 @@ cp "$TEST_DIR/hubd.conf.good" "$HCONF"
 daemon_running n1 && daemon_running "$HUB" || fail "a bad config on SIGHUP stopped a daemon"
 put n1 QT-07 >/dev/null
 wait_synced n1 30
+
+# --- start-up addresses -----------------------------------------------------------------------
+# hubd init makes the missing parents of --data (the data directory itself 0700), writes the
+# web address given, and derives the public base from it unless --public-base says otherwise.
+W=$(free_port)
+H2DIR=$TEST_DIR/deep/er/hub2
+"$HUBD" init --data "$H2DIR" --listen "tcp://127.0.0.1:$(free_port)" --web "127.0.0.1:$W" \
+    >/dev/null 2>>"$LOG_DIR/init.log" || fail "hubd init under missing parents: $(tail -n 1 "$LOG_DIR/init.log")"
+H2=$H2DIR/hubd.conf
+[[ $(stat -c %a "$H2DIR") == 700 ]] || fail "hubd init made $H2DIR mode $(stat -c %a "$H2DIR")"
+grep -qx "listen = 127.0.0.1:$W" "$H2" && grep -qx "public_base = http://127.0.0.1:$W" "$H2" ||
+    fail "hubd init --web wrote: $(grep -E '^(listen|public_base) ' "$H2")"
+"$HUBD" init --data "$TEST_DIR/hub3" --web "127.0.0.1:$(free_port)" \
+    --public-base https://iso.vinhphuc.example.vn >/dev/null 2>>"$LOG_DIR/init.log" ||
+    fail "hubd init --public-base: $(tail -n 1 "$LOG_DIR/init.log")"
+grep -qx "public_base = https://iso.vinhphuc.example.vn" "$TEST_DIR/hub3/hubd.conf" ||
+    fail "hubd init --public-base wrote: $(grep '^public_base' "$TEST_DIR/hub3/hubd.conf")"
+must_fail "--web: .*'localhost' is not an IPv4 address" "$HUBD" init --data "$TEST_DIR/hub4" --web localhost:80
+must_fail "--public-base: .*not an http" "$HUBD" init --data "$TEST_DIR/hub4" --public-base iso.example.vn
+must_fail "--web 0.0.0.0:7790 .*--public-base" "$HUBD" init --data "$TEST_DIR/hub4" --web 0.0.0.0:7790
+[[ ! -e $TEST_DIR/hub4 ]] || fail "a refused hubd init left $TEST_DIR/hub4 behind"
+# A configured web side that cannot bind stops start-up, naming the address (here the running
+# hub's web port); an empty web.listen turns the web side off.
+taken=${HUB_WEB##*:}
+conf_set "$H2" web listen "127.0.0.1:$taken"
+must_fail "web: cannot listen on 127.0.0.1:$taken: address already in use" \
+    timeout 20 "$HUBD" run "${RUN_OPTS[@]}" -c "$H2"
+conf_set "$H2" web listen ""
+_spawn hub2 "$HUBD" run "${RUN_OPTS[@]}" -c "$H2"
+wait_until "log_has hub2 'web: off'" 10
+stop hub2
+# The node's local API likewise (a node that has not connected yet, on the same taken port).
+conf_set "$TEST_DIR/other/noded.conf" api listen "127.0.0.1:$taken"
+must_fail "api: cannot listen on 127.0.0.1:$taken: address already in use" \
+    timeout 20 "$NODED" run "${RUN_OPTS[@]}" -c "$TEST_DIR/other/noded.conf"
 
 stop n1
 stop "$HUB"

@@ -109,7 +109,9 @@ must_fail "must look like tcp://HOST:PORT" provision "$ROSTER" "$P" --hub hub.ex
 install_bundle() {   # BUNDLE DATA CONFNAME
 	mkdir -m 0750 "$2"
 	cp -r "$1/keys" "$1/store" "$2/"
-	install -m 0644 "$1/$3" "$2/$3"     # stands for /etc/eiso/$3
+	install -m 0600 "$1/$3" "$2/$3"     # stands for /etc/eiso/$3, as the README says
+	# Two nodes on one machine cannot share the default API port (a taken one stops noded).
+	if [[ $3 == noded.conf ]]; then conf_set "$2/$3" api listen "127.0.0.1:$(free_port)"; fi
 }
 install_bundle "$P/hub" "$TEST_DIR/$HUB" hubd.conf
 hub_web_port     # the installed config names the default web port: use one of our own

@@ -76,3 +76,36 @@ wait_synced n1 60
     fail "the hub's $code lacks the scan"
 hub_blob_is "$TEST_DIR/big-scan.pdf" || fail "the hub's copy of the scan differs"
 note "inbox: 2 documents, 2 refusals with reasons, one duplicate recognised, scan at the hub"
+
+# Only regular files are taken, opened without following links: a link to the node's own
+# secret key and a FIFO go to rejected/ with a reason, and the inbox keeps going after them.
+# (Every type accepted here, so nothing but that rule stands between the key and a document.)
+stop n1
+conf_set "$(node_conf n1)" inbox types ""
+start_node n1
+key=$(node_keys n1)/sign.key
+key_sha=$(sha256 "$key")
+ln -s "$key" "$inbox/khoa.txt"
+mkfifo "$inbox/ong.pdf"
+printf '%%PDF-1.4\n1 0 obj << /Type /Page >>\n%%%%EOF\n' >"$inbox/sau-cung.pdf"
+wait_until "[[ -f $inbox/rejected/khoa.txt.reason.txt && -f $inbox/rejected/ong.pdf.reason.txt ]]" 15
+wait_until "ls $inbox/processed | grep -q sau-cung" 15
+grep -q "symbolic link" "$inbox/rejected/khoa.txt.reason.txt" ||
+    fail "reason for the link: $(cat "$inbox/rejected/khoa.txt.reason.txt")"
+grep -q "not a regular file" "$inbox/rejected/ong.pdf.reason.txt" ||
+    fail "reason for the FIFO: $(cat "$inbox/rejected/ong.pdf.reason.txt")"
+[[ -L $inbox/rejected/khoa.txt && -f $key && $(sha256 "$key") == "$key_sha" ]] ||
+    fail "the link was not moved aside as a link, or the key moved"
+list=$("$NODED" doc list -c "$(node_conf n1)" --json)
+[[ $(json_get documents <<<"$list" | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))') == 3 ]] ||
+    fail "documents after the link and the FIFO: $list"
+[[ $list != *"$key_sha"* ]] || fail "the secret key became a document"
+! mdb_dump -s blobmeta "$(node_store n1)" | grep -q " $key_sha" ||
+    fail "the secret key's bytes are in the node's blob store"
+# A reason file planted as a link is not written through.
+echo keep >"$TEST_DIR/victim"
+ln -s "$TEST_DIR/victim" "$inbox/rejected/ong-2.pdf.reason.txt"
+mkfifo "$inbox/ong-2.pdf"
+wait_until "[[ -p $inbox/rejected/ong-2.pdf ]] && log_has n1 'ong-2.pdf.reason.txt: '" 15
+[[ $(cat "$TEST_DIR/victim") == keep ]] || fail "a reason was written through a planted link"
+note "inbox: a link to sign.key and a FIFO refused with reasons"

@@ -299,10 +299,14 @@ wait "$KA" || fail "keep-alive client failed: $(cat "$TEST_DIR/keepalive.out")"
 grep -q '^HTTP/1.1 401' "$TEST_DIR/keepalive.out" && grep -q '^closed' "$TEST_DIR/keepalive.out" ||
     fail "keep-alive client saw: $(cat "$TEST_DIR/keepalive.out")"
 
-# A port already taken (here the hub's): the node replicates on, without the API, and says so.
+# A port already taken (here the hub's): the node refuses to start, naming the address; an
+# empty api.listen turns the API off, and the node replicates on without it.
 conf_set "$C" api listen "127.0.0.1:${HUB_ENDPOINT##*:}"
+must_fail "api: cannot listen on 127.0.0.1:${HUB_ENDPOINT##*:}: address already in use" \
+    timeout 20 "$NODED" run "${RUN_OPTS[@]}" -c "$C"
+conf_set "$C" api listen ""
 start_node n1
-wait_until "log_has n1 'the local API is off'" 10
+wait_until "log_has n1 'api: off'" 10
 put n1 QT-50 >/dev/null
 wait_synced n1 30
 stop n1

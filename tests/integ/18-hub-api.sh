@@ -274,6 +274,15 @@ assert d['total'] == 1 and d['alerts'][0]['kind'] == 'reject:signature', d
 assert d['alerts'][0]['first_iso'].endswith('+07:00') and d['alerts'][0]['count'] == 1, d"
 api_ok "/api/v1/alerts?agency=$C" "assert d['total'] == 0 and d['alerts'] == [], d"
 api_err 400 invalid "/api/v1/alerts?state=sleeping"
+# Bytes that are not UTF-8, anywhere in a request, are a 400 that says so (never a 500).
+for path in "/api/v1/alerts?state=%ff" "/api/v1/reviews?before=%ff" "/api/v1/agencies/%ff" \
+    "/api/v1/agencies?q=%c3" "/api/v1/agencies/$A/documents/%ED%A0%80"; do
+	out=$(hub_api "$path")
+	json_check "$out" "assert s == 400 and d['error']['code'] == 'invalid', (s, d)
+assert 'not valid UTF-8' in d['error']['message'], d" || fail "$path: $out"
+done
+out=$(curl -sS -w '\nHTTP %{http_code}' "$HUB_WEB/portal/%ff")
+json_check "$out" "assert s == 400, s" || fail "a portal path that is not UTF-8: $out"
 RID=$(hub_api "/api/v1/alerts?kind=reject:signature" | head -n 1 | json_get alerts.0.id)
 api_ok "/api/v1/alerts/$RID" "assert d['id'] == $RID and d['agency'] == '$B' and d['state'] == 'open', d"
 api_err 404 not_found /api/v1/alerts/999999
@@ -340,6 +349,17 @@ out=$(curl -sS -c "$JAR" -o /dev/null -w '%{http_code} %{redirect_url}' \
     --data-urlencode "next=/agency/$A" "$HUB_WEB/login")
 [[ $out == "303 $HUB_WEB/agency/$A" ]] || fail "login: $out"
 grep -q "eiso_session" "$JAR" || fail "no session cookie"
+# After login the browser goes only to a local path: TAB, CR/LF, "\\", a second "/" or an
+# absolute URL in next (as sent, percent-encoded) fall back to the overview.
+location() { tr -d '\r' | sed -n 's/^location: //Ip'; }
+for nx in '/%09/evil.example' '//evil.example' '/%5C/evil.example' '/%5Cevil.example' \
+    '/%0d%0aSet-Cookie:%20x=1' '/%0b/evil.example' '/%20/evil.example' 'https://evil.example/'; do
+	out=$(curl -sS -o /dev/null -D - --data-urlencode user=admin \
+	    --data-urlencode password=mat-khau-thu-nghiem -d "next=$nx" "$HUB_WEB/login" | location)
+	[[ $out == / ]] || fail "login with next=$nx sends the browser to '$out'"
+done
+out=$(curl -sS "$HUB_WEB/login?next=/%09/evil.example")
+[[ $out == *'name="next" value="/"'* ]] || fail "the login page keeps next=/%09/evil.example"
 page() { curl -sS -b "$JAR" -w '\nHTTP %{http_code}' "$HUB_WEB$1"; }
 out=$(page /)
 [[ $out == *"HTTP 200" && $out == *"Tổng quan toàn tỉnh"* && $out == *"Sở Khoa học và Công nghệ"* ]] ||
@@ -369,6 +389,11 @@ out=$(curl -sS -b "$JAR" -o /dev/null -w '%{http_code} %{redirect_url}' \
     -d "csrf=$CSRF&next=/agency/$A" "$HUB_WEB/alerts/$OID/ack")
 [[ $out == "303 $HUB_WEB/agency/$A" ]] || fail "the ack form: $out"
 api_ok "/api/v1/alerts/$OID" "assert d['state'] == 'acked' and d['acked_by'] == 'admin', d"
+for nx in '/%09/evil.example' '//evil.example' '/%5Cevil.example' 'https://evil.example/'; do
+	out=$(curl -sS -b "$JAR" -o /dev/null -D - -d "csrf=$CSRF&next=$nx" \
+	    "$HUB_WEB/alerts/$OID/ack" | location)
+	[[ $out == /alerts ]] || fail "the ack form with next=$nx sends the browser to '$out'"
+done
 curl -sS -b "$JAR" -c "$JAR" -o /dev/null "$HUB_WEB/logout"
 [[ $(curl -s -b "$JAR" -o /dev/null -w '%{http_code}' "$HUB_WEB/") == 303 ]] || fail "still logged in after /logout"
 [[ $(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$HUB_WEB/static/dash.css") == "200 text/css; charset=utf-8" ]] ||

@@ -277,20 +277,23 @@ log_has() {   # NAME REGEX: the daemon's log matches (extended regex)
 
 hub_conf() { echo "$TEST_DIR/$HUB/hubd.conf"; }
 
-# hub_init [NAME]: hubd init on a free port; sets HUB, HUB_ENDPOINT, HUB_KEY.
+# hub_init [NAME]: hubd init with its own free ports for nodes and for the web side (never
+# the shared default: a taken web port stops the hub); sets HUB, HUB_ENDPOINT, HUB_KEY, HUB_WEB.
 hub_init() {
-	local name=${1:-hub} port
+	local name=${1:-hub} port web
 	HUB=$name
 	port=$(free_port)
+	web=$(free_port)
 	HUB_ENDPOINT=tcp://127.0.0.1:$port
-	HUB_KEY=$("$HUBD" init --data "$TEST_DIR/$name" --listen "$HUB_ENDPOINT" 2>>"$LOG_DIR/init.log")
+	HUB_KEY=$("$HUBD" init --data "$TEST_DIR/$name" --listen "$HUB_ENDPOINT" \
+	    --web "127.0.0.1:$web" 2>>"$LOG_DIR/init.log")
 	[[ $HUB_KEY =~ ^[0-9a-f]{64}$ ]] || fail "hubd init printed '$HUB_KEY', not a 64-hex key"
 	[[ -f $TEST_DIR/$name/hubd.conf ]] || fail "hubd init made no $TEST_DIR/$name/hubd.conf"
-	hub_web_port
+	HUB_WEB=http://127.0.0.1:$web
 }
 
-# hub_web_port: the hub's web side (dashboard, API, /metrics) on a free port of its own, never
-# the shared default; sets HUB_WEB (its base URL).
+# hub_web_port: for a hub made otherwise (deploy/provision), the web side on a free port of
+# its own, never the shared default; sets HUB_WEB (its base URL).
 hub_web_port() {
 	local port
 	port=$(free_port)

@@ -10,8 +10,11 @@
 
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
 #include "conf.h"
 #include "err.h"
+#include "fsutil.h"
 #include "unit.h"
 
 struct tconf {
@@ -359,6 +362,7 @@ test_save(void **state)
 	char *tmp = unit_path(f->dir, "noded.conf.tmp");
 	char *nodir = unit_path(f->dir, "no-such-dir/noded.conf");
 	unsigned char *text;
+	struct stat st;
 	size_t len;
 
 	conf_defaults(tab, &f->c);
@@ -375,11 +379,23 @@ test_save(void **state)
 	assert_string_equal(back.agency, "ubnd-binh-xuyen");
 	assert_int_equal(back.window, 3);
 
-	/* Saving over an existing file replaces it whole. */
+	/* Configurations hold tokens: owner-only whatever the umask, and a wider one is named. */
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(fsutil_private(f->path, "configuration"), 0);
+
+	/* Saving over an existing file replaces it whole, and makes it 0600 again. */
+	assert_int_equal(chmod(f->path, 0644), 0);
+	eiso_clearerr();
+	assert_int_equal(fsutil_private(f->path, "configuration"), EISO_PERM);
+	assert_non_null(strstr(eiso_lasterr(EISO_PERM), "configuration has mode 644, must be "
+	    "0600 or stricter (chmod 600 "));
 	f->c.window = 4;
 	assert_int_equal(conf_save(f->path, "again", tab, &f->c), 0);
 	assert_int_equal(conf_load(f->path, tab, &back), 0);
 	assert_int_equal(back.window, 4);
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
 
 	eiso_clearerr();
 	assert_int_equal(conf_save(nodir, "x", tab, &f->c), EISO_IO);

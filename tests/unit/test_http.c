@@ -270,6 +270,68 @@ test_cookie(void **state)
 	assert_int_equal(http_cookie("lang=0123456789abcdef", "lang", v, sizeof(v)), EISO_INVAL);
 }
 
+/* Where a login or a form may send the browser back to: one local path, nothing else. */
+static void
+test_safe_path(void **state)
+{
+	static const char *const good[] = {
+		"/", "/alerts", "/alerts?state=open", "/agency/vp-skhcn", "/agency/vp%2Fx",
+		"/?lang=en&status=never", "/a/b/c", "/q/vp-skhcn/QT-01/2/abcdef012345", NULL
+	};
+	static const char *const bad[] = {
+		"", "alerts", "//evil.example", "/\\evil.example", "/\t/evil.example",
+		"/\n/evil.example", "/\r\nSet-Cookie: x=1", "/ /evil.example", "/a\\b", "/a b",
+		"/a\tb", "/a\x7f", "/\x01", "http://evil.example/", "/a\xc3\xa9", "\\/evil.example",
+		"/\x0b/evil.example", NULL
+	};
+
+	(void)state;
+	for (int i = 0; good[i] != NULL; i++)
+		if (!http_safe_path(good[i]))
+			fail_msg("'%s' was refused", good[i]);
+	for (int i = 0; bad[i] != NULL; i++)
+		if (http_safe_path(bad[i]))
+			fail_msg("'%s' was taken", bad[i]);
+	assert_false(http_safe_path(NULL));
+}
+
+/* Invalid UTF-8 in a request is a 400 with a clear message, never a 500 "out of memory". */
+static void
+test_utf8(void **state)
+{
+	char out[64], buf[128], *seg[4], *text;
+	json_t *j;
+
+	(void)state;
+	eiso_clearerr();
+	assert_int_equal(http_query("state=%ff", "state", out, sizeof(out)), EISO_INVAL);
+	assert_string_equal(eiso_lasterr(EISO_INVAL), "state: not valid UTF-8");
+	assert_int_equal(http_query("before=2026-01-0%c3", "before", out, sizeof(out)),
+	    EISO_INVAL);
+	assert_int_equal(http_query("q=Quy+tr%C3%ACnh", "q", out, sizeof(out)), 0);
+	assert_string_equal(out, "Quy tr\xc3\xacnh");
+	assert_int_equal(http_path_split("/api/v1/agencies/%ff", "/api/v1/", seg, 4, buf,
+	    sizeof(buf)), -1);
+	assert_int_equal(http_path_split("/api/v1/agencies/x%C3%ACy", "/api/v1/", seg, 4, buf,
+	    sizeof(buf)), 2);
+	/* The door: the path and query of a request, percent-decoded. */
+	assert_true(http_escaped_utf8_ok("/api/v1/alerts", 14));
+	assert_true(http_escaped_utf8_ok("q=Quy+tr%C3%ACnh&x=%zz%", 23));
+	assert_false(http_escaped_utf8_ok("state=%ff", 9));
+	assert_false(http_escaped_utf8_ok("a=%c3&b=%a9", 11));   /* split by an ASCII byte */
+	assert_false(http_escaped_utf8_ok("/agencies/\xff", 11));
+	assert_false(http_escaped_utf8_ok("%ED%A0%80", 9));       /* a surrogate */
+	assert_false(http_escaped_utf8_ok("%C0%AF", 6));          /* an overlong '/' */
+	/* Whatever a message holds, the error body is made, with the bad bytes replaced. */
+	j = http_error_body("invalid", "agency: no agency '\xff\xfe' is enrolled");
+	assert_non_null(j);
+	text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_string_equal(text, "{\"error\":{\"code\":\"invalid\",\"message\":\"agency: no "
+	    "agency '?" "?' is enrolled\"}}");
+	free(text);
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -282,6 +344,8 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_body_json),
 		cmocka_unit_test(test_cookie),
+		cmocka_unit_test(test_safe_path),
+		cmocka_unit_test(test_utf8),
 	};
 
 	if (sodium_init() < 0)
