@@ -1,6 +1,7 @@
 # eiso: build, test and demo. `make` builds bin/noded and bin/hubd; `make check` runs every
 # test; `make demo` starts a hub and a whole province's agencies on loopback.
 # SANITIZE=1 builds into build-san/ with AddressSanitizer and UndefinedBehaviorSanitizer.
+# B=DIR builds into DIR instead: CI checks clang's warnings with make CC=clang B=build-clang.
 
 CC      ?= gcc
 SANITIZE ?=
@@ -19,15 +20,16 @@ LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 # Sources by folder (file names without .c); each folder is one role, and includes point one
 # way: hubd/web and hubd/portal -> hubd/core -> common; hubd/cli -> hubd/core; the top-level
 # main.c and run.c of each daemon may include them all. README's "Layout" says what each holds.
-COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http
-HUBD_TOP    := main
-HUBD_CORE   := hub ingest pool apply zap published search restore alerts
-HUBD_WEB    := web view api dash metrics html i18n
+COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http \
+           html i18n
+HUBD_TOP    := main run routes
+HUBD_CORE   := hub agencies ingest pool apply zap published search restore alerts metrics figures
+HUBD_WEB    := web view api dash metrics
 HUBD_PORTAL := portal listing lookup verify qr
-HUBD_CLI    := init enroll agency status show backup config
-NODED_TOP   := main
-NODED_CORE  := node outbox attach document recordfile casefile sender inbox restore
-NODED_CLI   := cli cli_doc cli_file cli_case init status backup config
+HUBD_CLI    := cli init enroll agency status show alerts passwd portal backup config
+NODED_TOP   := main run
+NODED_CORE  := node outbox attach document recordfile casefile sender inbox restore status
+NODED_CLI   := cli cli_doc cli_file cli_case init status backup config restore
 NODED_WEB   := api
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http test_schema
 
@@ -100,10 +102,9 @@ $(B)/bin/forge: $(B)/tests/tools/forge.o $(COMMON_O)
 BENCH_O := $(addprefix $(B)/tests/bench/,loadgen.o limits.o nodes.o hubview.o http.o)
 all: $(B)/bin/loadgen
 $(BENCH_O): tests/bench/bench.h
-$(BENCH_O): ALL_CFLAGS += -Inoded -Ihubd
-$(B)/bin/loadgen: $(BENCH_O) $(addprefix $(B)/noded/core/,node.o outbox.o attach.o document.o \
-    recordfile.o casefile.o) $(addprefix $(B)/hubd/core/,hub.o apply.o published.o search.o) \
-    $(B)/hubd/cli/enroll.o $(COMMON_O)
+$(B)/tests/bench/nodes.o: ALL_CFLAGS += -Inoded
+$(B)/tests/bench/hubview.o: ALL_CFLAGS += -Ihubd
+$(B)/bin/loadgen: $(BENCH_O) $(NODED_CORE_O) $(HUBD_CORE_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
 
@@ -116,19 +117,21 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-# Unit tests of the node's store layer also link the noded objects they drive.
+# Unit tests of the node's store layer link the node's core objects.
 UNIT_NODE   := test_document
-UNIT_NODE_O := $(addprefix $(B)/noded/core/,node.o outbox.o attach.o document.o recordfile.o casefile.o)
+UNIT_NODE_O := $(NODED_CORE_O)
+$(UNIT_NODE:%=$(B)/tests/unit/%.o): ALL_CFLAGS += -Inoded
 $(UNIT_NODE:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_NODE_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-# Unit tests of the hub's modules link every hubd object but main.
+# Unit tests of the hub's modules link the hub's core objects (test_published the portal's
+# too: it tests the portal's helpers); never main or run.
 UNIT_HUB := test_published test_reviews
 UNIT     += $(UNIT_HUB)
 $(UNIT_HUB:%=$(B)/tests/unit/%.o): ALL_CFLAGS += -Ihubd
-$(UNIT_HUB:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o \
-    $(filter-out $(B)/hubd/main.o,$(HUBD_O)) $(COMMON_O)
+$(B)/tests/unit/test_published: $(HUBD_PORTAL:%=$(B)/hubd/portal/%.o)
+$(UNIT_HUB:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(HUBD_CORE_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 

@@ -4,9 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "noded.h"
+#include "cli/cli.h"
 #include "keys.h"
 #include "log.h"
+#include "run.h"
 
 static void
 usage(FILE *f)

@@ -21,7 +21,7 @@
 #include <utf8proc.h>
 
 #include "err.h"
-#include "hubd.h"
+#include "cli/cli.h"
 #include "keys.h"
 #include "wire.h"
 

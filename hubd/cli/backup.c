@@ -15,7 +15,7 @@
 
 #include "err.h"
 #include "fsutil.h"
-#include "hubd.h"
+#include "cli/cli.h"
 #include "keys.h"
 
 static void

@@ -1,7 +1,7 @@
 /*
  * enroll.c: the hub's agencies: enrollment binds an agency id to its Ed25519 signing key and
  * its CURVE transport key (I5). One by one or from a roster (TSV with a header line), all or
- * nothing. Also the per-agency key layout and head records the ingest thread uses.
+ * nothing. The records it writes are read through core/agencies.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,81 +10,11 @@
 #include <string.h>
 
 #include "err.h"
-#include "hubd.h"
+#include "cli/cli.h"
 #include "keys.h"
 #include "wire.h"
 
 #define ENROLL_MAX_COLS 16
-
-size_t
-agency_key(uint8_t *key, size_t cap, const char *id, const void *suffix, size_t slen)
-{
-	size_t n = strlen(id);
-
-	if (n + 1 + slen > cap)
-		return 0;
-	memcpy(key, id, n);
-	key[n] = '\0';
-	if (slen > 0)
-		memcpy(key + n + 1, suffix, slen);
-	return n + 1 + slen;
-}
-
-int
-agency_get(MDB_txn *txn, const struct hub *h, const char *id, Eiso__AgencyRecord **rec)
-{
-	MDB_val k = { strlen(id), (void *)id }, v;
-	int rc;
-
-	*rec = NULL;
-	if ((rc = store_rc(mdb_get(txn, store_dbi(h->st, HDB_AGENCIES), &k, &v))) != 0)
-		return rc;
-	if ((*rec = eiso__agency_record__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
-		return eiso_seterr(EISO_STORE, "agency record %s is corrupt", id);
-	return 0;
-}
-
-int
-agency_by_curve(MDB_txn *txn, const struct hub *h, const uint8_t curve_pub[32], char *id,
-    size_t idlen)
-{
-	MDB_val k = { KEYS_CURVE, (void *)curve_pub }, v;
-	int rc;
-
-	if ((rc = store_rc(mdb_get(txn, store_dbi(h->st, HDB_CURVEKEYS), &k, &v))) != 0)
-		return rc;
-	if (v.mv_size >= idlen)
-		return EISO_STORE;
-	memcpy(id, v.mv_data, v.mv_size);
-	id[v.mv_size] = '\0';
-	return 0;
-}
-
-int
-head_get(MDB_txn *txn, const struct hub *h, const char *id, Eiso__HeadRecord **head)
-{
-	MDB_val k = { strlen(id), (void *)id }, v;
-	int rc;
-
-	*head = NULL;
-	if ((rc = store_rc(mdb_get(txn, store_dbi(h->st, HDB_HEADS), &k, &v))) != 0)
-		return rc;
-	if ((*head = eiso__head_record__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
-		return eiso_seterr(EISO_STORE, "head record %s is corrupt", id);
-	return 0;
-}
-
-int
-head_put(MDB_txn *txn, const struct hub *h, const char *id, const Eiso__HeadRecord *head)
-{
-	uint8_t buf[256];
-	MDB_val k = { strlen(id), (void *)id }, v = { 0, buf };
-
-	if (eiso__head_record__get_packed_size(head) > sizeof(buf))
-		return EISO_TOOBIG;
-	v.mv_size = eiso__head_record__pack(head, buf);
-	return store_rc(mdb_put(txn, store_dbi(h->st, HDB_HEADS), &k, &v, 0));
-}
 
 struct enroll_row {
 	char *f[ENROLL_MAX_COLS];     /* id level parent name_vi name_en sign_pub curve_pub */

@@ -1,7 +1,8 @@
 /*
  * show.c: what the hub holds for an agency, read-only: a document with its whole issue
  * history (`hubd doc`), a record file, a case (never any personal data: the hub has none),
- * the derived figures the oversight dashboard needs (`hubd figures`), and a file's bytes.
+ * the figures the oversight dashboard shows (`hubd figures`; core/figures.c reads them), and
+ * a file's bytes.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@
 
 #include "domain.h"
 #include "err.h"
-#include "hubd.h"
+#include "cli/cli.h"
 #include "keys.h"
 #include "pbjson.h"
 #include "wire.h"
@@ -84,13 +85,13 @@ cmd_doc(int argc, char **argv)
 	json_t *out = NULL, *issues;
 	int json, rc, ret = 1;
 
-	if ((rc = view_opts(argc, argv, &conf, &json, usage)) >= 0)
+	if ((rc = cli_opts(argc, argv, &conf, &json, usage)) >= 0)
 		return rc;
 	if (argc - optind != 2) {
 		fputs(usage, stderr);
 		return 2;
 	}
-	if (view_open("doc", conf, &h, &txn) != 0)
+	if (cli_open("doc", conf, &h, &txn) != 0)
 		return 1;
 	if (show_get(txn, &h, HDB_DOCS, argv[optind], argv[optind + 1], &v) != 0 ||
 	    (rec = eiso__doc_record__unpack(NULL, v.mv_size, v.mv_data)) == NULL) {
@@ -137,13 +138,13 @@ show_record(const char *verb, int db, const ProtobufCMessageDescriptor *desc, in
 	ProtobufCMessage *m;
 	int json, rc, ret = 1;
 
-	if ((rc = view_opts(argc, argv, &conf, &json, usage)) >= 0)
+	if ((rc = cli_opts(argc, argv, &conf, &json, usage)) >= 0)
 		return rc;
 	if (argc - optind != 2) {
 		fputs(usage, stderr);
 		return 2;
 	}
-	if (view_open(verb, conf, &h, &txn) != 0)
+	if (cli_open(verb, conf, &h, &txn) != 0)
 		return 1;
 	if (show_get(txn, &h, db, argv[optind], argv[optind + 1], &v) != 0 ||
 	    (m = protobuf_c_message_unpack(desc, NULL, v.mv_size, v.mv_data)) == NULL) {
@@ -177,147 +178,6 @@ cmd_case(int argc, char **argv)
 	    "\nShows an agency's case as the hub holds it (it holds no personal data).\n");
 }
 
-/* Iterate the keys of a per-agency table that start with agency\0. */
-static int
-show_scan(MDB_txn *txn, struct hub *h, int db, const char *agency,
-    void (*fn)(const MDB_val *k, const MDB_val *v, void *arg), void *arg)
-{
-	uint8_t key[SHOW_KEY_MAX];
-	size_t klen = agency_key(key, sizeof(key), agency, NULL, 0);
-	MDB_cursor *c;
-	MDB_val k = { klen, key }, v;
-	int rc;
-
-	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(h->st, db), &c))) != 0)
-		return rc;
-	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
-	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		if (k.mv_size < klen || memcmp(k.mv_data, key, klen) != 0)
-			break;
-		fn(&k, &v, arg);
-	}
-	mdb_cursor_close(c);
-	return 0;
-}
-
-/* "doc:KIND:STATUS" counters: issues by kind and status. */
-static int
-figures_stat(const char *name, uint64_t v, void *arg)
-{
-	json_t *docs = arg, *byk;
-	char buf[96], *kind, *status;
-
-	snprintf(buf, sizeof(buf), "%s", name + 4);
-	kind = buf;
-	if ((status = strchr(kind, ':')) == NULL)
-		return 0;
-	*status++ = '\0';
-	if ((byk = json_object_get(docs, kind)) == NULL) {
-		byk = json_object();
-		json_object_set_new(docs, kind, byk);
-	}
-	json_object_set_new(byk, status, json_integer((json_int_t)v));
-	return 0;
-}
-
-struct figures_cases {
-	struct figures *f;
-	int64_t now;
-};
-
-static void
-figures_case(const MDB_val *k, const MDB_val *v, void *arg)
-{
-	struct figures_cases *fc = arg;
-	Eiso__Case *c = eiso__case__unpack(NULL, v->mv_size, v->mv_data);
-
-	(void)k;
-	if (c == NULL)
-		return;
-	if (!domain_case_final(c->status)) {
-		fc->f->cases_open++;
-		if (c->due < fc->now)
-			fc->f->cases_overdue++;
-	}
-	eiso__case__free_unpacked(c, NULL);
-}
-
-static int
-figures_counter(const char *name, uint64_t v, void *arg)
-{
-	struct figures *f = arg;
-
-	if (strncmp(name, "review:", 7) == 0)
-		f->reviews_overdue += v;
-	else if (strcmp(name, "in_force") == 0)
-		f->in_force = v;
-	else if (strcmp(name, "case:on_time") == 0)
-		f->on_time = v;
-	else if (strcmp(name, "case:late") == 0)
-		f->late = v;
-	else if (strcmp(name, "case:with_file") == 0)
-		f->with_file = v;
-	else if (strcmp(name, "file:count") == 0)
-		f->files = v;
-	return 0;
-}
-
-/*
- * Documents come from the counters apply.c keeps (never a walk of the documents): in force,
- * and in force with a next review date before today. The counters this needs sort before
- * "review:TODAY" (case:, doc:, file:count, in_force, the review days past; not the days'
- * sets:), so one walk of the agency's counters up to there reads them all.
- */
-void
-figures_get(MDB_txn *txn, struct hub *h, const char *agency, int64_t now, const char *today,
-    struct figures *f)
-{
-	struct figures_cases fc = { f, now };
-	char upto[24];
-
-	memset(f, 0, sizeof(*f));
-	snprintf(upto, sizeof(upto), "review:%s", today);
-	apply_stats(txn, h, agency, "", upto, figures_counter, f);
-	show_scan(txn, h, HDB_CASES, agency, figures_case, &fc);
-}
-
-double
-figures_coverage(const struct figures *f)
-{
-	uint64_t completed = f->on_time + f->late;
-
-	return completed ? 100.0 * (double)f->with_file / (double)completed : 0.0;
-}
-
-json_t *
-figures_json(MDB_txn *txn, struct hub *h, const char *agency, const struct figures *f)
-{
-	json_t *docs = json_object();
-
-	apply_stats(txn, h, agency, "doc:", NULL, figures_stat, docs);
-	return json_pack("{s:s,s:o,s:I,s:I,s:{s:I,s:I,s:I,s:I},s:I,s:{s:I,s:I,s:f}}",
-	    "agency", agency, "documents", docs,
-	    "documents_in_force", (json_int_t)f->in_force,
-	    "reviews_overdue", (json_int_t)f->reviews_overdue,
-	    "cases", "open", (json_int_t)f->cases_open, "open_overdue",
-	    (json_int_t)f->cases_overdue, "on_time", (json_int_t)f->on_time, "late",
-	    (json_int_t)f->late,
-	    "record_files", (json_int_t)f->files,
-	    "record_coverage", "completed_cases", (json_int_t)(f->on_time + f->late),
-	    "with_record_file", (json_int_t)f->with_file,
-	    "percent", figures_coverage(f));
-}
-
-json_t *
-figures_agency(MDB_txn *txn, struct hub *h, const char *agency)
-{
-	struct figures f;
-	char today[11];
-
-	domain_today(today);
-	figures_get(txn, h, agency, store_now_ms(), today, &f);
-	return figures_json(txn, h, agency, &f);
-}
 
 int
 cmd_figures(int argc, char **argv)
@@ -337,13 +197,13 @@ cmd_figures(int argc, char **argv)
 	json_t *all = json_array();
 	int json, rc;
 
-	if ((rc = view_opts(argc, argv, &conf, &json, usage)) >= 0)
+	if ((rc = cli_opts(argc, argv, &conf, &json, usage)) >= 0)
 		return rc;
 	if (argc - optind > 1) {
 		fputs(usage, stderr);
 		return 2;
 	}
-	if (view_open("figures", conf, &h, &txn) != 0)
+	if (cli_open("figures", conf, &h, &txn) != 0)
 		return 1;
 	if (argc - optind == 1) {
 		json_array_append_new(all, figures_agency(txn, &h, argv[optind]));
@@ -395,7 +255,7 @@ cmd_blob(int argc, char **argv)
 	uint8_t sha[KEYS_HASH];
 	int json, rc;
 
-	if ((rc = view_opts(argc, argv, &conf, &json, usage)) >= 0)
+	if ((rc = cli_opts(argc, argv, &conf, &json, usage)) >= 0)
 		return rc;
 	if (argc - optind != 1) {
 		fputs(usage, stderr);
@@ -406,7 +266,7 @@ cmd_blob(int argc, char **argv)
 		    argv[optind]);
 		return 2;
 	}
-	if (view_open("blob", conf, &h, &txn) != 0)
+	if (cli_open("blob", conf, &h, &txn) != 0)
 		return 1;
 	eiso_clearerr();
 	rc = blob_write_fd(txn, &h.bt, sha, STDOUT_FILENO);
@@ -503,7 +363,7 @@ cmd_search(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	if (view_open("search", conf, &h, &txn) != 0)
+	if (cli_open("search", conf, &h, &txn) != 0)
 		return 1;
 	o.txn = txn;
 	o.h = &h;

@@ -1,6 +1,6 @@
 /*
  * status.c: `hubd status`, the replication view of every agency: applied seq, head hash,
- * last seen, lag. Also the option parsing and store opening the read-only verbs share.
+ * last seen, lag.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "err.h"
-#include "hubd.h"
+#include "cli/cli.h"
 #include "keys.h"
 #include "pbjson.h"
 #include "wire.h"
@@ -24,44 +24,6 @@ fmt_time(char *buf, size_t len, int64_t ms)
 		snprintf(buf, len, "never");
 	else
 		strftime(buf, len, "%Y-%m-%d %H:%M:%S", localtime(&t));
-}
-
-/* Parse "-c CONF [--json]" style options shared by the read-only verbs. */
-int
-view_opts(int argc, char **argv, const char **conf, int *json, const char *usage)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
-
-	*conf = HUBD_DEFAULT_CONF;
-	*json = 0;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': *conf = optarg; break;
-		case 'j': *json = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
-		}
-	}
-	return -1;
-}
-
-int
-view_open(const char *verb, const char *conf, struct hub *h, MDB_txn **txn)
-{
-	int rc;
-
-	eiso_clearerr();
-	if ((rc = hub_open(conf, 1, h)) != 0 || (rc = store_read_begin(h->st, txn)) != 0) {
-		fprintf(stderr, "hubd %s: %s\n", verb, eiso_lasterr(rc));
-		hub_close(h);
-		return 1;
-	}
-	return 0;
 }
 
 int
@@ -81,9 +43,9 @@ cmd_status(int argc, char **argv)
 	json_t *list = NULL;
 	int json, rc, n = 0;
 
-	if ((rc = view_opts(argc, argv, &conf, &json, usage)) >= 0)
+	if ((rc = cli_opts(argc, argv, &conf, &json, usage)) >= 0)
 		return rc;
-	if (view_open("status", conf, &h, &txn) != 0)
+	if (cli_open("status", conf, &h, &txn) != 0)
 		return 1;
 	if (mdb_cursor_open(txn, store_dbi(h.st, HDB_AGENCIES), &cur) != 0) {
 		fprintf(stderr, "hubd status: cannot read agencies\n");

@@ -17,7 +17,7 @@
 
 #include "domain.h"
 #include "err.h"
-#include "hubd.h"
+#include "core/core.h"
 #include "wire.h"
 
 #define APPLY_KEY_MAX (WIRE_MAX_AGENCY + 1 + DOMAIN_MAX_CODE + 1 + 8)

@@ -8,7 +8,7 @@
 
 #include "err.h"
 #include "fsutil.h"
-#include "hubd.h"
+#include "core/core.h"
 
 #define HC(field) offsetof(struct hubd_conf, field), sizeof(((struct hubd_conf *)0)->field)
 

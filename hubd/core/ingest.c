@@ -1,5 +1,5 @@
 /*
- * ingest.c: `hubd run`, the hub daemon's ingest side.
+ * ingest.c: the hub daemon's ingest side, driven by `hubd run` (run.c).
  *
  * A ZeroMQ ROUTER with CURVE, admitted by the ZAP handler (zap.c), receives envelopes from
  * nodes. Messages are drained into a batch, then judged and applied in ONE LMDB write
@@ -10,9 +10,7 @@
  * whole, so the node resends from there. This thread is the only writer of the hub's store.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +20,8 @@
 #include <zmq.h>
 
 #include "chain.h"
-#include "daemon.h"
 #include "err.h"
-#include "hubd.h"
+#include "core/core.h"
 #include "keys.h"
 #include "log.h"
 #include "wire.h"
@@ -105,15 +102,6 @@ struct ingest {
 	int64_t now;
 	MDB_txn *txn;                 /* the batch transaction, while it runs */
 };
-
-static volatile sig_atomic_t ingest_stop;
-
-static void
-ingest_on_signal(int sig)
-{
-	(void)sig;
-	ingest_stop = 1;
-}
 
 /* Queue a reply for after the commit. */
 static int
@@ -926,63 +914,39 @@ ingest_open_router(struct ingest *g)
 	return 0;
 }
 
-static void
-run_usage(FILE *f)
+int
+ingest_open(const char *conf, struct ingest **out)
 {
-	fprintf(f,
-	    "usage: hubd run [-c CONF] [-d] [-n] [--allow-root]\n"
-	    "\n"
-	    "Runs the hub daemon in the foreground: accepts enrolled nodes, verifies and applies\n"
-	    "their change sets. Logs go to stderr. SIGTERM or SIGINT stop it after the current\n"
-	    "batch is committed; SIGHUP reloads the log level, window and batch sizes.\n"
-	    "  -c CONF        config file (default " HUBD_DEFAULT_CONF ")\n"
-	    "  -d             debug logging\n"
-	    "  -n             check the config, key files and store, print \"configuration OK\"\n"
-	    "  --allow-root   run even as root (test machines only)\n");
+	struct ingest *g;
+	int rc;
+
+	*out = NULL;
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return EISO_NOMEM;
+	if ((rc = hub_open(conf, 0, &g->h)) != 0) {
+		free(g);
+		return rc;
+	}
+	*out = g;
+	return 0;
+}
+
+struct hub *
+ingest_hub(struct ingest *g)
+{
+	return &g->h;
 }
 
 int
-cmd_run(int argc, char **argv)
+ingest_listen(struct ingest *g)
 {
-	struct daemon_args args;
-	const char *conf;
-	struct ingest *g;
-	struct web *web = NULL;
-	struct sigaction sa;
-	int rc, debug;
 	unsigned ncores;
-	uint64_t next_sweep;
+	int rc;
 
-	if ((rc = daemon_run_args(argc, argv, HUBD_DEFAULT_CONF, run_usage, &args)) >= 0)
-		return rc;
-	conf = args.conf;
-	debug = args.debug;
-	if (args.check)
-		return config_check(conf);
-	log_init("hubd", debug);
-	if ((rc = daemon_root_check(args.allow_root)) != 0)
-		fatalx("%s", eiso_lasterr(rc));
-	if ((g = calloc(1, sizeof(*g))) == NULL)
-		fatalx("out of memory");
-	eiso_clearerr();
-	if ((rc = hub_open(conf, 0, &g->h)) != 0)
-		fatalx("%s", eiso_lasterr(rc));
-	log_init("hubd", debug || g->h.conf.log_debug);
-	if (store_upgraded_from(g->h.st) >= 0)
-		log_info("store upgraded from schema %d to %d", store_upgraded_from(g->h.st),
-		    STORE_SCHEMA);
 	if ((g->zctx = zmq_ctx_new()) == NULL)
-		fatalx("zeromq: %s", zmq_strerror(zmq_errno()));
-	eiso_clearerr();
+		return eiso_seterr(EISO_NET, "zeromq: %s", zmq_strerror(zmq_errno()));
 	if ((rc = ingest_open_router(g)) != 0)
-		fatalx("%s", eiso_lasterr(rc));
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = ingest_on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if ((rc = daemon_hup_catch()) != 0)
-		fatalx("%s", eiso_lasterr(rc));
+		return rc;
 	/* Checking signatures is most of ingest's work: every core we may use takes a share. */
 	eiso_clearerr();
 	ncores = pool_cores();
@@ -991,58 +955,55 @@ cmd_run(int argc, char **argv)
 	if ((rc = pool_start(ncores - 1, &g->pool)) != 0)
 		log_warnx("%s: change sets are checked on one thread", eiso_lasterr(rc));
 	log_info("listening on %s", g->h.conf.listen);
-	/* The web side is not the hub's purpose: without it, replication still runs. */
-	eiso_clearerr();
-	if ((rc = web_start(&g->h, conf, &web)) != 0)
-		log_warnx("%s: the dashboard, API and metrics are off", eiso_lasterr(rc));
-	daemon_notify_ready(NULL);
+	return 0;
+}
 
-	next_sweep = 0;
-	while (!ingest_stop) {
-		zmq_pollitem_t items[3] = {
-			{ g->zap, 0, ZMQ_POLLIN, 0 },
-			{ g->router, 0, ZMQ_POLLIN, 0 },
-			{ NULL, web_wake_fd(web), ZMQ_POLLIN, 0 },
-		};
+int
+ingest_poll(struct ingest *g, int wake_fd, long timeout_ms, int *woken)
+{
+	zmq_pollitem_t items[3] = {
+		{ g->zap, 0, ZMQ_POLLIN, 0 },
+		{ g->router, 0, ZMQ_POLLIN, 0 },
+		{ NULL, wake_fd, ZMQ_POLLIN, 0 },
+	};
 
-		if (daemon_hup_taken()) {
-			daemon_notify_reloading();
-			config_reload(conf, &g->h.conf, debug);
-			daemon_notify_ready(NULL);
-		}
-		if (uv_hrtime() / 1000000 >= next_sweep) {
-			eiso_clearerr();
-			if ((rc = alert_sweep(&g->h)) != 0)
-				log_warnx("alert sweep: %s", eiso_lasterr(rc));
-			next_sweep = uv_hrtime() / 1000000 + g->h.conf.alert_check_s * 1000;
-		}
-		if (zmq_poll(items, web != NULL ? 3 : 2, 500) < 0) {
-			if (zmq_errno() == EINTR)
-				continue;
-			fatalx("poll: %s", zmq_strerror(zmq_errno()));
-		}
-		if (items[0].revents & ZMQ_POLLIN)
-			zap_handle(&g->h, g->zap);
-		if (items[1].revents & ZMQ_POLLIN)
-			ingest_batch(g);
-		if (web != NULL && (items[2].revents & ZMQ_POLLIN))
-			web_do_writes(web, &g->h);
+	*woken = 0;
+	if (zmq_poll(items, wake_fd >= 0 ? 3 : 2, timeout_ms) < 0) {
+		if (zmq_errno() == EINTR)
+			return 0;
+		return eiso_seterr(EISO_NET, "poll: %s", zmq_strerror(zmq_errno()));
 	}
-	daemon_notify_stopping();
-	web_stop(&web);
+	if (items[0].revents & ZMQ_POLLIN)
+		zap_handle(&g->h, g->zap);
+	if (items[1].revents & ZMQ_POLLIN)
+		ingest_batch(g);
+	*woken = wake_fd >= 0 && (items[2].revents & ZMQ_POLLIN);
+	return 0;
+}
+
+void
+ingest_close(struct ingest **gp)
+{
+	struct ingest *g = *gp;
+
+	if (g == NULL)
+		return;
+	*gp = NULL;
 	log_info("stopping: %llu change sets applied, %llu rejected, %llu duplicates in %llu "
 	    "batches", (unsigned long long)g->total.applied,
 	    (unsigned long long)g->total.rejected, (unsigned long long)g->total.duplicates,
 	    (unsigned long long)g->total.batches);
 	pool_stop(&g->pool);
-	zmq_close(g->router);
-	zmq_close(g->zap);
-	zmq_ctx_term(g->zctx);
+	if (g->router != NULL)
+		zmq_close(g->router);
+	if (g->zap != NULL)
+		zmq_close(g->zap);
+	if (g->zctx != NULL)
+		zmq_ctx_term(g->zctx);
 	hub_close(&g->h);
 	free(g->items);
 	free(g->replies);
 	free(g->t);
 	free(g->signers);
 	free(g);
-	return 0;
 }

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "err.h"
-#include "hubd.h"
+#include "core/core.h"
 
 struct pool {
 	pthread_mutex_t mu;

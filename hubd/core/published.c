@@ -24,7 +24,7 @@
 
 #include "domain.h"
 #include "err.h"
-#include "hubd.h"
+#include "core/core.h"
 #include "keys.h"
 #include "sha256.h"
 #include "wire.h"

@@ -14,7 +14,7 @@
 
 #include "domain.h"
 #include "err.h"
-#include "hubd.h"
+#include "core/core.h"
 #include "text.h"
 #include "wire.h"
 

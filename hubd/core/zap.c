@@ -12,7 +12,7 @@
 #include <zmq.h>
 
 #include "err.h"
-#include "hubd.h"
+#include "core/core.h"
 #include "keys.h"
 #include "log.h"
 #include "wire.h"

@@ -10,7 +10,7 @@
 
 #include "domain.h"
 #include "err.h"
-#include "hubd.h"
+#include "portal/portal.h"
 #include "keys.h"
 #include "wire.h"
 
@@ -128,7 +128,7 @@ agency_row(const struct portal_ctx *c, struct html *b, const char *agency,
 	uint32_t list[PORTAL_MAX_ISSUES];
 	size_t n;
 
-	web_date(date, sizeof(date), d->effective_date, c->lang);
+	i18n_date(date, sizeof(date), d->effective_date, c->lang);
 	html_raw(b, "<tr><td>");
 	html_esc(b, d->code);
 	html_raw(b, "</td><td><a href=\"");
@@ -354,7 +354,7 @@ listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 	portal_meta(b, portal_t(c, "portal.kind"), portal_kind(c, d->kind));
 	snprintf(buf, sizeof(buf), "%u", d->issue);
 	portal_meta(b, portal_t(c, "portal.issue"), buf);
-	web_date(buf, sizeof(buf), d->effective_date, c->lang);
+	i18n_date(buf, sizeof(buf), d->effective_date, c->lang);
 	portal_meta(b, portal_t(c, "portal.effective"), buf);
 	if (d->approved != NULL && d->approved->name[0]) {
 		html_raw(b, "<dt>");
@@ -366,7 +366,7 @@ listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 			html_esc(b, d->approved->position);
 		}
 		if (d->approved->at != 0) {
-			web_time(buf, sizeof(buf), d->approved->at, c->lang);
+			i18n_time(buf, sizeof(buf), d->approved->at, c->lang);
 			html_raw(b, " — ");
 			html_esc(b, buf);
 		}
@@ -417,7 +417,7 @@ listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 
 		if (o == NULL)
 			continue;
-		web_date(buf, sizeof(buf), o->effective_date, c->lang);
+		i18n_date(buf, sizeof(buf), o->effective_date, c->lang);
 		html_raw(b, "<tr><td>");
 		if (i != d->issue) {
 			html_raw(b, "<a href=\"");

@@ -9,7 +9,7 @@
 
 #include "domain.h"
 #include "err.h"
-#include "hubd.h"
+#include "portal/portal.h"
 #include "keys.h"
 #include "wire.h"
 
@@ -61,9 +61,9 @@ case_rows(const struct portal_ctx *c, struct html *b, const char *agency, const 
 	portal_meta(b, portal_t(c, "portal.case_code"), k->code);
 	portal_meta(b, portal_t(c, "portal.agency"), a ? portal_agency_name(c, a) : agency);
 	portal_meta(b, portal_t(c, "portal.procedure"), k->procedure);
-	web_time(buf, sizeof(buf), k->received, c->lang);
+	i18n_time(buf, sizeof(buf), k->received, c->lang);
 	portal_meta(b, portal_t(c, "portal.received"), buf);
-	web_time(buf, sizeof(buf), k->due, c->lang);
+	i18n_time(buf, sizeof(buf), k->due, c->lang);
 	portal_meta(b, portal_t(c, "portal.due"), buf);
 	snprintf(key, sizeof(key), "cstatus.%s", k->status);
 	html_raw(b, "<dt>");
@@ -73,7 +73,7 @@ case_rows(const struct portal_ctx *c, struct html *b, const char *agency, const 
 	html_esc(b, portal_t(c, key));
 	html_raw(b, "</strong></dd>");
 	if (k->completed != 0) {
-		web_time(buf, sizeof(buf), k->completed, c->lang);
+		i18n_time(buf, sizeof(buf), k->completed, c->lang);
 		portal_meta(b, portal_t(c, "portal.completed"), buf);
 		if (strcmp(k->status, "completed") == 0)
 			portal_meta(b, portal_t(c, "portal.timeliness"), portal_t(c, k->completed <=
@@ -186,7 +186,7 @@ search_row(const char *agency, const char *code, uint32_t score, void *arg)
 
 	(void)score;
 	if (d != NULL && strcmp(d->status, "effective") == 0) {
-		web_date(date, sizeof(date), d->effective_date, c->lang);
+		i18n_date(date, sizeof(date), d->effective_date, c->lang);
 		html_raw(b, "<li class=\"hit\"><a href=\"");
 		portal_doc_url(c, b, "/portal/d/", agency, code, d->issue);
 		html_raw(b, "\">");

@@ -22,7 +22,7 @@
 
 #include "domain.h"
 #include "err.h"
-#include "hubd.h"
+#include "portal/portal.h"
 #include "keys.h"
 #include "wire.h"
 
@@ -514,22 +514,17 @@ portal_stream_done(void *arg)
 	free(arg);
 }
 
-int
-portal_route(struct web *w, struct http_req *r)
+void
+portal_serve(struct hub *h, enum web_lang lang, const char *lang_cookie, struct http_req *r)
 {
-	struct hub *h = web_hub(w);
 	struct portal_ctx c;
 	struct portal_reply rep;
 	const char *hdrs[2 * PORTAL_MAX_HDR + 1];
 	MDB_txn *txn;
 	int rc, n = 0;
 
-	if (strcmp(r->path, "/portal") != 0 && strncmp(r->path, "/portal/", 8) != 0 &&
-	    strcmp(r->path, "/verify") != 0 && strncmp(r->path, "/q/", 3) != 0 &&
-	    strncmp(r->path, "/qr/", 4) != 0 && strncmp(r->path, "/files/", 7) != 0)
-		return 0;
 	memset(&c, 0, sizeof(c));
-	c.lang = web_lang(w, r);
+	c.lang = lang;
 	c.h = h;
 	c.base = h->conf.web_public_base;
 	c.path = r->path;
@@ -537,11 +532,15 @@ portal_route(struct web *w, struct http_req *r)
 	if ((rc = store_read_begin(h->st, &txn)) != 0) {
 		http_reply_raw(r, 503, "text/plain; charset=utf-8", "store unavailable\n", 18,
 		    NULL);
-		return 1;
+		return;
 	}
 	c.txn = txn;
 	portal_page(&c, r->method, http_header(r, "content-type"), r->body, r->body_len, &rep);
 	store_read_end(&txn);
+	/* The language a ?lang= chose is kept in a cookie, on pages only. */
+	if (lang_cookie != NULL && lang_cookie[0] != '\0' && !rep.blob &&
+	    strncmp(rep.ctype, "text/html", 9) == 0)
+		portal_header(&rep, "set-cookie", lang_cookie);
 	for (int i = 0; i < rep.nhdr; i++) {
 		hdrs[n++] = rep.hdr[i].name;
 		hdrs[n++] = rep.hdr[i].value;
@@ -561,7 +560,7 @@ portal_route(struct web *w, struct http_req *r)
 		}
 		portal_reply_free(&rep);
 	} else if (strncmp(rep.ctype, "text/html", 9) == 0) {
-		web_reply_html(r, rep.status, &rep.body, hdrs);      /* frees the body */
+		http_reply_html(r, rep.status, &rep.body, hdrs);      /* frees the body */
 	} else {
 		if (rep.body.oom)
 			http_reply_raw(r, 500, "text/plain; charset=utf-8", "out of memory\n", 14,
@@ -571,7 +570,6 @@ portal_route(struct web *w, struct http_req *r)
 			    rep.body.len, hdrs);
 		portal_reply_free(&rep);
 	}
-	return 1;
 }
 
 int
@@ -593,105 +591,4 @@ portal_check_base(const char *base)
 			return eiso_seterr(EISO_CONF, "web.public_base: '%s' has a character an "
 			    "address may not carry ('%c')", base, *p > ' ' ? *p : '?');
 	return 0;
-}
-
-int
-cmd_portal(int argc, char **argv)
-{
-	static const char usage[] =
-	    "usage: hubd portal [-c CONF] [--lang vi|en] [--post FILE] [--head] PATH[?QUERY]\n"
-	    "\n"
-	    "Writes a page of the public portal to standard output, exactly as the web side\n"
-	    "serves it (the status goes to standard error; exit 1 when it is not 200). PATH is\n"
-	    "one of /portal, /portal/a/AGENCY, /portal/d/AGENCY/CODE[/ISSUE], /portal/search,\n"
-	    "/portal/case, /portal/sheet/AGENCY/CODE/ISSUE, /q/..., /qr/AGENCY/CODE/ISSUE.png,\n"
-	    "/qr/AGENCY/CODE/ISSUE.svg, /files/SHA256, /verify. --post sends FILE as the body\n"
-	    "of a POST (the verify upload).\n"
-	    "--head prints the status and headers before the body.\n";
-	static const struct option opts[] = {
-		{ "lang", required_argument, NULL, 'l' },
-		{ "post", required_argument, NULL, 'p' },
-		{ "head", no_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *conf = HUBD_DEFAULT_CONF, *post = NULL;
-	char path[2048], *q;
-	struct portal_ctx ctx;
-	struct portal_reply r;
-	struct hub h;
-	MDB_txn *txn = NULL;
-	struct html body = { 0 };
-	int c, ret = 1, head = 0;
-
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.lang = WEB_VI;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': conf = optarg; break;
-		case 'l': ctx.lang = strcmp(optarg, "en") == 0 ? WEB_EN : WEB_VI; break;
-		case 'p': post = optarg; break;
-		case 'H': head = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
-		}
-	}
-	if (argc - optind != 1 || snprintf(path, sizeof(path), "%s", argv[optind]) >=
-	    (int)sizeof(path)) {
-		fputs(usage, stderr);
-		return 2;
-	}
-	if (post != NULL) {
-		FILE *f = fopen(post, "rb");
-		size_t got;
-		char chunk[65536];
-
-		if (f == NULL) {
-			fprintf(stderr, "hubd portal: %s: cannot read\n", post);
-			return 1;
-		}
-		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			html_mem(&body, chunk, got);
-		fclose(f);
-		if (body.oom) {
-			fprintf(stderr, "hubd portal: out of memory\n");
-			return 1;
-		}
-	}
-	if ((q = strchr(path, '?')) != NULL)
-		*q++ = '\0';
-	ctx.path = path;
-	ctx.query = q ? q : "";
-	if (view_open("portal", conf, &h, &txn) != 0) {
-		html_free(&body);
-		return 1;
-	}
-	ctx.txn = txn;
-	ctx.h = &h;
-	ctx.base = h.conf.web_public_base;
-	if (!portal_page(&ctx, post ? "POST" : "GET", "application/octet-stream",
-	    (const uint8_t *)body.buf, body.len, &r)) {
-		fprintf(stderr, "hubd portal: %s is not a page of the portal\n", path);
-		goto done;
-	}
-	if (r.blob) {
-		fprintf(stderr, "%d %s (file %llu bytes)\n", r.status, r.ctype,
-		    (unsigned long long)r.size);
-		for (int i = 0; head && i < r.nhdr; i++)
-			fprintf(stderr, "%s: %s\n", r.hdr[i].name, r.hdr[i].value);
-		fflush(stdout);
-		ret = blob_write_fd(txn, &h.bt, r.sha, STDOUT_FILENO) != 0;
-	} else {
-		fprintf(stderr, "%d %s\n", r.status, r.ctype);
-		for (int i = 0; head && i < r.nhdr; i++)
-			fprintf(stderr, "%s: %s\n", r.hdr[i].name, r.hdr[i].value);
-		fwrite(r.body.buf ? r.body.buf : "", 1, r.body.len, stdout);
-		ret = r.body.oom || r.status != 200;
-	}
-	portal_reply_free(&r);
-done:
-	html_free(&body);
-	store_read_end(&txn);
-	hub_close(&h);
-	return ret;
 }

@@ -11,7 +11,7 @@
 #include <qrencode.h>
 
 #include "err.h"
-#include "hubd.h"
+#include "portal/portal.h"
 
 #define QR_MARGIN 4
 

@@ -19,7 +19,7 @@
 
 #include "domain.h"
 #include "err.h"
-#include "hubd.h"
+#include "portal/portal.h"
 #include "keys.h"
 #include "sha256.h"
 #include "wire.h"
@@ -73,7 +73,7 @@ q_details(const struct portal_ctx *c, struct html *b, const char *agency,
 	Eiso__AgencyRecord *a = portal_agency(c, agency);
 	char date[32];
 
-	web_date(date, sizeof(date), d->effective_date, c->lang);
+	i18n_date(date, sizeof(date), d->effective_date, c->lang);
 	html_raw(b, "<section><h2>");
 	html_esc(b, d->title);
 	html_raw(b, "</h2><dl class=\"meta\"><dt>");
@@ -250,8 +250,8 @@ page_sheet(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 	published_hash(seg[0], d, h);
 	keys_hex(hex, h, sizeof(h));
 	verify_qr_url(c, &url, seg[0], d);
-	web_date(date, sizeof(date), d->effective_date, c->lang);
-	web_time(now, sizeof(now), store_now_ms(), c->lang);
+	i18n_date(date, sizeof(date), d->effective_date, c->lang);
+	i18n_time(now, sizeof(now), store_now_ms(), c->lang);
 	html_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>",
 	    c->lang == WEB_EN ? "en" : "vi");
 	html_esc(b, d->code);
@@ -488,7 +488,7 @@ verify_match(const char *agency, const char *code, uint32_t issue, void *arg)
 	if (d == NULL)
 		return 0;
 	a = portal_agency(m->c, agency);
-	web_date(date, sizeof(date), d->effective_date, m->c->lang);
+	i18n_date(date, sizeof(date), d->effective_date, m->c->lang);
 	html_printf(m->b, "<tr data-state=\"%s\"><td>", portal_state(d));
 	html_esc(m->b, a ? portal_agency_name(m->c, a) : agency);
 	html_raw(m->b, "</td><td><a href=\"");

@@ -13,7 +13,7 @@
 
 #include "domain.h"
 #include "err.h"
-#include "web.h"
+#include "web/web.h"
 #include "wire.h"
 
 #define API_PREFIX "/api/v1/"
@@ -314,8 +314,10 @@ done:
 }
 
 void
-api_route(struct web *w, struct http_req *r, const struct web_who *who)
+api_route(void *arg, struct http_req *r)
 {
+	struct web *w = arg;
+	const struct web_who *who = web_who(w);
 	char *seg[API_MAX_SEGS], buf[1024];
 	int n = http_path_split(r->path, API_PREFIX, seg, API_MAX_SEGS, buf, sizeof(buf));
 	int get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;

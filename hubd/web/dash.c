@@ -15,7 +15,7 @@
 #include "domain.h"
 #include "err.h"
 #include "log.h"
-#include "web.h"
+#include "web/web.h"
 #include "wire.h"
 
 #define DASH_DOCS_PAGE 50
@@ -125,7 +125,7 @@ dash_foot(struct dash *d)
 {
 	char now[32];
 
-	web_time(now, sizeof(now), store_now_ms(), d->lang);
+	i18n_time(now, sizeof(now), store_now_ms(), d->lang);
 	html_printf(&d->b, "</main><footer>%s %s (%s)</footer></body></html>\n",
 	    T(d, "footer.generated"), now, T(d, "footer.tz"));
 }
@@ -133,7 +133,7 @@ dash_foot(struct dash *d)
 static void
 dash_send(struct dash *d, int status)
 {
-	web_reply_html(d->r, status, &d->b, NULL);
+	web_reply_html(d->w, d->r, status, &d->b, NULL);
 }
 
 static void
@@ -528,7 +528,7 @@ dash_agency_row(struct dash *d, json_t *a)
 	} else {
 		html_raw(&d->b, "—");
 	}
-	web_time(when, sizeof(when), (int64_t)jint(a, "last_seen"), d->lang);
+	i18n_time(when, sizeof(when), (int64_t)jint(a, "last_seen"), d->lang);
 	html_printf(&d->b, "</td><td class=\"time\">%s</td><td class=\"num\">%lld</td>", when,
 	    jint(a, "applied_seq"));
 	if (jint(lag, "sets") > 0)
@@ -682,7 +682,7 @@ dash_alerts_table(struct dash *d, json_t *items, int show_agency, const char *ne
 
 		html_printf(&d->b, "<tr class=\"al-%s\" data-alert=\"%lld\"><td>%lld</td>", state,
 		    jint(a, "id"), jint(a, "id"));
-		web_time(when, sizeof(when), (int64_t)jint(a, "last"), d->lang);
+		i18n_time(when, sizeof(when), (int64_t)jint(a, "last"), d->lang);
 		html_printf(&d->b, "<td class=\"time\">%s", when);
 		if (jint(a, "count") > 1)
 			html_printf(&d->b, " <small>×%lld</small>", jint(a, "count"));
@@ -842,11 +842,11 @@ dash_documents(struct dash *d, MDB_txn *txn, const char *agency, size_t dpage)
 		json_array_foreach(json_object_get(doc, "issues"), k, iss) {
 			char upd[40];
 
-			web_time(upd, sizeof(upd), (int64_t)jint(iss, "updated"), d->lang);
+			i18n_time(upd, sizeof(upd), (int64_t)jint(iss, "updated"), d->lang);
 			html_printf(&d->b, "<li><b>%s %lld</b> — ", T(d, "doc.issue"),
 			    jint(iss, "issue"));
 			html_esc(&d->b, Tv(d, "dstatus", jstr(iss, "status")));
-			web_date(date, sizeof(date), jstr(iss, "effective_date"), d->lang);
+			i18n_date(date, sizeof(date), jstr(iss, "effective_date"), d->lang);
 			if (jstr(iss, "effective_date")[0])
 				html_printf(&d->b, ", %s %s", T(d, "doc.effective"), date);
 			if (json_object_get(iss, "approved_by") != NULL) {
@@ -865,9 +865,9 @@ dash_documents(struct dash *d, MDB_txn *txn, const char *agency, size_t dpage)
 		html_printf(&d->b, "</td><td><span class=\"badge ds-%s\">", jstr(doc, "status"));
 		html_esc(&d->b, Tv(d, "dstatus", jstr(doc, "status")));
 		html_printf(&d->b, "</span></td><td class=\"num\">%lld</td>", jint(doc, "latest"));
-		web_date(date, sizeof(date), jstr(doc, "effective_date"), d->lang);
+		i18n_date(date, sizeof(date), jstr(doc, "effective_date"), d->lang);
 		html_printf(&d->b, "<td>%s</td>", date);
-		web_date(date, sizeof(date), jstr(doc, "next_review"), d->lang);
+		i18n_date(date, sizeof(date), jstr(doc, "next_review"), d->lang);
 		html_printf(&d->b, "<td class=\"%s\">%s</td></tr>",
 		    json_is_true(json_object_get(doc, "review_overdue")) ? "bad" : "", date);
 	}
@@ -912,7 +912,7 @@ dash_reviews(struct dash *d, MDB_txn *txn, const char *agency)
 			html_esc(&d->b, jstr(e, "code"));
 			html_raw(&d->b, "</td><td>");
 			html_esc(&d->b, jstr(e, "title"));
-			web_date(date, sizeof(date), jstr(e, "next_review"), d->lang);
+			i18n_date(date, sizeof(date), jstr(e, "next_review"), d->lang);
 			html_printf(&d->b, "</td><td class=\"num\">%lld</td><td class=\"bad\">%s"
 			    "</td></tr>", jint(e, "issue"), date);
 		}
@@ -964,10 +964,10 @@ dash_files_cases(struct dash *d, MDB_txn *txn, const char *agency)
 		    T(d, "case.received"), T(d, "case.due"), T(d, "case.completed"),
 		    T(d, "case.status"));
 		json_array_foreach(items, i, e) {
-			web_time(t1, sizeof(t1), (int64_t)jint(e, "received"), d->lang);
-			web_time(t2, sizeof(t2), (int64_t)jint(e, "due"), d->lang);
+			i18n_time(t1, sizeof(t1), (int64_t)jint(e, "received"), d->lang);
+			i18n_time(t2, sizeof(t2), (int64_t)jint(e, "due"), d->lang);
 			if (jint(e, "completed") > 0)
-				web_time(t3, sizeof(t3), (int64_t)jint(e, "completed"), d->lang);
+				i18n_time(t3, sizeof(t3), (int64_t)jint(e, "completed"), d->lang);
 			else
 				snprintf(t3, sizeof(t3), "—");
 			html_raw(&d->b, "<tr><td class=\"code\">");
@@ -1013,7 +1013,7 @@ dash_changesets(struct dash *d, MDB_txn *txn, const Eiso__AgencyRecord *a)
 		int ok = strcmp(jstr(e, "signature"), "valid") == 0 &&
 		    strcmp(jstr(e, "chain"), "linked") == 0;
 
-		web_time(when, sizeof(when), (int64_t)jint(e, "created"), d->lang);
+		i18n_time(when, sizeof(when), (int64_t)jint(e, "created"), d->lang);
 		html_printf(&d->b, "<tr><td class=\"num\">%lld</td><td class=\"time\">%s</td><td>",
 		    jint(e, "seq"), when);
 		json_array_foreach(json_object_get(e, "items"), k, it) {
@@ -1074,7 +1074,7 @@ dash_agency(struct dash *d, MDB_txn *txn)
 		html_esc(&d->b, jstr(a, "parent"));
 		html_raw(&d->b, "</a></dd></div>");
 	}
-	web_time(v, sizeof(v), (int64_t)jint(a, "last_seen"), d->lang);
+	i18n_time(v, sizeof(v), (int64_t)jint(a, "last_seen"), d->lang);
 	dash_kv(d, T(d, "col.last_seen"), v, "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "applied_seq"));
 	dash_kv(d, T(d, "col.applied"), v, "");
@@ -1134,8 +1134,10 @@ dash_agency(struct dash *d, MDB_txn *txn)
 }
 
 void
-dash_route(struct web *w, struct http_req *r, const struct web_who *who)
+dash_route(void *arg, struct http_req *r)
 {
+	struct web *w = arg;
+	const struct web_who *who = web_who(w);
 	struct dash d;
 	MDB_txn *txn;
 	int rc;

@@ -1,39 +1,15 @@
 /*
- * metrics.c: counters the ingest thread keeps for /metrics, as C11 atomics so the HTTP
- * thread reads them without locks, and /metrics itself (Prometheus text format), rendered on
- * the web thread. Per-agency figures (lag, last seen) come from the store.
+ * metrics.c: /metrics (Prometheus text format), rendered on the web thread from the counters
+ * the ingest thread keeps (core/metrics.c). Per-agency figures (lag, last seen) come from the
+ * store.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "err.h"
-#include "web.h"
+#include "web/web.h"
 #include "wire.h"
 
-struct metrics hub_metrics;
-
-static unsigned
-metrics_bucket(uint64_t v, uint64_t first)
-{
-	unsigned b = 0;
-
-	for (uint64_t bound = first; b < METRICS_BUCKETS - 1 && v > bound; bound *= 2)
-		b++;
-	return b;
-}
-
-void
-metrics_batch(uint64_t messages, uint64_t commit_us)
-{
-	hub_metrics.batches++;
-	hub_metrics.batch_msgs_sum += messages;
-	hub_metrics.batch_hist[metrics_bucket(messages, 1)]++;
-	/* Commit buckets start at 500 us. */
-	hub_metrics.commit_hist[metrics_bucket(commit_us, 500)]++;
-	hub_metrics.commit_us_sum += commit_us;
-}
-
-/* ------------------------------------------------------------------------------------------ */
 /* /metrics: the Prometheus text format (version 0.0.4), read on the web thread */
 
 static void
@@ -83,8 +59,9 @@ struct metrics_agency {
 };
 
 void
-metrics_route(struct web *w, struct http_req *r)
+metrics_route(void *arg, struct http_req *r)
 {
+	struct web *w = arg;
 	static const char *const hdr[] = { "cache-control", "no-store", NULL };
 	struct hub *h = web_hub(w);
 	struct html b = { 0 };

@@ -21,7 +21,7 @@
 #include "err.h"
 #include "keys.h"
 #include "pbjson.h"
-#include "web.h"
+#include "web/web.h"
 #include "wire.h"
 
 #define VIEW_KEY_MAX (WIRE_MAX_AGENCY + 1 + DOMAIN_MAX_CODE + 16)
@@ -84,7 +84,7 @@ view_set_time(json_t *j, const char *name, int64_t ms)
 
 	json_object_set_new(j, name, ms > 0 ? json_integer(ms) : json_null());
 	snprintf(key, sizeof(key), "%s_iso", name);
-	web_iso(iso, sizeof(iso), ms);
+	i18n_iso(iso, sizeof(iso), ms);
 	json_object_set_new(j, key, ms > 0 ? json_string(iso) : json_null());
 }
 
@@ -189,7 +189,7 @@ view_agency(MDB_txn *txn, struct web *w, const Eiso__AgencyRecord *a, int64_t no
 	struct view_row row;
 	char today[11];
 
-	web_day(today, now);
+	i18n_day(today, now);
 	view_row_fill(txn, w, a, now, today, &row);
 	return view_row_json(txn, w, &row);
 }
@@ -330,7 +330,7 @@ view_agencies(MDB_txn *txn, struct web *w, const struct view_filter *f, size_t o
 	    strcmp(f->status, "never") && strcmp(f->status, "retired"))
 		return eiso_seterr(EISO_INVAL, "status: '%s' is not one of online, offline, never, "
 		    "retired", f->status);
-	web_day(today, now);
+	i18n_day(today, now);
 	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(h->st, HDB_AGENCIES), &c))) != 0)
 		return rc;
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
@@ -436,9 +436,9 @@ series_issue(struct series *s, const Eiso__DocIssue *d)
 	if (d->effective_date != NULL && d->effective_date[0] != '\0')
 		snprintf(start, sizeof(start), "%s", d->effective_date);
 	else
-		web_day(start, d->updated);
+		i18n_day(start, d->updated);
 	if (strcmp(d->status, "effective") != 0)
-		web_day(end, d->updated);
+		i18n_day(end, d->updated);
 	for (int m = 0; m < WEB_MONTHS; m++) {
 		char last[11];
 
@@ -475,7 +475,7 @@ series_case(const MDB_val *k, const MDB_val *v, void *arg)
 	if (c == NULL)
 		return 0;
 	if (strcmp(c->status, "completed") == 0 && c->completed > 0) {
-		web_day(day, c->completed);
+		i18n_day(day, c->completed);
 		for (int m = 0; m < WEB_MONTHS; m++) {
 			if (strncmp(day, s->months[m], 7) == 0) {
 				if (c->completed <= c->due)
@@ -528,7 +528,7 @@ view_series(MDB_txn *txn, struct web *w, const char *agency)
 	memset(&s, 0, sizeof(s));
 	s.txn = txn;
 	s.w = w;
-	web_day(s.today, now);
+	i18n_day(s.today, now);
 	sscanf(s.today, "%4d-%2d", &y, &mo);
 	for (int m = WEB_MONTHS - 1; m >= 0; m--) {
 		snprintf(s.months[m], sizeof(s.months[m]), "%04d-%02d", y % 10000, mo % 100);
@@ -550,7 +550,7 @@ view_series(MDB_txn *txn, struct web *w, const char *agency)
 		char day[11], name[16];
 		uint64_t total = 0, v;
 
-		web_day(day, now - d * DAY_MS);
+		i18n_day(day, now - d * DAY_MS);
 		snprintf(name, sizeof(name), "sets:%s", day);
 		for (size_t i = 0; i < ids.n; i++)
 			if (apply_stat_get(txn, web_hub(w), ids.ids[i], name, &v) == 0)

@@ -3,9 +3,10 @@
  * and one libh2o server (common/http.c) on [web] listen; it reads the store with read
  * transactions only, beside the ingest thread that writes it.
  *
- * Routing: /static/ (assets compiled into the binary, public), the portal's paths (portal.c,
- * public), /api/v1/ and /metrics (the bearer token from [web] token, or a dashboard session),
- * /login and /logout, and the dashboard pages (a session; others are sent to /login).
+ * Routing: the route table web_start is given (hubd/routes.c: /static/, the portal, /login,
+ * /logout, /api/v1/, /metrics, the dashboard pages) says for each path who may ask: anyone
+ * (WEB_PUBLIC, WEB_LOGIN), the bearer token from [web] token or a dashboard session
+ * (WEB_STAFF), or a session only (WEB_SESSION; others are sent to /login).
  *
  * Login: [web] user and password_hash (argon2id from `hubd passwd`); the user name is compared
  * by hash in constant time and the password through libsodium's verifier. A login opens a
@@ -35,13 +36,12 @@
 #include "err.h"
 #include "keys.h"
 #include "log.h"
-#include "web.h"
+#include "web/web.h"
 
 #define WEB_SESSIONS   256
 #define WEB_COOKIE     "eiso_session"
 #define WEB_MAX_BODY   (64 << 10)
 #define WEB_WRITE_WAIT_S 20
-#define WEB_TZ_S       (7 * 3600)
 #define WEB_MAX_TARGETS 16
 
 struct web_session {
@@ -99,12 +99,11 @@ struct web {
 	/* request counters (this thread only) */
 	const char *route;
 	uint64_t hits[WEB_NROUTES][WEB_NSTATUS];
-	/* the request being served */
+	/* the request being served (the thread answers one at a time) */
+	const struct http_route *routes;
+	struct web_who who;
 	char lang_cookie[64];
 };
-
-/* The web thread answers one request at a time: the language cookie of the current one. */
-static struct web *web_current;
 
 /* The web thread's loop has ended (static: the thread outlives its struct web). */
 static pthread_mutex_t web_done_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -141,83 +140,33 @@ web_target(struct web *w, const char *level)
 	return -1;
 }
 
-static void
-web_tm(int64_t ms, struct tm *tm)
-{
-	time_t t = (time_t)(ms / 1000) + WEB_TZ_S;
-
-	gmtime_r(&t, tm);
-}
-
 void
-web_time(char *buf, size_t len, int64_t ms, enum web_lang lang)
-{
-	struct tm tm;
-
-	if (ms <= 0) {
-		snprintf(buf, len, "%s", tr(lang, "never"));
-		return;
-	}
-	web_tm(ms, &tm);
-	strftime(buf, len, lang == WEB_EN ? "%Y-%m-%d %H:%M" : "%d/%m/%Y %H:%M", &tm);
-}
-
-void
-web_date(char *buf, size_t len, const char *ymd, enum web_lang lang)
-{
-	int y, m, d;
-
-	if (ymd == NULL || ymd[0] == '\0')
-		snprintf(buf, len, "—");
-	else if (lang == WEB_VI && sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) == 3)
-		snprintf(buf, len, "%02d/%02d/%04d", d, m, y);
-	else
-		snprintf(buf, len, "%s", ymd);
-}
-
-void
-web_iso(char *buf, size_t len, int64_t ms)
-{
-	struct tm tm;
-
-	if (ms <= 0) {
-		snprintf(buf, len, "%s", "");
-		return;
-	}
-	web_tm(ms, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
-}
-
-void
-web_day(char buf[11], int64_t ms)
-{
-	struct tm tm;
-
-	web_tm(ms, &tm);
-	strftime(buf, 11, "%Y-%m-%d", &tm);
-}
-
-void
-web_reply_html(struct http_req *r, int status, struct html *b, const char *const *headers)
+web_reply_html(struct web *w, struct http_req *r, int status, struct html *b,
+    const char *const *headers)
 {
 	const char *h[16];
 	size_t n = 0;
 
-	if (b->oom) {
-		html_free(b);
-		http_reply_raw(r, 500, "text/plain; charset=utf-8", "out of memory\n", 14, NULL);
-		return;
-	}
 	for (size_t i = 0; headers != NULL && headers[i] != NULL && n + 3 < 16; i++)
 		h[n++] = headers[i];
-	if (web_current != NULL && web_current->lang_cookie[0] != '\0' && n + 3 < 16) {
+	if (w->lang_cookie[0] != '\0' && n + 3 < 16) {
 		h[n++] = "set-cookie";
-		h[n++] = web_current->lang_cookie;
+		h[n++] = w->lang_cookie;
 	}
 	h[n] = NULL;
-	http_reply_raw(r, status, "text/html; charset=utf-8", b->buf != NULL ? b->buf : "",
-	    b->len, h);
-	html_free(b);
+	http_reply_html(r, status, b, h);
+}
+
+const char *
+web_lang_cookie(const struct web *w)
+{
+	return w->lang_cookie;
+}
+
+const struct web_who *
+web_who(const struct web *w)
+{
+	return &w->who;
 }
 
 enum web_lang
@@ -341,9 +290,10 @@ struct web_asset {
 };
 extern const struct web_asset web_assets[];
 
-static void
-web_static(struct web *w, struct http_req *r)
+void
+web_static(void *arg, struct http_req *r)
 {
+	struct web *w = arg;
 	static const char *const cache[] = { "cache-control", "public, max-age=600", NULL };
 	const char *name = r->path + strlen("/static/"), *dot = strrchr(name, '.'), *type;
 
@@ -501,12 +451,13 @@ web_login_page(struct web *w, struct http_req *r, int status, const char *error,
 	    tr(lang, "login.submit"));
 	html_printf(&b, "<p class=\"lang\"><a href=\"/login?lang=vi\">Tiếng Việt</a> · "
 	    "<a href=\"/login?lang=en\">English</a></p></main></body></html>\n");
-	web_reply_html(r, status, &b, NULL);
+	web_reply_html(w, r, status, &b, NULL);
 }
 
-static void
-web_login(struct web *w, struct http_req *r)
+void
+web_login(void *arg, struct http_req *r)
 {
+	struct web *w = arg;
 	char user[64], pass[256], next[512], cookie[160];
 	uint8_t uh[HTTP_TOKEN_HASH];
 	struct web_session *s;
@@ -552,9 +503,10 @@ web_login(struct web *w, struct http_req *r)
 	}
 }
 
-static void
-web_logout(struct web *w, struct http_req *r)
+void
+web_logout(void *arg, struct http_req *r)
 {
+	struct web *w = arg;
 	static const char *const h[] = {
 		"set-cookie", WEB_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
 		"location", "/login", NULL
@@ -660,88 +612,81 @@ web_not_found(struct web *w, struct http_req *r)
 	    "<link rel=\"stylesheet\" href=\"/static/dash.css\"></head><body><main><h1>404</h1>"
 	    "<p>%s</p><p><a href=\"/\">%s</a></p></main></body></html>\n",
 	    tr(lang, "err.not_found"), tr(lang, "nav.overview"));
-	web_reply_html(r, 404, &b, NULL);
+	web_reply_html(w, r, 404, &b, NULL);
+}
+
+/* Who asks: the bearer token, or a session's cookie. */
+static void
+web_identify(struct web *w, struct http_req *r)
+{
+	struct web_session *s;
+
+	if (web_bearer(w, r)) {
+		w->who.user = "api";
+	} else if ((s = web_session_find(w, r)) != NULL) {
+		w->who.user = s->user;
+		w->who.csrf = s->csrf;
+		w->who.cookie = 1;
+	}
+}
+
+/* Send a page that wants a session to /login, with a way back. */
+static void
+web_to_login(struct web *w, struct http_req *r)
+{
+	struct html loc = { 0 };
+	const char *h[3] = { "location", NULL, NULL };
+
+	web_set_route(w, "login");
+	html_raw(&loc, "/login?next=");
+	html_seg(&loc, r->path);
+	h[1] = loc.buf != NULL ? loc.buf : "/login";
+	http_reply_raw(r, 303, "text/plain; charset=utf-8", "", 0, h);
+	html_free(&loc);
 }
 
 static void
 web_on_request(void *arg, struct http_req *r)
 {
 	struct web *w = arg;
-	struct web_session *s;
-	struct web_who who = { 0 };
-	int api = strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/api") == 0;
+	const struct http_route *rt;
+	int status;
 
-	web_current = w;
 	w->route = "not_found";
 	w->lang_cookie[0] = '\0';
-	if (strncmp(r->path, "/static/", 8) == 0) {
-		web_static(w, r);
-		goto done;
-	}
-	web_set_route(w, "portal");
-	if (portal_route(w, r))
-		goto done;
-	/* Only the portal's verify page takes large bodies ([web] max_upload). */
-	if (r->body_len > WEB_MAX_BODY) {
+	memset(&w->who, 0, sizeof(w->who));
+	rt = http_route_find(w->routes, r, &status);
+	/* Only public routes (the portal's verify upload) take bodies up to [web] max_upload. */
+	if ((rt == NULL || rt->auth != WEB_PUBLIC) && r->body_len > WEB_MAX_BODY) {
 		http_reply_error(r, 413, "too_large", "body: larger than %d bytes", WEB_MAX_BODY);
 		goto done;
 	}
-	web_set_route(w, "not_found");
-	if (strcmp(r->path, "/login") == 0) {
-		web_login(w, r);
-		goto done;
-	}
-	if (strcmp(r->path, "/logout") == 0) {
-		web_logout(w, r);
-		goto done;
-	}
-	/* Everything else is for staff: the token, or a session. */
-	if (web_bearer(w, r)) {
-		who.user = "api";
-	} else if ((s = web_session_find(w, r)) != NULL) {
-		who.user = s->user;
-		who.csrf = s->csrf;
-		who.cookie = 1;
-	}
-	if (api || strcmp(r->path, "/metrics") == 0) {
-		if (api)
-			web_set_route(w, "api_other");
+	if (rt == NULL) {
+		if (status == 405)
+			http_reply_error(r, 405, "method", "method: %s %s is not allowed",
+			    r->method, r->path);
 		else
-			web_set_route(w, "metrics");
-		if (who.user == NULL) {
-			http_reply_error(r, 401, "unauthorized", "login: send Authorization: Bearer "
-			    "TOKEN (web.token in the hub's config) or log in to the dashboard");
-			goto done;
-		}
-		if (api)
-			api_route(w, r, &who);
-		else
-			metrics_route(w, r);
+			web_not_found(w, r);
 		goto done;
 	}
-	if (strcmp(r->path, "/") == 0 || strncmp(r->path, "/agency/", 8) == 0 ||
-	    strcmp(r->path, "/alerts") == 0 || strncmp(r->path, "/alerts/", 8) == 0) {
-		if (who.user == NULL || !who.cookie) {
-			struct html loc = { 0 };
-			const char *h[3] = { "location", NULL, NULL };
-
-			web_set_route(w, "login");
-			html_raw(&loc, "/login?next=");
-			html_seg(&loc, r->path);
-			h[1] = loc.buf != NULL ? loc.buf : "/login";
-			http_reply_raw(r, 303, "text/plain; charset=utf-8", "", 0, h);
-			html_free(&loc);
-			goto done;
-		}
-		dash_route(w, r, &who);
+	web_set_route(w, rt->label);
+	/* Everything but the public pages and login is for staff: the token, or a session. */
+	if (rt->auth == WEB_STAFF || rt->auth == WEB_SESSION)
+		web_identify(w, r);
+	if (rt->auth == WEB_STAFF && w->who.user == NULL) {
+		http_reply_error(r, 401, "unauthorized", "login: send Authorization: Bearer "
+		    "TOKEN (web.token in the hub's config) or log in to the dashboard");
 		goto done;
 	}
-	web_not_found(w, r);
+	if (rt->auth == WEB_SESSION && (w->who.user == NULL || !w->who.cookie)) {
+		web_to_login(w, r);
+		goto done;
+	}
+	rt->fn(w, r);
 done:
 	if (!r->answered)
 		http_reply_error(r, 500, "internal", "no answer for %s %s", r->method, r->path);
 	web_count(w, r->status);
-	web_current = NULL;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -814,7 +759,8 @@ web_free(struct web *w)
 }
 
 int
-web_start(struct hub *h, const char *conf_path, struct web **out)
+web_start(struct hub *h, const char *conf_path, const struct http_route *routes,
+    struct web **out)
 {
 	struct web *w;
 	sigset_t all, old;
@@ -828,6 +774,7 @@ web_start(struct hub *h, const char *conf_path, struct web **out)
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return EISO_NOMEM;
 	w->h = *h;
+	w->routes = routes;
 	w->efd = -1;
 	snprintf(w->conf_path, sizeof(w->conf_path), "%s", conf_path);
 	pthread_mutex_init(&w->mu, NULL);
@@ -914,10 +861,6 @@ web_check_conf(const char *path, const struct hubd_conf *c)
 	    strncmp(c->web_password_hash, "$argon2", 7) != 0)
 		return eiso_seterr(EISO_CONF, "%s: web.password_hash is not a hash from hubd passwd",
 		    path);
-	if ((rc = portal_check_base(c->web_public_base)) != 0) {
-		snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
-		return eiso_seterr(EISO_CONF, "%s: %s", path, why);
-	}
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return EISO_NOMEM;
 	if ((rc = web_parse_targets(w, c->web_targets)) != 0) {
@@ -926,96 +869,4 @@ web_check_conf(const char *path, const struct hubd_conf *c)
 	}
 	free(w);
 	return rc;
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* hubd passwd */
-
-int
-cmd_passwd(int argc, char **argv)
-{
-	static const char usage[] =
-	    "usage: hubd passwd [-c CONF] [--user NAME]\n"
-	    "\n"
-	    "Reads a password from standard input (one line) and prints its hash (argon2id) for\n"
-	    "web.password_hash. With -c, writes it (and --user as web.user) into that config\n"
-	    "file instead; restart hubd to use it. The dashboard login stays refused until a\n"
-	    "password is set.\n";
-	static const struct option opts[] = {
-		{ "user", required_argument, NULL, 'u' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *conf = NULL, *user = NULL;
-	char *pass, hash[crypto_pwhash_STRBYTES];
-	size_t len;
-	int c, rc;
-
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': conf = optarg; break;
-		case 'u': user = optarg; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
-		}
-	}
-	if (optind != argc || (user != NULL && conf == NULL)) {
-		fputs(usage, stderr);
-		return 2;
-	}
-	if ((pass = sodium_malloc(1024)) == NULL) {
-		fprintf(stderr, "hubd passwd: out of memory\n");
-		return 1;
-	}
-	if (fgets(pass, 1024, stdin) == NULL) {
-		fprintf(stderr, "hubd passwd: no password on standard input\n");
-		sodium_free(pass);
-		return 1;
-	}
-	len = strcspn(pass, "\r\n");
-	pass[len] = '\0';
-	if (len < 8) {
-		fprintf(stderr, "hubd passwd: the password must have at least 8 characters\n");
-		sodium_free(pass);
-		return 1;
-	}
-	rc = crypto_pwhash_str(hash, pass, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE);
-	sodium_free(pass);
-	if (rc != 0) {
-		fprintf(stderr, "hubd passwd: hashing failed (out of memory)\n");
-		return 1;
-	}
-	if (conf == NULL) {
-		printf("%s\n", hash);
-		return 0;
-	} else {
-		struct hubd_conf hc;
-
-		eiso_clearerr();
-		if ((rc = conf_load(conf, hubd_directives, &hc)) != 0 ||
-		    (rc = conf_set(hubd_directives, &hc, "web", "password_hash", hash)) != 0 ||
-		    (user != NULL && (rc = conf_set(hubd_directives, &hc, "web", "user", user)) != 0) ||
-		    (rc = conf_save(conf, "hubd configuration", hubd_directives, &hc)) != 0 ||
-		    (chmod(conf, 0600) != 0 &&
-		    (rc = eiso_seterr(EISO_IO, "%s: %s", conf, strerror(errno))) != 0)) {
-			fprintf(stderr, "hubd passwd: %s\n", eiso_lasterr(rc));
-			return 1;
-		}
-		printf("password set for web user %s in %s; restart hubd to use it\n",
-		    hc.web_user, conf);
-	}
-	return 0;
-}
-
-/*
- * The public portal (portal.c) answers its own paths; until it is linked in, this weak
- * stand-in says no path is the portal's.
- */
-__attribute__((weak)) int
-portal_route(struct web *w, struct http_req *r)
-{
-	(void)w;
-	(void)r;
-	return 0;
 }

@@ -1,13 +1,58 @@
 /*
- * web.h: what the oversight side of the hub's web thread shares between its files: web.c (the
- * thread, routing, login), view.c (the figures, read from the store, as JSON), api.c (the
- * JSON API), dash.c (the dashboard's HTML and SVG charts) and metrics.c (/metrics). The
- * interface the rest of hubd (and the portal) sees is in hubd.h.
+ * web.h: the oversight side of the hub's web thread, built on the hub's core: web.c (the
+ * thread, routing, sessions and login), view.c (the figures, read from the store, as JSON),
+ * api.c (the JSON API), dash.c (the dashboard's HTML and SVG charts) and metrics.c
+ * (/metrics). The portal (portal/) does not include it; hubd/routes.c joins the two.
  */
 #ifndef HUBD_WEB_H
 #define HUBD_WEB_H
 
-#include "hubd.h"
+#include "core/core.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+
+/*
+ * web.c: the hub's HTTP side (dashboard, JSON API, /metrics, and the portal's routes through
+ * the route table), in its own thread with its own libuv loop, reading the store with read
+ * transactions only. The one write it offers (acknowledging an alert) is handed to the
+ * ingest thread, the only writer.
+ */
+struct web;
+/*
+ * Start serving [web] listen (empty: nothing is started, *out stays NULL), dispatching through
+ * routes (hubd/routes.c; handlers get the struct web as their arg). 0 or EISO_*.
+ */
+int web_start(struct hub *h, const char *conf_path, const struct http_route *routes,
+    struct web **out);
+void web_stop(struct web **w);
+/* A descriptor that becomes readable when the web side waits for a write (-1: none). */
+int web_wake_fd(const struct web *w);
+/* Ingest thread: run the writes the web side waits for, each in its own transaction. */
+void web_do_writes(struct web *w, struct hub *h);
+/* The hub as the web thread sees it: conf, and the store (read transactions only). */
+struct hub *web_hub(struct web *w);
+/* The page language: ?lang=vi|en (kept in a cookie), else the cookie, else Vietnamese. */
+enum web_lang web_lang(struct web *w, struct http_req *r);
+/* hubd run -n: [web] listen, password_hash and targets as web_start would take them. */
+int web_check_conf(const char *path, const struct hubd_conf *c);
+
+/*
+ * Answer text/html with b (freed), with the language cookie of ?lang= when the request set
+ * one; headers: name, value, ..., NULL (may be NULL).
+ */
+void web_reply_html(struct web *w, struct http_req *r, int status, struct html *b,
+    const char *const *headers);
+/* The Set-Cookie value ?lang= asked for while serving this request, "" when none. */
+const char *web_lang_cookie(const struct web *w);
+
+/* Who may ask for a route (struct http_route's auth). */
+enum web_auth {
+	WEB_PUBLIC,                /* anyone; bodies up to [web] max_upload (the verify upload) */
+	WEB_LOGIN,                 /* anyone; small bodies (the login form) */
+	WEB_STAFF,                 /* the bearer token or a session; else 401 */
+	WEB_SESSION,               /* a dashboard session; else sent to /login */
+};
 
 #define WEB_LIMIT_DEFAULT 50
 #define WEB_LIMIT_MAX     1000
@@ -28,6 +73,12 @@ struct view_filter {
 };
 
 /* web.c */
+/* Who is asking, for the request being served. */
+const struct web_who *web_who(const struct web *w);
+/* Handlers for the route table: /static/ (assets compiled in), /login, /logout. */
+void web_static(void *arg, struct http_req *r);
+void web_login(void *arg, struct http_req *r);
+void web_logout(void *arg, struct http_req *r);
 int web_target(struct web *w, const char *level);          /* percent, -1 when none */
 void web_set_route(struct web *w, const char *route);      /* the label /metrics counts under */
 /* Hand an alert acknowledgement to the ingest thread and wait for it. 0 or EISO_*. */
@@ -73,13 +124,10 @@ int view_alerts(MDB_txn *txn, struct web *w, const char *state, const char *agen
     const char *kind, size_t offset, size_t limit, json_t **items, size_t *total);
 json_t *view_alert(MDB_txn *txn, struct web *w, uint64_t id);
 
-/* api.c: /api/v1/... */
-void api_route(struct web *w, struct http_req *r, const struct web_who *who);
-
-/* dash.c: the dashboard's pages */
-void dash_route(struct web *w, struct http_req *r, const struct web_who *who);
-
-/* metrics.c: /metrics */
-void metrics_route(struct web *w, struct http_req *r);
+/* Route handlers (arg: the struct web). api.c: /api/v1/...; dash.c: the dashboard's pages;
+ * metrics.c: /metrics. */
+void api_route(void *arg, struct http_req *r);
+void dash_route(void *arg, struct http_req *r);
+void metrics_route(void *arg, struct http_req *r);
 
 #endif

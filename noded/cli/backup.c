@@ -15,7 +15,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "keys.h"
-#include "noded.h"
+#include "cli/cli.h"
 
 static void
 backup_usage(FILE *f)

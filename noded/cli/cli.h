@@ -1,5 +1,6 @@
 /*
- * cli.h: helpers shared by the command-line verbs (cli.c).
+ * cli.h: the node's command-line verbs, built on the node's core, and the helpers they share
+ * (cli.c).
  */
 #ifndef NODED_CLI_H
 #define NODED_CLI_H
@@ -9,7 +10,7 @@
 #include <sodium.h>
 
 #include "domain.h"
-#include "noded.h"
+#include "core/core.h"
 #include "pbjson.h"
 
 /* Print "noded VERB: detail" for rc; returns 1 (the exit status). */
@@ -25,5 +26,15 @@ int cli_time(const char *verb, const char *field, const char *s, int64_t *ms);
 int cli_export_begin(const char *dir, FILE **manifest);
 int cli_export_issue(MDB_txn *txn, struct node *n, const Eiso__DocIssue *d, const char *dir,
     const char *sub, FILE *manifest);
+
+/* The verbs */
+int cmd_init(int argc, char **argv);          /* init.c */
+int cmd_doc(int argc, char **argv);           /* cli_doc.c */
+int cmd_file(int argc, char **argv);          /* cli_file.c */
+int cmd_case(int argc, char **argv);          /* cli_case.c */
+int cmd_status(int argc, char **argv);        /* status.c */
+int cmd_backup(int argc, char **argv);        /* backup.c */
+int cmd_restore(int argc, char **argv);       /* restore.c (core/restore.c does the work) */
+int cmd_config_sample(int argc, char **argv); /* config.c */
 
 #endif

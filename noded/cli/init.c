@@ -16,7 +16,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "keys.h"
-#include "noded.h"
+#include "cli/cli.h"
 #include "wire.h"
 
 static void

@@ -1,6 +1,6 @@
 /*
  * status.c: `noded status`: what the node holds and how far the hub has acknowledged it,
- * read from the store (works whether or not the daemon runs).
+ * read from the store through core/status.c (works whether or not the daemon runs).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,7 +12,7 @@
 
 #include "err.h"
 #include "keys.h"
-#include "noded.h"
+#include "cli/cli.h"
 #include "pbjson.h"
 
 static void
@@ -23,60 +23,6 @@ status_usage(FILE *f)
 	    "\n"
 	    "Shows the agency id, head seq and hash, the seq the hub acknowledged, change sets\n"
 	    "and changes waiting, the hub link state and the last acknowledgement time.\n");
-}
-
-int
-status_read(struct node *n, struct node_status *st)
-{
-	struct chain_head head;
-	MDB_txn *txn;
-	MDB_val v;
-	MDB_dbi meta;
-	uint64_t pid = 0;
-	uint8_t acked_hash[KEYS_HASH];
-	int rc;
-
-	memset(st, 0, sizeof(*st));
-	if ((rc = store_read_begin(n->st, &txn)) != 0)
-		return rc;
-	if ((rc = outbox_head(txn, n, &head)) != 0) {
-		store_read_end(&txn);
-		return rc;
-	}
-	meta = store_dbi(n->st, NDB_META);
-	store_get_u64(txn, meta, "acked_seq", &st->acked_seq);
-	store_get_u64(txn, meta, "last_ack", &st->last_ack);
-	store_get_u64(txn, meta, "pid", &pid);
-	snprintf(st->link, sizeof(st->link), "stopped");
-	if (store_get_str(txn, meta, "link", &v) == 0 && v.mv_size < sizeof(st->link)) {
-		memcpy(st->link, v.mv_data, v.mv_size);
-		st->link[v.mv_size] = '\0';
-	}
-	st->pending_changes = store_count(txn, store_dbi(n->st, NDB_PENDING));
-	/* The hash at the acknowledged seq is what must equal the hub's head (I6). */
-	memset(acked_hash, 0, sizeof(acked_hash));
-	if (st->acked_seq > 0 && st->acked_seq <= head.seq)
-		outbox_set_hash(txn, n, st->acked_seq, acked_hash);
-	store_read_end(&txn);
-	st->head_seq = head.seq;
-	st->pending_sets = head.seq - (st->acked_seq < head.seq ? st->acked_seq : head.seq);
-	st->daemon = pid != 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
-	if (!st->daemon)
-		snprintf(st->link, sizeof(st->link), "stopped");
-	keys_hex(st->head_hash, head.hash, KEYS_HASH);
-	keys_hex(st->acked_hash, acked_hash, KEYS_HASH);
-	return 0;
-}
-
-json_t *
-status_json(const struct node *n, const struct node_status *st)
-{
-	return json_pack("{s:s,s:I,s:s,s:I,s:s,s:I,s:I,s:s,s:I,s:b}", "agency", n->conf.agency,
-	    "head_seq", (json_int_t)st->head_seq, "head_hash", st->head_hash,
-	    "acked_seq", (json_int_t)st->acked_seq, "acked_hash", st->acked_hash,
-	    "pending_sets", (json_int_t)st->pending_sets,
-	    "pending_changes", (json_int_t)st->pending_changes, "link", st->link,
-	    "last_ack", (json_int_t)st->last_ack, "daemon", st->daemon);
 }
 
 int

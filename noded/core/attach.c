@@ -16,7 +16,7 @@
 #include <sodium.h>
 
 #include "err.h"
-#include "noded.h"
+#include "core/core.h"
 #include "sha256.h"
 
 /* Count "/Type /Page" (not "/Pages") objects; 0 when none are visible (compressed streams). */

@@ -8,7 +8,7 @@
 
 #include "domain.h"
 #include "err.h"
-#include "noded.h"
+#include "core/core.h"
 
 struct case_txn {
 	struct node *n;

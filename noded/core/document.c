@@ -15,7 +15,7 @@
 #include "domain.h"
 #include "err.h"
 #include "keys.h"
-#include "noded.h"
+#include "core/core.h"
 
 #define DOC_KEY_MAX (DOMAIN_MAX_CODE + 1 + 4)
 

@@ -28,7 +28,7 @@
 #include "fsutil.h"
 #include "keys.h"
 #include "log.h"
-#include "noded.h"
+#include "core/core.h"
 
 #define INBOX_MAX_SEEN 1024
 

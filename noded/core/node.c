@@ -1,14 +1,17 @@
 /*
  * node.c: a node's configuration table and the opening of its store, shared by every verb
- * and by tools that work on a node's store (the benchmark load generator).
+ * and by tools that work on a node's store (the benchmark load generator), and its reload
+ * on SIGHUP.
  */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/core.h"
+#include "daemon.h"
 #include "err.h"
 #include "fsutil.h"
-#include "noded.h"
+#include "log.h"
 
 #define NC(field) offsetof(struct noded_conf, field), sizeof(((struct noded_conf *)0)->field)
 
@@ -115,3 +118,24 @@ node_close(struct node *n)
 	store_close(&n->st);
 }
 
+/*
+ * What SIGHUP may change: the log level and the sender's timings and sizes, all read afresh
+ * on each use (window and max_set_bytes after a Hello to the hub, which the reload sends).
+ * The agency, data directory and hub (endpoint, pinned key) need a restart.
+ */
+static const char *const node_reloadable[] = {
+	"log.debug", "sender.window", "sender.max_changes", "sender.max_set_bytes",
+	"sender.linger_ms", "sender.heartbeat_ms", "sender.ack_timeout_ms",
+	"sender.reconnect_min_ms", "sender.reconnect_max_ms", NULL
+};
+
+int
+node_reload(const char *path, struct noded_conf *live, int cli_debug)
+{
+	struct noded_conf scratch;
+	int rc;
+
+	if ((rc = daemon_reload(path, noded_directives, live, &scratch, node_reloadable)) == 0)
+		log_init("noded", cli_debug || live->log_debug);
+	return rc;
+}

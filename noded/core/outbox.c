@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "err.h"
-#include "noded.h"
+#include "core/core.h"
 #include "wire.h"
 
 int

@@ -10,7 +10,7 @@
 
 #include "domain.h"
 #include "err.h"
-#include "noded.h"
+#include "core/core.h"
 
 struct file_txn {
 	struct node *n;

@@ -1,5 +1,6 @@
 /*
- * restore.c: `noded restore --from-hub`, a node rebuilt from its own change sets at the hub.
+ * restore.c: a node rebuilt from its own change sets at the hub (`noded restore --from-hub`,
+ * cli/restore.c, is the verb).
  *
  * For a node whose disk died: with its keys and config back (the bundle, or a backup taken
  * --with-keys) and an empty store, it asks the hub for its own agency's logged change sets
@@ -16,7 +17,6 @@
  * back without them. Nor does the scan inbox's node-only memory of files it imported.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,7 +30,7 @@
 #include "domain.h"
 #include "err.h"
 #include "keys.h"
-#include "noded.h"
+#include "core/core.h"
 #include "wire.h"
 
 #define RESTORE_BATCH      64        /* sets asked for at once (the hub's cap) */
@@ -588,7 +588,7 @@ restore_files(struct restore *r)
 	return rc;
 }
 
-/* ---- the verb ---------------------------------------------------------------------------- */
+/* ---- the whole restore ------------------------------------------------------------------ */
 
 static int
 restore_mark_txn(MDB_txn *txn, void *arg)
@@ -700,55 +700,16 @@ restore_keys(struct restore *r)
 	return 0;
 }
 
-static void
-restore_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: noded restore --from-hub [-c CONF]\n"
-	    "\n"
-	    "Rebuilds a node whose store was lost from its own change sets at the hub. Needs the\n"
-	    "node's keys and config (the bundle, or a backup taken --with-keys), an empty or\n"
-	    "missing store/ and the daemon stopped. Every set is verified against this node's own\n"
-	    "signing key and chain; the files its documents name are fetched too. An interrupted\n"
-	    "restore can be run again: it continues where it stopped. Applicants' personal data\n"
-	    "never leaves the node: restore it from a node backup.\n"
-	    "  -c CONF      config file (default " NODED_DEFAULT_CONF ")\n"
-	    "  --from-hub   fetch from the hub in the config (the only source so far)\n");
-}
-
-struct counts {
-	size_t docs, records, cases, applicants;
-};
-
 int
-cmd_restore(int argc, char **argv)
+restore_from_hub(const char *conf, struct restore_result *res)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "from-hub", no_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *conf = NODED_DEFAULT_CONF;
 	struct restore *r;
-	struct counts cnt;
 	MDB_txn *txn;
-	int c, rc, from_hub = 0;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': conf = optarg; break;
-		case 'H': from_hub = 1; break;
-		case 'h': restore_usage(stdout); return 0;
-		default: restore_usage(stderr); return 2;
-		}
-	}
-	if (!from_hub || optind != argc) {
-		restore_usage(stderr);
-		return 2;
-	}
+	memset(res, 0, sizeof(*res));
 	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return 1;
-	eiso_clearerr();
+		return EISO_NOMEM;
 	if ((rc = restore_open(conf, r)) != 0 || (rc = restore_keys(r)) != 0 ||
 	    (rc = restore_connect(r)) != 0)
 		goto fail;
@@ -769,27 +730,16 @@ cmd_restore(int argc, char **argv)
 	if ((rc = store_write(r->n.st, restore_done_txn, r)) != 0 ||
 	    (rc = store_read_begin(r->n.st, &txn)) != 0)
 		goto fail;
-	cnt.docs = store_count(txn, store_dbi(r->n.st, NDB_DOCS));
-	cnt.records = store_count(txn, store_dbi(r->n.st, NDB_RECORDS));
-	cnt.cases = store_count(txn, store_dbi(r->n.st, NDB_CASES));
-	cnt.applicants = store_count(txn, store_dbi(r->n.st, NDB_APPLICANTS));
+	res->docs = store_count(txn, store_dbi(r->n.st, NDB_DOCS));
+	res->records = store_count(txn, store_dbi(r->n.st, NDB_RECORDS));
+	res->cases = store_count(txn, store_dbi(r->n.st, NDB_CASES));
+	res->applicants = store_count(txn, store_dbi(r->n.st, NDB_APPLICANTS));
 	store_read_end(&txn);
-	{
-		char hex[2 * KEYS_HASH + 1];
-		keys_hex(hex, r->head.hash, KEYS_HASH);
-		printf("restored from the hub: head %llu %s\n", (unsigned long long)r->head.seq,
-		    hex);
-	}
-	printf("sets %llu, documents %zu, record files %zu, cases %zu, files %llu\n",
-	    (unsigned long long)r->sets, cnt.docs, cnt.records, cnt.cases,
-	    (unsigned long long)r->files);
-	printf("%zu cases without applicant data (personal data never leaves the node; "
-	    "restore it from a node backup)\n",
-	    cnt.cases > cnt.applicants ? cnt.cases - cnt.applicants : 0);
+	res->head = r->head;
+	res->sets = r->sets;
+	res->files = r->files;
 	rc = 0;
 fail:
-	if (rc != 0)
-		fprintf(stderr, "noded restore: %s\n", eiso_lasterr(rc));
 	if (r->sock != NULL)
 		zmq_close(r->sock);
 	if (r->zctx != NULL)
@@ -798,5 +748,5 @@ fail:
 	if (r->n.st != NULL)
 		node_close(&r->n);
 	free(r);
-	return rc == 0 ? 0 : 1;
+	return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * sender.c: `noded run`, the node daemon.
+ * sender.c: the node daemon's link to the hub, run by `noded run` (run.c).
  *
  * One libuv loop. A timer keeps the link alive and hands the sealing of pending changes into
  * signed change sets to libuv's thread pool, one job at a time, so sets and acks keep flowing
@@ -11,7 +11,6 @@
  * the offset it already holds.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,7 +25,7 @@
 #include "err.h"
 #include "keys.h"
 #include "log.h"
-#include "noded.h"
+#include "core/core.h"
 #include "wire.h"
 
 #define SENDER_MAX_JOBS  64          /* blobs the hub may have asked for at once */
@@ -97,8 +96,7 @@ struct sender {
 	struct blob_job jobs[SENDER_MAX_JOBS];
 	int njobs;
 	uint8_t *chunkbuf;
-	struct inbox *inbox;
-	struct api *api;
+	int started;                /* sender_start succeeded: handles to close */
 };
 
 static void sender_service(struct sender *s);
@@ -689,7 +687,7 @@ sender_on_signal(uv_signal_t *h, int signum)
 	uv_stop(s->loop);
 }
 
-/* SIGHUP: reload what may change (config.c), then ask the hub for its terms again. */
+/* SIGHUP: reload what may change (node.c), then ask the hub for its terms again. */
 static void
 sender_on_hup(uv_signal_t *h, int signum)
 {
@@ -706,7 +704,7 @@ static void
 sender_reload(struct sender *s)
 {
 	daemon_notify_reloading();
-	if (config_reload(s->conf_path, &s->n.conf, s->cli_debug) == 0) {
+	if (node_reload(s->conf_path, &s->n.conf, s->cli_debug) == 0) {
 		uv_timer_set_repeat(&s->tick, s->n.conf.linger_ms);
 		/* The Welcome recomputes the window and checks max_set_bytes against the hub. */
 		if (s->link == LINK_CONNECTED)
@@ -734,61 +732,49 @@ sender_load_keys(struct sender *s)
 	return 0;
 }
 
-static void
-run_usage(FILE *f)
+int
+sender_open(const char *conf, int cli_debug, struct sender **out)
 {
-	fprintf(f,
-	    "usage: noded run [-c CONF] [-d] [-n] [--allow-root]\n"
-	    "\n"
-	    "Runs the node daemon in the foreground: seals pending changes into signed change\n"
-	    "sets and streams them to the hub, watches the scan inbox and serves the local JSON\n"
-	    "API ([api] listen, docs/API-node.md). Logs go to stderr. SIGTERM or SIGINT stop it;\n"
-	    "SIGHUP reloads the log level and the [sender] settings.\n"
-	    "  -c CONF        config file (default " NODED_DEFAULT_CONF ")\n"
-	    "  -d             debug logging\n"
-	    "  -n             check the config, key files and store, print \"configuration OK\"\n"
-	    "  --allow-root   run even as root (test machines only)\n");
+	struct sender *s;
+	int rc;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return EISO_NOMEM;
+	if ((rc = node_open(conf, 0, &s->n)) != 0) {
+		free(s);
+		return rc;
+	}
+	s->conf_path = conf;
+	s->cli_debug = cli_debug;
+	*out = s;
+	return 0;
+}
+
+struct node *
+sender_node(struct sender *s)
+{
+	return &s->n;
 }
 
 int
-cmd_run(int argc, char **argv)
+sender_start(struct sender *s, uv_loop_t *loop)
 {
-	struct daemon_args args;
-	const char *conf;
-	struct sender *s;
 	struct chain_head head;
 	MDB_txn *txn;
 	uint64_t acked = 0;
-	int rc, debug;
+	int rc;
 
-	if ((rc = daemon_run_args(argc, argv, NODED_DEFAULT_CONF, run_usage, &args)) >= 0)
-		return rc;
-	conf = args.conf;
-	debug = args.debug;
-	if (args.check)
-		return config_check(conf);
-	log_init("noded", debug);
-	if ((rc = daemon_root_check(args.allow_root)) != 0)
-		fatalx("%s", eiso_lasterr(rc));
-	if ((s = calloc(1, sizeof(*s))) == NULL)
-		fatalx("out of memory");
-	eiso_clearerr();
-	if ((rc = node_open(conf, 0, &s->n)) != 0)
-		fatalx("%s", eiso_lasterr(rc));
-	s->conf_path = conf;
-	s->cli_debug = debug;
-	log_init("noded", debug || s->n.conf.log_debug);
-	if (store_upgraded_from(s->n.st) >= 0)
-		log_info("store upgraded from schema %d to %d", store_upgraded_from(s->n.st),
-		    STORE_SCHEMA);
 	if ((rc = sender_load_keys(s)) != 0)
-		fatalx("%s", eiso_lasterr(rc));
+		return rc;
 	if ((s->chunkbuf = malloc(BLOB_CHUNK_MAX)) == NULL)
-		fatalx("out of memory");
+		return EISO_NOMEM;
 	if ((rc = store_read_begin(s->n.st, &txn)) != 0)
-		fatalx("%s", eiso_lasterr(rc));
-	if (outbox_head(txn, &s->n, &head) != 0)
-		fatalx("%s", eiso_lasterr(EISO_STORE));
+		return rc;
+	if (outbox_head(txn, &s->n, &head) != 0) {
+		store_read_end(&txn);
+		return EISO_STORE;
+	}
 	store_get_u64(txn, store_dbi(s->n.st, NDB_META), "acked_seq", &acked);
 	store_read_end(&txn);
 	s->head = head.seq;
@@ -799,11 +785,12 @@ cmd_run(int argc, char **argv)
 	s->max_frame = WIRE_MAX_FRAME_DEFAULT;
 	s->backoff_ms = s->n.conf.reconnect_min_ms;
 
-	s->loop = uv_default_loop();
+	s->loop = loop;
 	if ((s->zctx = zmq_ctx_new()) == NULL)
-		fatalx("zeromq: %s", zmq_strerror(zmq_errno()));
+		return eiso_seterr(EISO_NET, "zeromq: %s", zmq_strerror(zmq_errno()));
 	if (sender_open_socket(s) != 0)
-		fatalx("cannot open the hub socket for %s", s->n.conf.hub_endpoint);
+		return eiso_seterr(EISO_NET, "cannot open the hub socket for %s",
+		    s->n.conf.hub_endpoint);
 	uv_timer_init(s->loop, &s->tick);
 	s->tick.data = s;
 	uv_timer_start(&s->tick, sender_on_tick, 0, s->n.conf.linger_ms);
@@ -816,35 +803,39 @@ cmd_run(int argc, char **argv)
 	uv_signal_init(s->loop, &s->sighup);
 	s->sighup.data = s;
 	uv_signal_start(&s->sighup, sender_on_hup, SIGHUP);
-	signal(SIGPIPE, SIG_IGN);
+	s->started = 1;
 	log_info("agency %s, head %llu, acknowledged %llu, hub %s", s->n.conf.agency,
 	    (unsigned long long)s->head, (unsigned long long)s->acked, s->n.conf.hub_endpoint);
+	return 0;
+}
 
-	eiso_clearerr();
-	if ((rc = inbox_start(s->loop, &s->n, &s->inbox)) != 0)
-		fatalx("inbox: %s", eiso_lasterr(rc));
-	if ((rc = api_start(s->loop, &s->n, conf, &s->api)) != 0)
-		fatalx("%s", eiso_lasterr(rc));
-
-	daemon_notify_ready(NULL);
-	uv_run(s->loop, UV_RUN_DEFAULT);
-	daemon_notify_stopping();
-	inbox_stop(&s->inbox);
-	api_stop(&s->api);
-
+void
+sender_stop(struct sender *s)
+{
+	if (!s->started)
+		return;
 	sender_persist(s, 1);
 	sender_close_socket(s);
 	uv_close((uv_handle_t *)&s->tick, NULL);
 	uv_close((uv_handle_t *)&s->sigterm, NULL);
 	uv_close((uv_handle_t *)&s->sigint, NULL);
 	uv_close((uv_handle_t *)&s->sighup, NULL);
-	uv_run(s->loop, UV_RUN_DEFAULT);   /* closes handles; waits for an inbox import */
-	uv_loop_close(s->loop);
-	zmq_ctx_term(s->zctx);
+	s->started = 0;
+}
+
+void
+sender_close(struct sender **sp)
+{
+	struct sender *s = *sp;
+
+	if (s == NULL)
+		return;
+	*sp = NULL;
+	if (s->zctx != NULL)
+		zmq_ctx_term(s->zctx);
 	keys_free(&s->sign_sec);
 	keys_free(&s->curve_sec);
 	free(s->chunkbuf);
 	node_close(&s->n);
 	free(s);
-	return 0;
 }

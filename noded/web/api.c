@@ -31,7 +31,7 @@
 #include "http.h"
 #include "keys.h"
 #include "log.h"
-#include "noded.h"
+#include "web/web.h"
 #include "pbjson.h"
 #include "wire.h"
 

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../../noded/noded.h"
+#include "core/core.h"
 #include "domain.h"
 #include "err.h"
 #include "keys.h"

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "err.h"
-#include "hubd.h"
+#include "portal/portal.h"
 #include "keys.h"
 #include "sha256.h"
 #include "unit.h"

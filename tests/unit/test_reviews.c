@@ -20,7 +20,7 @@
 
 #include "domain.h"
 #include "err.h"
-#include "hubd.h"
+#include "core/core.h"
 #include "keys.h"
 #include "unit.h"
 

@@ -1,21 +1,22 @@
 /*
- * noded.h: the agency node. One private header for the daemon and its command-line verbs,
- * prototypes grouped by file.
+ * core.h: the agency node's core: its configuration, its store and what is kept in it (the
+ * one write path, documents, record files, cases), the link to the hub and the scan inbox.
+ * The verbs (cli/) and the local JSON API (web/) build on it; nothing here includes them.
+ * Prototypes grouped by file.
  */
-#ifndef NODED_H
-#define NODED_H
+#ifndef NODED_CORE_H
+#define NODED_CORE_H
 
 #include <stdint.h>
 
 #include <jansson.h>
+#include <uv.h>
 
 #include "blob.h"
 #include "chain.h"
 #include "conf.h"
 #include "eiso.pb-c.h"
 #include "store.h"
-
-#include <uv.h>
 
 #define NODED_DEFAULT_CONF "/etc/eiso/noded.conf"
 
@@ -56,15 +57,15 @@ struct node {
 	struct blob_tables bt;
 };
 
-/* main.c */
+/* node.c: the directive table, the store's sub-databases, opening the node */
 extern const struct conf_directive noded_directives[];
 extern const char *const node_dbnames[NDB_COUNT];
 int node_open(const char *conf_path, int readonly, struct node *n);
 void node_close(struct node *n);
 int node_path(const struct node *n, char *buf, size_t len, const char *rel);
 
-/* init.c */
-int cmd_init(int argc, char **argv);
+/* SIGHUP: reload the directives that may change while the daemon runs. 0 or EISO_*. */
+int node_reload(const char *path, struct noded_conf *live, int cli_debug);
 
 /* outbox.c: the one write path (I1) and sealing of change sets */
 int outbox_append(MDB_txn *txn, struct node *n, Eiso__Change *change);
@@ -156,25 +157,39 @@ typedef int (*case_list_fn)(const Eiso__Case *c, void *arg);
 int case_list(MDB_txn *txn, struct node *n, const struct case_filter *f, case_list_fn fn,
     void *arg);
 
-/* cli_doc.c, cli_file.c, cli_case.c: the verbs */
-int cmd_doc(int argc, char **argv);
-int cmd_file(int argc, char **argv);
-int cmd_case(int argc, char **argv);
-
 /* inbox.c: the scan inbox */
 struct inbox;
 int inbox_start(uv_loop_t *loop, struct node *n, struct inbox **ib);
 void inbox_stop(struct inbox **ib);
 
-/* api.c: the local JSON API on the daemon's loop (common/http.c) */
-struct api;
-int api_start(uv_loop_t *loop, struct node *n, const char *conf_path, struct api **api);
-void api_stop(struct api **api);
+/*
+ * sender.c: the link to the hub, run by run.c. sender_open opens the node's store for
+ * writing (conf: the config file; cli_debug: -d, kept over reloads); sender_start reads the
+ * keys and the outbox's head, connects to the hub and starts the timer and the signal
+ * handlers (SIGTERM and SIGINT stop the loop, SIGHUP reloads) on loop; each returns 0 or
+ * EISO_* with a detail. sender_stop persists the acknowledged seq and closes the handles
+ * (run the loop afterwards); sender_close frees everything and sets *s to NULL.
+ */
+struct sender;
+int sender_open(const char *conf, int cli_debug, struct sender **s);
+struct node *sender_node(struct sender *s);
+int sender_start(struct sender *s, uv_loop_t *loop);
+void sender_stop(struct sender *s);
+void sender_close(struct sender **s);
 
-/* sender.c */
-int cmd_run(int argc, char **argv);
+/*
+ * restore.c: fill an empty (or half-restored) store of the config conf from this node's own
+ * change sets at the hub, each verified against its own key and chain, then fetch the files
+ * they name. Prints its progress. 0 (res says what came back) or EISO_* with a detail.
+ */
+struct restore_result {
+	struct chain_head head;
+	uint64_t sets, files;
+	size_t docs, records, cases, applicants;
+};
+int restore_from_hub(const char *conf, struct restore_result *res);
 
-/* status.c */
+/* status.c: what `noded status` and GET /api/v1/status show */
 struct node_status {
 	uint64_t head_seq, acked_seq, pending_sets, last_ack;
 	uint64_t pending_changes;
@@ -186,17 +201,4 @@ struct node_status {
 int status_read(struct node *n, struct node_status *st);
 /* The object `noded status --json` prints and GET /api/v1/status answers (new reference). */
 json_t *status_json(const struct node *n, const struct node_status *st);
-int cmd_status(int argc, char **argv);
-
-/* backup.c */
-int cmd_backup(int argc, char **argv);
-
-/* restore.c */
-int cmd_restore(int argc, char **argv);
-
-/* config.c: config-sample, run -n, reload on SIGHUP */
-int cmd_config_sample(int argc, char **argv);
-int config_check(const char *path);
-int config_reload(const char *path, struct noded_conf *live, int cli_debug);
-
 #endif

@@ -1,11 +1,16 @@
 /*
- * i18n.c: every string the hub's web pages show, in Vietnamese (the default) and English, in
- * one table: a translator sees both side by side, and a key missing from the table shows as
+ * i18n.c: every string the web pages show, in Vietnamese (the default) and English, in one
+ * table: a translator sees both side by side, and a key missing from the table shows as
  * itself, which a test notices. Keys are grouped by page set; the dashboard's come first.
+ * Also times and dates as each language writes them, in Asia/Ho_Chi_Minh.
  */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
-#include "hubd.h"
+#include "i18n.h"
+
+#define I18N_TZ_S (7 * 3600)      /* Asia/Ho_Chi_Minh: UTC+7, no daylight saving */
 
 struct i18n_str {
 	const char *key, *vi, *en;
@@ -332,4 +337,60 @@ tr(enum web_lang lang, const char *key)
 		if (strcmp(s->key, key) == 0)
 			return lang == WEB_EN ? s->en : s->vi;
 	return key;
+}
+
+static void
+i18n_tm(int64_t ms, struct tm *tm)
+{
+	time_t t = (time_t)(ms / 1000) + I18N_TZ_S;
+
+	gmtime_r(&t, tm);
+}
+
+void
+i18n_time(char *buf, size_t len, int64_t ms, enum web_lang lang)
+{
+	struct tm tm;
+
+	if (ms <= 0) {
+		snprintf(buf, len, "%s", tr(lang, "never"));
+		return;
+	}
+	i18n_tm(ms, &tm);
+	strftime(buf, len, lang == WEB_EN ? "%Y-%m-%d %H:%M" : "%d/%m/%Y %H:%M", &tm);
+}
+
+void
+i18n_date(char *buf, size_t len, const char *ymd, enum web_lang lang)
+{
+	int y, m, d;
+
+	if (ymd == NULL || ymd[0] == '\0')
+		snprintf(buf, len, "—");
+	else if (lang == WEB_VI && sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) == 3)
+		snprintf(buf, len, "%02d/%02d/%04d", d, m, y);
+	else
+		snprintf(buf, len, "%s", ymd);
+}
+
+void
+i18n_iso(char *buf, size_t len, int64_t ms)
+{
+	struct tm tm;
+
+	if (ms <= 0) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	i18n_tm(ms, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
+}
+
+void
+i18n_day(char buf[11], int64_t ms)
+{
+	struct tm tm;
+
+	i18n_tm(ms, &tm);
+	strftime(buf, 11, "%Y-%m-%d", &tm);
 }

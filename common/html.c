@@ -1,6 +1,6 @@
 /*
- * html.c: a growable buffer that the hub's web pages are written into, with HTML escaping
- * and URL percent-encoding. Out of memory is remembered (b->oom) instead of reported at each
+ * html.c: a growable buffer that web pages are written into, with HTML escaping and URL
+ * percent-encoding. Out of memory is remembered (b->oom) instead of reported at each
  * call, so page code stays a straight line of writes; the caller checks once at the end.
  */
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hubd.h"
+#include "html.h"
 
 static int
 html_grow(struct html *b, size_t more)
