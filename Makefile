@@ -24,13 +24,13 @@ COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson t
            html i18n
 HUBD_TOP    := main run routes
 HUBD_CORE   := hub agencies ingest pool apply zap published search restore alerts metrics figures
-HUBD_WEB    := web view api dash metrics
+HUBD_WEB    := web view view_records api dash dash_agency metrics
 HUBD_PORTAL := portal listing lookup verify qr
 HUBD_CLI    := cli init enroll agency status show alerts passwd portal backup config
 NODED_TOP   := main run
 NODED_CORE  := node outbox attach document recordfile casefile sender inbox restore status
 NODED_CLI   := cli cli_doc cli_file cli_case init status backup config restore
-NODED_WEB   := api
+NODED_WEB   := api api_fields
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http test_schema
 
 COMMON_O      := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)

@@ -1,7 +1,7 @@
 /*
  * portal.c: the public portal: no login, Vietnamese first. This file has what its pages share
- * (layout, language, the published issue lookups, status badges), the router, the web thread's
- * entry (portal_route) and `hubd portal`. listing.c: agencies, an agency's documents in force,
+ * (layout, language, the published issue lookups, status badges), the router and the web
+ * thread's entry (portal_serve, which hubd/routes.c calls). listing.c: agencies, an agency's documents in force,
  * a document issue; lookup.c: search and case status; verify.c: what proves a printout (QR
  * codes, their landing pages, publication sheets, file downloads, the verify page).
  *
@@ -11,10 +11,9 @@
  * data, and free text (the note) is never shown because staff may have written a name in it.
  *
  * Pages are written into a struct portal_reply by portal_page(), which needs only a read
- * transaction: `hubd portal PATH` prints any page from the command line, and portal_route()
- * answers the web thread's requests with the same function.
+ * transaction: `hubd portal PATH` (cli/portal.c) prints any page from the command line, and
+ * portal_serve() answers the web thread's requests with the same function.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -281,7 +281,7 @@ web_parse_targets(struct web *w, const char *s)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Static assets (hubd/www, compiled in by the Makefile) */
+/* Static assets (hubd/web/www, compiled in by the Makefile) */
 
 struct web_asset {
 	const char *name;

@@ -8,9 +8,11 @@
 #define HUBD_WEB_H
 
 #include "core/core.h"
+#include "domain.h"
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
+#include "wire.h"
 
 /*
  * web.c: the hub's HTTP side (dashboard, JSON API, /metrics, and the portal's routes through
@@ -58,6 +60,7 @@ enum web_auth {
 #define WEB_LIMIT_MAX     1000
 #define WEB_DAYS          30      /* daily series: change sets applied per day */
 #define WEB_MONTHS        12      /* monthly series: documents in force, cases on time */
+#define VIEW_KEY_MAX      (WIRE_MAX_AGENCY + 1 + DOMAIN_MAX_CODE + 16)   /* agency\0code... */
 
 /* Who is asking: a session (dashboard) or the bearer token (API clients, Prometheus). */
 struct web_who {
@@ -92,6 +95,12 @@ int web_page(struct http_req *r, size_t *offset, size_t *limit);
 int web_http_count(struct web *w, size_t i, const char **route, int *status, uint64_t *n);
 
 /* view.c: read-only, inside the caller's read transaction */
+/* Call fn for each row of db under the agency's prefix (every row when agency is NULL). */
+typedef int (*view_row_fn)(const MDB_val *k, const MDB_val *v, void *arg);
+int view_scan(MDB_txn *txn, struct web *w, int db, const char *agency, view_row_fn fn,
+    void *arg);
+/* j's member name = ms, and name_iso = ms as ISO 8601 in UTC+7 (both null for 0). */
+void view_set_time(json_t *j, const char *name, int64_t ms);
 json_t *view_agency(MDB_txn *txn, struct web *w, const Eiso__AgencyRecord *a, int64_t now);
 /*
  * The enrolled agencies that match the filter, sorted: *total of them, the objects (as
@@ -102,6 +111,7 @@ int view_agencies(MDB_txn *txn, struct web *w, const struct view_filter *f, size
     size_t limit, json_t **list, size_t *total, json_t **totals);
 /* {"daily":[{date,sets}], "monthly":[{month,in_force,on_time,late}]}; agency NULL: all. */
 json_t *view_series(MDB_txn *txn, struct web *w, const char *agency);
+/* view_records.c: an agency's documents, reviews due, record files and cases */
 int view_documents(MDB_txn *txn, struct web *w, const char *agency, const char *kind,
     const char *status, size_t offset, size_t limit, json_t **items, size_t *total);
 json_t *view_document(MDB_txn *txn, struct web *w, const char *agency, const char *code);
