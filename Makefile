@@ -1,6 +1,7 @@
 # eiso: build, test and demo. `make` builds bin/noded and bin/hubd; `make check` runs every
 # test; `make demo` starts a hub and a whole province's agencies on loopback.
 # SANITIZE=1 builds into build-san/ with AddressSanitizer and UndefinedBehaviorSanitizer.
+# B=DIR builds into DIR instead: CI checks clang's warnings with make CC=clang B=build-clang.
 
 CC      ?= gcc
 SANITIZE ?=
@@ -16,22 +17,31 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(CFLAGS) -I$(B)/gen -Icommo
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread
 LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 
-COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http verb \
-           html i18n tmpl
-NODED   := main node init outbox attach document recordfile casefile cli cli_doc cli_file cli_case inbox api sender status config backup restore
-HUBD    := main hub init enroll agency ingest pool apply zap status show config search alerts metrics \
-           published qr backup restore
+# Sources by folder (file names without .c); each folder is one role, and includes point one
+# way: hubd/web and hubd/portal -> hubd/core -> common; hubd/cli -> hubd/core; the top-level
+# main.c and run.c of each daemon may include them all. README's "Layout" says what each holds.
+COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http \
+           verb html i18n tmpl
+HUBD_TOP    := main run routes
+HUBD_CORE   := hub agencies ingest pool apply zap published search restore alerts metrics figures
+HUBD_WEB    := web view view_records api dash dash_agency metrics
+HUBD_PORTAL := portal listing lookup verify qr
+HUBD_CLI    := cli init enroll agency status show alerts passwd portal backup config
+NODED_TOP   := main run
+NODED_CORE  := node outbox attach document recordfile casefile sender inbox restore status
+NODED_CLI   := cli cli_doc cli_file cli_case init status backup config restore
+NODED_WEB   := api api_fields
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http test_schema \
            test_tmpl test_verb
 
-# The web side: thread and login, figures, JSON API, dashboard pages, strings.
-HUBD    += web view api dash
-# The public portal: its pages, QR codes and landing pages, sheets, downloads, verify.
-HUBD    += portal listing lookup verify
-
-COMMON_O := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)
-NODED_O  := $(NODED:%=$(B)/noded/%.o)
-HUBD_O   := $(HUBD:%=$(B)/hubd/%.o) $(B)/gen/www.o $(B)/gen/tmpl_hubd.o
+COMMON_O      := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)
+HUBD_CORE_O   := $(HUBD_CORE:%=$(B)/hubd/core/%.o)
+HUBD_O        := $(HUBD_TOP:%=$(B)/hubd/%.o) $(HUBD_CORE_O) $(HUBD_WEB:%=$(B)/hubd/web/%.o) \
+                 $(HUBD_PORTAL:%=$(B)/hubd/portal/%.o) $(HUBD_CLI:%=$(B)/hubd/cli/%.o) $(B)/gen/www.o \
+                 $(B)/gen/tmpl_hubd.o
+NODED_CORE_O  := $(NODED_CORE:%=$(B)/noded/core/%.o)
+NODED_O       := $(NODED_TOP:%=$(B)/noded/%.o) $(NODED_CORE_O) $(NODED_CLI:%=$(B)/noded/cli/%.o) \
+                 $(NODED_WEB:%=$(B)/noded/web/%.o)
 
 all: $(B)/bin/noded $(B)/bin/hubd $(B)/bin/forge
 ifeq ($(SANITIZE),)
@@ -58,11 +68,11 @@ $(B)/gen/eiso.pb-c.o: $(B)/gen/eiso.pb-c.c
 	$(CC) -std=c11 $(OPT) $(CFLAGS) $(shell pkg-config --cflags libprotobuf-c) -c -o $@ $<
 
 # The dashboard's CSS and script, compiled into hubd (xxd -i): nothing is loaded from outside.
-WWW := $(sort $(wildcard hubd/www/*))
+WWW := $(sort $(wildcard hubd/web/www/*))
 $(B)/gen/www.c: $(WWW) Makefile
 	@mkdir -p $(B)/gen
 	@echo "  GEN $@"; { \
-	    echo '/* generated from hubd/www by the Makefile: do not edit */'; \
+	    echo '/* generated from hubd/web/www by the Makefile: do not edit */'; \
 	    for f in $(WWW); do n=www_$$(basename $$f | tr -c 'a-zA-Z0-9\n' _); \
 	        xxd -i -n $$n $$f | sed 's/^unsigned/static const unsigned/'; done; \
 	    echo 'struct web_asset { const char *name; const unsigned char *data; unsigned int len; };'; \
@@ -82,7 +92,7 @@ $(TMPLC): $(B)/common/tmplc.o $(addprefix $(B)/common/,tmpl.o html.o i18n.o err.
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-HUBD_TMPL := $(sort $(wildcard hubd/tmpl/*.html))
+HUBD_TMPL := $(sort $(wildcard hubd/*/tmpl/*.html))
 $(B)/gen/tmpl_hubd.c: $(HUBD_TMPL) $(TMPLC)
 	@mkdir -p $(B)/gen
 	@echo "  TMPL $@"; $(TMPLC) $@ hubd_templates $(HUBD_TMPL)
@@ -90,9 +100,16 @@ $(B)/gen/tmpl_hubd.c: $(HUBD_TMPL) $(TMPLC)
 $(B)/gen/tmpl_hubd.o: $(B)/gen/tmpl_hubd.c
 	$(CC) -std=c11 $(OPT) $(CFLAGS) -Icommon $(shell pkg-config --cflags jansson) -c -o $@ $<
 
-$(B)/%.o: %.c $(B)/gen/eiso.pb-c.h $(wildcard common/*.h common/*.def noded/*.h hubd/*.h tests/unit/*.h)
+# Each object depends on the headers it includes (-MMD writes them to its .d file, -MP adds
+# an empty rule per header so a removed header does not stop the build).
+$(B)/%.o: %.c $(B)/gen/eiso.pb-c.h
 	@mkdir -p $(dir $@)
-	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# A daemon's files name its headers from the daemon's folder ("core/core.h").
+$(B)/hubd/%.o: ALL_CFLAGS += -Ihubd
+$(B)/noded/%.o: ALL_CFLAGS += -Inoded
 
 $(B)/bin/noded: $(NODED_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
@@ -113,10 +130,9 @@ $(B)/bin/forge: $(B)/tests/tools/forge.o $(COMMON_O)
 BENCH_O := $(addprefix $(B)/tests/bench/,loadgen.o limits.o nodes.o hubview.o http.o)
 all: $(B)/bin/loadgen
 $(BENCH_O): tests/bench/bench.h
-$(BENCH_O): ALL_CFLAGS += -Inoded -Ihubd
-$(B)/bin/loadgen: $(BENCH_O) $(addprefix $(B)/noded/,node.o outbox.o attach.o document.o \
-    recordfile.o casefile.o) $(addprefix $(B)/hubd/,hub.o enroll.o apply.o published.o \
-    search.o) $(COMMON_O)
+$(B)/tests/bench/nodes.o: ALL_CFLAGS += -Inoded
+$(B)/tests/bench/hubview.o: ALL_CFLAGS += -Ihubd
+$(B)/bin/loadgen: $(BENCH_O) $(NODED_CORE_O) $(HUBD_CORE_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
 
@@ -129,19 +145,21 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-# Unit tests of the node's store layer also link the noded objects they drive.
+# Unit tests of the node's store layer link the node's core objects.
 UNIT_NODE   := test_document
-UNIT_NODE_O := $(addprefix $(B)/noded/,node.o outbox.o attach.o document.o recordfile.o casefile.o)
+UNIT_NODE_O := $(NODED_CORE_O)
+$(UNIT_NODE:%=$(B)/tests/unit/%.o): ALL_CFLAGS += -Inoded
 $(UNIT_NODE:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_NODE_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-# Unit tests of the hub's modules link every hubd object but main.
+# Unit tests of the hub's modules link the hub's core objects (test_published the portal's
+# too: it tests the portal's helpers); never main or run.
 UNIT_HUB := test_published test_reviews
 UNIT     += $(UNIT_HUB)
 $(UNIT_HUB:%=$(B)/tests/unit/%.o): ALL_CFLAGS += -Ihubd
-$(UNIT_HUB:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o \
-    $(filter-out $(B)/hubd/main.o,$(HUBD_O)) $(COMMON_O)
+$(B)/tests/unit/test_published: $(HUBD_PORTAL:%=$(B)/hubd/portal/%.o)
+$(UNIT_HUB:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(HUBD_CORE_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
@@ -199,7 +217,7 @@ uninstall:
 .PHONY: install uninstall
 
 clean:
-	rm -rf build build-san bin
+	rm -rf build build-san build-clang bin
 
 .PHONY: all unit deps check demo demo-stop clean
 .SECONDARY:

@@ -27,6 +27,7 @@
 #include <utf8proc.h>
 
 #include "err.h"
+#include "html.h"
 #include "http.h"
 #include "log.h"
 #include "sha256.h"
@@ -621,6 +622,17 @@ http_reply(struct http_req *r, int status, json_t *body)
 }
 
 void
+http_reply_html(struct http_req *r, int status, struct html *b, const char *const *headers)
+{
+	if (b->oom)
+		http_reply_raw(r, 500, "text/plain; charset=utf-8", "out of memory\n", 14, NULL);
+	else
+		http_reply_raw(r, status, "text/html; charset=utf-8", b->buf != NULL ? b->buf : "",
+		    b->len, headers);
+	html_free(b);
+}
+
+void
 http_reply_error(struct http_req *r, int status, const char *code, const char *fmt, ...)
 {
 	char msg[1024];
@@ -980,4 +992,30 @@ http_stop(struct http_server **sp)
 	s->drain.data = s;
 	s->draining = 1;
 	uv_timer_start(&s->drain, http_on_drain, HTTP_DRAIN_MS, 0);
+}
+
+int
+http_route_match(const char *pat, const char *path)
+{
+	size_t n = strlen(pat);
+
+	if (n > 0 && pat[n - 1] == '*')
+		return strncmp(path, pat, n - 1) == 0;
+	return strcmp(path, pat) == 0;
+}
+
+const struct http_route *
+http_route_find(const struct http_route *table, const struct http_req *r, int *status)
+{
+	int path_seen = 0;
+
+	for (const struct http_route *t = table; t->path != NULL; t++) {
+		if (!http_route_match(t->path, r->path))
+			continue;
+		if (t->method == NULL || strcmp(t->method, r->method) == 0)
+			return t;
+		path_seen = 1;
+	}
+	*status = path_seen ? 405 : 404;
+	return NULL;
 }

@@ -94,6 +94,12 @@ void http_reply_raw(struct http_req *r, int status, const char *content_type, co
 typedef int (*http_read_fn)(void *arg, uint64_t offset, void *buf, size_t len, size_t *got);
 void http_reply_stream(struct http_req *r, int status, const char *content_type, uint64_t total,
     const char *const *headers, http_read_fn read, void (*done)(void *arg), void *arg);
+/*
+ * Answer text/html with the page in b, then free b; headers as for http_reply_raw. A page
+ * whose buffer ran out of memory (b->oom) answers 500 instead.
+ */
+struct html;
+void http_reply_html(struct http_req *r, int status, struct html *b, const char *const *headers);
 /* Answer {"error":{"code":CODE,"message":...}} with status. */
 void http_reply_error(struct http_req *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -167,6 +173,31 @@ int http_safe_path(const char *s);
  * counts as its literal characters (the handler that reads it says what is wrong with it).
  */
 int http_escaped_utf8_ok(const char *s, size_t len);
+
+/*
+ * Route tables. A daemon lists its routes in one array ending in a { NULL path } entry; the
+ * web thread finds the request's route, asks what the route's auth says, and calls fn.
+ * path is matched exactly, or, when it ends in an asterisk, as a prefix: "/agency/" followed
+ * by one matches every path below /agency/. method NULL takes every method; the same path
+ * may appear more than once with different methods. auth and label mean what the daemon
+ * says (who may ask; what its request counters call the route).
+ */
+typedef void (*http_route_fn)(void *arg, struct http_req *r);
+struct http_route {
+	const char *method;
+	const char *path;
+	int auth;
+	const char *label;
+	http_route_fn fn;
+};
+/*
+ * The first route of table whose path and method match r, or NULL with *status 404 (no path
+ * matches) or 405 (a path matches, not with r's method).
+ */
+const struct http_route *http_route_find(const struct http_route *table,
+    const struct http_req *r, int *status);
+/* 1 when path matches the route pattern pat (above), else 0. */
+int http_route_match(const char *pat, const char *path);
 
 /* The status and error code an EISO_* code answers with. */
 int http_status_of(int rc, const char **code);

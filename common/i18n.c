@@ -4,8 +4,10 @@
  */
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "err.h"
 #include "i18n.h"
@@ -175,4 +177,64 @@ tr_fill_text(char *out, size_t outlen, enum web_lang lang, enum tr_key key, ...)
 	va_start(ap, key);
 	tr_expand(tr(lang, key), ap, tr_put_text, &t);
 	va_end(ap);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Times and dates in Asia/Ho_Chi_Minh (UTC+7, no daylight saving), whatever the machine's zone */
+
+#define I18N_TZ_S (7 * 3600)
+static void
+i18n_tm(int64_t ms, struct tm *tm)
+{
+	time_t t = (time_t)(ms / 1000) + I18N_TZ_S;
+
+	gmtime_r(&t, tm);
+}
+
+void
+i18n_time(char *buf, size_t len, int64_t ms, enum web_lang lang)
+{
+	struct tm tm;
+
+	if (ms <= 0) {
+		snprintf(buf, len, "%s", tr(lang, TR_NEVER));
+		return;
+	}
+	i18n_tm(ms, &tm);
+	strftime(buf, len, lang == WEB_EN ? "%Y-%m-%d %H:%M" : "%d/%m/%Y %H:%M", &tm);
+}
+
+void
+i18n_date(char *buf, size_t len, const char *ymd, enum web_lang lang)
+{
+	int y, m, d;
+
+	if (ymd == NULL || ymd[0] == '\0')
+		snprintf(buf, len, "—");
+	else if (lang == WEB_VI && sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) == 3)
+		snprintf(buf, len, "%02d/%02d/%04d", d, m, y);
+	else
+		snprintf(buf, len, "%s", ymd);
+}
+
+void
+i18n_iso(char *buf, size_t len, int64_t ms)
+{
+	struct tm tm;
+
+	if (ms <= 0) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	i18n_tm(ms, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
+}
+
+void
+i18n_day(char buf[11], int64_t ms)
+{
+	struct tm tm;
+
+	i18n_tm(ms, &tm);
+	strftime(buf, 11, "%Y-%m-%d", &tm);
 }

@@ -1,5 +1,6 @@
 /*
- * i18n.h: every string the web pages show, in Vietnamese (the default) and English.
+ * i18n.h: every string the web pages show, in Vietnamese (the default) and English, and
+ * times and dates as each language writes them.
  *
  * The strings live in one X-macro table, i18n.def: TR(NAME, "key", "vi", "en"). From C a
  * string is named by its enum constant (TR_LOGIN_TITLE), so a misspelt key does not compile;
@@ -11,6 +12,7 @@
 #define EISO_I18N_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "html.h"
 
@@ -46,5 +48,13 @@ void tr_fill(struct html *b, enum web_lang lang, enum tr_key key, ...)
 /* Like tr_fill, but unescaped text into out (outlen bytes with the NUL, truncated). */
 void tr_fill_text(char *out, size_t outlen, enum web_lang lang, enum tr_key key, ...)
     __attribute__((sentinel));
+
+/* Times in Asia/Ho_Chi_Minh (UTC+7): dd/mm/yyyy HH:MM in Vietnamese, yyyy-mm-dd HH:MM in
+ * English; "never" (translated) for 0. */
+void i18n_time(char *buf, size_t len, int64_t ms, enum web_lang lang);
+/* A YYYY-MM-DD date as lang writes it; "—" when empty. */
+void i18n_date(char *buf, size_t len, const char *ymd, enum web_lang lang);
+void i18n_iso(char *buf, size_t len, int64_t ms);      /* 2026-01-02T03:04:05+07:00, "" for 0 */
+void i18n_day(char buf[11], int64_t ms);               /* YYYY-MM-DD in UTC+7 */
 
 #endif

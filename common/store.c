@@ -86,7 +86,7 @@ store_up_0(store_t *st, MDB_txn *txn)
 
 /*
  * Schema 2 adds the hub's reviews table and its in-force counters; the hub fills them from
- * its documents through its hook (hubd/hub.c). The node's store has nothing to move.
+ * its documents through its hook (hubd/core/hub.c). The node's store has nothing to move.
  */
 static int
 store_up_1(store_t *st, MDB_txn *txn)

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 PACKAGES=(
-	build-essential pkg-config
+	build-essential pkg-config clang
 	libzmq3-dev liblmdb-dev lmdb-utils libsodium-dev libssl-dev libprotobuf-c-dev protobuf-c-compiler
 	libuv1-dev libinih-dev libutf8proc-dev libjansson-dev libmagic-dev libcmocka-dev libh2o-dev libsystemd-dev
 	libqrencode-dev libpng-dev zbar-tools

@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hubd.h"
+#include "cli/cli.h"
 #include "keys.h"
 #include "log.h"
 #include "verb.h"
+#include "run.h"
 
 static const struct verb hubd_verbs[] = {
 	{ "init", cmd_init, "create the hub's data directory, keys and config",

@@ -6,10 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "noded.h"
+#include "cli/cli.h"
 #include "keys.h"
 #include "log.h"
 #include "verb.h"
+#include "run.h"
 
 #define CONF_OPT "  -c CONF        config file (default " NODED_DEFAULT_CONF ")\n"
 

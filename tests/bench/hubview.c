@@ -9,7 +9,7 @@
 #include "bench.h"
 #include "domain.h"
 #include "err.h"
-#include "hubd.h"
+#include "core/core.h"
 #include "wire.h"
 
 struct hubview {

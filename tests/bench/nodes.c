@@ -35,7 +35,7 @@
 #include "bench.h"
 #include "err.h"
 #include "keys.h"
-#include "noded.h"
+#include "core/core.h"
 #include "sha256.h"
 #include "wire.h"
 

@@ -1,5 +1,5 @@
 /*
- * test_document.c: unit tests for the node's store layer (noded/document.c, recordfile.c,
+ * test_document.c: unit tests for the node's store layer (noded/core/document.c, recordfile.c,
  * casefile.c) against a real node store in a temp directory: the document lifecycle with
  * supersession in one transaction, refusals that leave every table byte-for-byte unchanged,
  * the number of pending changes each write appends (I1), record files whose totals are
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../../noded/noded.h"
+#include "core/core.h"
 #include "domain.h"
 #include "err.h"
 #include "keys.h"

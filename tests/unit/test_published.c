@@ -1,5 +1,5 @@
 /*
- * test_published.c: unit tests for hubd/published.c and the portal's helpers: which issues
+ * test_published.c: unit tests for hubd/core/published.c and the portal's helpers: which issues
  * are published (public and once in force, nothing else), the public-files index kept by
  * apply_change in a real LMDB hub store (an issue's files enter when it is published, leave
  * if it stops being public, and a draft's never enter), the content hash against the vector
@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "err.h"
-#include "hubd.h"
+#include "portal/portal.h"
 #include "keys.h"
 #include "sha256.h"
 #include "unit.h"

@@ -1,5 +1,5 @@
 /*
- * test_reviews.c: the hub's documents in force and their reviews (hubd/apply.c). After a
+ * test_reviews.c: the hub's documents in force and their reviews (hubd/core/apply.c). After a
  * random mix of new issues, issues put in force (superseding the one before), withdrawals,
  * issues sent again with another review date, and drafts, over a few agencies, the counters
  * ("in_force", "review:DATE", "doc:KIND:STATUS"), the reviews index and figures_agency must
@@ -20,7 +20,7 @@
 
 #include "domain.h"
 #include "err.h"
-#include "hubd.h"
+#include "core/core.h"
 #include "keys.h"
 #include "unit.h"
 

@@ -1,0 +1,590 @@
+/*
+ * portal.c: the public portal: no login, Vietnamese first. This file has what its pages share
+ * (layout, language, the published issue lookups, status badges), the router and the web
+ * thread's entry (portal_serve, which hubd/routes.c calls). listing.c: agencies, an agency's documents in force,
+ * a document issue; lookup.c: search and case status; verify.c: what proves a printout (QR
+ * codes, their landing pages, publication sheets, file downloads, the verify page).
+ *
+ * What may appear is decided by published_issue() alone (published.c): an issue that is not
+ * published answers exactly as an issue that does not exist, so not even the existence of an
+ * internal document leaks. Cases show procedure, dates and status: the hub holds no personal
+ * data, and free text (the note) is never shown because staff may have written a name in it.
+ *
+ * Pages are written into a struct portal_reply by portal_page(), which needs only a read
+ * transaction: `hubd portal PATH` (cli/portal.c) prints any page from the command line, and
+ * portal_serve() answers the web thread's requests with the same function.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "domain.h"
+#include "err.h"
+#include "portal/portal.h"
+#include "keys.h"
+#include "wire.h"
+
+#define PORTAL_KEY_MAX (WIRE_MAX_AGENCY + 1 + DOMAIN_MAX_CODE + 1 + 4)
+#define PORTAL_MAX_SEG 8
+
+const char *
+portal_t(const struct portal_ctx *c, enum tr_key key)
+{
+	return tr(c->lang, key);
+}
+
+/* ?lang=en on links when the page is English, so a browser without the cookie stays there. */
+void
+portal_lang_q(const struct portal_ctx *c, struct html *b, int first)
+{
+	if (c->lang == WEB_EN)
+		html_raw(b, first ? "?lang=en" : "&amp;lang=en");
+}
+
+static void
+portal_css(struct html *b)
+{
+	html_raw(b,
+	    "<style>\n"
+	    ":root{--ink:#1b1f24;--muted:#59636e;--line:#d0d7de;--brand:#0b3d91;--ok:#1a7f37;"
+	    "--old:#9a6700;--bad:#cf222e}\n"
+	    "*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,'Segoe UI',Roboto,"
+	    "'Noto Sans',Arial,sans-serif;color:var(--ink);background:#f6f8fa}\n"
+	    "header.site{background:var(--brand);color:#fff}header.site .in{max-width:1040px;"
+	    "margin:auto;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:1rem;"
+	    "align-items:center}header.site a{color:#fff;text-decoration:none}"
+	    "header.site .name{font-weight:700;font-size:1.15rem;margin-right:auto}"
+	    "header.site nav a{margin-left:1rem}"
+	    "header.site nav a:hover{text-decoration:underline}\n"
+	    "main{max-width:1040px;margin:1rem auto;padding:0 1rem}"
+	    "section,.card{background:#fff;border:1px solid var(--line);border-radius:8px;"
+	    "padding:1rem 1.2rem;margin:0 0 1rem}\n"
+	    "h1{font-size:1.5rem;margin:.2rem 0 .8rem}h2{font-size:1.2rem;margin:.2rem 0 .6rem}"
+	    "a{color:var(--brand)}table{border-collapse:collapse;width:100%}"
+	    "th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);"
+	    "vertical-align:top}th{font-weight:600;color:var(--muted);font-size:.9rem}\n"
+	    "table.docs{table-layout:fixed}table.docs th:nth-child(1){width:10%}"
+	    "table.docs th:nth-child(2){width:34%}table.docs th:nth-child(3){width:9%}"
+	    "table.docs th:nth-child(4){width:12%}table.docs th:nth-child(5){width:18%}"
+	    "table.docs td{overflow-wrap:anywhere}\n"
+	    ".hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem;"
+	    "word-break:break-all}.muted{color:var(--muted)}.small{font-size:.88rem}\n"
+	    ".badge{display:inline-block;padding:.05rem .55rem;border-radius:1rem;font-size:.85rem;"
+	    "font-weight:600;color:#fff}.b-ok{background:var(--ok)}.b-old{background:var(--old)}"
+	    ".b-bad{background:var(--bad)}\n"
+	    ".verdict{border-left:8px solid;padding:1rem 1.2rem;font-size:1.25rem;font-weight:700}"
+	    ".v-ok{border-color:var(--ok);color:var(--ok)}.v-old{border-color:var(--old);"
+	    "color:var(--old)}.v-bad{border-color:var(--bad);color:var(--bad)}\n"
+	    "form.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}"
+	    "input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid var(--line);"
+	    "border-radius:6px}button{background:var(--brand);color:#fff;border-color:var(--brand);"
+	    "cursor:pointer}input[type=text],input[type=search]{min-width:16rem}\n"
+	    "dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}"
+	    "dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}\n"
+	    ".qr{float:right;margin:0 0 1rem 1rem;text-align:center}.qr img{width:150px;"
+	    "height:150px;image-rendering:pixelated}\n"
+	    "footer{max-width:1040px;margin:1.5rem auto;padding:0 1rem;color:var(--muted);"
+	    "font-size:.85rem}\n"
+	    ".pager a,.pager span{margin-right:.8rem}\n"
+	    "</style>\n");
+}
+
+/* The page's start: doctype, head, the site header with its links and the language switch. */
+void
+portal_head(const struct portal_ctx *c, struct html *b, const char *title)
+{
+	html_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>",
+	    c->lang == WEB_EN ? "en" : "vi");
+	html_esc(b, title);
+	html_raw(b, " · ");
+	html_esc(b, portal_t(c, TR_PORTAL_SITE));
+	html_raw(b, "</title>\n");
+	portal_css(b);
+	html_raw(b, "</head><body><header class=\"site\"><div class=\"in\"><a class=\"name\" "
+	    "href=\"/portal");
+	portal_lang_q(c, b, 1);
+	html_raw(b, "\">");
+	html_esc(b, portal_t(c, TR_PORTAL_SITE));
+	html_raw(b, "</a><nav><a href=\"/portal");
+	portal_lang_q(c, b, 1);
+	html_raw(b, "\">");
+	html_esc(b, portal_t(c, TR_PORTAL_AGENCIES));
+	html_raw(b, "</a><a href=\"/portal/search");
+	portal_lang_q(c, b, 1);
+	html_raw(b, "\">");
+	html_esc(b, portal_t(c, TR_PORTAL_SEARCH));
+	html_raw(b, "</a><a href=\"/portal/case");
+	portal_lang_q(c, b, 1);
+	html_raw(b, "\">");
+	html_esc(b, portal_t(c, TR_PORTAL_CASE));
+	html_raw(b, "</a><a href=\"/verify");
+	portal_lang_q(c, b, 1);
+	html_raw(b, "\">");
+	html_esc(b, portal_t(c, TR_PORTAL_VERIFY));
+	/* The switch keeps the page: the same path, the query without lang, lang=other. */
+	html_raw(b, "</a><a class=\"lang\" id=\"lang\" href=\"");
+	html_esc(b, c->path);
+	html_raw(b, "?");
+	if (c->query != NULL && c->query[0] != '\0') {
+		char q[1024];
+		size_t n = 0;
+		const char *p = c->query;
+
+		while (*p && n < sizeof(q) - 1) {
+			const char *e = strchr(p, '&');
+			size_t l = e ? (size_t)(e - p) : strlen(p);
+
+			if (strncmp(p, "lang=", 5) != 0 && l > 0 && n + l + 1 < sizeof(q)) {
+				memcpy(q + n, p, l);
+				n += l;
+				q[n++] = '&';
+			}
+			p += l + (e ? 1 : 0);
+		}
+		q[n] = '\0';
+		html_esc(b, q);
+	}
+	html_printf(b, "lang=%s\" hreflang=\"%s\">%s</a></nav></div></header>\n<main>\n",
+	    c->lang == WEB_EN ? "vi" : "en", c->lang == WEB_EN ? "vi" : "en",
+	    c->lang == WEB_EN ? "Tiếng Việt" : "English");
+}
+
+void
+portal_foot(const struct portal_ctx *c, struct html *b)
+{
+	html_raw(b, "</main><footer>");
+	html_esc(b, portal_t(c, TR_PORTAL_FOOTER));
+	html_raw(b, "</footer></body></html>\n");
+}
+
+void
+portal_reply_init(struct portal_reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = 200;
+	r->ctype = "text/html; charset=utf-8";
+}
+
+void
+portal_reply_free(struct portal_reply *r)
+{
+	html_free(&r->body);
+}
+
+int
+portal_header(struct portal_reply *r, const char *name, const char *value)
+{
+	if (r->nhdr == PORTAL_MAX_HDR)
+		return EISO_TOOBIG;
+	r->hdr[r->nhdr].name = name;
+	snprintf(r->hdr[r->nhdr].value, sizeof(r->hdr[r->nhdr].value), "%s", value);
+	r->nhdr++;
+	return 0;
+}
+
+/* A page that says what was not found; the same words for unknown and non-public things. */
+void
+portal_not_found(const struct portal_ctx *c, struct portal_reply *r, enum tr_key what)
+{
+	html_free(&r->body);
+	r->status = 404;
+	r->ctype = "text/html; charset=utf-8";
+	portal_head(c, &r->body, portal_t(c, TR_PORTAL_NOT_FOUND));
+	html_raw(&r->body, "<section data-verdict=\"not_found\"><h1>");
+	html_esc(&r->body, portal_t(c, TR_PORTAL_NOT_FOUND));
+	html_raw(&r->body, "</h1><p>");
+	html_esc(&r->body, portal_t(c, what));
+	html_raw(&r->body, "</p></section>\n");
+	portal_foot(c, &r->body);
+}
+
+/* The agency's record; NULL when not enrolled. Free with eiso__agency_record__free_unpacked. */
+Eiso__AgencyRecord *
+portal_agency(const struct portal_ctx *c, const char *id)
+{
+	Eiso__AgencyRecord *a = NULL;
+
+	if (!wire_agency_ok(id) || agency_get(c->txn, c->h, id, &a) != 0)
+		return NULL;
+	return a;
+}
+
+const char *
+portal_agency_name(const struct portal_ctx *c, const Eiso__AgencyRecord *a)
+{
+	if (c->lang == WEB_EN && a->name_en != NULL && a->name_en[0] != '\0')
+		return a->name_en;
+	if (a->name_vi != NULL && a->name_vi[0] != '\0')
+		return a->name_vi;
+	return a->id;
+}
+
+/* The document's index record, or NULL. */
+Eiso__DocRecord *
+portal_docrec(const struct portal_ctx *c, const char *agency, const char *code)
+{
+	uint8_t key[PORTAL_KEY_MAX];
+	MDB_val k, v;
+
+	if (!wire_agency_ok(agency) || !domain_code_ok(code))
+		return NULL;
+	k.mv_data = key;
+	k.mv_size = agency_key(key, sizeof(key), agency, code, strlen(code));
+	if (mdb_get(c->txn, store_dbi(c->h->st, HDB_DOCS), &k, &v) != 0)
+		return NULL;
+	return eiso__doc_record__unpack(NULL, v.mv_size, v.mv_data);
+}
+
+/* A published issue, or NULL (not held, or not published: the same to the public). */
+Eiso__DocIssue *
+portal_issue(const struct portal_ctx *c, const char *agency, const char *code, uint32_t issue)
+{
+	Eiso__DocIssue *d = NULL;
+
+	if (issue == 0 || !wire_agency_ok(agency) || !domain_code_ok(code) ||
+	    apply_doc_version(c->txn, c->h, agency, code, issue, &d) != 0)
+		return NULL;
+	if (!published_issue(d)) {
+		eiso__doc_issue__free_unpacked(d, NULL);
+		return NULL;
+	}
+	return d;
+}
+
+/*
+ * The numbers of a document's published issues, ascending, at most max; returns the count.
+ * The versions table is walked, never the numbers from 1 to latest: a node that numbered an
+ * issue 4000000000 must not make a page view loop four billion times.
+ */
+size_t
+portal_issue_list(const struct portal_ctx *c, const char *agency, const char *code,
+    uint32_t *out, size_t max)
+{
+	uint8_t key[PORTAL_KEY_MAX];
+	size_t klen, n = 0;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc;
+
+	if (!wire_agency_ok(agency) || !domain_code_ok(code))
+		return 0;
+	klen = agency_key(key, sizeof(key), agency, code, strlen(code));
+	key[klen++] = '\0';
+	if (mdb_cursor_open(c->txn, store_dbi(c->h->st, HDB_VERSIONS), &cur) != 0)
+		return 0;
+	k.mv_data = key;
+	k.mv_size = klen;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && n < max;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		Eiso__DocIssue *d;
+
+		if (k.mv_size != klen + 4 || memcmp(k.mv_data, key, klen) != 0)
+			break;
+		if ((d = eiso__doc_issue__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
+			continue;
+		if (published_issue(d))
+			out[n++] = d->issue;
+		eiso__doc_issue__free_unpacked(d, NULL);
+	}
+	mdb_cursor_close(cur);
+	return n;
+}
+
+/* The issue in force when it is published, else the newest published one; NULL if none. */
+Eiso__DocIssue *
+portal_issue_best(const struct portal_ctx *c, const char *agency, const Eiso__DocRecord *rec)
+{
+	Eiso__DocIssue *d;
+	uint32_t list[PORTAL_MAX_ISSUES];
+	size_t n;
+
+	if (rec->current != 0 && (d = portal_issue(c, agency, rec->code, rec->current)) != NULL)
+		return d;
+	n = portal_issue_list(c, agency, rec->code, list, PORTAL_MAX_ISSUES);
+	return n > 0 ? portal_issue(c, agency, rec->code, list[n - 1]) : NULL;
+}
+
+void
+portal_doc_url(const struct portal_ctx *c, struct html *b, const char *prefix,
+    const char *agency, const char *code, uint32_t issue)
+{
+	html_raw(b, prefix);
+	html_seg(b, agency);
+	html_raw(b, "/");
+	html_seg(b, code);
+	if (issue != 0)
+		html_printf(b, "/%u", issue);
+	portal_lang_q(c, b, 1);
+}
+
+void
+portal_file_url(struct html *b, const Eiso__BlobRef *f)
+{
+	char hex[2 * KEYS_HASH + 1];
+
+	keys_hex(hex, f->sha256.data, f->sha256.len == KEYS_HASH ? KEYS_HASH : 0);
+	html_printf(b, "/files/%s/", hex);
+	html_seg(b, f->name && f->name[0] ? f->name : hex);
+}
+
+/* What the public reads of an issue's status: in_force, superseded, withdrawn. */
+const char *
+portal_state(const Eiso__DocIssue *d)
+{
+	if (strcmp(d->status, "effective") == 0)
+		return "in_force";
+	if (strcmp(d->status, "superseded") == 0)
+		return "superseded";
+	return "withdrawn";
+}
+
+/*
+ * The status as a badge; for a superseded issue, "superseded by issue N" linking N when N is
+ * published (an internal successor is named by its number only, never linked or described).
+ */
+void
+portal_status(const struct portal_ctx *c, struct html *b, const char *agency,
+    const Eiso__DocIssue *d)
+{
+	const char *s = portal_state(d);
+	Eiso__DocIssue *n;
+
+	if (strcmp(s, "in_force") == 0) {
+		html_raw(b, "<span class=\"badge b-ok\" data-state=\"in_force\">");
+		html_esc(b, portal_t(c, TR_PORTAL_IN_FORCE));
+		html_raw(b, "</span>");
+	} else if (strcmp(s, "superseded") == 0) {
+		html_raw(b, "<span class=\"badge b-old\" data-state=\"superseded\">");
+		html_esc(b, portal_t(c, TR_PORTAL_SUPERSEDED));
+		html_raw(b, "</span>");
+		if (d->superseded_by != 0) {
+			html_raw(b, " ");
+			html_esc(b, portal_t(c, TR_PORTAL_SUPERSEDED_BY));
+			html_raw(b, " ");
+			if ((n = portal_issue(c, agency, d->code, d->superseded_by)) != NULL) {
+				html_raw(b, "<a class=\"successor\" href=\"");
+				portal_doc_url(c, b, "/portal/d/", agency, d->code, n->issue);
+				html_printf(b, "\">%s %u</a>", portal_t(c, TR_PORTAL_ISSUE_LC),
+				    n->issue);
+				eiso__doc_issue__free_unpacked(n, NULL);
+			} else {
+				html_printf(b, "%s %u", portal_t(c, TR_PORTAL_ISSUE_LC),
+				    d->superseded_by);
+			}
+		}
+	} else {
+		html_raw(b, "<span class=\"badge b-bad\" data-state=\"withdrawn\">");
+		html_esc(b, portal_t(c, TR_PORTAL_WITHDRAWN));
+		html_raw(b, "</span>");
+	}
+}
+
+void
+portal_size(struct html *b, uint64_t n)
+{
+	if (n < 1024)
+		html_printf(b, "%llu B", (unsigned long long)n);
+	else if (n < 1024 * 1024)
+		html_printf(b, "%.1f KB", (double)n / 1024);
+	else
+		html_printf(b, "%.1f MB", (double)n / (1024 * 1024));
+}
+
+const char *
+portal_kind(const struct portal_ctx *c, const char *kind)
+{
+	return tr_value(c->lang, "kind", kind);
+}
+
+/* Split c->path below prefix into decoded segments; -1 when it does not fit the pattern. */
+static int
+portal_split(const struct portal_ctx *c, const char *prefix, char **seg, char *buf, size_t len)
+{
+	return http_path_split(c->path, prefix, seg, PORTAL_MAX_SEG, buf, len);
+}
+
+/* A query parameter, "" when absent or bad. */
+void
+portal_param(const struct portal_ctx *c, const char *name, char *out, size_t len)
+{
+	if (c->query == NULL || http_query(c->query, name, out, len) != 0)
+		out[0] = '\0';
+}
+
+void
+portal_meta(struct html *b, const char *label, const char *value)
+{
+	if (value == NULL || value[0] == '\0')
+		return;
+	html_raw(b, "<dt>");
+	html_esc(b, label);
+	html_raw(b, "</dt><dd>");
+	html_esc(b, value);
+	html_raw(b, "</dd>");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+int
+portal_page(struct portal_ctx *c, const char *method, const char *ctype, const uint8_t *body,
+    size_t body_len, struct portal_reply *r)
+{
+	char buf[1024], *seg[PORTAL_MAX_SEG];
+	int n;
+
+	portal_reply_init(r);
+	if (strcmp(c->path, "/portal") != 0 && strncmp(c->path, "/portal/", 8) != 0 &&
+	    strcmp(c->path, "/verify") != 0 && strncmp(c->path, "/q/", 3) != 0 &&
+	    strncmp(c->path, "/qr/", 4) != 0 && strncmp(c->path, "/files/", 7) != 0)
+		return 0;
+	if (strcmp(c->path, "/verify") == 0) {
+		if (strcmp(method, "POST") != 0 && strcmp(method, "GET") != 0 &&
+		    strcmp(method, "HEAD") != 0)
+			goto method;
+		verify_page(c, method, ctype, body, body_len, r);
+		return 1;
+	}
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		goto method;
+	if (strncmp(c->path, "/q/", 3) == 0 || strncmp(c->path, "/qr/", 4) == 0 ||
+	    strncmp(c->path, "/files/", 7) == 0 || strncmp(c->path, "/portal/sheet/", 14) == 0) {
+		verify_route(c, r);
+		return 1;
+	}
+	if (strcmp(c->path, "/portal") == 0 || strcmp(c->path, "/portal/") == 0) {
+		listing_agencies(c, r);
+	} else if (strcmp(c->path, "/portal/search") == 0) {
+		lookup_search(c, r);
+	} else if (strcmp(c->path, "/portal/case") == 0) {
+		lookup_case(c, r);
+	} else if ((n = portal_split(c, "/portal/a/", seg, buf, sizeof(buf))) == 1) {
+		listing_agency(c, r, seg[0]);
+	} else if ((n = portal_split(c, "/portal/d/", seg, buf, sizeof(buf))) == 2 || n == 3) {
+		char *end = NULL;
+		unsigned long issue = n == 3 ? strtoul(seg[2], &end, 10) : 0;
+
+		if (n == 3 && (end == seg[2] || *end != '\0' || issue == 0 || issue > UINT32_MAX))
+			portal_not_found(c, r, TR_PORTAL_NO_DOC);
+		else
+			listing_doc(c, r, seg[0], seg[1], (uint32_t)issue);
+	} else {
+		portal_not_found(c, r, TR_PORTAL_NO_PAGE);
+	}
+	return 1;
+method:
+	html_free(&r->body);
+	r->status = 405;
+	r->ctype = "text/plain; charset=utf-8";
+	html_raw(&r->body, "method not allowed\n");
+	portal_header(r, "allow", strcmp(c->path, "/verify") == 0 ? "GET, HEAD, POST" :
+	    "GET, HEAD");
+	return 1;
+}
+
+/* A published file, streamed chunk by chunk, each read in its own short read transaction. */
+struct portal_stream {
+	struct hub *h;
+	uint8_t sha[KEYS_HASH];
+};
+
+static int
+portal_stream_read(void *arg, uint64_t offset, void *buf, size_t len, size_t *got)
+{
+	struct portal_stream *s = arg;
+	MDB_txn *txn;
+	int rc;
+
+	*got = 0;
+	if ((rc = store_read_begin(s->h->st, &txn)) != 0)
+		return rc;
+	rc = blob_read(txn, &s->h->bt, s->sha, offset, buf, len, got);
+	store_read_end(&txn);
+	return rc;
+}
+
+static void
+portal_stream_done(void *arg)
+{
+	free(arg);
+}
+
+void
+portal_serve(struct hub *h, enum web_lang lang, const char *lang_cookie, struct http_req *r)
+{
+	struct portal_ctx c;
+	struct portal_reply rep;
+	const char *hdrs[2 * PORTAL_MAX_HDR + 1];
+	MDB_txn *txn;
+	int rc, n = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.lang = lang;
+	c.h = h;
+	c.base = h->conf.web_public_base;
+	c.path = r->path;
+	c.query = r->query;
+	if ((rc = store_read_begin(h->st, &txn)) != 0) {
+		http_reply_raw(r, 503, "text/plain; charset=utf-8", "store unavailable\n", 18,
+		    NULL);
+		return;
+	}
+	c.txn = txn;
+	portal_page(&c, r->method, http_header(r, "content-type"), r->body, r->body_len, &rep);
+	store_read_end(&txn);
+	/* The language a ?lang= chose is kept in a cookie, on pages only. */
+	if (lang_cookie != NULL && lang_cookie[0] != '\0' && !rep.blob &&
+	    strncmp(rep.ctype, "text/html", 9) == 0)
+		portal_header(&rep, "set-cookie", lang_cookie);
+	for (int i = 0; i < rep.nhdr; i++) {
+		hdrs[n++] = rep.hdr[i].name;
+		hdrs[n++] = rep.hdr[i].value;
+	}
+	hdrs[n] = NULL;
+	if (rep.blob) {
+		struct portal_stream *s = malloc(sizeof(*s));
+
+		if (s == NULL) {
+			http_reply_raw(r, 500, "text/plain; charset=utf-8", "out of memory\n", 14,
+			    NULL);
+		} else {
+			s->h = h;
+			memcpy(s->sha, rep.sha, sizeof(s->sha));
+			http_reply_stream(r, rep.status, rep.ctype, rep.size, hdrs,
+			    portal_stream_read, portal_stream_done, s);
+		}
+		portal_reply_free(&rep);
+	} else if (strncmp(rep.ctype, "text/html", 9) == 0) {
+		http_reply_html(r, rep.status, &rep.body, hdrs);      /* frees the body */
+	} else {
+		if (rep.body.oom)
+			http_reply_raw(r, 500, "text/plain; charset=utf-8", "out of memory\n", 14,
+			    NULL);
+		else
+			http_reply_raw(r, rep.status, rep.ctype, rep.body.buf ? rep.body.buf : "",
+			    rep.body.len, hdrs);
+		portal_reply_free(&rep);
+	}
+}
+
+int
+portal_check_base(const char *base)
+{
+	const char *host;
+
+	if (strncmp(base, "https://", 8) == 0)
+		host = base + 8;
+	else if (strncmp(base, "http://", 7) == 0)
+		host = base + 7;
+	else
+		return eiso_seterr(EISO_CONF, "web.public_base: '%s' is not an http:// or https:// "
+		    "address (QR codes name it)", base);
+	if (*host == '\0' || *host == '/')
+		return eiso_seterr(EISO_CONF, "web.public_base: '%s' names no host", base);
+	for (const unsigned char *p = (const unsigned char *)base; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || strchr("\"'<>\\^`{|}?#", *p) != NULL)
+			return eiso_seterr(EISO_CONF, "web.public_base: '%s' has a character an "
+			    "address may not carry ('%c')", base, *p > ' ' ? *p : '?');
+	return 0;
+}

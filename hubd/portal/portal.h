@@ -1,0 +1,104 @@
+/*
+ * portal.h: the public portal (portal.c, listing.c, lookup.c, verify.c, qr.c): what anyone
+ * may see of the published documents, built on the hub's core. It knows nothing of the
+ * oversight side (web/): hubd/routes.c hands it the requests of its paths.
+ */
+#ifndef HUBD_PORTAL_H
+#define HUBD_PORTAL_H
+
+#include "core/core.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+
+/*
+ * portal.c: answer r, a request for one of the portal's paths, in lang, from its own read
+ * transaction; a page carries lang_cookie (when not NULL or empty) as its Set-Cookie.
+ */
+void portal_serve(struct hub *h, enum web_lang lang, const char *lang_cookie,
+    struct http_req *r);
+
+/*
+ * The portal's pages, written from a read transaction into a reply that the web thread sends
+ * (portal_serve) or `hubd portal` prints. Only published issues
+ * (published.c) ever appear; anything else answers as if it did not exist.
+ */
+#define PORTAL_MAX_HDR 8
+struct portal_ctx {
+	MDB_txn *txn;
+	const struct hub *h;
+	enum web_lang lang;
+	const char *base;            /* [web] public_base: what QR codes name */
+	const char *path;            /* raw path, without the query */
+	const char *query;           /* raw query, "" when none */
+};
+struct portal_reply {
+	int status;
+	const char *ctype;
+	struct html body;
+	struct {
+		const char *name;
+		char value[512];
+	} hdr[PORTAL_MAX_HDR];
+	int nhdr;
+	int blob;                    /* send the stored file sha (size bytes), not body */
+	uint8_t sha[KEYS_HASH];
+	uint64_t size;
+};
+/* 1 when path is the portal's (r filled in: free with portal_reply_free), else 0. */
+int portal_page(struct portal_ctx *c, const char *method, const char *ctype,
+    const uint8_t *body, size_t body_len, struct portal_reply *r);
+void portal_reply_init(struct portal_reply *r);
+void portal_reply_free(struct portal_reply *r);
+int portal_header(struct portal_reply *r, const char *name, const char *value);
+/* [web] public_base is an http(s) address QR codes can carry. 0 or EISO_CONF with a detail. */
+int portal_check_base(const char *base);
+/* Shared by portal.c and verify.c */
+const char *portal_t(const struct portal_ctx *c, enum tr_key key);
+void portal_lang_q(const struct portal_ctx *c, struct html *b, int first);
+void portal_head(const struct portal_ctx *c, struct html *b, const char *title);
+void portal_foot(const struct portal_ctx *c, struct html *b);
+void portal_not_found(const struct portal_ctx *c, struct portal_reply *r, enum tr_key what);
+Eiso__AgencyRecord *portal_agency(const struct portal_ctx *c, const char *id);
+const char *portal_agency_name(const struct portal_ctx *c, const Eiso__AgencyRecord *a);
+Eiso__DocRecord *portal_docrec(const struct portal_ctx *c, const char *agency, const char *code);
+Eiso__DocIssue *portal_issue(const struct portal_ctx *c, const char *agency, const char *code,
+    uint32_t issue);
+void portal_doc_url(const struct portal_ctx *c, struct html *b, const char *prefix,
+    const char *agency, const char *code, uint32_t issue);
+void portal_file_url(struct html *b, const Eiso__BlobRef *f);
+#define PORTAL_MAX_ISSUES 1000     /* issues of one document a page lists at most */
+size_t portal_issue_list(const struct portal_ctx *c, const char *agency, const char *code,
+    uint32_t *out, size_t max);
+Eiso__DocIssue *portal_issue_best(const struct portal_ctx *c, const char *agency,
+    const Eiso__DocRecord *rec);
+const char *portal_state(const Eiso__DocIssue *d);
+void portal_status(const struct portal_ctx *c, struct html *b, const char *agency,
+    const Eiso__DocIssue *d);
+void portal_size(struct html *b, uint64_t n);
+const char *portal_kind(const struct portal_ctx *c, const char *kind);
+/* A query parameter, "" when absent or bad. */
+void portal_param(const struct portal_ctx *c, const char *name, char *out, size_t len);
+/* <dt>label</dt><dd>value</dd>, nothing when value is empty. */
+void portal_meta(struct html *b, const char *label, const char *value);
+/* listing.c: agencies, an agency's documents in force, a published issue */
+void listing_agencies(const struct portal_ctx *c, struct portal_reply *r);
+void listing_agency(const struct portal_ctx *c, struct portal_reply *r, const char *agency);
+void listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agency,
+    const char *code, uint32_t issue);
+/* lookup.c: search, case status */
+void lookup_search(const struct portal_ctx *c, struct portal_reply *r);
+void lookup_case(const struct portal_ctx *c, struct portal_reply *r);
+/* verify.c: /q/ landing pages, /qr/ images, /portal/sheet/, /files/, /verify */
+void verify_route(const struct portal_ctx *c, struct portal_reply *r);
+void verify_page(const struct portal_ctx *c, const char *method, const char *ctype,
+    const uint8_t *body, size_t body_len, struct portal_reply *r);
+void verify_qr_url(const struct portal_ctx *c, struct html *b, const char *agency,
+    const Eiso__DocIssue *d);
+
+/* qr.c: QR codes (level M, 4-module quiet zone) appended to out. 0, EISO_INVAL, EISO_NOMEM */
+int qr_png(const char *text, unsigned scale, struct html *out);
+int qr_svg(const char *text, struct html *out);
+
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * dash.h: what the dashboard's two files share (dash.c: the frame, charts, cards, the overview
+ * and alerts pages; dash_agency.c: one agency's page). Private to them.
+ */
+#ifndef HUBD_WEB_DASH_H
+#define HUBD_WEB_DASH_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "web/web.h"
+
+#define DASH_DOCS_PAGE 50
+#define DASH_LIST 20
+
+struct dash {
+	struct web *w;
+	struct http_req *r;
+	const struct web_who *who;
+	enum web_lang lang;
+	struct html b;
+};
+
+/* The page's language's string for key. */
+static inline const char *
+T(struct dash *d, enum tr_key key)
+{
+	return tr(d->lang, key);
+}
+
+/* tr() of "prefix.value", or the value itself when the table has no such key. */
+static inline const char *
+Tv(struct dash *d, const char *prefix, const char *value)
+{
+	return tr_value(d->lang, prefix, value);
+}
+
+/* A member of one of view.c's objects: "" or 0 when it is absent. */
+static inline const char *
+jstr(json_t *j, const char *name)
+{
+	const char *s = json_string_value(json_object_get(j, name));
+
+	return s != NULL ? s : "";
+}
+
+static inline long long
+jint(json_t *j, const char *name)
+{
+	return (long long)json_integer_value(json_object_get(j, name));
+}
+
+void dash_head(struct dash *d, const char *title, const char *active);
+void dash_foot(struct dash *d);
+void dash_send(struct dash *d, int status);
+void dash_error(struct dash *d, int status, const char *msg);
+const char *dash_name(struct dash *d, json_t *a);
+void dash_status(struct dash *d, const char *status);
+void dash_charts(struct dash *d, json_t *series, const char *prefix);
+void dash_card(struct dash *d, const char *id, const char *label, const char *value,
+    const char *sub, const char *cls);
+void dash_alerts_table(struct dash *d, json_t *items, int show_agency, const char *next);
+/* dash_agency.c: GET /agency/ID */
+void dash_agency(struct dash *d, MDB_txn *txn);
+
+#endif

@@ -1,0 +1,430 @@
+/*
+ * cli_doc.c: `noded doc ...`: documents and their issues from the command line. Every write
+ * verb goes through document_do() (the same path as the local API and the scan inbox); read
+ * verbs open the store read-only.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "err.h"
+#include "verb.h"
+#include "wire.h"
+
+struct doc_args {
+	const char *conf;
+	struct doc_request r;
+	const char *text_path, *to, *status;
+	const char *files[WIRE_MAX_FILES];
+	uint32_t issue;
+	int json, review_due;
+};
+
+enum {
+	O_CODE = 256, O_TITLE, O_KIND, O_ACCESS, O_NOTE, O_OWNER, O_LANG, O_DISP, O_RET, O_REVIEW,
+	O_TEXT, O_FILE, O_BY, O_POS, O_EFF, O_OISS, O_ONUM, O_ODATE, O_JSON, O_ISSUE, O_STATUS,
+	O_DUE, O_TO,
+};
+
+static int
+doc_parse(const char *verb, int argc, char **argv, struct doc_args *a)
+{
+	static const struct option opts[] = {
+		{ "code", required_argument, NULL, O_CODE },
+		{ "title", required_argument, NULL, O_TITLE },
+		{ "kind", required_argument, NULL, O_KIND },
+		{ "access", required_argument, NULL, O_ACCESS },
+		{ "note", required_argument, NULL, O_NOTE },
+		{ "owner-unit", required_argument, NULL, O_OWNER },
+		{ "language", required_argument, NULL, O_LANG },
+		{ "disposition", required_argument, NULL, O_DISP },
+		{ "retention", required_argument, NULL, O_RET },
+		{ "review-months", required_argument, NULL, O_REVIEW },
+		{ "text", required_argument, NULL, O_TEXT },
+		{ "file", required_argument, NULL, O_FILE },
+		{ "by", required_argument, NULL, O_BY },
+		{ "position", required_argument, NULL, O_POS },
+		{ "effective", required_argument, NULL, O_EFF },
+		{ "origin-issuer", required_argument, NULL, O_OISS },
+		{ "origin-number", required_argument, NULL, O_ONUM },
+		{ "origin-date", required_argument, NULL, O_ODATE },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "issue", required_argument, NULL, O_ISSUE },
+		{ "status", required_argument, NULL, O_STATUS },
+		{ "review-due", no_argument, NULL, O_DUE },
+		{ "to", required_argument, NULL, O_TO },
+		{ NULL, 0, NULL, 0 }
+	};
+	long v;
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->conf = NODED_DEFAULT_CONF;
+	a->r.review_months = -1;
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': a->conf = optarg; break;
+		case O_CODE: a->r.code = optarg; break;
+		case O_TITLE: a->r.title = optarg; break;
+		case O_KIND: a->r.kind = optarg; break;
+		case O_ACCESS: a->r.access = optarg; break;
+		case O_NOTE: a->r.note = optarg; break;
+		case O_OWNER: a->r.owner_unit = optarg; break;
+		case O_LANG: a->r.language = optarg; break;
+		case O_DISP: a->r.disposition = optarg; break;
+		case O_RET: a->r.retention = optarg; break;
+		case O_REVIEW:
+			if (cli_number(verb, "review_months", optarg, 120, &v) != 0)
+				return 1;
+			a->r.review_months = v;
+			break;
+		case O_TEXT: a->text_path = optarg; break;
+		case O_FILE:
+			if (a->r.nfiles == WIRE_MAX_FILES) {
+				fprintf(stderr, "noded %s: files: more than %d\n", verb,
+				    WIRE_MAX_FILES);
+				return 1;
+			}
+			a->files[a->r.nfiles++] = optarg;
+			break;
+		case O_BY: a->r.person = optarg; break;
+		case O_POS: a->r.position = optarg; break;
+		case O_EFF: a->r.effective_date = optarg; break;
+		case O_OISS: a->r.origin_issuer = optarg; break;
+		case O_ONUM: a->r.origin_number = optarg; break;
+		case O_ODATE: a->r.origin_date = optarg; break;
+		case O_JSON: a->json = 1; break;
+		case O_ISSUE:
+			if (cli_number(verb, "issue", optarg, 1000000, &v) != 0)
+				return 1;
+			a->issue = (uint32_t)v;
+			break;
+		case O_STATUS: a->status = optarg; break;
+		case O_DUE: a->review_due = 1; break;
+		case O_TO: a->to = optarg; break;
+		default: return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "noded %s: unexpected argument '%s'\n", verb, argv[optind]);
+		return 2;
+	}
+	return 0;
+}
+
+/* Read the search text supplied with a document (UTF-8, bounded). */
+static char *
+doc_read_text(const char *verb, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (f == NULL) {
+		fprintf(stderr, "noded %s: text: %s: %s\n", verb, path, strerror(errno));
+		return NULL;
+	}
+	if ((buf = malloc(DOMAIN_MAX_TEXT + 2)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, DOMAIN_MAX_TEXT + 1, f);
+	fclose(f);
+	if (n > DOMAIN_MAX_TEXT) {
+		fprintf(stderr, "noded %s: text: %s is longer than %d bytes\n", verb, path,
+		    DOMAIN_MAX_TEXT);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static void
+doc_print(const Eiso__DocIssue *d)
+{
+	printf("%s issue %u  %s  [%s, %s]\n  %s\n", d->code, d->issue, d->status, d->kind,
+	    d->access, d->title);
+	if (d->note && d->note[0])
+		printf("  note: %s\n", d->note);
+	if (d->drafted && d->drafted->name[0])
+		printf("  drafted by %s %s\n", d->drafted->name, d->drafted->position);
+	if (d->checked && d->checked->name[0])
+		printf("  checked by %s %s\n", d->checked->name, d->checked->position);
+	if (d->approved && d->approved->name[0])
+		printf("  approved by %s %s, effective %s, next review %s\n", d->approved->name,
+		    d->approved->position, d->effective_date,
+		    d->next_review[0] ? d->next_review : "none");
+	if (d->superseded_by)
+		printf("  superseded by issue %u\n", d->superseded_by);
+	if (d->withdraw_note && d->withdraw_note[0])
+		printf("  withdrawn: %s\n", d->withdraw_note);
+	for (size_t i = 0; i < d->n_files; i++) {
+		char hex[2 * KEYS_HASH + 1];
+		keys_hex(hex, d->files[i]->sha256.data, KEYS_HASH);
+		printf("  file %s %s %llu bytes, %u pages, %s\n", d->files[i]->name, hex,
+		    (unsigned long long)d->files[i]->size, d->files[i]->pages,
+		    d->files[i]->media_type);
+	}
+}
+
+static int
+doc_write(enum doc_op op, int argc, char **argv)
+{
+	char verb[32];
+	struct doc_args a;
+	struct attachment *att = NULL;
+	Eiso__BlobRef *refs[WIRE_MAX_FILES];
+	Eiso__DocIssue *d = NULL;
+	struct node n;
+	char *text = NULL;
+	int rc, ret = 1;
+
+	snprintf(verb, sizeof(verb), "doc %s", doc_op_name(op));
+	if ((rc = doc_parse(verb, argc, argv, &a)) != 0)
+		return rc;
+	if (a.r.code == NULL) {
+		fprintf(stderr, "noded %s: code: required (--code)\n", verb);
+		return 1;
+	}
+	if (a.text_path != NULL) {
+		if ((text = doc_read_text(verb, a.text_path)) == NULL)
+			return 1;
+		a.r.text = text;
+	}
+	if (cli_open(verb, a.conf, 0, &n) != 0)
+		goto done_text;
+	if (a.r.nfiles > 0 && (att = calloc(a.r.nfiles, sizeof(*att))) == NULL)
+		goto done;
+	for (size_t i = 0; i < a.r.nfiles; i++) {
+		eiso_clearerr();
+		if ((rc = attach_file(&n, a.files[i], &att[i])) != 0) {
+			cli_fail(verb, rc);
+			attach_undo(&n, att, i);
+			goto done;
+		}
+		refs[i] = &att[i].ref;
+	}
+	a.r.files = refs;
+	a.r.have_files = a.r.nfiles > 0;
+	eiso_clearerr();
+	if ((rc = document_do(&n, op, &a.r, &d)) != 0) {
+		cli_fail(verb, rc);
+		/* Nothing is left behind by a refused command, not even its files. */
+		attach_undo(&n, att, a.r.nfiles);
+		goto done;
+	}
+	if (a.json)
+		ret = cli_print_json(&d->base);
+	else {
+		doc_print(d);
+		ret = 0;
+	}
+	eiso__doc_issue__free_unpacked(d, NULL);
+done:
+	free(att);
+	node_close(&n);
+done_text:
+	free(text);
+	return ret;
+}
+
+struct doc_list_out {
+	json_t *arr;               /* --json */
+	int count;
+};
+
+static int
+doc_list_row(const Eiso__DocIssue *d, void *arg)
+{
+	struct doc_list_out *o = arg;
+
+	if (o->arr != NULL)
+		json_array_append_new(o->arr, pbjson_encode(&d->base));
+	else
+		printf("%-16s %3u  %-10s %-11s %-10s %-10s %s\n", d->code, d->issue, d->status,
+		    d->kind, d->access, d->effective_date[0] ? d->effective_date : "-", d->title);
+	o->count++;
+	return 0;
+}
+
+static int
+doc_list(int argc, char **argv)
+{
+	struct doc_args a;
+	struct doc_filter f;
+	struct doc_list_out o = { NULL, 0 };
+	struct node n;
+	MDB_txn *txn = NULL;
+	int rc;
+
+	if ((rc = doc_parse("doc list", argc, argv, &a)) != 0)
+		return rc;
+	if (cli_open("doc list", a.conf, 1, &n) != 0)
+		return 1;
+	f = (struct doc_filter){ a.r.kind, a.status, a.r.access, a.review_due };
+	if (a.json)
+		o.arr = json_array();
+	eiso_clearerr();
+	if ((rc = store_read_begin(n.st, &txn)) != 0 ||
+	    (rc = document_list(txn, &n, &f, doc_list_row, &o)) != 0) {
+		store_read_end(&txn);
+		node_close(&n);
+		json_decref(o.arr);
+		return cli_fail("doc list", rc);
+	}
+	store_read_end(&txn);
+	node_close(&n);
+	if (a.json)
+		return pbjson_print(json_pack("{s:o}", "documents", o.arr)) == 0 ? 0 : 1;
+	printf("%d %s\n", o.count, a.status ? "issues" : "documents");
+	return 0;
+}
+
+static int
+doc_read(const char *what, int argc, char **argv)
+{
+	char verb[32];
+	struct doc_args a;
+	struct node n;
+	MDB_txn *txn;
+	Eiso__DocRecord *rec = NULL;
+	Eiso__DocIssue *d;
+	FILE *manifest = NULL;
+	json_t *arr = NULL;
+	int rc, ret = 1;
+
+	snprintf(verb, sizeof(verb), "doc %s", what);
+	if ((rc = doc_parse(verb, argc, argv, &a)) != 0)
+		return rc;
+	if (a.r.code == NULL) {
+		fprintf(stderr, "noded %s: code: required (--code)\n", verb);
+		return 1;
+	}
+	if (strcmp(what, "export") == 0 && a.to == NULL) {
+		fprintf(stderr, "noded %s: --to DIR is required\n", verb);
+		return 1;
+	}
+	if (cli_open(verb, a.conf, 1, &n) != 0)
+		return 1;
+	eiso_clearerr();
+	if ((rc = store_read_begin(n.st, &txn)) != 0 ||
+	    (rc = document_index(txn, &n, a.r.code, &rec)) != 0) {
+		cli_fail(verb, rc);
+		goto done;
+	}
+	if (strcmp(what, "history") == 0) {
+		if (a.json)
+			arr = json_array();
+		for (uint32_t i = 1; i <= rec->latest; i++) {
+			if ((rc = document_get(txn, &n, a.r.code, i, &d)) != 0) {
+				cli_fail(verb, rc);
+				goto done;
+			}
+			if (a.json)
+				json_array_append_new(arr, pbjson_encode(&d->base));
+			else
+				doc_print(d);
+			eiso__doc_issue__free_unpacked(d, NULL);
+		}
+		ret = a.json ? (pbjson_print(json_pack("{s:s,s:o}", "code", a.r.code, "issues",
+		    arr)) != 0) : 0;
+		goto done;
+	}
+	if ((rc = document_get(txn, &n, a.r.code, a.issue, &d)) != 0) {
+		cli_fail(verb, rc);
+		goto done;
+	}
+	if (strcmp(what, "export") == 0) {
+		if ((rc = cli_export_begin(a.to, &manifest)) != 0 ||
+		    (rc = cli_export_issue(txn, &n, d, a.to, "", manifest)) != 0)
+			cli_fail(verb, rc);
+		else
+			ret = 0;
+		if (manifest != NULL && fclose(manifest) != 0 && ret == 0)
+			ret = cli_fail(verb, eiso_seterr(EISO_IO, "SHA256SUMS: write failed"));
+		if (ret == 0)
+			printf("exported %s issue %u to %s (check: cd %s && sha256sum -c "
+			    "SHA256SUMS)\n", d->code, d->issue, a.to, a.to);
+	} else if (a.json) {
+		ret = cli_print_json(&d->base);
+	} else {
+		doc_print(d);
+		ret = 0;
+	}
+	eiso__doc_issue__free_unpacked(d, NULL);
+done:
+	if (rec != NULL)
+		eiso__doc_record__free_unpacked(rec, NULL);
+	store_read_end(&txn);
+	node_close(&n);
+	return ret;
+}
+
+static int doc_new(int argc, char **argv) { return doc_write(DOC_NEW, argc, argv); }
+static int doc_import(int argc, char **argv) { return doc_write(DOC_IMPORT, argc, argv); }
+static int doc_revise(int argc, char **argv) { return doc_write(DOC_REVISE, argc, argv); }
+static int doc_submit(int argc, char **argv) { return doc_write(DOC_SUBMIT, argc, argv); }
+static int doc_approve(int argc, char **argv) { return doc_write(DOC_APPROVE, argc, argv); }
+static int doc_withdraw(int argc, char **argv) { return doc_write(DOC_WITHDRAW, argc, argv); }
+static int doc_show(int argc, char **argv) { return doc_read("show", argc, argv); }
+static int doc_history(int argc, char **argv) { return doc_read("history", argc, argv); }
+static int doc_export(int argc, char **argv) { return doc_read("export", argc, argv); }
+
+#define DOC_FIELDS \
+    "  [--access A] [--owner-unit U] [--language L] [--review-months N]\n" \
+    "  [--retention Y|permanent] [--disposition D]\n" \
+    "  [--origin-issuer I --origin-number N --origin-date D] [--text FILE] [--file PATH]...\n"
+#define DOC_FOOT \
+    "  -c CONF   config file (default " NODED_DEFAULT_CONF ")\n" \
+    "  --json    print the result as JSON\n"
+#define DOC_KINDS \
+    "kinds: policy objective manual procedure instruction form external record\n" \
+    "access: public internal restricted; dates: YYYY-MM-DD\n"
+
+static const struct verb doc_verb_list[] = {
+	{ "new", doc_new, "a new document, issue 1, draft",
+	    "--code C --kind K --title T [--by NAME --position P] [-c CONF] [--json]\n"
+	    DOC_FIELDS "\nA new document enters as issue 1, a draft.\n" DOC_FOOT DOC_KINDS, NULL },
+	{ "import", doc_import, "a document already approved on paper enters as effective",
+	    "--code C --kind K --title T --by NAME [--position P] [--effective DATE] [-c CONF]\n"
+	    DOC_FIELDS "\nA document already approved and in force on paper enters as effective;\n"
+	    "--by names its approver.\n" DOC_FOOT DOC_KINDS, NULL },
+	{ "revise", doc_revise, "issue N+1 of a document, draft",
+	    "--code C --note REASON [-c CONF] [--json] [--kind K] [--title T]\n" DOC_FIELDS
+	    "\nA new issue N+1 as a draft; its files carry over unless --file is given.\n"
+	    DOC_FOOT DOC_KINDS, NULL },
+	{ "submit", doc_submit, "draft -> in_review",
+	    "--code C [--by CHECKER --position P] [-c CONF] [--json]\n"
+	    "\nSends the draft to review: draft -> in_review.\n" DOC_FOOT, NULL },
+	{ "approve", doc_approve, "in_review -> effective (supersedes the issue in force)",
+	    "--code C --by NAME [--position P] [--effective DATE] [-c CONF] [--json]\n"
+	    "\nApproves the issue in review: in_review -> effective; the issue in force before\n"
+	    "it becomes superseded. DATE: YYYY-MM-DD (default today).\n" DOC_FOOT, NULL },
+	{ "withdraw", doc_withdraw, "effective -> withdrawn",
+	    "--code C --note REASON [-c CONF] [--json]\n"
+	    "\nWithdraws the issue in force: effective -> withdrawn.\n" DOC_FOOT, NULL },
+	{ "list", doc_list, "the documents (or issues by status), with filters",
+	    "[--kind K] [--status S] [--access A] [--review-due] [-c CONF] [--json]\n"
+	    "\nOne line per document (per issue with --status); --review-due: reviews due.\n"
+	    DOC_FOOT DOC_KINDS, NULL },
+	{ "show", doc_show, "one issue of a document (default: the newest)",
+	    "--code C [--issue N] [-c CONF] [--json]\n" "\n" DOC_FOOT, NULL },
+	{ "history", doc_history, "every issue of a document",
+	    "--code C [-c CONF] [--json]\n" "\n" DOC_FOOT, NULL },
+	{ "export", doc_export, "an issue's files, metadata.json and SHA256SUMS into a directory",
+	    "--code C [--issue N] --to DIR [-c CONF]\n"
+	    "\nWrites the issue's files, metadata.json and a SHA256SUMS manifest into DIR.\n"
+	    DOC_FOOT, NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+const struct verb_table doc_verbs = {
+	"noded doc",
+	"Documents (ISO 9001 clause 7.5). Each issue moves draft -> in_review -> effective ->\n"
+	"superseded | withdrawn; approving a new issue supersedes the one in force.\n",
+	doc_verb_list,
+};
