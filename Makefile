@@ -8,7 +8,7 @@ SANITIZE ?=
 B       := build$(if $(SANITIZE),-san)
 PKGS    := libzmq lmdb libsodium libcrypto libprotobuf-c libuv libh2o inih libutf8proc jansson libsystemd \
            libqrencode libpng
-WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Werror
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT     := $(if $(SANITIZE),-O1 $(SANFLAGS),-O2)
 CFLAGS  ?= -g

@@ -53,7 +53,7 @@ log_escape(char *out, size_t outlen, const char *s)
 	out[o] = '\0';
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 log_emit(int prio, int with_errno, const char *fmt, va_list ap)
 {
 	char raw[1024], msg[4 * sizeof(raw)];

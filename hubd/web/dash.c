@@ -611,20 +611,27 @@ static void
 dash_alert_reason(struct dash *d, const char *kind, const char *reason)
 {
 	static const struct {
-		const char *kind, *scan;
+		const char *kind, *before, *after;   /* the text around the number */
 		enum tr_key key;
 	} reasons[] = {
-		{ "review_overdue", "%llu documents", TR_REASON_REVIEW_OVERDUE },
-		{ "offline", "no message for %llu", TR_REASON_OFFLINE },
-		{ "storage", "disk of the data directory is %llu", TR_REASON_STORAGE },
+		{ "review_overdue", "", " documents", TR_REASON_REVIEW_OVERDUE },
+		{ "offline", "no message for ", " ", TR_REASON_OFFLINE },
+		{ "storage", "disk of the data directory is ", "", TR_REASON_STORAGE },
 	};
-	unsigned long long n;
 	char num[24];
 
 	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
-		if (strcmp(kind, reasons[i].kind) != 0 || sscanf(reason, reasons[i].scan, &n) != 1)
+		size_t bl = strlen(reasons[i].before), nl;
+		const char *p = reason + bl;
+
+		if (strcmp(kind, reasons[i].kind) != 0 || strncmp(reason, reasons[i].before, bl) != 0)
 			continue;
-		snprintf(num, sizeof(num), "%llu", n);
+		nl = strspn(p, "0123456789");
+		if (nl == 0 || nl >= sizeof(num) ||
+		    strncmp(p + nl, reasons[i].after, strlen(reasons[i].after)) != 0)
+			continue;
+		memcpy(num, p, nl);
+		num[nl] = '\0';
 		tr_fill(&d->b, d->lang, reasons[i].key, "n", num, NULL);
 		return;
 	}
