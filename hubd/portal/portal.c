@@ -42,54 +42,6 @@ portal_lang_q(const struct portal_ctx *c, struct html *b, int first)
 		html_raw(b, first ? "?lang=en" : "&amp;lang=en");
 }
 
-static void
-portal_css(struct html *b)
-{
-	html_raw(b,
-	    "<style>\n"
-	    ":root{--ink:#1b1f24;--muted:#59636e;--line:#d0d7de;--brand:#0b3d91;--ok:#1a7f37;"
-	    "--old:#9a6700;--bad:#cf222e}\n"
-	    "*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,'Segoe UI',Roboto,"
-	    "'Noto Sans',Arial,sans-serif;color:var(--ink);background:#f6f8fa}\n"
-	    "header.site{background:var(--brand);color:#fff}header.site .in{max-width:1040px;"
-	    "margin:auto;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:1rem;"
-	    "align-items:center}header.site a{color:#fff;text-decoration:none}"
-	    "header.site .name{font-weight:700;font-size:1.15rem;margin-right:auto}"
-	    "header.site nav a{margin-left:1rem}"
-	    "header.site nav a:hover{text-decoration:underline}\n"
-	    "main{max-width:1040px;margin:1rem auto;padding:0 1rem}"
-	    "section,.card{background:#fff;border:1px solid var(--line);border-radius:8px;"
-	    "padding:1rem 1.2rem;margin:0 0 1rem}\n"
-	    "h1{font-size:1.5rem;margin:.2rem 0 .8rem}h2{font-size:1.2rem;margin:.2rem 0 .6rem}"
-	    "a{color:var(--brand)}table{border-collapse:collapse;width:100%}"
-	    "th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);"
-	    "vertical-align:top}th{font-weight:600;color:var(--muted);font-size:.9rem}\n"
-	    "table.docs{table-layout:fixed}table.docs th:nth-child(1){width:10%}"
-	    "table.docs th:nth-child(2){width:34%}table.docs th:nth-child(3){width:9%}"
-	    "table.docs th:nth-child(4){width:12%}table.docs th:nth-child(5){width:18%}"
-	    "table.docs td{overflow-wrap:anywhere}\n"
-	    ".hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem;"
-	    "word-break:break-all}.muted{color:var(--muted)}.small{font-size:.88rem}\n"
-	    ".badge{display:inline-block;padding:.05rem .55rem;border-radius:1rem;font-size:.85rem;"
-	    "font-weight:600;color:#fff}.b-ok{background:var(--ok)}.b-old{background:var(--old)}"
-	    ".b-bad{background:var(--bad)}\n"
-	    ".verdict{border-left:8px solid;padding:1rem 1.2rem;font-size:1.25rem;font-weight:700}"
-	    ".v-ok{border-color:var(--ok);color:var(--ok)}.v-old{border-color:var(--old);"
-	    "color:var(--old)}.v-bad{border-color:var(--bad);color:var(--bad)}\n"
-	    "form.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}"
-	    "input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid var(--line);"
-	    "border-radius:6px}button{background:var(--brand);color:#fff;border-color:var(--brand);"
-	    "cursor:pointer}input[type=text],input[type=search]{min-width:16rem}\n"
-	    "dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}"
-	    "dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}\n"
-	    ".qr{float:right;margin:0 0 1rem 1rem;text-align:center}.qr img{width:150px;"
-	    "height:150px;image-rendering:pixelated}\n"
-	    "footer{max-width:1040px;margin:1.5rem auto;padding:0 1rem;color:var(--muted);"
-	    "font-size:.85rem}\n"
-	    ".pager a,.pager span{margin-right:.8rem}\n"
-	    "</style>\n");
-}
-
 /* The page's start: doctype, head, the site header with its links and the language switch. */
 void
 portal_head(const struct portal_ctx *c, struct html *b, const char *title)
@@ -100,9 +52,8 @@ portal_head(const struct portal_ctx *c, struct html *b, const char *title)
 	html_esc(b, title);
 	html_raw(b, " · ");
 	html_esc(b, portal_t(c, TR_PORTAL_SITE));
-	html_raw(b, "</title>\n");
-	portal_css(b);
-	html_raw(b, "</head><body><header class=\"site\"><div class=\"in\"><a class=\"name\" "
+	html_raw(b, "</title>\n<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
+	    "<link rel=\"stylesheet\" href=\"/static/portal.css\"></head><body><header class=\"site\"><div class=\"in\"><a class=\"name\" "
 	    "href=\"/portal");
 	portal_lang_q(c, b, 1);
 	html_raw(b, "\">");
