@@ -42,72 +42,56 @@ portal_lang_q(const struct portal_ctx *c, struct html *b, int first)
 		html_raw(b, first ? "?lang=en" : "&amp;lang=en");
 }
 
-/* The page's start: doctype, head, the site header with its links and the language switch. */
+/*
+ * The context every page's template starts from: what portal_head.html needs (the language,
+ * the title, ?lang=en for links, the language switch that keeps the page). NULL without memory.
+ */
+json_t *
+portal_tctx(const struct portal_ctx *c, const char *title)
+{
+	char q[1024];
+	size_t n = 0;
+	const char *p = c->query != NULL ? c->query : "";
+
+	/* The switch keeps the page: the same path, the query without lang, lang=other. */
+	while (*p && n < sizeof(q) - 1) {
+		const char *e = strchr(p, '&');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+
+		if (strncmp(p, "lang=", 5) != 0 && l > 0 && n + l + 1 < sizeof(q)) {
+			memcpy(q + n, p, l);
+			n += l;
+			q[n++] = '&';
+		}
+		p += l + (e ? 1 : 0);
+	}
+	q[n] = '\0';
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "lang", c->lang == WEB_EN ? "en" : "vi",
+	    "title", title, "lang_q", c->lang == WEB_EN ? "?lang=en" : "", "path", c->path,
+	    "switch_q", q, "other", c->lang == WEB_EN ? "vi" : "en",
+	    "other_name", c->lang == WEB_EN ? "Tiếng Việt" : "English");
+}
+
+/* Render template name from ctx (taken) into b; out of memory marks b. */
+void
+portal_render(const struct portal_ctx *c, struct html *b, const char *name, json_t *ctx)
+{
+	if (ctx == NULL || tmpl_render(c->tmpl, name, c->lang, ctx, b) != 0)
+		b->oom = 1;
+	json_decref(ctx);
+}
+
+/* The page's start (portal_head.html) for the pages C still writes. */
 void
 portal_head(const struct portal_ctx *c, struct html *b, const char *title)
 {
-	html_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>",
-	    c->lang == WEB_EN ? "en" : "vi");
-	html_esc(b, title);
-	html_raw(b, " · ");
-	html_esc(b, portal_t(c, TR_PORTAL_SITE));
-	html_raw(b, "</title>\n<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
-	    "<link rel=\"stylesheet\" href=\"/static/portal.css\"></head><body><header class=\"site\"><div class=\"in\"><a class=\"name\" "
-	    "href=\"/portal");
-	portal_lang_q(c, b, 1);
-	html_raw(b, "\">");
-	html_esc(b, portal_t(c, TR_PORTAL_SITE));
-	html_raw(b, "</a><nav><a href=\"/portal");
-	portal_lang_q(c, b, 1);
-	html_raw(b, "\">");
-	html_esc(b, portal_t(c, TR_PORTAL_AGENCIES));
-	html_raw(b, "</a><a href=\"/portal/search");
-	portal_lang_q(c, b, 1);
-	html_raw(b, "\">");
-	html_esc(b, portal_t(c, TR_PORTAL_SEARCH));
-	html_raw(b, "</a><a href=\"/portal/case");
-	portal_lang_q(c, b, 1);
-	html_raw(b, "\">");
-	html_esc(b, portal_t(c, TR_PORTAL_CASE));
-	html_raw(b, "</a><a href=\"/verify");
-	portal_lang_q(c, b, 1);
-	html_raw(b, "\">");
-	html_esc(b, portal_t(c, TR_PORTAL_VERIFY));
-	/* The switch keeps the page: the same path, the query without lang, lang=other. */
-	html_raw(b, "</a><a class=\"lang\" id=\"lang\" href=\"");
-	html_esc(b, c->path);
-	html_raw(b, "?");
-	if (c->query != NULL && c->query[0] != '\0') {
-		char q[1024];
-		size_t n = 0;
-		const char *p = c->query;
-
-		while (*p && n < sizeof(q) - 1) {
-			const char *e = strchr(p, '&');
-			size_t l = e ? (size_t)(e - p) : strlen(p);
-
-			if (strncmp(p, "lang=", 5) != 0 && l > 0 && n + l + 1 < sizeof(q)) {
-				memcpy(q + n, p, l);
-				n += l;
-				q[n++] = '&';
-			}
-			p += l + (e ? 1 : 0);
-		}
-		q[n] = '\0';
-		html_esc(b, q);
-	}
-	html_printf(b, "lang=%s\" hreflang=\"%s\">%s</a></nav></div></header>\n<main>\n",
-	    c->lang == WEB_EN ? "vi" : "en", c->lang == WEB_EN ? "vi" : "en",
-	    c->lang == WEB_EN ? "Tiếng Việt" : "English");
+	portal_render(c, b, "portal_head", portal_tctx(c, title));
 }
 
 void
 portal_foot(const struct portal_ctx *c, struct html *b)
 {
-	html_raw(b, "</main><footer>");
-	html_esc(b, portal_t(c, TR_PORTAL_FOOTER));
-	html_raw(b, "</footer></body></html>\n");
+	portal_render(c, b, "portal_foot", json_object());
 }
 
 void
@@ -462,7 +446,7 @@ portal_stream_done(void *arg)
 }
 
 void
-portal_serve(struct hub *h, enum web_lang lang, const char *lang_cookie, struct http_req *r)
+portal_serve(struct hub *h, const struct tmpl_set *t, enum web_lang lang, const char *lang_cookie, struct http_req *r)
 {
 	struct portal_ctx c;
 	struct portal_reply rep;
@@ -473,6 +457,7 @@ portal_serve(struct hub *h, enum web_lang lang, const char *lang_cookie, struct 
 	memset(&c, 0, sizeof(c));
 	c.lang = lang;
 	c.h = h;
+	c.tmpl = t;
 	c.base = h->conf.web_public_base;
 	c.path = r->path;
 	c.query = r->query;
