@@ -123,16 +123,15 @@ portal_header(struct portal_reply *r, const char *name, const char *value)
 void
 portal_not_found(const struct portal_ctx *c, struct portal_reply *r, enum tr_key what)
 {
+	json_t *ctx;
+
 	html_free(&r->body);
 	r->status = 404;
 	r->ctype = "text/html; charset=utf-8";
-	portal_head(c, &r->body, portal_t(c, TR_PORTAL_NOT_FOUND));
-	html_raw(&r->body, "<section data-verdict=\"not_found\"><h1>");
-	html_esc(&r->body, portal_t(c, TR_PORTAL_NOT_FOUND));
-	html_raw(&r->body, "</h1><p>");
-	html_esc(&r->body, portal_t(c, what));
-	html_raw(&r->body, "</p></section>\n");
-	portal_foot(c, &r->body);
+	ctx = portal_tctx(c, portal_t(c, TR_PORTAL_NOT_FOUND));
+	if (ctx != NULL)
+		json_object_set_new(ctx, "what", json_string(portal_t(c, what)));
+	portal_render(c, &r->body, "portal_not_found", ctx);
 }
 
 /* The agency's record; NULL when not enrolled. Free with eiso__agency_record__free_unpacked. */
