@@ -19,7 +19,7 @@ routes_portal(void *arg, struct http_req *r)
 	struct web *w = arg;
 	enum web_lang lang = web_lang(w, r);
 
-	portal_serve(web_hub(w), lang, web_lang_cookie(w), r);
+	portal_serve(web_hub(w), web_tmpl(w), lang, web_lang_cookie(w), r);
 }
 
 const struct http_route routes_hubd[] = {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "err.h"
 #include "portal/portal.h"
 
 int
@@ -26,6 +27,7 @@ cmd_portal(int argc, char **argv)
 	struct hub h;
 	MDB_txn *txn = NULL;
 	struct html body = { 0 };
+	struct tmpl_set *tmpl = NULL;
 	int c, ret = 1, head = 0;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -67,8 +69,13 @@ cmd_portal(int argc, char **argv)
 		html_free(&body);
 		return 1;
 	}
+	if ((c = tmpl_load(hubd_templates, &tmpl)) != 0) {
+		fprintf(stderr, "hubd portal: templates: %s\n", eiso_lasterr(c));
+		goto done;
+	}
 	ctx.txn = txn;
 	ctx.h = &h;
+	ctx.tmpl = tmpl;
 	ctx.base = h.conf.web_public_base;
 	if (!portal_page(&ctx, post ? "POST" : "GET", "application/octet-stream",
 	    (const uint8_t *)body.buf, body.len, &r)) {
@@ -91,6 +98,7 @@ cmd_portal(int argc, char **argv)
 	}
 	portal_reply_free(&r);
 done:
+	tmpl_free(&tmpl);
 	html_free(&body);
 	store_read_end(&txn);
 	hub_close(&h);

@@ -14,8 +14,12 @@
 #include "conf.h"
 #include "eiso.pb-c.h"
 #include "store.h"
+#include "tmpl.h"
 
 #define HUBD_DEFAULT_CONF "/etc/eiso/hubd.conf"
+
+/* The pages' templates, hubd/ROLE/tmpl/NAME.html compiled in by tmplc (build/gen/tmpl_hubd.c). */
+extern const struct tmpl_src hubd_templates[];
 
 struct hubd_conf {
 	char data[1024];

@@ -44,30 +44,19 @@ listing_agencies(const struct portal_ctx *c, struct portal_reply *r)
 {
 	static const char *const levels[] = { "department", "district", "subdepartment",
 	    "commune", "", NULL };
-	struct html *b = &r->body;
+	json_t *ctx = portal_tctx(c, portal_t(c, TR_PORTAL_AGENCIES)), *list = json_array();
 	MDB_cursor *cur;
 	MDB_val k, v;
 	int rc;
 
-	portal_head(c, b, portal_t(c, TR_PORTAL_AGENCIES));
-	html_raw(b, "<section><h1>");
-	html_esc(b, portal_t(c, TR_PORTAL_AGENCIES));
-	html_raw(b, "</h1><p class=\"muted\">");
-	html_esc(b, portal_t(c, TR_PORTAL_AGENCIES_INTRO));
-	html_raw(b, "</p>\n<form class=\"inline\" action=\"/portal/search\" method=\"get\">"
-	    "<input type=\"search\" name=\"q\" aria-label=\"q\" placeholder=\"");
-	html_esc(b, portal_t(c, TR_PORTAL_SEARCH_PLACEHOLDER));
-	html_raw(b, "\">");
-	if (c->lang == WEB_EN)
-		html_raw(b, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
-	html_raw(b, "<button>");
-	html_esc(b, portal_t(c, TR_PORTAL_SEARCH_GO));
-	html_raw(b, "</button></form></section>\n");
-	for (int l = 0; levels[l] != NULL; l++) {
-		int any = 0;
+	for (int l = 0; levels[l] != NULL && list != NULL; l++) {
+		json_t *ags = json_array();
 
-		if (mdb_cursor_open(c->txn, store_dbi(c->h->st, HDB_AGENCIES), &cur) != 0)
+		if (ags == NULL || mdb_cursor_open(c->txn, store_dbi(c->h->st, HDB_AGENCIES),
+		    &cur) != 0) {
+			json_decref(ags);
 			break;
+		}
 		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 			Eiso__AgencyRecord *a = eiso__agency_record__unpack(NULL, v.mv_size,
@@ -85,35 +74,27 @@ listing_agencies(const struct portal_ctx *c, struct portal_reply *r)
 				continue;
 			}
 			n = portal_count(c, a->id);
-			if (strcmp(a->state, "retired") == 0 && n == 0) {
-				eiso__agency_record__free_unpacked(a, NULL);
-				continue;
-			}
-			if (!any) {
-				html_raw(b, "<section><h2>");
-				html_esc(b, tr_value(c->lang, "plevel", levels[l][0] ? levels[l] :
-				    "other"));
-				html_raw(b, "</h2><table class=\"agencies\"><thead><tr><th>");
-				html_esc(b, portal_t(c, TR_PORTAL_AGENCY));
-				html_raw(b, "</th><th>");
-				html_esc(b, portal_t(c, TR_PORTAL_DOCS_IN_FORCE));
-				html_raw(b, "</th></tr></thead><tbody>\n");
-				any = 1;
-			}
-			html_raw(b, "<tr><td><a href=\"/portal/a/");
-			html_seg(b, a->id);
-			portal_lang_q(c, b, 1);
-			html_raw(b, "\">");
-			html_esc(b, portal_agency_name(c, a));
-			html_raw(b, "</a></td>");
-			html_printf(b, "<td>%zu</td></tr>\n", n);
+			if (strcmp(a->state, "retired") != 0 || n > 0)
+				json_array_append_new(ags, json_pack("{s:s,s:s,s:I}", "id", a->id,
+				    "name", portal_agency_name(c, a), "docs", (json_int_t)n));
 			eiso__agency_record__free_unpacked(a, NULL);
 		}
 		mdb_cursor_close(cur);
-		if (any)
-			html_raw(b, "</tbody></table></section>\n");
+		if (json_array_size(ags) > 0)
+			json_array_append_new(list, json_pack("{s:s,s:o}", "name",
+			    tr_value(c->lang, "plevel", levels[l][0] ? levels[l] : "other"),
+			    "agencies", ags));
+		else
+			json_decref(ags);
 	}
-	portal_foot(c, b);
+	if (ctx != NULL && list != NULL) {
+		json_object_set_new(ctx, "en", json_boolean(c->lang == WEB_EN));
+		json_object_set(ctx, "levels", list);
+	}
+	json_decref(list);
+	portal_render(c, &r->body, "portal_agencies", list != NULL ? ctx : NULL);
+	if (list == NULL)
+		json_decref(ctx);
 }
 
 /* One row of the agency's list: code, title, issue, effective date, files, earlier issues. */

@@ -42,121 +42,56 @@ portal_lang_q(const struct portal_ctx *c, struct html *b, int first)
 		html_raw(b, first ? "?lang=en" : "&amp;lang=en");
 }
 
-static void
-portal_css(struct html *b)
+/*
+ * The context every page's template starts from: what portal_head.html needs (the language,
+ * the title, ?lang=en for links, the language switch that keeps the page). NULL without memory.
+ */
+json_t *
+portal_tctx(const struct portal_ctx *c, const char *title)
 {
-	html_raw(b,
-	    "<style>\n"
-	    ":root{--ink:#1b1f24;--muted:#59636e;--line:#d0d7de;--brand:#0b3d91;--ok:#1a7f37;"
-	    "--old:#9a6700;--bad:#cf222e}\n"
-	    "*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,'Segoe UI',Roboto,"
-	    "'Noto Sans',Arial,sans-serif;color:var(--ink);background:#f6f8fa}\n"
-	    "header.site{background:var(--brand);color:#fff}header.site .in{max-width:1040px;"
-	    "margin:auto;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:1rem;"
-	    "align-items:center}header.site a{color:#fff;text-decoration:none}"
-	    "header.site .name{font-weight:700;font-size:1.15rem;margin-right:auto}"
-	    "header.site nav a{margin-left:1rem}"
-	    "header.site nav a:hover{text-decoration:underline}\n"
-	    "main{max-width:1040px;margin:1rem auto;padding:0 1rem}"
-	    "section,.card{background:#fff;border:1px solid var(--line);border-radius:8px;"
-	    "padding:1rem 1.2rem;margin:0 0 1rem}\n"
-	    "h1{font-size:1.5rem;margin:.2rem 0 .8rem}h2{font-size:1.2rem;margin:.2rem 0 .6rem}"
-	    "a{color:var(--brand)}table{border-collapse:collapse;width:100%}"
-	    "th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);"
-	    "vertical-align:top}th{font-weight:600;color:var(--muted);font-size:.9rem}\n"
-	    "table.docs{table-layout:fixed}table.docs th:nth-child(1){width:10%}"
-	    "table.docs th:nth-child(2){width:34%}table.docs th:nth-child(3){width:9%}"
-	    "table.docs th:nth-child(4){width:12%}table.docs th:nth-child(5){width:18%}"
-	    "table.docs td{overflow-wrap:anywhere}\n"
-	    ".hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem;"
-	    "word-break:break-all}.muted{color:var(--muted)}.small{font-size:.88rem}\n"
-	    ".badge{display:inline-block;padding:.05rem .55rem;border-radius:1rem;font-size:.85rem;"
-	    "font-weight:600;color:#fff}.b-ok{background:var(--ok)}.b-old{background:var(--old)}"
-	    ".b-bad{background:var(--bad)}\n"
-	    ".verdict{border-left:8px solid;padding:1rem 1.2rem;font-size:1.25rem;font-weight:700}"
-	    ".v-ok{border-color:var(--ok);color:var(--ok)}.v-old{border-color:var(--old);"
-	    "color:var(--old)}.v-bad{border-color:var(--bad);color:var(--bad)}\n"
-	    "form.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}"
-	    "input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid var(--line);"
-	    "border-radius:6px}button{background:var(--brand);color:#fff;border-color:var(--brand);"
-	    "cursor:pointer}input[type=text],input[type=search]{min-width:16rem}\n"
-	    "dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}"
-	    "dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}\n"
-	    ".qr{float:right;margin:0 0 1rem 1rem;text-align:center}.qr img{width:150px;"
-	    "height:150px;image-rendering:pixelated}\n"
-	    "footer{max-width:1040px;margin:1.5rem auto;padding:0 1rem;color:var(--muted);"
-	    "font-size:.85rem}\n"
-	    ".pager a,.pager span{margin-right:.8rem}\n"
-	    "</style>\n");
+	char q[1024];
+	size_t n = 0;
+	const char *p = c->query != NULL ? c->query : "";
+
+	/* The switch keeps the page: the same path, the query without lang, lang=other. */
+	while (*p && n < sizeof(q) - 1) {
+		const char *e = strchr(p, '&');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+
+		if (strncmp(p, "lang=", 5) != 0 && l > 0 && n + l + 1 < sizeof(q)) {
+			memcpy(q + n, p, l);
+			n += l;
+			q[n++] = '&';
+		}
+		p += l + (e ? 1 : 0);
+	}
+	q[n] = '\0';
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "lang", c->lang == WEB_EN ? "en" : "vi",
+	    "title", title, "lang_q", c->lang == WEB_EN ? "?lang=en" : "", "path", c->path,
+	    "switch_q", q, "other", c->lang == WEB_EN ? "vi" : "en",
+	    "other_name", c->lang == WEB_EN ? "Tiếng Việt" : "English");
 }
 
-/* The page's start: doctype, head, the site header with its links and the language switch. */
+/* Render template name from ctx (taken) into b; out of memory marks b. */
+void
+portal_render(const struct portal_ctx *c, struct html *b, const char *name, json_t *ctx)
+{
+	if (ctx == NULL || tmpl_render(c->tmpl, name, c->lang, ctx, b) != 0)
+		b->oom = 1;
+	json_decref(ctx);
+}
+
+/* The page's start (portal_head.html) for the pages C still writes. */
 void
 portal_head(const struct portal_ctx *c, struct html *b, const char *title)
 {
-	html_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>",
-	    c->lang == WEB_EN ? "en" : "vi");
-	html_esc(b, title);
-	html_raw(b, " · ");
-	html_esc(b, portal_t(c, TR_PORTAL_SITE));
-	html_raw(b, "</title>\n");
-	portal_css(b);
-	html_raw(b, "</head><body><header class=\"site\"><div class=\"in\"><a class=\"name\" "
-	    "href=\"/portal");
-	portal_lang_q(c, b, 1);
-	html_raw(b, "\">");
-	html_esc(b, portal_t(c, TR_PORTAL_SITE));
-	html_raw(b, "</a><nav><a href=\"/portal");
-	portal_lang_q(c, b, 1);
-	html_raw(b, "\">");
-	html_esc(b, portal_t(c, TR_PORTAL_AGENCIES));
-	html_raw(b, "</a><a href=\"/portal/search");
-	portal_lang_q(c, b, 1);
-	html_raw(b, "\">");
-	html_esc(b, portal_t(c, TR_PORTAL_SEARCH));
-	html_raw(b, "</a><a href=\"/portal/case");
-	portal_lang_q(c, b, 1);
-	html_raw(b, "\">");
-	html_esc(b, portal_t(c, TR_PORTAL_CASE));
-	html_raw(b, "</a><a href=\"/verify");
-	portal_lang_q(c, b, 1);
-	html_raw(b, "\">");
-	html_esc(b, portal_t(c, TR_PORTAL_VERIFY));
-	/* The switch keeps the page: the same path, the query without lang, lang=other. */
-	html_raw(b, "</a><a class=\"lang\" id=\"lang\" href=\"");
-	html_esc(b, c->path);
-	html_raw(b, "?");
-	if (c->query != NULL && c->query[0] != '\0') {
-		char q[1024];
-		size_t n = 0;
-		const char *p = c->query;
-
-		while (*p && n < sizeof(q) - 1) {
-			const char *e = strchr(p, '&');
-			size_t l = e ? (size_t)(e - p) : strlen(p);
-
-			if (strncmp(p, "lang=", 5) != 0 && l > 0 && n + l + 1 < sizeof(q)) {
-				memcpy(q + n, p, l);
-				n += l;
-				q[n++] = '&';
-			}
-			p += l + (e ? 1 : 0);
-		}
-		q[n] = '\0';
-		html_esc(b, q);
-	}
-	html_printf(b, "lang=%s\" hreflang=\"%s\">%s</a></nav></div></header>\n<main>\n",
-	    c->lang == WEB_EN ? "vi" : "en", c->lang == WEB_EN ? "vi" : "en",
-	    c->lang == WEB_EN ? "Tiếng Việt" : "English");
+	portal_render(c, b, "portal_head", portal_tctx(c, title));
 }
 
 void
 portal_foot(const struct portal_ctx *c, struct html *b)
 {
-	html_raw(b, "</main><footer>");
-	html_esc(b, portal_t(c, TR_PORTAL_FOOTER));
-	html_raw(b, "</footer></body></html>\n");
+	portal_render(c, b, "portal_foot", json_object());
 }
 
 void
@@ -188,16 +123,15 @@ portal_header(struct portal_reply *r, const char *name, const char *value)
 void
 portal_not_found(const struct portal_ctx *c, struct portal_reply *r, enum tr_key what)
 {
+	json_t *ctx;
+
 	html_free(&r->body);
 	r->status = 404;
 	r->ctype = "text/html; charset=utf-8";
-	portal_head(c, &r->body, portal_t(c, TR_PORTAL_NOT_FOUND));
-	html_raw(&r->body, "<section data-verdict=\"not_found\"><h1>");
-	html_esc(&r->body, portal_t(c, TR_PORTAL_NOT_FOUND));
-	html_raw(&r->body, "</h1><p>");
-	html_esc(&r->body, portal_t(c, what));
-	html_raw(&r->body, "</p></section>\n");
-	portal_foot(c, &r->body);
+	ctx = portal_tctx(c, portal_t(c, TR_PORTAL_NOT_FOUND));
+	if (ctx != NULL)
+		json_object_set_new(ctx, "what", json_string(portal_t(c, what)));
+	portal_render(c, &r->body, "portal_not_found", ctx);
 }
 
 /* The agency's record; NULL when not enrolled. Free with eiso__agency_record__free_unpacked. */
@@ -511,7 +445,7 @@ portal_stream_done(void *arg)
 }
 
 void
-portal_serve(struct hub *h, enum web_lang lang, const char *lang_cookie, struct http_req *r)
+portal_serve(struct hub *h, const struct tmpl_set *t, enum web_lang lang, const char *lang_cookie, struct http_req *r)
 {
 	struct portal_ctx c;
 	struct portal_reply rep;
@@ -522,6 +456,7 @@ portal_serve(struct hub *h, enum web_lang lang, const char *lang_cookie, struct 
 	memset(&c, 0, sizeof(c));
 	c.lang = lang;
 	c.h = h;
+	c.tmpl = t;
 	c.base = h->conf.web_public_base;
 	c.path = r->path;
 	c.query = r->query;

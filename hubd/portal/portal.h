@@ -10,12 +10,13 @@
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
+#include "tmpl.h"
 
 /*
  * portal.c: answer r, a request for one of the portal's paths, in lang, from its own read
- * transaction; a page carries lang_cookie (when not NULL or empty) as its Set-Cookie.
+ * transaction and the templates t; a page carries lang_cookie (when not NULL or empty) as its Set-Cookie.
  */
-void portal_serve(struct hub *h, enum web_lang lang, const char *lang_cookie,
+void portal_serve(struct hub *h, const struct tmpl_set *t, enum web_lang lang, const char *lang_cookie,
     struct http_req *r);
 
 /*
@@ -27,6 +28,7 @@ void portal_serve(struct hub *h, enum web_lang lang, const char *lang_cookie,
 struct portal_ctx {
 	MDB_txn *txn;
 	const struct hub *h;
+	const struct tmpl_set *tmpl;  /* the pages (portal_*.html), parsed once by the caller */
 	enum web_lang lang;
 	const char *base;            /* [web] public_base: what QR codes name */
 	const char *path;            /* raw path, without the query */
@@ -56,6 +58,10 @@ int portal_check_base(const char *base);
 /* Shared by portal.c and verify.c */
 const char *portal_t(const struct portal_ctx *c, enum tr_key key);
 void portal_lang_q(const struct portal_ctx *c, struct html *b, int first);
+/* A page's template context with the layout's keys (portal_head.html); NULL without memory. */
+json_t *portal_tctx(const struct portal_ctx *c, const char *title);
+/* Template name rendered from ctx (taken, may be NULL) into b; a failure marks b->oom. */
+void portal_render(const struct portal_ctx *c, struct html *b, const char *name, json_t *ctx);
 void portal_head(const struct portal_ctx *c, struct html *b, const char *title);
 void portal_foot(const struct portal_ctx *c, struct html *b);
 void portal_not_found(const struct portal_ctx *c, struct portal_reply *r, enum tr_key what);

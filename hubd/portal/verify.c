@@ -255,31 +255,8 @@ page_sheet(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 	html_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>",
 	    c->lang == WEB_EN ? "en" : "vi");
 	html_esc(b, d->code);
-	html_printf(b, " · %s %u</title>\n<style>\n", portal_t(c, TR_PORTAL_ISSUE_LC), d->issue);
-	html_raw(b,
-	    "@page{size:A4;margin:16mm}\n"
-	    "*{box-sizing:border-box}html{background:#e5e7eb}body{margin:0;color:#111;"
-	    "font:12pt/1.45 'Times New Roman','Noto Serif','DejaVu Serif',serif}\n"
-	    ".sheet{width:210mm;min-height:297mm;margin:10mm auto;padding:16mm;background:#fff;"
-	    "box-shadow:0 2px 12px rgba(0,0,0,.2);display:flex;flex-direction:column}\n"
-	    ".agency{text-align:center;font-weight:700;text-transform:uppercase;font-size:12.5pt}"
-	    ".rule{width:40%;margin:2mm auto 6mm;border-top:1px solid #111}\n"
-	    ".kicker{text-align:center;font-weight:700;letter-spacing:.06em;font-size:13pt}"
-	    "h1{text-align:center;font-size:19pt;margin:4mm 0 8mm}\n"
-	    "table.m{border-collapse:collapse;width:100%;margin-bottom:6mm}"
-	    "table.m th,table.m td{border:1px solid #444;padding:2mm 3mm;text-align:left;"
-	    "vertical-align:top}table.m th{width:42%;font-weight:600;background:#f3f4f6}\n"
-	    ".qrbox{display:flex;gap:8mm;align-items:center;border:1px solid #444;padding:5mm;"
-	    "margin-bottom:6mm}.qrbox svg{width:62mm;height:62mm;flex:none}\n"
-	    ".url{font-family:'DejaVu Sans Mono',Menlo,monospace;font-size:9.5pt;"
-	    "word-break:break-all}.hash{font-family:'DejaVu Sans Mono',Menlo,monospace;"
-	    "font-size:9pt;word-break:break-all}\n"
-	    ".files{font-size:10pt}.foot{margin-top:auto;font-size:9.5pt;color:#333;"
-	    "border-top:1px solid #999;padding-top:3mm}\n"
-	    ".tools{text-align:center;font:14px system-ui,sans-serif;margin-top:6mm}"
-	    "@media print{html{background:#fff}.sheet{margin:0;box-shadow:none;width:auto;"
-	    "min-height:auto;padding:0;height:265mm}.tools{display:none}}\n"
-	    "</style></head><body>\n<div class=\"tools\"><a href=\"");
+	html_printf(b, " · %s %u</title></title>\n<link rel=\"stylesheet\" href=\"/static/sheet.css\">", portal_t(c, TR_PORTAL_ISSUE_LC), d->issue);
+	html_raw(b, "</head><body>\n<div class=\"tools\"><a href=\"");
 	portal_doc_url(c, b, "/portal/d/", seg[0], d->code, d->issue);
 	html_raw(b, "\">← ");
 	html_esc(b, portal_t(c, TR_SHEET_BACK));

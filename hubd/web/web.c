@@ -103,6 +103,7 @@ struct web {
 	const struct http_route *routes;
 	struct web_who who;
 	char lang_cookie[64];
+	struct tmpl_set *tmpl;              /* hubd_templates, parsed at start */
 };
 
 /* The web thread's loop has ended (static: the thread outlives its struct web). */
@@ -117,6 +118,12 @@ struct hub *
 web_hub(struct web *w)
 {
 	return &w->h;
+}
+
+const struct tmpl_set *
+web_tmpl(const struct web *w)
+{
+	return w->tmpl;
 }
 
 int
@@ -751,6 +758,7 @@ web_free(struct web *w)
 		close(w->efd);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
+	tmpl_free(&w->tmpl);
 	sodium_memzero(w->sess, sizeof(w->sess));
 	sodium_memzero(&w->h.conf, sizeof(w->h.conf));
 	free(w);
@@ -779,6 +787,10 @@ web_start(struct hub *h, const char *conf_path, const struct http_route *routes,
 	pthread_cond_init(&w->cv, NULL);
 	if ((rc = web_parse_targets(w, h->conf.web_targets)) != 0)
 		goto fail;
+	if ((rc = tmpl_load(hubd_templates, &w->tmpl)) != 0) {
+		rc = eiso_seterr(rc, "web: templates: %s", eiso_lasterr(rc));
+		goto fail;
+	}
 	if (h->conf.web_token[0] != '\0') {
 		http_token_hash(h->conf.web_token, w->token_hash);
 		w->have_token = 1;

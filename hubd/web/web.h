@@ -12,6 +12,7 @@
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
+#include "tmpl.h"
 #include "wire.h"
 
 /*
@@ -35,6 +36,8 @@ int web_wake_fd(const struct web *w);
 void web_do_writes(struct web *w, struct hub *h);
 /* The hub as the web thread sees it: conf, and the store (read transactions only). */
 struct hub *web_hub(struct web *w);
+/* The hub's page templates (hubd/ROLE/tmpl/NAME.html), parsed once when the web side starts. */
+const struct tmpl_set *web_tmpl(const struct web *w);
 /* The page language: ?lang=vi|en (kept in a cookie), else the cookie, else Vietnamese. */
 enum web_lang web_lang(struct web *w, struct http_req *r);
 /* hubd run -n: [web] listen, password_hash and targets as web_start would take them. */
