@@ -12,7 +12,11 @@
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
+#include "tmpl.h"
 #include "wire.h"
+
+/* The hub's page templates (tmpl/ folders of hubd), compiled in by tmplc. */
+extern const struct tmpl_src hubd_templates[];
 
 /*
  * web.c: the hub's HTTP side (dashboard, JSON API, /metrics, and the portal's routes through
@@ -46,6 +50,14 @@ int web_check_conf(const char *path, const struct hubd_conf *c);
  */
 void web_reply_html(struct web *w, struct http_req *r, int status, struct html *b,
     const char *const *headers);
+/*
+ * Answer text/html with template name rendered from ctx in the request's language (ctx also
+ * gets "lang": "vi" or "en"); ctx is released. An error renders as a 500.
+ */
+void web_render(struct web *w, struct http_req *r, int status, const char *name, json_t *ctx,
+    const char *const *headers);
+/* The templates, loaded once by web_start; read-only, like the pages that use them. */
+const struct tmpl_set *web_tmpl(const struct web *w);
 /* The Set-Cookie value ?lang= asked for while serving this request, "" when none. */
 const char *web_lang_cookie(const struct web *w);
 
