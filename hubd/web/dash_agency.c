@@ -244,7 +244,7 @@ dash_agency(struct dash *d, MDB_txn *txn)
 {
 	char id[WIRE_MAX_AGENCY + 8], v[128], next[128];
 	Eiso__AgencyRecord *rec;
-	json_t *a, *cases, *cov, *lag, *series, *items;
+	json_t *a, *cases, *cov, *lag, *series, *items, *cards;
 	uint64_t dpage = 0;
 	size_t total;
 
@@ -289,17 +289,18 @@ dash_agency(struct dash *d, MDB_txn *txn)
 	dash_kv(d, T(d, TR_COL_LAG), v, jint(lag, "sets") ? "warn" : "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "rejected"));
 	dash_kv(d, T(d, TR_AGENCY_REJECTED), v, jint(a, "rejected") ? "bad" : "");
-	html_raw(&d->b, "</dl><section class=\"cards\">");
+	html_raw(&d->b, "</dl>");
+	cards = json_array();
 	snprintf(v, sizeof(v), "%lld", jint(a, "documents_in_force"));
-	dash_card(d, "in-force", T(d, TR_CARD_IN_FORCE), v, "", "");
+	dash_card(cards, "in-force", T(d, TR_CARD_IN_FORCE), v, "", "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "reviews_overdue"));
-	dash_card(d, "reviews", T(d, TR_CARD_REVIEWS), v, "", jint(a, "reviews_overdue") ?
+	dash_card(cards, "reviews", T(d, TR_CARD_REVIEWS), v, "", jint(a, "reviews_overdue") ?
 	    "warn" : "");
 	snprintf(v, sizeof(v), "%lld / %lld / %lld", jint(cases, "on_time"), jint(cases, "late"),
 	    jint(cases, "open"));
 	snprintf(next, sizeof(next), "%s / %s / %s", T(d, TR_CASES_ON_TIME), T(d, TR_CASES_LATE),
 	    T(d, TR_CASES_OPEN));
-	dash_card(d, "cases", T(d, TR_AGENCY_CASES), v, next, jint(cases, "open_overdue") ?
+	dash_card(cards, "cases", T(d, TR_AGENCY_CASES), v, next, jint(cases, "open_overdue") ?
 	    "warn" : "");
 	snprintf(v, sizeof(v), "%.0f%%", json_real_value(json_object_get(cov, "percent")));
 	if (json_is_integer(json_object_get(cov, "target")))
@@ -307,11 +308,11 @@ dash_agency(struct dash *d, MDB_txn *txn)
 		    jint(cov, "target"));
 	else
 		next[0] = '\0';
-	dash_card(d, "coverage", T(d, TR_CARD_COVERAGE), v, next,
+	dash_card(cards, "coverage", T(d, TR_CARD_COVERAGE), v, next,
 	    json_is_false(json_object_get(cov, "meets_target")) ? "warn" : "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "record_files"));
-	dash_card(d, "files", T(d, TR_AGENCY_FILES), v, "", "");
-	html_raw(&d->b, "</section>");
+	dash_card(cards, "files", T(d, TR_AGENCY_FILES), v, "", "");
+	dash_cards(d, cards);
 	series = view_series(txn, d->w, rec->id);
 	dash_charts(d, series, "agency");
 	json_decref(series);
