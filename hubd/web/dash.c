@@ -116,14 +116,6 @@ dash_name(struct dash *d, json_t *a)
 	return vi[0] ? vi : jstr(a, "id");
 }
 
-void
-dash_status(struct dash *d, const char *status)
-{
-	html_printf(&d->b, "<span class=\"badge st-%s\"><span class=\"dot\"></span>", status);
-	html_esc(&d->b, Tv(d, "status", status));
-	html_raw(&d->b, "</span>");
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Charts: SVG drawn on the server */
 
@@ -240,7 +232,7 @@ chart_ctx(const struct chart *c)
 }
 
 /* The three charts of a series object (view_series), for the dash_charts partial. */
-static json_t *
+json_t *
 dash_charts_ctx(struct dash *d, json_t *series, const char *prefix)
 {
 	json_t *daily = json_object_get(series, "daily"), *monthly = json_object_get(series,
@@ -295,13 +287,6 @@ dash_charts_ctx(struct dash *d, json_t *series, const char *prefix)
 		json_array_append_new(charts, chart_ctx(&c[k]));
 	free(c);
 	return charts;
-}
-
-void
-dash_charts(struct dash *d, json_t *series, const char *prefix)
-{
-	dash_tmpl(d, "dash_charts", json_pack("{s:o*}", "charts",
-	    dash_charts_ctx(d, series, prefix)));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -603,7 +588,7 @@ dash_alert_reason(struct dash *d, const char *kind, const char *reason, char *bu
  * The members of ctx the dash_alerts_table partial reads: items are view_alerts' objects;
  * next is where an acknowledgement returns.
  */
-static void
+void
 dash_alerts_ctx(struct dash *d, json_t *items, int show_agency, const char *next, json_t *ctx)
 {
 	json_t *a, *rows = json_array();
@@ -635,16 +620,6 @@ dash_alerts_ctx(struct dash *d, json_t *items, int show_agency, const char *next
 	json_object_set_new(ctx, "cols", json_integer(show_agency ? 7 : 6));
 	json_object_set_new(ctx, "csrf", json_string(d->who->csrf ? d->who->csrf : ""));
 	json_object_set_new(ctx, "next", json_string_nocheck(next));
-}
-
-void
-dash_alerts_table(struct dash *d, json_t *items, int show_agency, const char *next)
-{
-	json_t *ctx = json_object();
-
-	if (ctx != NULL)
-		dash_alerts_ctx(d, items, show_agency, next, ctx);
-	dash_tmpl(d, "dash_alerts_table", ctx);
 }
 
 static void

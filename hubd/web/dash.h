@@ -62,13 +62,18 @@ void dash_foot(struct dash *d);
 void dash_send(struct dash *d, int status);
 void dash_error(struct dash *d, int status, const char *msg);
 const char *dash_name(struct dash *d, json_t *a);
-void dash_status(struct dash *d, const char *status);
-void dash_charts(struct dash *d, json_t *series, const char *prefix);
+/* The charts of view_series' object (the dash_charts partial's "charts"); ids prefix-... */
+json_t *dash_charts_ctx(struct dash *d, json_t *series, const char *prefix);
 /* Append a figure card to cards (a JSON array); dash_cards renders them (and releases cards). */
 void dash_card(json_t *cards, const char *id, const char *label, const char *value,
     const char *sub, const char *cls);
 void dash_cards(struct dash *d, json_t *cards);
-void dash_alerts_table(struct dash *d, json_t *items, int show_agency, const char *next);
+/*
+ * The dash_alerts_table partial's members of ctx: items are view_alerts' objects; next is
+ * where an acknowledgement returns.
+ */
+void dash_alerts_ctx(struct dash *d, json_t *items, int show_agency, const char *next,
+    json_t *ctx);
 /* dash_agency.c: GET /agency/ID */
 void dash_agency(struct dash *d, MDB_txn *txn);
 
