@@ -1,8 +1,9 @@
 /*
  * web.h: the oversight side of the hub's web thread, built on the hub's core: web.c (the
  * thread, routing, sessions and login), view.c and view_records.c (the figures, read from
- * the store, as JSON), api.c (the JSON API), dash.c and dash_agency.c (the dashboard's HTML
- * and SVG charts; dash.h is theirs) and metrics.c (/metrics). The portal (portal/) does not include it; hubd/routes.c joins the two.
+ * the store, as JSON), api.c (the JSON API), dash.c and dash_agency.c (the dashboard's pages
+ * and SVG charts, rendered by the templates in tmpl/; dash.h is theirs) and metrics.c
+ * (/metrics). The portal (portal/) does not include it; hubd/routes.c joins the two.
  */
 #ifndef HUBD_WEB_H
 #define HUBD_WEB_H
