@@ -2,8 +2,10 @@
  * dash.c: the oversight dashboard's pages, rendered on the server from view.c's JSON (the API
  * answers with the same objects): the province overview with every agency in one sortable,
  * filterable table and the province's charts, and the alerts; one agency's page is
- * dash_agency.c's. Also what both files share: the page frame, charts, cards. Charts are
- * SVG drawn here, so a page needs nothing from outside the hub; the little script in
+ * dash_agency.c's. Also what both files share: the page frame, charts, cards. The HTML is in
+ * templates (hubd/web/tmpl/dash_*.html, escaped by default): C reads the store and builds
+ * each page's JSON context. Charts are SVG whose geometry is computed here and drawn by the
+ * dash_chart template, so a page needs nothing from outside the hub; the little script in
  * hubd/web/www/dash.js only makes the filters apply as they change. Vietnamese by default,
  * English with ?lang=en; times in Asia/Ho_Chi_Minh.
  */
@@ -20,73 +22,70 @@
 #include "wire.h"
 
 
-/* The current URL with lang=L in place of any lang parameter. */
+/* The current URL with lang=L in place of any lang parameter (escaped by the template). */
 static void
-dash_lang_href(struct dash *d, const char *lang)
+dash_lang_href(struct dash *d, struct html *b, const char *lang)
 {
 	const char *q = d->r->query;
 
-	html_esc(&d->b, d->r->path);
-	html_raw(&d->b, "?");
+	html_raw(b, d->r->path);
+	html_raw(b, "?");
 	while (q != NULL && *q != '\0') {
 		const char *end = strchr(q, '&');
 		size_t len = end ? (size_t)(end - q) : strlen(q);
 
 		if (!(len >= 5 && strncmp(q, "lang=", 5) == 0) && len > 0) {
-			char part[512];
-			snprintf(part, sizeof(part), "%.*s&", (int)len, q);
-			html_esc(&d->b, part);
+			html_mem(b, q, len);
+			html_raw(b, "&");
 		}
 		q = end ? end + 1 : NULL;
 	}
-	html_printf(&d->b, "lang=%s", lang);
+	html_raw(b, "lang=");
+	html_raw(b, lang);
+}
+
+json_t *
+dash_frame(struct dash *d, const char *title, const char *active)
+{
+	struct html href = { 0 };
+	char nav[64], now[32];
+	json_t *ctx;
+
+	dash_lang_href(d, &href, d->lang == WEB_EN ? "vi" : "en");
+	i18n_time(now, sizeof(now), store_now_ms(), d->lang);
+	snprintf(nav, sizeof(nav), "nav_%s", active);
+	/* The path and query are the client's bytes: not checked as UTF-8, only escaped. */
+	ctx = json_pack("{s:s, s:b, s:s, s:b}", "title", title, "lang_en", d->lang == WEB_EN,
+	    "now", now, nav, 1);
+	if (ctx != NULL) {
+		json_object_set_new(ctx, "user", json_string_nocheck(d->who->user));
+		json_object_set_new(ctx, "lang_href", json_string_nocheck(href.buf != NULL ?
+		    href.buf : "?"));
+	}
+	html_free(&href);
+	return ctx;
+}
+
+/* Render template name from ctx (released) into the page. */
+void
+dash_tmpl(struct dash *d, const char *name, json_t *ctx)
+{
+	if (ctx == NULL || json_object_set_new(ctx, "lang", json_string(d->lang == WEB_EN ?
+	    "en" : "vi")) != 0 || tmpl_render(web_tmpl(d->w), name, d->lang, ctx, &d->b) != 0)
+		d->b.oom = 1;
+	json_decref(ctx);
 }
 
 void
 dash_head(struct dash *d, const char *title, const char *active)
 {
-	html_printf(&d->b, "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>",
-	    d->lang == WEB_EN ? "en" : "vi");
-	html_esc(&d->b, title);
-	html_raw(&d->b, " · ");
-	html_esc(&d->b, T(d, TR_APP_NAME));
-	html_raw(&d->b, "</title><link rel=\"icon\" href=\"/static/favicon.svg\" "
-	    "type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/static/dash.css\">"
-	    "<script src=\"/static/dash.js\" defer></script></head><body><header class=\"top\">"
-	    "<a class=\"brand\" href=\"/\">");
-	html_esc(&d->b, T(d, TR_APP_NAME));
-	html_raw(&d->b, "<small>");
-	html_esc(&d->b, T(d, TR_APP_SUB));
-	html_raw(&d->b, "</small></a><nav>");
-	html_printf(&d->b, "<a href=\"/\"%s>%s</a>", strcmp(active, "overview") == 0 ?
-	    " class=\"active\"" : "", T(d, TR_NAV_OVERVIEW));
-	html_printf(&d->b, "<a href=\"/alerts\"%s>%s</a>", strcmp(active, "alerts") == 0 ?
-	    " class=\"active\"" : "", T(d, TR_NAV_ALERTS));
-	html_raw(&d->b, "</nav><div class=\"who\"><span class=\"user\">");
-	html_esc(&d->b, d->who->user);
-	html_raw(&d->b, "</span>");
-	if (d->lang == WEB_EN) {
-		html_raw(&d->b, "<a id=\"lang-switch\" hreflang=\"vi\" href=\"");
-		dash_lang_href(d, "vi");
-		html_raw(&d->b, "\">Tiếng Việt</a>");
-	} else {
-		html_raw(&d->b, "<a id=\"lang-switch\" hreflang=\"en\" href=\"");
-		dash_lang_href(d, "en");
-		html_raw(&d->b, "\">English</a>");
-	}
-	html_printf(&d->b, "<a href=\"/logout\">%s</a></div></header><main>",
-	    T(d, TR_NAV_LOGOUT));
+	dash_tmpl(d, "dash_head", dash_frame(d, title, active));
 }
 
 void
 dash_foot(struct dash *d)
 {
-	char now[32];
-
-	i18n_time(now, sizeof(now), store_now_ms(), d->lang);
-	html_printf(&d->b, "</main><footer>%s %s (%s)</footer></body></html>\n",
-	    T(d, TR_FOOTER_GENERATED), now, T(d, TR_FOOTER_TZ));
+	dash_tmpl(d, "dash_foot", dash_frame(d, "", ""));
 }
 
 void
@@ -98,14 +97,12 @@ dash_send(struct dash *d, int status)
 void
 dash_error(struct dash *d, int status, const char *msg)
 {
+	json_t *ctx = dash_frame(d, T(d, TR_ERR_TITLE), "");
+
 	html_free(&d->b);
-	dash_head(d, T(d, TR_ERR_TITLE), "");
-	html_raw(&d->b, "<h1>");
-	html_esc(&d->b, T(d, TR_ERR_TITLE));
-	html_raw(&d->b, "</h1><p class=\"error\">");
-	html_esc(&d->b, msg);
-	html_printf(&d->b, "</p><p><a href=\"/\">%s</a></p>", T(d, TR_NAV_OVERVIEW));
-	dash_foot(d);
+	if (ctx != NULL)
+		json_object_set_new(ctx, "msg", json_string_nocheck(msg));
+	dash_tmpl(d, "dash_error", ctx);
 	dash_send(d, status);
 }
 
@@ -117,20 +114,6 @@ dash_name(struct dash *d, json_t *a)
 	if (d->lang == WEB_EN && en[0])
 		return en;
 	return vi[0] ? vi : jstr(a, "id");
-}
-
-void
-dash_status(struct dash *d, const char *status)
-{
-	html_printf(&d->b, "<span class=\"badge st-%s\"><span class=\"dot\"></span>", status);
-	html_esc(&d->b, Tv(d, "status", status));
-	html_raw(&d->b, "</span>");
-}
-
-static void
-dash_pct(struct dash *d, double v)
-{
-	html_printf(&d->b, "%.0f%%", v);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -163,90 +146,106 @@ chart_top(double max)
 	return 10 * p;
 }
 
+/* Set j's member name to v with digits decimals (-1: as short as "%g" writes it), as text. */
 static void
-chart_svg(struct dash *d, const struct chart *c)
+chart_num(json_t *j, const char *name, int digits, double v)
+{
+	char buf[32];
+
+	if (digits < 0)
+		snprintf(buf, sizeof(buf), "%g", v);
+	else
+		snprintf(buf, sizeof(buf), "%.*f", digits, v);
+	json_object_set_new(j, name, json_string(buf));
+}
+
+/* A chart's geometry for the dash_chart template. */
+static json_t *
+chart_ctx(const struct chart *c)
 {
 	const double W = 560, H = 200, L = 44, R = 8, TOP = 12, B = 30;
-	double max = 0, top, pw = W - L - R, ph = H - TOP - B, step = pw / c->n, total = 0;
+	double max = 0, top, pw = W - L - R, ph = H - TOP - B, step = pw / c->n;
 	int every = c->n > 15 ? 5 : c->n > 8 ? 2 : 1;
+	json_t *j = json_object(), *grid = json_array(), *bars = json_array();
+	struct html pts = { 0 };
+	char tip[160];
 
 	for (int i = 0; i < c->n; i++) {
 		double v = c->a[i] + (c->name_b ? c->b[i] : 0);
 		if (v > max)
 			max = v;
-		total += c->a[i];
 	}
 	top = chart_top(max);
-	html_printf(&d->b, "<figure class=\"chart\" id=\"%s\"><figcaption>", c->id);
-	html_esc(&d->b, c->title);
-	html_printf(&d->b, "</figcaption><svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
-	    "aria-label=\"", W, H);
-	html_esc(&d->b, c->title);
-	html_raw(&d->b, "\" xmlns=\"http://www.w3.org/2000/svg\">");
+	json_object_set_new(j, "id", json_string(c->id));
+	json_object_set_new(j, "title", json_string(c->title));
+	json_object_set_new(j, "name_a", json_string(c->name_a));
+	json_object_set_new(j, "name_b", json_string(c->name_b ? c->name_b : ""));
+	json_object_set_new(j, "line", json_boolean(c->line));
+	chart_num(j, "w", 0, W);
+	chart_num(j, "h", 0, H);
+	chart_num(j, "top", 1, TOP);
+	chart_num(j, "step", 1, step);
+	chart_num(j, "ph", 1, ph);
+	chart_num(j, "ly", 1, H - B + 16);
 	for (int g = 0; g <= 4; g++) {
+		json_t *e = json_object();
 		double y = TOP + ph - ph * g / 4;
-		html_printf(&d->b, "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
-		    "y2=\"%.1f\"/><text class=\"ax\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%g"
-		    "</text>", L, W - R, y, y, L - 6, y + 4, top * g / 4);
+
+		chart_num(e, "x1", 1, L);
+		chart_num(e, "x2", 1, W - R);
+		chart_num(e, "y", 1, y);
+		chart_num(e, "tx", 1, L - 6);
+		chart_num(e, "ty", 1, y + 4);
+		chart_num(e, "v", -1, top * g / 4);
+		json_array_append_new(grid, e);
 	}
-	if (c->line) {
-		html_raw(&d->b, "<polyline class=\"line sa\" fill=\"none\" points=\"");
-		for (int i = 0; i < c->n; i++)
-			html_printf(&d->b, "%.1f,%.1f ", L + step * (i + 0.5),
-			    TOP + ph - ph * c->a[i] / top);
-		html_raw(&d->b, "\"/>");
-	}
+	for (int i = 0; c->line && i < c->n; i++)
+		html_printf(&pts, "%.1f,%.1f ", L + step * (i + 0.5), TOP + ph - ph * c->a[i] / top);
+	json_object_set_new(j, "points", json_string(pts.buf != NULL ? pts.buf : ""));
+	html_free(&pts);
 	for (int i = 0; i < c->n; i++) {
 		double x = L + step * i + step * 0.15, bw = step * 0.7;
 		double ha = ph * c->a[i] / top, hb = c->name_b ? ph * c->b[i] / top : 0;
+		json_t *e = json_object();
+		int n;
 
-		html_raw(&d->b, "<g class=\"bar\"><title>");
-		html_esc(&d->b, c->labels[i]);
-		html_printf(&d->b, ": %s %g", c->name_a, c->a[i]);
-		if (c->name_b)
-			html_printf(&d->b, ", %s %g", c->name_b, c->b[i]);
-		html_raw(&d->b, "</title>");
-		if (c->line)
-			html_printf(&d->b, "<circle class=\"sa\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>"
-			    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-			    "fill=\"transparent\"/>", L + step * (i + 0.5), TOP + ph - ha,
-			    L + step * i, TOP, step, ph);
-		else
-			html_printf(&d->b, "<rect class=\"sa\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-			    "height=\"%.1f\"/>", x, TOP + ph - ha, bw, ha);
+		n = snprintf(tip, sizeof(tip), "%s: %s %g", c->labels[i], c->name_a, c->a[i]);
+		if (c->name_b && n > 0 && (size_t)n < sizeof(tip))
+			snprintf(tip + n, sizeof(tip) - (size_t)n, ", %s %g", c->name_b, c->b[i]);
+		json_object_set_new(e, "tip", json_string(tip));
+		chart_num(e, "cx", 1, L + step * (i + 0.5));
+		chart_num(e, "hx", 1, L + step * i);
+		chart_num(e, "x", 1, x);
+		chart_num(e, "bw", 1, bw);
+		chart_num(e, "ya", 1, TOP + ph - ha);
+		chart_num(e, "ha", 1, ha);
+		chart_num(e, "yb", 1, TOP + ph - ha - hb);
 		if (hb > 0)
-			html_printf(&d->b, "<rect class=\"sb\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-			    "height=\"%.1f\"/>", x, TOP + ph - ha - hb, bw, hb);
-		html_raw(&d->b, "</g>");
-		if (i % every == (c->n - 1) % every)          /* the newest always labelled */
-			html_printf(&d->b, "<text class=\"ax\" x=\"%.1f\" y=\"%.1f\" "
-			    "text-anchor=\"middle\">%s</text>", L + step * (i + 0.5), H - B + 16,
-			    c->labels[i]);
+			chart_num(e, "hb", 1, hb);
+		else
+			json_object_set_new(e, "hb", json_string(""));
+		/* The newest is always labelled. */
+		json_object_set_new(e, "label", json_string(i % every == (c->n - 1) % every ?
+		    c->labels[i] : ""));
+		json_array_append_new(bars, e);
 	}
-	html_raw(&d->b, "</svg><div class=\"legend\"><span><i class=\"sa\"></i>");
-	html_esc(&d->b, c->name_a);
-	html_raw(&d->b, "</span>");
-	if (c->name_b) {
-		html_raw(&d->b, "<span><i class=\"sb\"></i>");
-		html_esc(&d->b, c->name_b);
-		html_raw(&d->b, "</span>");
-	}
-	html_raw(&d->b, "</div></figure>");
-	(void)total;
+	json_object_set_new(j, "grid", grid);
+	json_object_set_new(j, "bars", bars);
+	return j;
 }
 
-/* The three charts of a series object (view_series). */
-void
-dash_charts(struct dash *d, json_t *series, const char *prefix)
+/* The three charts of a series object (view_series), for the dash_charts partial. */
+json_t *
+dash_charts_ctx(struct dash *d, json_t *series, const char *prefix)
 {
 	json_t *daily = json_object_get(series, "daily"), *monthly = json_object_get(series,
-	    "monthly"), *e;
+	    "monthly"), *e, *charts;
 	struct chart *c = calloc(3, sizeof(*c));
 	char ids[3][48];
 	size_t i;
 
 	if (c == NULL)
-		return;
+		return NULL;
 	for (int k = 0; k < 3; k++)
 		snprintf(ids[k], sizeof(ids[k]), "%s-%s", prefix, k == 0 ? "sets" : k == 1 ?
 		    "in-force" : "cases");
@@ -286,50 +285,49 @@ dash_charts(struct dash *d, json_t *series, const char *prefix)
 		c[2].a[c[2].n] = (double)jint(e, "on_time");
 		c[2].b[c[2].n++] = (double)jint(e, "late");
 	}
-	html_raw(&d->b, "<section class=\"charts\">");
+	charts = json_array();
 	for (int k = 0; k < 3; k++)
-		chart_svg(d, &c[k]);
-	html_raw(&d->b, "</section>");
+		json_array_append_new(charts, chart_ctx(&c[k]));
 	free(c);
+	return charts;
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Overview */
 
 void
-dash_card(struct dash *d, const char *id, const char *label, const char *value,
+dash_card(json_t *cards, const char *id, const char *label, const char *value,
     const char *sub, const char *cls)
 {
-	html_printf(&d->b, "<div class=\"card %s\" id=\"card-%s\"><div class=\"label\">", cls, id);
-	html_esc(&d->b, label);
-	html_raw(&d->b, "</div><div class=\"value\">");
-	html_esc(&d->b, value);
-	html_raw(&d->b, "</div>");
-	if (sub != NULL && sub[0]) {
-		html_raw(&d->b, "<div class=\"sub\">");
-		html_esc(&d->b, sub);
-		html_raw(&d->b, "</div>");
-	}
-	html_raw(&d->b, "</div>");
+	json_array_append_new(cards, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", id, "label",
+	    label, "value", value, "sub", sub != NULL ? sub : "", "cls", cls));
 }
 
-static void
+void
+dash_cards(struct dash *d, json_t *cards)
+{
+	dash_tmpl(d, "dash_cards", json_pack("{s:o}", "cards", cards));
+}
+
+/* The province's figure cards (dash_cards' members). */
+static json_t *
 dash_totals(struct dash *d, json_t *t)
 {
 	json_t *by = json_object_get(t, "by_status"), *cases = json_object_get(t, "cases"),
 	    *cov = json_object_get(t, "record_coverage");
 	long long on = jint(cases, "on_time"), late = jint(cases, "late");
 	char v[64], s[160];
+	json_t *cards = json_array();
 
-	html_raw(&d->b, "<section class=\"cards\">");
 	snprintf(v, sizeof(v), "%lld", jint(t, "agencies"));
 	snprintf(s, sizeof(s), "%lld %s · %lld %s · %lld %s", jint(by, "online"),
 	    Tv(d, "status", "online"), jint(by, "offline"), Tv(d, "status", "offline"),
 	    jint(by, "never"), Tv(d, "status", "never"));
-	dash_card(d, "agencies", T(d, TR_CARD_AGENCIES), v, s, jint(by, "offline") ? "warn" : "");
+	dash_card(cards, "agencies", T(d, TR_CARD_AGENCIES), v, s, jint(by, "offline") ?
+	    "warn" : "");
 	snprintf(v, sizeof(v), "%lld", jint(t, "documents_in_force"));
 	snprintf(s, sizeof(s), "%lld %s", jint(t, "reviews_overdue"), T(d, TR_CARD_REVIEWS_OVERDUE));
-	dash_card(d, "in-force", T(d, TR_CARD_IN_FORCE), v, s, jint(t, "reviews_overdue") ?
+	dash_card(cards, "in-force", T(d, TR_CARD_IN_FORCE), v, s, jint(t, "reviews_overdue") ?
 	    "warn" : "");
 	if (on + late > 0)
 		snprintf(v, sizeof(v), "%.0f%%", 100.0 * (double)on / (double)(on + late));
@@ -337,51 +335,51 @@ dash_totals(struct dash *d, json_t *t)
 		snprintf(v, sizeof(v), "—");
 	snprintf(s, sizeof(s), "%lld %s · %lld %s · %lld %s", on, T(d, TR_CASES_ON_TIME), late,
 	    T(d, TR_CASES_LATE), jint(cases, "open"), T(d, TR_CASES_OPEN));
-	dash_card(d, "on-time", T(d, TR_CARD_ON_TIME), v, s, "");
+	dash_card(cards, "on-time", T(d, TR_CARD_ON_TIME), v, s, "");
 	snprintf(v, sizeof(v), "%.0f%%", json_real_value(json_object_get(cov, "percent")));
 	snprintf(s, sizeof(s), "%lld/%lld %s", jint(t, "meeting_target"), jint(t, "agencies"),
 	    T(d, TR_CARD_MEETING_TARGET));
-	dash_card(d, "coverage", T(d, TR_CARD_COVERAGE), v, s, "");
+	dash_card(cards, "coverage", T(d, TR_CARD_COVERAGE), v, s, "");
 	snprintf(v, sizeof(v), "%lld", jint(t, "applied_sets"));
 	snprintf(s, sizeof(s), "%lld %s", jint(t, "lag_sets"), T(d, TR_CARD_LAG_SETS));
-	dash_card(d, "sets", T(d, TR_CARD_SETS), v, s, jint(t, "lag_sets") ? "warn" : "");
+	dash_card(cards, "sets", T(d, TR_CARD_SETS), v, s, jint(t, "lag_sets") ? "warn" : "");
 	snprintf(v, sizeof(v), "%lld", jint(t, "alerts_open"));
-	dash_card(d, "alerts", T(d, TR_CARD_ALERTS), v, "", jint(t, "alerts_open") ? "bad" : "");
-	html_raw(&d->b, "</section>");
+	dash_card(cards, "alerts", T(d, TR_CARD_ALERTS), v, "", jint(t, "alerts_open") ?
+	    "bad" : "");
+	return cards;
+}
+
+/* A filter's part of a column's link: &name=value when the filter is set. */
+static void
+dash_th_param(struct html *b, const char *name, const char *value)
+{
+	if (value[0] == '\0')
+		return;
+	html_raw(b, "&");
+	html_raw(b, name);
+	html_raw(b, "=");
+	html_seg(b, value);
 }
 
 /* A sortable column header: a link that sorts by key, the other way when it already does. */
 static void
-dash_th(struct dash *d, const struct view_filter *f, const char *key, const char *label)
+dash_th(json_t *ths, const struct view_filter *f, const char *key, const char *label)
 {
 	int cur = strcmp(f->sort[0] ? f->sort : "id", key) == 0;
+	struct html href = { 0 };
 
-	html_printf(&d->b, "<th data-sort=\"%s\"%s><a href=\"/?sort=%s&amp;order=%s", key,
-	    cur ? (f->desc ? " aria-sort=\"descending\"" : " aria-sort=\"ascending\"") : "", key,
-	    cur && !f->desc ? "desc" : "asc");
-	if (f->level[0]) {
-		html_raw(&d->b, "&amp;level=");
-		html_seg(&d->b, f->level);
-	}
-	if (f->parent[0]) {
-		html_raw(&d->b, "&amp;parent=");
-		html_seg(&d->b, f->parent);
-	}
-	if (f->status[0]) {
-		html_raw(&d->b, "&amp;status=");
-		html_seg(&d->b, f->status);
-	}
-	if (f->q[0]) {
-		html_raw(&d->b, "&amp;q=");
-		html_seg(&d->b, f->q);
-	}
-	html_raw(&d->b, "\">");
-	html_esc(&d->b, label);
-	if (cur)
-		html_raw(&d->b, f->desc ? " ▾" : " ▴");
-	html_raw(&d->b, "</a></th>");
+	html_printf(&href, "/?sort=%s&order=%s", key, cur && !f->desc ? "desc" : "asc");
+	dash_th_param(&href, "level", f->level);
+	dash_th_param(&href, "parent", f->parent);
+	dash_th_param(&href, "status", f->status);
+	dash_th_param(&href, "q", f->q);
+	json_array_append_new(ths, json_pack("{s:s, s:s, s:s, s:s, s:s}", "key", key, "label",
+	    label, "aria", !cur ? "" : f->desc ? "descending" : "ascending", "href",
+	    href.buf != NULL ? href.buf : "/", "arrow", !cur ? "" : f->desc ? " ▾" : " ▴"));
+	html_free(&href);
 }
 
+/* 1 when the choices arr (dash_option's) offer the value s. */
 static int
 dash_has(json_t *arr, const char *s)
 {
@@ -389,136 +387,107 @@ dash_has(json_t *arr, const char *s)
 	json_t *e;
 
 	json_array_foreach(arr, i, e)
-		if (strcmp(json_string_value(e), s) == 0)
+		if (strcmp(jstr(e, "value"), s) == 0)
 			return 1;
 	return 0;
 }
 
+/* A choice of a filter, for the dash_option partial; request bytes are only escaped. */
 static void
-dash_option(struct dash *d, const char *value, const char *label, const char *cur)
+dash_option(json_t *opts, const char *value, const char *label, const char *cur)
 {
-	html_raw(&d->b, "<option value=\"");
-	html_esc(&d->b, value);
-	html_printf(&d->b, "\"%s>", strcmp(value, cur) == 0 ? " selected" : "");
-	html_esc(&d->b, label);
-	html_raw(&d->b, "</option>");
+	json_t *o = json_object();
+
+	json_object_set_new(o, "value", json_string_nocheck(value));
+	json_object_set_new(o, "label", json_string_nocheck(label));
+	json_object_set_new(o, "selected", json_boolean(strcmp(value, cur) == 0));
+	json_array_append_new(opts, o);
 }
 
+/* The filters' members of ctx (the dash_filters partial's). */
 static void
-dash_filters(struct dash *d, const struct view_filter *f, json_t *all)
+dash_filters(struct dash *d, const struct view_filter *f, json_t *all, json_t *ctx)
 {
 	static const char *const statuses[] = { "online", "offline", "never", "retired", NULL };
-	json_t *levels = json_array(), *parents = json_array(), *a;
+	json_t *levels = json_array(), *parents = json_array(), *sts = json_array(), *a;
 	size_t i;
 
+	dash_option(levels, "", T(d, TR_FILTER_ALL), f->level);
+	dash_option(parents, "", T(d, TR_FILTER_ALL), f->parent);
+	dash_option(parents, "-", T(d, TR_FILTER_NO_PARENT), f->parent);
 	json_array_foreach(all, i, a) {
-		if (jstr(a, "level")[0] && !dash_has(levels, jstr(a, "level")))
-			json_array_append_new(levels, json_string(jstr(a, "level")));
-		if (jstr(a, "parent")[0] && !dash_has(parents, jstr(a, "parent")))
-			json_array_append_new(parents, json_string(jstr(a, "parent")));
-	}
-	html_raw(&d->b, "<form class=\"filters\" id=\"filters\" method=\"get\" action=\"/\">");
-	if (f->sort[0]) {
-		html_raw(&d->b, "<input type=\"hidden\" name=\"sort\" value=\"");
-		html_esc(&d->b, f->sort);
-		html_printf(&d->b, "\"><input type=\"hidden\" name=\"order\" value=\"%s\">",
-		    f->desc ? "desc" : "asc");
-	}
-	html_printf(&d->b, "<label>%s<select name=\"level\" id=\"f-level\">", T(d, TR_COL_LEVEL));
-	dash_option(d, "", T(d, TR_FILTER_ALL), f->level);
-	json_array_foreach(levels, i, a)
-		dash_option(d, json_string_value(a), Tv(d, "level", json_string_value(a)), f->level);
-	html_printf(&d->b, "</select></label><label>%s<select name=\"parent\" id=\"f-parent\">",
-	    T(d, TR_COL_PARENT));
-	dash_option(d, "", T(d, TR_FILTER_ALL), f->parent);
-	dash_option(d, "-", T(d, TR_FILTER_NO_PARENT), f->parent);
-	json_array_foreach(parents, i, a) {
-		const char *pid = json_string_value(a), *label = pid;
-		size_t k;
+		const char *lv = jstr(a, "level"), *pid = jstr(a, "parent"), *label = pid;
 		json_t *x;
+		size_t k;
 
+		if (lv[0] && !dash_has(levels, lv))
+			dash_option(levels, lv, Tv(d, "level", lv), f->level);
+		if (!pid[0] || dash_has(parents, pid))
+			continue;
 		json_array_foreach(all, k, x)
 			if (strcmp(jstr(x, "id"), pid) == 0)
 				label = dash_name(d, x);
-		dash_option(d, pid, label, f->parent);
+		dash_option(parents, pid, label, f->parent);
 	}
-	html_printf(&d->b, "</select></label><label>%s<select name=\"status\" id=\"f-status\">",
-	    T(d, TR_COL_STATUS));
-	dash_option(d, "", T(d, TR_FILTER_ALL), f->status);
+	dash_option(sts, "", T(d, TR_FILTER_ALL), f->status);
 	for (const char *const *s = statuses; *s != NULL; s++)
-		dash_option(d, *s, Tv(d, "status", *s), f->status);
-	html_printf(&d->b, "</select></label><label>%s<input type=\"search\" name=\"q\" "
-	    "id=\"f-q\" value=\"", T(d, TR_FILTER_SEARCH));
-	html_esc(&d->b, f->q);
-	html_printf(&d->b, "\"></label><button type=\"submit\">%s</button>"
-	    "<a class=\"reset\" href=\"/\">%s</a></form>", T(d, TR_FILTER_APPLY),
-	    T(d, TR_FILTER_RESET));
-	json_decref(levels);
-	json_decref(parents);
+		dash_option(sts, *s, Tv(d, "status", *s), f->status);
+	json_object_set_new(ctx, "levels", levels);
+	json_object_set_new(ctx, "parents", parents);
+	json_object_set_new(ctx, "statuses", sts);
+	json_object_set_new(ctx, "order", json_string(f->desc ? "desc" : "asc"));
+	json_object_set_new(ctx, "sort", json_string_nocheck(f->sort));
+	json_object_set_new(ctx, "q", json_string_nocheck(f->q));
 }
 
-static void
+/* One agency of the overview's table, for the dash_agency_row template. */
+static json_t *
 dash_agency_row(struct dash *d, json_t *a)
 {
 	json_t *cases = json_object_get(a, "cases"), *cov = json_object_get(a, "record_coverage"),
 	    *lag = json_object_get(a, "lag"), *target = json_object_get(cov, "target");
 	long long on = jint(cases, "on_time"), late = jint(cases, "late");
-	char when[40];
+	char when[40], lagv[64] = "", ontime[16] = "", of[48] = "", covv[16] = "—", tg[24] = "";
 
-	html_printf(&d->b, "<tr class=\"st-%s\" data-agency=\"", jstr(a, "status"));
-	html_esc(&d->b, jstr(a, "id"));
-	html_printf(&d->b, "\" data-status=\"%s\"><td>", jstr(a, "status"));
-	dash_status(d, jstr(a, "status"));
-	html_raw(&d->b, "</td><td class=\"name\"><a href=\"/agency/");
-	html_seg(&d->b, jstr(a, "id"));
-	html_raw(&d->b, "\">");
-	html_esc(&d->b, dash_name(d, a));
-	html_raw(&d->b, "</a><div class=\"id\">");
-	html_esc(&d->b, jstr(a, "id"));
-	html_raw(&d->b, "</div></td><td class=\"level\">");
-	html_esc(&d->b, Tv(d, "level", jstr(a, "level")));
-	html_raw(&d->b, "</td><td class=\"parent\">");
-	if (jstr(a, "parent")[0]) {
-		html_raw(&d->b, "<a href=\"/agency/");
-		html_seg(&d->b, jstr(a, "parent"));
-		html_raw(&d->b, "\">");
-		html_esc(&d->b, jstr(a, "parent"));
-		html_raw(&d->b, "</a>");
-	} else {
-		html_raw(&d->b, "—");
-	}
 	i18n_time(when, sizeof(when), (int64_t)jint(a, "last_seen"), d->lang);
-	html_printf(&d->b, "</td><td class=\"time\">%s</td><td class=\"num\">%lld</td>", when,
-	    jint(a, "applied_seq"));
 	if (jint(lag, "sets") > 0)
-		html_printf(&d->b, "<td class=\"num lagging\">%lld (%llds)</td>", jint(lag, "sets"),
-		    jint(lag, "seconds"));
-	else
-		html_raw(&d->b, "<td class=\"num\">0</td>");
-	html_printf(&d->b, "<td class=\"num\">%lld</td><td class=\"num%s\">%lld</td>",
-	    jint(a, "documents_in_force"), jint(a, "reviews_overdue") ? " bad" : "",
-	    jint(a, "reviews_overdue"));
-	if (on + late > 0)
-		html_printf(&d->b, "<td class=\"num\">%.0f%% <small>(%lld/%lld)</small></td>",
-		    100.0 * (double)on / (double)(on + late), on, on + late);
-	else
-		html_raw(&d->b, "<td class=\"num muted\">—</td>");
-	html_printf(&d->b, "<td class=\"num%s\">",
-	    json_is_false(json_object_get(cov, "meets_target")) && jint(cov, "completed_cases") ?
-	    " warn" : "");
+		snprintf(lagv, sizeof(lagv), "%lld (%llds)", jint(lag, "sets"), jint(lag, "seconds"));
+	if (on + late > 0) {
+		snprintf(ontime, sizeof(ontime), "%.0f%%", 100.0 * (double)on / (double)(on + late));
+		snprintf(of, sizeof(of), "%lld/%lld", on, on + late);
+	}
 	if (jint(cov, "completed_cases") > 0)
-		dash_pct(d, json_real_value(json_object_get(cov, "percent")));
-	else
-		html_raw(&d->b, "—");
+		snprintf(covv, sizeof(covv), "%.0f%%",
+		    json_real_value(json_object_get(cov, "percent")));
 	if (json_is_integer(target))
-		html_printf(&d->b, " <small>/ %lld%%</small>", (long long)json_integer_value(target));
-	html_printf(&d->b, "</td><td class=\"num%s\">%lld</td></tr>", jint(a, "alerts_open") ?
-	    " bad" : "", jint(a, "alerts_open"));
+		snprintf(tg, sizeof(tg), "%lld%%", (long long)json_integer_value(target));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:s, "
+	    "s:b, s:s, s:s, s:I}", "status", jstr(a, "status"), "status_label",
+	    Tv(d, "status", jstr(a, "status")), "id", jstr(a, "id"), "name", dash_name(d, a),
+	    "level", Tv(d, "level", jstr(a, "level")), "parent", jstr(a, "parent"), "last_seen",
+	    when, "applied_seq", (json_int_t)jint(a, "applied_seq"), "lag", lagv, "in_force",
+	    (json_int_t)jint(a, "documents_in_force"), "overdue",
+	    (json_int_t)jint(a, "reviews_overdue"), "on_time", ontime, "on_time_of", of,
+	    "cov_warn", json_is_false(json_object_get(cov, "meets_target")) &&
+	    jint(cov, "completed_cases"), "coverage", covv, "target", tg, "alerts",
+	    (json_int_t)jint(a, "alerts_open"));
 }
 
 static void
 dash_overview(struct dash *d, MDB_txn *txn)
 {
+	static const struct {
+		const char *key;
+		enum tr_key label;
+	} cols[] = {
+		{ "status", TR_COL_STATUS }, { "name", TR_COL_AGENCY }, { "level", TR_COL_LEVEL },
+		{ "parent", TR_COL_PARENT }, { "last_seen", TR_COL_LAST_SEEN },
+		{ "applied_seq", TR_COL_APPLIED }, { "lag", TR_COL_LAG },
+		{ "in_force", TR_COL_IN_FORCE }, { "reviews_overdue", TR_COL_REVIEWS_OVERDUE },
+		{ "on_time", TR_COL_ON_TIME }, { "coverage", TR_COL_COVERAGE },
+		{ "alerts", TR_COL_ALERTS },
+	};
+	json_t *ctx, *ths, *rows;
 	struct view_filter f, none;
 	char order[8];
 	json_t *list, *totals, *all, *t2, *a;
@@ -547,40 +516,26 @@ dash_overview(struct dash *d, MDB_txn *txn)
 	else if (view_agencies(txn, d->w, &none, 0, SIZE_MAX, &all, &n, &t2) != 0)
 		all = json_array();
 	json_decref(t2);
-	dash_head(d, T(d, TR_OVERVIEW_TITLE), "overview");
-	html_printf(&d->b, "<h1>%s</h1>", T(d, TR_OVERVIEW_TITLE));
-	dash_totals(d, totals);
-	{
+	ctx = dash_frame(d, T(d, TR_OVERVIEW_TITLE), "overview");
+	if (ctx != NULL) {
 		json_t *series = view_series(txn, d->w, NULL);
-		dash_charts(d, series, "province");
+
+		json_object_set_new(ctx, "cards", dash_totals(d, totals));
+		json_object_set_new(ctx, "charts", dash_charts_ctx(d, series, "province"));
 		json_decref(series);
+		ths = json_array();
+		rows = json_array();
+		for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+			dash_th(ths, &f, cols[i].key, T(d, cols[i].label));
+		json_array_foreach(list, i, a)
+			json_array_append_new(rows, dash_agency_row(d, a));
+		json_object_set_new(ctx, "ths", ths);
+		json_object_set_new(ctx, "rows", rows);
+		json_object_set_new(ctx, "shown", json_integer((json_int_t)json_array_size(list)));
+		json_object_set_new(ctx, "total", json_integer((json_int_t)json_array_size(all)));
+		dash_filters(d, &f, all, ctx);
 	}
-	html_printf(&d->b, "<section><h2>%s</h2>", T(d, TR_OVERVIEW_AGENCIES));
-	dash_filters(d, &f, all);
-	html_printf(&d->b, "<p class=\"count\" id=\"shown\">%s <b>%zu</b> / %zu</p>",
-	    T(d, TR_OVERVIEW_SHOWN), json_array_size(list), json_array_size(all));
-	html_raw(&d->b, "<div class=\"scroll\"><table class=\"agencies\" id=\"agencies\">"
-	    "<thead><tr>");
-	dash_th(d, &f, "status", T(d, TR_COL_STATUS));
-	dash_th(d, &f, "name", T(d, TR_COL_AGENCY));
-	dash_th(d, &f, "level", T(d, TR_COL_LEVEL));
-	dash_th(d, &f, "parent", T(d, TR_COL_PARENT));
-	dash_th(d, &f, "last_seen", T(d, TR_COL_LAST_SEEN));
-	dash_th(d, &f, "applied_seq", T(d, TR_COL_APPLIED));
-	dash_th(d, &f, "lag", T(d, TR_COL_LAG));
-	dash_th(d, &f, "in_force", T(d, TR_COL_IN_FORCE));
-	dash_th(d, &f, "reviews_overdue", T(d, TR_COL_REVIEWS_OVERDUE));
-	dash_th(d, &f, "on_time", T(d, TR_COL_ON_TIME));
-	dash_th(d, &f, "coverage", T(d, TR_COL_COVERAGE));
-	dash_th(d, &f, "alerts", T(d, TR_COL_ALERTS));
-	html_raw(&d->b, "</tr></thead><tbody>");
-	json_array_foreach(list, i, a)
-		dash_agency_row(d, a);
-	if (json_array_size(list) == 0)
-		html_printf(&d->b, "<tr><td colspan=\"12\" class=\"muted\">%s</td></tr>",
-		    T(d, TR_OVERVIEW_NONE));
-	html_raw(&d->b, "</tbody></table></div></section>");
-	dash_foot(d);
+	dash_tmpl(d, "dash_overview", ctx);
 	json_decref(list);
 	json_decref(totals);
 	json_decref(all);
@@ -590,25 +545,24 @@ dash_overview(struct dash *d, MDB_txn *txn)
 /* ------------------------------------------------------------------------------------------ */
 /* Alerts (a table the overview, the agency page and /alerts share) */
 
-static void
-dash_alert_kind(struct dash *d, const char *kind)
+/* The alert's kind in the page's language, into buf. */
+static const char *
+dash_alert_kind(struct dash *d, const char *kind, char *buf, size_t len)
 {
-	if (strncmp(kind, "reject:", 7) == 0) {
-		html_esc(&d->b, T(d, TR_ALERT_REJECT));
-		html_raw(&d->b, " (");
-		html_esc(&d->b, kind + 7);
-		html_raw(&d->b, ")");
-	} else {
-		html_esc(&d->b, Tv(d, "alert", kind));
-	}
+	if (strncmp(kind, "reject:", 7) != 0)
+		return Tv(d, "alert", kind);
+	snprintf(buf, len, "%s (%s)", T(d, TR_ALERT_REJECT), kind + 7);
+	return buf;
 }
 
 /*
  * The sweep's reasons are stored in English with one number in them (alerts.c); they are
- * shown in the page's language. Rejection reasons quote the hub's verifier: kept as they are.
+ * shown in the page's language, into buf. Rejection reasons quote the hub's verifier: kept
+ * as they are.
  */
-static void
-dash_alert_reason(struct dash *d, const char *kind, const char *reason)
+static const char *
+dash_alert_reason(struct dash *d, const char *kind, const char *reason, char *buf,
+    size_t len)
 {
 	static const struct {
 		const char *kind, *before, *after;   /* the text around the number */
@@ -632,75 +586,48 @@ dash_alert_reason(struct dash *d, const char *kind, const char *reason)
 			continue;
 		memcpy(num, p, nl);
 		num[nl] = '\0';
-		tr_fill(&d->b, d->lang, reasons[i].key, "n", num, NULL);
-		return;
+		tr_fill_text(buf, len, d->lang, reasons[i].key, "n", num, NULL);
+		return buf;
 	}
-	html_esc(&d->b, reason);
+	return reason;
 }
 
+/*
+ * The members of ctx the dash_alerts_table partial reads: items are view_alerts' objects;
+ * next is where an acknowledgement returns.
+ */
 void
-dash_alerts_table(struct dash *d, json_t *items, int show_agency, const char *next)
+dash_alerts_ctx(struct dash *d, json_t *items, int show_agency, const char *next, json_t *ctx)
 {
+	json_t *a, *rows = json_array();
+	char when[40], kind[128], reason[512];
 	size_t i;
-	json_t *a;
-	char when[40];
 
-	html_raw(&d->b, "<table class=\"alerts\" id=\"alerts-table\"><thead><tr>");
-	html_printf(&d->b, "<th>#</th><th>%s</th>", T(d, TR_ALERT_TIME));
-	if (show_agency)
-		html_printf(&d->b, "<th>%s</th>", T(d, TR_COL_AGENCY));
-	html_printf(&d->b, "<th>%s</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
-	    T(d, TR_ALERT_KIND), T(d, TR_ALERT_REASON), T(d, TR_ALERT_STATE));
 	json_array_foreach(items, i, a) {
 		const char *state = jstr(a, "state");
+		json_t *row;
 
-		html_printf(&d->b, "<tr class=\"al-%s\" data-alert=\"%lld\"><td>%lld</td>", state,
-		    jint(a, "id"), jint(a, "id"));
 		i18n_time(when, sizeof(when), (int64_t)jint(a, "last"), d->lang);
-		html_printf(&d->b, "<td class=\"time\">%s", when);
-		if (jint(a, "count") > 1)
-			html_printf(&d->b, " <small>×%lld</small>", jint(a, "count"));
-		html_raw(&d->b, "</td>");
-		if (show_agency) {
-			html_raw(&d->b, "<td>");
-			if (jstr(a, "agency")[0]) {
-				html_raw(&d->b, "<a href=\"/agency/");
-				html_seg(&d->b, jstr(a, "agency"));
-				html_raw(&d->b, "\">");
-				html_esc(&d->b, jstr(a, "agency"));
-				html_raw(&d->b, "</a>");
-			} else {
-				html_esc(&d->b, T(d, TR_ALERT_HUB));
-			}
-			html_raw(&d->b, "</td>");
-		}
-		html_raw(&d->b, "<td>");
-		dash_alert_kind(d, jstr(a, "kind"));
-		html_raw(&d->b, "</td><td>");
-		dash_alert_reason(d, jstr(a, "kind"), jstr(a, "reason"));
-		html_printf(&d->b, "</td><td><span class=\"badge al-%s\">", state);
-		html_esc(&d->b, Tv(d, "astate", state));
-		html_raw(&d->b, "</span>");
-		if (strcmp(state, "acked") == 0) {
-			html_raw(&d->b, " <small>");
-			html_esc(&d->b, jstr(a, "acked_by"));
-			html_raw(&d->b, "</small>");
-		}
-		html_raw(&d->b, "</td><td>");
-		if (strcmp(state, "acked") != 0) {
-			html_printf(&d->b, "<form method=\"post\" action=\"/alerts/%lld/ack\">"
-			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" "
-			    "name=\"next\" value=\"", jint(a, "id"), d->who->csrf ? d->who->csrf : "");
-			html_esc(&d->b, next);
-			html_printf(&d->b, "\"><button class=\"ack\" type=\"submit\">%s</button>"
-			    "</form>", T(d, TR_ALERT_ACK));
-		}
-		html_raw(&d->b, "</td></tr>");
+		row = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:b}", "id",
+		    (json_int_t)jint(a, "id"), "state", state, "state_label",
+		    Tv(d, "astate", state), "when", when, "count", (json_int_t)(jint(a, "count") > 1 ?
+		    jint(a, "count") : 0), "agency", jstr(a, "agency"), "acked",
+		    strcmp(state, "acked") == 0);
+		if (row == NULL)
+			continue;
+		/* Kinds and reasons quote what an agency sent: escaped, not checked as UTF-8. */
+		json_object_set_new(row, "kind", json_string_nocheck(dash_alert_kind(d,
+		    jstr(a, "kind"), kind, sizeof(kind))));
+		json_object_set_new(row, "reason", json_string_nocheck(dash_alert_reason(d,
+		    jstr(a, "kind"), jstr(a, "reason"), reason, sizeof(reason))));
+		json_object_set_new(row, "acked_by", json_string_nocheck(jstr(a, "acked_by")));
+		json_array_append_new(rows, row);
 	}
-	if (json_array_size(items) == 0)
-		html_printf(&d->b, "<tr><td colspan=\"%d\" class=\"muted\">%s</td></tr>",
-		    show_agency ? 7 : 6, T(d, TR_ALERT_NONE));
-	html_raw(&d->b, "</tbody></table>");
+	json_object_set_new(ctx, "rows", rows);
+	json_object_set_new(ctx, "show_agency", json_boolean(show_agency));
+	json_object_set_new(ctx, "cols", json_integer(show_agency ? 7 : 6));
+	json_object_set_new(ctx, "csrf", json_string(d->who->csrf ? d->who->csrf : ""));
+	json_object_set_new(ctx, "next", json_string_nocheck(next));
 }
 
 static void
@@ -709,7 +636,7 @@ dash_alerts_page(struct dash *d, MDB_txn *txn)
 	static const char *const states[] = { "open", "acked", "cleared", "all", NULL };
 	char state[16] = "open", agency[80] = "", next[256];
 	size_t total;
-	json_t *items;
+	json_t *items, *ctx;
 	int rc;
 
 	web_set_route(d->w, "alerts_page");
@@ -720,16 +647,19 @@ dash_alerts_page(struct dash *d, MDB_txn *txn)
 		dash_error(d, 400, eiso_lasterr(rc));
 		return;
 	}
-	dash_head(d, T(d, TR_ALERTS_TITLE), "alerts");
-	html_printf(&d->b, "<h1>%s</h1><nav class=\"tabs\">", T(d, TR_ALERTS_TITLE));
-	for (const char *const *s = states; *s != NULL; s++)
-		html_printf(&d->b, "<a href=\"/alerts?state=%s\"%s>%s</a>", *s,
-		    strcmp(*s, state) == 0 ? " class=\"active\"" : "", Tv(d, "astate", *s));
-	html_printf(&d->b, "</nav><p class=\"count\">%zu</p>", total);
 	snprintf(next, sizeof(next), "/alerts?state=%s", state);
-	dash_alerts_table(d, items, 1, next);
+	if ((ctx = dash_frame(d, T(d, TR_ALERTS_TITLE), "alerts")) != NULL) {
+		json_t *tabs = json_array();
+
+		for (const char *const *s = states; *s != NULL; s++)
+			json_array_append_new(tabs, json_pack("{s:s, s:s, s:b}", "state", *s, "label",
+			    Tv(d, "astate", *s), "active", strcmp(*s, state) == 0));
+		json_object_set_new(ctx, "tabs", tabs);
+		json_object_set_new(ctx, "total", json_integer((json_int_t)total));
+		dash_alerts_ctx(d, items, 1, next, ctx);
+	}
 	json_decref(items);
-	dash_foot(d);
+	dash_tmpl(d, "dash_alerts", ctx);
 	dash_send(d, 200);
 }
 

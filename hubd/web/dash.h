@@ -50,16 +50,30 @@ jint(json_t *j, const char *name)
 	return (long long)json_integer_value(json_object_get(j, name));
 }
 
+/*
+ * The frame's context (title, the active nav entry: "overview", "alerts" or "", the user,
+ * the language switch, the time) for the dash_head and dash_foot partials; NULL: no memory.
+ */
+json_t *dash_frame(struct dash *d, const char *title, const char *active);
+/* Append template name rendered from ctx (released; NULL sets oom) to the page. */
+void dash_tmpl(struct dash *d, const char *name, json_t *ctx);
 void dash_head(struct dash *d, const char *title, const char *active);
 void dash_foot(struct dash *d);
 void dash_send(struct dash *d, int status);
 void dash_error(struct dash *d, int status, const char *msg);
 const char *dash_name(struct dash *d, json_t *a);
-void dash_status(struct dash *d, const char *status);
-void dash_charts(struct dash *d, json_t *series, const char *prefix);
-void dash_card(struct dash *d, const char *id, const char *label, const char *value,
+/* The charts of view_series' object (the dash_charts partial's "charts"); ids prefix-... */
+json_t *dash_charts_ctx(struct dash *d, json_t *series, const char *prefix);
+/* Append a figure card to cards (a JSON array); dash_cards renders them (and releases cards). */
+void dash_card(json_t *cards, const char *id, const char *label, const char *value,
     const char *sub, const char *cls);
-void dash_alerts_table(struct dash *d, json_t *items, int show_agency, const char *next);
+void dash_cards(struct dash *d, json_t *cards);
+/*
+ * The dash_alerts_table partial's members of ctx: items are view_alerts' objects; next is
+ * where an acknowledgement returns.
+ */
+void dash_alerts_ctx(struct dash *d, json_t *items, int show_agency, const char *next,
+    json_t *ctx);
 /* dash_agency.c: GET /agency/ID */
 void dash_agency(struct dash *d, MDB_txn *txn);
 

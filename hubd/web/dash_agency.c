@@ -12,14 +12,16 @@
 #include "wire.h"
 
 
+/* One fact of the agency's list (dash_agency_top's facts); parent: a link to that agency. */
 static void
-dash_kv(struct dash *d, const char *label, const char *value, const char *cls)
+dash_kv(json_t *facts, const char *label, const char *value, const char *parent,
+    const char *cls)
 {
-	html_printf(&d->b, "<div class=\"kv %s\"><dt>", cls);
-	html_esc(&d->b, label);
-	html_raw(&d->b, "</dt><dd>");
-	html_esc(&d->b, value);
-	html_raw(&d->b, "</dd></div>");
+	json_t *o = json_pack("{s:s, s:s, s:s}", "label", label, "parent", parent, "cls", cls);
+
+	if (o != NULL)
+		json_object_set_new(o, "value", json_string_nocheck(value));
+	json_array_append_new(facts, o);
 }
 
 static void
@@ -244,7 +246,7 @@ dash_agency(struct dash *d, MDB_txn *txn)
 {
 	char id[WIRE_MAX_AGENCY + 8], v[128], next[128];
 	Eiso__AgencyRecord *rec;
-	json_t *a, *cases, *cov, *lag, *series, *items;
+	json_t *a, *cases, *cov, *lag, *series, *items, *cards, *facts, *ctx;
 	uint64_t dpage = 0;
 	size_t total;
 
@@ -259,47 +261,33 @@ dash_agency(struct dash *d, MDB_txn *txn)
 	cases = json_object_get(a, "cases");
 	cov = json_object_get(a, "record_coverage");
 	lag = json_object_get(a, "lag");
-	dash_head(d, dash_name(d, a), "");
-	html_raw(&d->b, "<p class=\"crumbs\"><a href=\"/\">");
-	html_esc(&d->b, T(d, TR_NAV_OVERVIEW));
-	html_raw(&d->b, "</a> › ");
-	html_esc(&d->b, jstr(a, "id"));
-	html_raw(&d->b, "</p><h1 class=\"agency-title\">");
-	html_esc(&d->b, dash_name(d, a));
-	html_raw(&d->b, " ");
-	dash_status(d, jstr(a, "status"));
-	html_raw(&d->b, "</h1><dl class=\"facts\">");
-	dash_kv(d, T(d, TR_COL_ID), jstr(a, "id"), "");
-	dash_kv(d, T(d, TR_COL_LEVEL), Tv(d, "level", jstr(a, "level")), "");
-	if (jstr(a, "parent")[0]) {
-		html_printf(&d->b, "<div class=\"kv\"><dt>%s</dt><dd><a href=\"/agency/",
-		    T(d, TR_COL_PARENT));
-		html_seg(&d->b, jstr(a, "parent"));
-		html_raw(&d->b, "\">");
-		html_esc(&d->b, jstr(a, "parent"));
-		html_raw(&d->b, "</a></dd></div>");
-	}
+	ctx = dash_frame(d, dash_name(d, a), "");
+	facts = json_array();
+	cards = json_array();
+	dash_kv(facts, T(d, TR_COL_ID), jstr(a, "id"), "", "");
+	dash_kv(facts, T(d, TR_COL_LEVEL), Tv(d, "level", jstr(a, "level")), "", "");
+	if (jstr(a, "parent")[0])
+		dash_kv(facts, T(d, TR_COL_PARENT), "", jstr(a, "parent"), "");
 	i18n_time(v, sizeof(v), (int64_t)jint(a, "last_seen"), d->lang);
-	dash_kv(d, T(d, TR_COL_LAST_SEEN), v, "");
+	dash_kv(facts, T(d, TR_COL_LAST_SEEN), v, "", "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "applied_seq"));
-	dash_kv(d, T(d, TR_COL_APPLIED), v, "");
+	dash_kv(facts, T(d, TR_COL_APPLIED), v, "", "");
 	snprintf(v, sizeof(v), "%.16s…", jstr(a, "head_hash"));
-	dash_kv(d, T(d, TR_AGENCY_HEAD), v, "hash");
+	dash_kv(facts, T(d, TR_AGENCY_HEAD), v, "", "hash");
 	snprintf(v, sizeof(v), "%lld · %llds", jint(lag, "sets"), jint(lag, "seconds"));
-	dash_kv(d, T(d, TR_COL_LAG), v, jint(lag, "sets") ? "warn" : "");
+	dash_kv(facts, T(d, TR_COL_LAG), v, "", jint(lag, "sets") ? "warn" : "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "rejected"));
-	dash_kv(d, T(d, TR_AGENCY_REJECTED), v, jint(a, "rejected") ? "bad" : "");
-	html_raw(&d->b, "</dl><section class=\"cards\">");
+	dash_kv(facts, T(d, TR_AGENCY_REJECTED), v, "", jint(a, "rejected") ? "bad" : "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "documents_in_force"));
-	dash_card(d, "in-force", T(d, TR_CARD_IN_FORCE), v, "", "");
+	dash_card(cards, "in-force", T(d, TR_CARD_IN_FORCE), v, "", "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "reviews_overdue"));
-	dash_card(d, "reviews", T(d, TR_CARD_REVIEWS), v, "", jint(a, "reviews_overdue") ?
+	dash_card(cards, "reviews", T(d, TR_CARD_REVIEWS), v, "", jint(a, "reviews_overdue") ?
 	    "warn" : "");
 	snprintf(v, sizeof(v), "%lld / %lld / %lld", jint(cases, "on_time"), jint(cases, "late"),
 	    jint(cases, "open"));
 	snprintf(next, sizeof(next), "%s / %s / %s", T(d, TR_CASES_ON_TIME), T(d, TR_CASES_LATE),
 	    T(d, TR_CASES_OPEN));
-	dash_card(d, "cases", T(d, TR_AGENCY_CASES), v, next, jint(cases, "open_overdue") ?
+	dash_card(cards, "cases", T(d, TR_AGENCY_CASES), v, next, jint(cases, "open_overdue") ?
 	    "warn" : "");
 	snprintf(v, sizeof(v), "%.0f%%", json_real_value(json_object_get(cov, "percent")));
 	if (json_is_integer(json_object_get(cov, "target")))
@@ -307,27 +295,39 @@ dash_agency(struct dash *d, MDB_txn *txn)
 		    jint(cov, "target"));
 	else
 		next[0] = '\0';
-	dash_card(d, "coverage", T(d, TR_CARD_COVERAGE), v, next,
+	dash_card(cards, "coverage", T(d, TR_CARD_COVERAGE), v, next,
 	    json_is_false(json_object_get(cov, "meets_target")) ? "warn" : "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "record_files"));
-	dash_card(d, "files", T(d, TR_AGENCY_FILES), v, "", "");
-	html_raw(&d->b, "</section>");
+	dash_card(cards, "files", T(d, TR_AGENCY_FILES), v, "", "");
 	series = view_series(txn, d->w, rec->id);
-	dash_charts(d, series, "agency");
+	if (ctx != NULL) {
+		json_object_set_new(ctx, "id", json_string(jstr(a, "id")));
+		json_object_set_new(ctx, "name", json_string_nocheck(dash_name(d, a)));
+		json_object_set_new(ctx, "status", json_string(jstr(a, "status")));
+		json_object_set_new(ctx, "status_label", json_string(Tv(d, "status",
+		    jstr(a, "status"))));
+		json_object_set_new(ctx, "facts", json_incref(facts));
+		json_object_set_new(ctx, "cards", json_incref(cards));
+		json_object_set_new(ctx, "charts", dash_charts_ctx(d, series, "agency"));
+	}
 	json_decref(series);
+	json_decref(facts);
+	json_decref(cards);
 	/* Its alerts, open ones first. */
-	if (view_alerts(txn, d->w, "all", rec->id, NULL, 0, 20, &items, &total) == 0) {
+	if (ctx != NULL &&
+	    view_alerts(txn, d->w, "all", rec->id, NULL, 0, 20, &items, &total) == 0) {
 		struct html nb = { 0 };
 
 		html_raw(&nb, "/agency/");
 		html_seg(&nb, rec->id);
-		html_printf(&d->b, "<section id=\"alerts\"><h2>%s <small>(%lld %s)</small></h2>",
-		    T(d, TR_NAV_ALERTS), jint(a, "alerts_open"), Tv(d, "astate", "open"));
-		dash_alerts_table(d, items, 0, nb.buf ? nb.buf : "/");
-		html_raw(&d->b, "</section>");
+		json_object_set_new(ctx, "alerts_shown", json_true());
+		json_object_set_new(ctx, "open", json_integer(jint(a, "alerts_open")));
+		json_object_set_new(ctx, "open_label", json_string(Tv(d, "astate", "open")));
+		dash_alerts_ctx(d, items, 0, nb.buf ? nb.buf : "/", ctx);
 		html_free(&nb);
 		json_decref(items);
 	}
+	dash_tmpl(d, "dash_agency_top", ctx);
 	dash_reviews(d, txn, rec->id);
 	dash_documents(d, txn, rec->id, (size_t)dpage);
 	dash_files_cases(d, txn, rec->id);

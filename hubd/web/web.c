@@ -73,6 +73,7 @@ struct web {
 	uv_loop_t loop;
 	uv_async_t stop_async;
 	struct http_server *srv;
+	struct tmpl_set *tmpl;             /* the pages' templates, parsed once */
 	/* start-up handshake with web_start */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -103,7 +104,6 @@ struct web {
 	const struct http_route *routes;
 	struct web_who who;
 	char lang_cookie[64];
-	struct tmpl_set *tmpl;              /* hubd_templates, parsed at start */
 };
 
 /* The web thread's loop has ended (static: the thread outlives its struct web). */
@@ -162,6 +162,27 @@ web_reply_html(struct web *w, struct http_req *r, int status, struct html *b,
 	}
 	h[n] = NULL;
 	http_reply_html(r, status, b, h);
+}
+
+void
+web_render(struct web *w, struct http_req *r, int status, const char *name, json_t *ctx,
+    const char *const *headers)
+{
+	enum web_lang lang = web_lang(w, r);
+	struct html b = { 0 };
+	int rc = EISO_NOMEM;
+
+	if (ctx != NULL && json_object_set_new(ctx, "lang", json_string(lang == WEB_EN ?
+	    "en" : "vi")) == 0)
+		rc = tmpl_render(w->tmpl, name, lang, ctx, &b);
+	json_decref(ctx);
+	if (rc != 0 || b.oom) {
+		html_free(&b);
+		log_warnx("web: page %s: %s", name, eiso_lasterr(rc));
+		http_reply_error(r, 500, "internal", "page %s cannot be rendered", name);
+		return;
+	}
+	web_reply_html(w, r, status, &b, headers);
 }
 
 const char *
@@ -415,48 +436,13 @@ web_safe_next(const char *next)
 }
 
 static void
-web_login_page(struct web *w, struct http_req *r, int status, const char *error,
-    const char *next)
+web_login_page(struct web *w, struct http_req *r, int status, int bad, const char *next)
 {
-	enum web_lang lang = web_lang(w, r);
-	struct html b = { 0 };
-	int off = w->h.conf.web_password_hash[0] == '\0';
+	json_t *ctx = json_pack("{s:b, s:b, s:s, s:s}", "off",
+	    w->h.conf.web_password_hash[0] == '\0', "error", bad, "conf_path", w->conf_path,
+	    "next", next);
 
-	html_printf(&b, "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	    "<title>", lang == WEB_EN ? "en" : "vi");
-	html_esc(&b, tr(lang, TR_LOGIN_TITLE));
-	html_raw(&b, "</title><link rel=\"icon\" href=\"/static/favicon.svg\" "
-	    "type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/static/dash.css\"></head>"
-	    "<body class=\"login\"><main class=\"login-box\"><h1>");
-	html_esc(&b, tr(lang, TR_APP_NAME));
-	html_raw(&b, "</h1><p class=\"muted\">");
-	html_esc(&b, tr(lang, TR_APP_SUB));
-	html_raw(&b, "</p>");
-	if (off) {
-		html_raw(&b, "<p class=\"error\" id=\"login-off\">");
-		html_esc(&b, tr(lang, TR_LOGIN_OFF));
-		html_raw(&b, " <code>hubd passwd -c ");
-		html_esc(&b, w->conf_path);
-		html_raw(&b, "</code></p>");
-	} else if (error != NULL) {
-		html_raw(&b, "<p class=\"error\" id=\"login-error\">");
-		html_esc(&b, error);
-		html_raw(&b, "</p>");
-	}
-	html_raw(&b, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"next\" "
-	    "value=\"");
-	html_esc(&b, next);
-	html_printf(&b, "\"><label>%s<input name=\"user\" autocomplete=\"username\" required%s>"
-	    "</label>", tr(lang, TR_LOGIN_USER), off ? " disabled" : "");
-	html_printf(&b, "<label>%s<input name=\"password\" type=\"password\" "
-	    "autocomplete=\"current-password\" required%s></label>", tr(lang, TR_LOGIN_PASSWORD),
-	    off ? " disabled" : "");
-	html_printf(&b, "<button type=\"submit\"%s>%s</button></form>", off ? " disabled" : "",
-	    tr(lang, TR_LOGIN_SUBMIT));
-	html_printf(&b, "<p class=\"lang\"><a href=\"/login?lang=vi\">Tiếng Việt</a> · "
-	    "<a href=\"/login?lang=en\">English</a></p></main></body></html>\n");
-	web_reply_html(w, r, status, &b, NULL);
+	web_render(w, r, status, "web_login", ctx, NULL);
 }
 
 void
@@ -466,14 +452,13 @@ web_login(void *arg, struct http_req *r)
 	char user[64], pass[256], next[512], cookie[160];
 	uint8_t uh[HTTP_TOKEN_HASH];
 	struct web_session *s;
-	enum web_lang lang = web_lang(w, r);
 	int user_ok, pass_ok;
 
 	web_set_route(w, "login");
 	if (strcmp(r->method, "POST") != 0) {
 		if (http_query(r->query, "next", next, sizeof(next)) != 0)
 			snprintf(next, sizeof(next), "/");
-		web_login_page(w, r, 200, NULL, web_safe_next(next));
+		web_login_page(w, r, 200, 0, web_safe_next(next));
 		return;
 	}
 	if (web_form(r, "next", next, sizeof(next)) != 0)
@@ -481,7 +466,7 @@ web_login(void *arg, struct http_req *r)
 	if (w->h.conf.web_password_hash[0] == '\0') {
 		log_warnx("web: login refused: no password is set (web.password_hash); set one "
 		    "with: hubd passwd -c %s", w->conf_path);
-		web_login_page(w, r, 403, NULL, web_safe_next(next));
+		web_login_page(w, r, 403, 0, web_safe_next(next));
 		return;
 	}
 	if (web_form(r, "user", user, sizeof(user)) != 0)
@@ -495,7 +480,7 @@ web_login(void *arg, struct http_req *r)
 	sodium_memzero(pass, sizeof(pass));
 	if (!user_ok || !pass_ok) {
 		log_warnx("web: failed login for user '%.64s'", user);
-		web_login_page(w, r, 401, tr(lang, TR_LOGIN_BAD), web_safe_next(next));
+		web_login_page(w, r, 401, 1, web_safe_next(next));
 		return;
 	}
 	s = web_session_new(w, user);
@@ -608,16 +593,8 @@ web_do_writes(struct web *w, struct hub *h)
 static void
 web_not_found(struct web *w, struct http_req *r)
 {
-	enum web_lang lang = web_lang(w, r);
-	struct html b = { 0 };
-
 	web_set_route(w, "not_found");
-	html_printf(&b, "<!doctype html><html><head><meta charset=\"utf-8\"><title>404</title>"
-	    "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
-	    "<link rel=\"stylesheet\" href=\"/static/dash.css\"></head><body><main><h1>404</h1>"
-	    "<p>%s</p><p><a href=\"/\">%s</a></p></main></body></html>\n",
-	    tr(lang, TR_ERR_NOT_FOUND), tr(lang, TR_NAV_OVERVIEW));
-	web_reply_html(w, r, 404, &b, NULL);
+	web_render(w, r, 404, "web_not_found", json_object(), NULL);
 }
 
 /* Who asks: the bearer token, or a session's cookie. */

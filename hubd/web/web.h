@@ -1,8 +1,9 @@
 /*
  * web.h: the oversight side of the hub's web thread, built on the hub's core: web.c (the
  * thread, routing, sessions and login), view.c and view_records.c (the figures, read from
- * the store, as JSON), api.c (the JSON API), dash.c and dash_agency.c (the dashboard's HTML
- * and SVG charts; dash.h is theirs) and metrics.c (/metrics). The portal (portal/) does not include it; hubd/routes.c joins the two.
+ * the store, as JSON), api.c (the JSON API), dash.c and dash_agency.c (the dashboard's pages
+ * and SVG charts, rendered by the templates in tmpl/; dash.h is theirs) and metrics.c
+ * (/metrics). The portal (portal/) does not include it; hubd/routes.c joins the two.
  */
 #ifndef HUBD_WEB_H
 #define HUBD_WEB_H
@@ -48,6 +49,12 @@ int web_check_conf(const char *path, const struct hubd_conf *c);
  * one; headers: name, value, ..., NULL (may be NULL).
  */
 void web_reply_html(struct web *w, struct http_req *r, int status, struct html *b,
+    const char *const *headers);
+/*
+ * Answer text/html with template name rendered from ctx in the request's language (ctx also
+ * gets "lang": "vi" or "en"); ctx is released. An error renders as a 500.
+ */
+void web_render(struct web *w, struct http_req *r, int status, const char *name, json_t *ctx,
     const char *const *headers);
 /* The Set-Cookie value ?lang= asked for while serving this request, "" when none. */
 const char *web_lang_cookie(const struct web *w);
