@@ -5,7 +5,7 @@
 # nothing written by a command that fails: noded status (head_seq, pending_changes) and a dump
 # of every table of the store are unchanged. Exports pass `sha256sum -c`; a record file
 # exports in filing order.
-# timeout: 120
+# timeout: 300
 . "$(dirname "$0")/lib.sh"
 
 hub_init
