@@ -28,11 +28,11 @@ HUBD_WEB    := web view view_records api dash dash_agency metrics
 HUBD_PORTAL := portal listing lookup verify qr
 HUBD_CLI    := cli init enroll agency status show alerts passwd portal backup config
 NODED_TOP   := main run
-NODED_CORE  := node outbox attach document recordfile casefile sender inbox restore status
-NODED_CLI   := cli cli_doc cli_file cli_case init status backup config restore
+NODED_CORE  := node outbox attach document recordfile casefile sender inbox restore status user
+NODED_CLI   := cli cli_doc cli_file cli_case cli_user init status backup config restore
 NODED_WEB   := api api_fields
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http test_schema \
-           test_tmpl test_verb
+           test_tmpl test_verb test_user
 
 COMMON_O      := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)
 HUBD_CORE_O   := $(HUBD_CORE:%=$(B)/hubd/core/%.o)
@@ -146,7 +146,7 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(COMMON_O)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Unit tests of the node's store layer link the node's core objects.
-UNIT_NODE   := test_document
+UNIT_NODE   := test_document test_user
 UNIT_NODE_O := $(NODED_CORE_O)
 $(UNIT_NODE:%=$(B)/tests/unit/%.o): ALL_CFLAGS += -Inoded
 $(UNIT_NODE:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_NODE_O) $(COMMON_O)
