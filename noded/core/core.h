@@ -97,7 +97,8 @@ int attach_lookup(MDB_txn *txn, struct node *n, const uint8_t sha[KEYS_HASH],
     Eiso__BlobRef **ref);
 
 /* document.c: documents and their issues (ISO 9001 clause 7.5) */
-enum doc_op { DOC_NEW, DOC_REVISE, DOC_SUBMIT, DOC_APPROVE, DOC_WITHDRAW, DOC_IMPORT };
+/* DOC_CHECK records the checker of an issue in review (person required); the status stays. */
+enum doc_op { DOC_NEW, DOC_REVISE, DOC_SUBMIT, DOC_APPROVE, DOC_WITHDRAW, DOC_IMPORT, DOC_CHECK };
 struct doc_request {               /* NULL / -1: not given */
 	const char *code, *title, *kind, *access, *note, *owner_unit, *language;
 	const char *disposition, *retention, *text, *effective_date;
