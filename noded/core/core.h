@@ -233,7 +233,10 @@ int user_password_ok(const char *password);
 int user_hash(const char *password, char hash[USER_HASH_MAX]);
 /* 1 when password matches u's hash and u is not disabled (slow), else 0. */
 int user_check(const struct user *u, const char *password);
-/* A new user (EISO_EXISTS if the name is taken); hash from user_hash. */
+/*
+ * A new user (EISO_EXISTS if the name is taken); hash from user_hash. Roles: at least one,
+ * and never it_admin with approver (EISO_INVAL), here and in user_set_roles.
+ */
 int user_add(struct node *n, const char *name, const char *position, uint32_t roles,
     const char *hash);
 int user_set_hash(struct node *n, const char *name, const char *hash);

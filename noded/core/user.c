@@ -62,6 +62,17 @@ user_roles_format(uint32_t roles, char *buf, size_t len)
 			    used ? "," : "", user_role_names[i]);
 }
 
+/* Separation of duties: whoever runs the system does not approve documents. */
+static int
+user_roles_ok(uint32_t roles)
+{
+	if (roles == 0 || roles >= 1u << USER_NROLES)
+		return eiso_seterr(EISO_INVAL, "roles: at least one role is required");
+	if ((roles & ROLE_IT_ADMIN) && (roles & ROLE_APPROVER))
+		return eiso_seterr(EISO_INVAL, "roles: it_admin cannot also be approver");
+	return 0;
+}
+
 int
 user_name_ok(const char *name)
 {
@@ -223,8 +234,8 @@ user_add(struct node *n, const char *name, const char *position, uint32_t roles,
 {
 	struct user_txn t = { .what = USER_ADD };
 
-	if (roles == 0 || roles >= 1u << USER_NROLES)
-		return eiso_seterr(EISO_INVAL, "roles: at least one role is required");
+	if (user_roles_ok(roles) != 0)
+		return EISO_INVAL;
 	if (position != NULL && strlen(position) >= sizeof(t.u.position))
 		return eiso_seterr(EISO_INVAL, "position: longer than %zu bytes",
 		    sizeof(t.u.position) - 1);
@@ -261,8 +272,8 @@ user_set_roles(struct node *n, const char *name, uint32_t roles)
 {
 	struct user_txn t = { .what = USER_ROLES };
 
-	if (roles == 0 || roles >= 1u << USER_NROLES)
-		return eiso_seterr(EISO_INVAL, "roles: at least one role is required");
+	if (user_roles_ok(roles) != 0)
+		return EISO_INVAL;
 	t.u.roles = roles;
 	return user_field(n, name, &t);
 }

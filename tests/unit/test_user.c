@@ -167,6 +167,9 @@ test_disable_and_roles(void **state)
 	get(f, "an", &u, 0);
 	assert_int_equal(u.roles, ROLE_IT_ADMIN | ROLE_ONE_STOP);
 	assert_int_equal(user_set_roles(&f->n, "an", 0), EISO_INVAL);
+	assert_int_equal(user_set_roles(&f->n, "an", ROLE_IT_ADMIN | ROLE_APPROVER), EISO_INVAL);
+	assert_int_equal(user_add(&f->n, "root", "", ROLE_IT_ADMIN | ROLE_APPROVER, hash),
+	    EISO_INVAL);
 	assert_int_equal(user_set_roles(&f->n, "ghost", ROLE_DRAFTER), EISO_NOTFOUND);
 	assert_int_equal(user_set_disabled(&f->n, "ghost", 1), EISO_NOTFOUND);
 }
