@@ -436,7 +436,9 @@ ws_login(void *arg, struct http_req *r)
 		ws_error(&p, 403, TR_WS_ERR_CSRF, NULL);
 		goto done;
 	}
-	ws_field(&f, "name", name, sizeof(name));
+	/* Only a well-formed name reaches the logs and the limiter's keys. */
+	if (user_name_ok(ws_field(&f, "name", name, sizeof(name))) != 0)
+		snprintf(name, sizeof(name), "?");
 	http_peer(r, addr, sizeof(addr));
 	if (ws_login_locked(&p, name, addr))
 		goto done;
@@ -704,7 +706,7 @@ ws_doc_act(struct ws_page *p, const char *code, const char *action)
 
 	for (a = 0; a < WS_NACTIONS && strcmp(ws_actions[a].name, action) != 0; a++)
 		;
-	if (a == WS_NACTIONS) {
+	if (a == WS_NACTIONS || !domain_code_ok(code)) {
 		ws_error(p, 404, TR_WS_ERR_NOT_FOUND, p->r->path);
 		return;
 	}

@@ -4,7 +4,7 @@
 # without its token 403, a lockout after repeated failures (429, logged), a drafter who
 # posts the approve form 403 (the role is checked on the server), a form without the
 # session's token 403, then the whole route draft -> submit -> check -> approve by three
-# people, each recorded by name, and the approved issue at the hub with all three names.
+# people, each recorded by name (approving before the check is refused, 409), and the approved issue at the hub with all three names.
 # The JSON API beside it still wants its bearer token.
 # timeout: 180
 . "$(dirname "$0")/lib.sh"
@@ -121,6 +121,12 @@ form lan /docs/QT-08/submit
 page lan /docs/QT-08
 form lan /docs/QT-08/submit "csrf=$(token)"
 [[ $STATUS == 303 ]] || fail "submit: $STATUS $(cat "$TEST_DIR/page")"
+# The route's order: an issue in review is checked before it is approved.
+login hoa hoa-password-1
+page hoa /docs/QT-08
+form hoa /docs/QT-08/approve "csrf=$(token)"
+[[ $STATUS == 409 ]] || fail "approve before the check: $STATUS"
+grep -q 'không ở bước cho phép' "$TEST_DIR/page" || fail "the 409 page does not say why"
 login minh minh-password-1
 page minh /docs/QT-08
 form minh /docs/QT-08/approve "csrf=$(token)"
@@ -128,7 +134,6 @@ form minh /docs/QT-08/approve "csrf=$(token)"
 page minh /docs/QT-08
 form minh /docs/QT-08/check "csrf=$(token)"
 [[ $STATUS == 303 ]] || fail "check: $STATUS $(cat "$TEST_DIR/page")"
-login hoa hoa-password-1
 page hoa /docs/QT-08
 grep -q 'Phê duyệt ban hành' "$TEST_DIR/page" || fail "no approve button for the approver"
 form hoa /docs/QT-08/approve "csrf=$(token)"
