@@ -139,6 +139,8 @@ ws_ctx(struct ws_page *p, const char *title)
 			}
 	}
 	json_object_set_new(ctx, "roles", roles);
+	json_object_set_new(ctx, "can_draft", json_boolean(p->u.roles &
+	    (ROLE_DRAFTER | ROLE_ISO_SECRETARY)));
 	if (p->w->who != NULL)
 		json_object_set_new(ctx, "csrf", json_string(p->w->who->csrf));
 	return ctx;
@@ -581,8 +583,6 @@ ws_docs(void *arg, struct http_req *r)
 	json_object_set_new(ctx, "statuses", opts);
 	json_object_set_new(ctx, "count", json_integer((json_int_t)json_array_size(rows.rows)));
 	json_object_set_new(ctx, "rows", rows.rows);
-	json_object_set_new(ctx, "can_draft", json_boolean(p.u.roles &
-	    (ROLE_DRAFTER | ROLE_ISO_SECRETARY)));
 	ws_render(&p, 200, "docs", ctx, NULL);
 }
 
