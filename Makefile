@@ -21,18 +21,18 @@ LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 # way: hubd/web and hubd/portal -> hubd/core -> common; hubd/cli -> hubd/core; the top-level
 # main.c and run.c of each daemon may include them all. README's "Layout" says what each holds.
 COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http \
-           verb html i18n tmpl
+           verb html i18n tmpl session
 HUBD_TOP    := main run routes
 HUBD_CORE   := hub agencies ingest pool apply zap published search restore alerts metrics figures
 HUBD_WEB    := web view view_records api dash dash_agency metrics
 HUBD_PORTAL := portal listing lookup verify qr
 HUBD_CLI    := cli init enroll agency status show alerts passwd portal backup config
-NODED_TOP   := main run
-NODED_CORE  := node outbox attach document recordfile casefile sender inbox restore status
-NODED_CLI   := cli cli_doc cli_file cli_case init status backup config restore
-NODED_WEB   := api api_fields
+NODED_TOP   := main run routes
+NODED_CORE  := node outbox attach document recordfile casefile sender inbox restore status user
+NODED_CLI   := cli cli_doc cli_file cli_case cli_user init status backup config restore
+NODED_WEB   := api api_fields web workspace
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http test_schema \
-           test_tmpl test_verb
+           test_tmpl test_verb test_user test_session
 
 COMMON_O      := $(B)/gen/eiso.pb-c.o $(COMMON:%=$(B)/common/%.o)
 HUBD_CORE_O   := $(HUBD_CORE:%=$(B)/hubd/core/%.o)
@@ -41,7 +41,7 @@ HUBD_O        := $(HUBD_TOP:%=$(B)/hubd/%.o) $(HUBD_CORE_O) $(HUBD_WEB:%=$(B)/hu
                  $(B)/gen/tmpl_hubd.o
 NODED_CORE_O  := $(NODED_CORE:%=$(B)/noded/core/%.o)
 NODED_O       := $(NODED_TOP:%=$(B)/noded/%.o) $(NODED_CORE_O) $(NODED_CLI:%=$(B)/noded/cli/%.o) \
-                 $(NODED_WEB:%=$(B)/noded/web/%.o)
+                 $(NODED_WEB:%=$(B)/noded/web/%.o) $(B)/gen/www_noded.o $(B)/gen/tmpl_noded.o
 
 all: $(B)/bin/noded $(B)/bin/hubd $(B)/bin/forge
 ifeq ($(SANITIZE),)
@@ -85,6 +85,24 @@ $(B)/gen/www.c: $(WWW) Makefile
 $(B)/gen/www.o: $(B)/gen/www.c
 	$(CC) -std=c11 $(OPT) $(CFLAGS) -c -o $@ $<
 
+# The workspace's stylesheet, compiled into noded the same way (ws_assets).
+NODED_WWW := $(sort $(wildcard noded/web/www/*))
+$(B)/gen/www_noded.c: $(NODED_WWW) Makefile
+	@mkdir -p $(B)/gen
+	@echo "  GEN $@"; { \
+	    echo '/* generated from noded/web/www by the Makefile: do not edit */'; \
+	    for f in $(NODED_WWW); do n=www_$$(basename $$f | tr -c 'a-zA-Z0-9\n' _); \
+	        xxd -i -n $$n $$f | sed 's/^unsigned/static const unsigned/'; done; \
+	    echo 'struct ws_asset { const char *name; const unsigned char *data; unsigned int len; };'; \
+	    echo 'extern const struct ws_asset ws_assets[];'; \
+	    echo 'const struct ws_asset ws_assets[] = {'; \
+	    for f in $(NODED_WWW); do n=www_$$(basename $$f | tr -c 'a-zA-Z0-9\n' _); \
+	        echo "	{ \"$$(basename $$f)\", $$n, sizeof($$n) },"; done; \
+	    echo '	{ 0, 0, 0 }'; echo '};'; } > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/www_noded.o: $(B)/gen/www_noded.c
+	$(CC) -std=c11 $(OPT) $(CFLAGS) -c -o $@ $<
+
 # The pages' templates, checked and compiled in by tmplc (common/tmplc.c, a build-time tool):
 # a misspelt translation key, an unknown partial or an unescaped value fails the build.
 TMPLC := $(B)/bin/tmplc
@@ -98,6 +116,14 @@ $(B)/gen/tmpl_hubd.c: $(HUBD_TMPL) $(TMPLC)
 	@echo "  TMPL $@"; $(TMPLC) $@ hubd_templates $(HUBD_TMPL)
 
 $(B)/gen/tmpl_hubd.o: $(B)/gen/tmpl_hubd.c
+	$(CC) -std=c11 $(OPT) $(CFLAGS) -Icommon $(shell pkg-config --cflags jansson) -c -o $@ $<
+
+NODED_TMPL := $(sort $(wildcard noded/web/tmpl/*.html))
+$(B)/gen/tmpl_noded.c: $(NODED_TMPL) $(TMPLC)
+	@mkdir -p $(B)/gen
+	@echo "  TMPL $@"; $(TMPLC) $@ noded_templates $(NODED_TMPL)
+
+$(B)/gen/tmpl_noded.o: $(B)/gen/tmpl_noded.c
 	$(CC) -std=c11 $(OPT) $(CFLAGS) -Icommon $(shell pkg-config --cflags jansson) -c -o $@ $<
 
 # Each object depends on the headers it includes (-MMD writes them to its .d file, -MP adds
@@ -146,7 +172,7 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(COMMON_O)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Unit tests of the node's store layer link the node's core objects.
-UNIT_NODE   := test_document
+UNIT_NODE   := test_document test_user
 UNIT_NODE_O := $(NODED_CORE_O)
 $(UNIT_NODE:%=$(B)/tests/unit/%.o): ALL_CFLAGS += -Inoded
 $(UNIT_NODE:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_NODE_O) $(COMMON_O)

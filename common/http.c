@@ -464,6 +464,86 @@ http_reply_raw(struct http_req *r, int status, const char *content_type, const v
 	http_send_typed(r->h2o, status, content_type, body, len, 0, headers);
 }
 
+/*
+ * A deferred answer: the copy lives on the heap, tied to the request by a small object in the
+ * request's pool whose dispose (the client went away, or the answer is over) cuts the tie.
+ */
+struct http_later {
+	struct http_req r;             /* first: the caller holds &l->r */
+	struct http_later_tie *tie;    /* NULL once the request is gone */
+};
+struct http_later_tie {
+	struct http_later *l;          /* NULL once the copy is ended */
+};
+
+static void
+http_later_dispose(void *p)
+{
+	struct http_later_tie *t = p;
+
+	if (t->l != NULL)
+		t->l->tie = NULL;
+}
+
+struct http_req *
+http_later(struct http_req *r)
+{
+	h2o_req_t *req = r->h2o;
+	struct http_later *l;
+
+	if (r->answered)
+		return NULL;
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		http_reply_error(r, 500, "internal", "out of memory");
+		return NULL;
+	}
+	l->r = *r;
+	l->tie = h2o_mem_alloc_shared(&req->pool, sizeof(*l->tie), http_later_dispose);
+	l->tie->l = l;
+	r->answered = 1;               /* by the copy, later */
+	return &l->r;
+}
+
+int
+http_later_gone(const struct http_req *later)
+{
+	return ((const struct http_later *)later)->tie == NULL;
+}
+
+void
+http_later_end(struct http_req **later)
+{
+	struct http_later *l = (struct http_later *)*later;
+
+	if (l == NULL)
+		return;
+	if (l->tie != NULL) {
+		if (!l->r.answered)
+			http_reply_error(&l->r, 500, "internal", "no answer for %s %s", l->r.method,
+			    l->r.path);
+		l->tie->l = NULL;
+	}
+	free(l);
+	*later = NULL;
+}
+
+void
+http_peer(struct http_req *r, char *buf, size_t len)
+{
+	h2o_req_t *req = r->h2o;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+
+	snprintf(buf, len, "?");
+	if (req->conn->callbacks->get_peername == NULL ||
+	    (sl = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss)) == 0)
+		return;
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, buf, (socklen_t)len);
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, buf, (socklen_t)len);
+}
+
 /* A body produced piece by piece, as the client takes it (never whole in memory). */
 struct http_stream {
 	h2o_generator_t super;
@@ -681,14 +761,36 @@ http_body_json(const struct http_req *r, json_t **out)
 /* h2o glue */
 
 
+int
+http_bearer_check(struct http_req *r, const char *name, const uint8_t *want)
+{
+	h2o_req_t *req = r->h2o;
+	ssize_t i;
+
+	if (want == NULL) {
+		http_reply_error(r, 401, "unauthorized", "token: %s.token is empty in the "
+		    "configuration, so every request is refused", name);
+		return 0;
+	}
+	i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+	if (i == -1 || !http_bearer_ok(req->headers.entries[i].value.base,
+	    req->headers.entries[i].value.len, want)) {
+		log_debug("%s: %s %s: refused, %s token", name, r->method, r->path,
+		    i == -1 ? "no" : "wrong");
+		http_reply_error(r, 401, "unauthorized", "token: %s (send the header "
+		    "Authorization: Bearer TOKEN, TOKEN from %s.token)", i == -1 ?
+		    "missing" : "wrong", name);
+		return 0;
+	}
+	return 1;
+}
+
 static int
 http_on_req(h2o_handler_t *self, h2o_req_t *req)
 {
 	struct http_server *s = ((struct http_handler *)self)->srv;
 	struct http_req r;
 	size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
-	ssize_t i;
-
 	memset(&r, 0, sizeof(r));
 	r.h2o = req;
 	r.method = http_pooldup(req, req->method.base, req->method.len);
@@ -704,23 +806,9 @@ http_on_req(h2o_handler_t *self, h2o_req_t *req)
 		http_reply_error(&r, 500, "internal", "http: %s is stopping", s->name);
 		return 0;
 	}
-	if (s->auth == HTTP_AUTH_BEARER) {
-		if (!s->have_token) {
-			http_reply_error(&r, 401, "unauthorized", "token: %s.token is empty in the "
-			    "configuration, so every request is refused", s->name);
-			return 0;
-		}
-		i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
-		if (i == -1 || !http_bearer_ok(req->headers.entries[i].value.base,
-		    req->headers.entries[i].value.len, s->token_hash)) {
-			log_debug("%s: %s %s: refused, %s token", s->name, r.method, r.path,
-			    i == -1 ? "no" : "wrong");
-			http_reply_error(&r, 401, "unauthorized", "token: %s (send the header "
-			    "Authorization: Bearer TOKEN, TOKEN from %s.token)", i == -1 ?
-			    "missing" : "wrong", s->name);
-			return 0;
-		}
-	}
+	if (s->auth == HTTP_AUTH_BEARER &&
+	    !http_bearer_check(&r, s->name, s->have_token ? s->token_hash : NULL))
+		return 0;
 	/* Every value a handler reads is text: bytes that are not UTF-8 stop here, with a 400. */
 	if (!http_escaped_utf8_ok(r.path, strlen(r.path)) ||
 	    !http_escaped_utf8_ok(r.query, strlen(r.query))) {

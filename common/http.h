@@ -74,6 +74,18 @@ void http_stop(struct http_server **s);
 /* The port the server listens on (useful with port 0). */
 int http_port(const struct http_server *s);
 
+/*
+ * Answer later, for a handler that hands slow work (a password hash) to another thread: the
+ * returned copy of r outlives the handler, and the loop's thread answers it with http_reply*
+ * when the work is done, then calls http_later_end. A copy whose client went away meanwhile
+ * (http_later_gone) must not be answered, only ended. The copy's strings (method, path,
+ * query, body) live only as long as the client: take what the work needs before deferring.
+ * NULL when out of memory (r is then answered 500).
+ */
+struct http_req *http_later(struct http_req *r);
+int http_later_gone(const struct http_req *later);
+void http_later_end(struct http_req **later);
+
 /* Answer with status and body (the reference is taken; NULL answers 500). */
 void http_reply(struct http_req *r, int status, json_t *body);
 /*
@@ -118,11 +130,22 @@ int http_body_json(const struct http_req *r, json_t **out);
  */
 const char *http_header(struct http_req *r, const char *name);
 
+/* The client's address as text ("127.0.0.1", "::1") into buf; "?" when unknown. */
+void http_peer(struct http_req *r, char *buf, size_t len);
+
 /*
  * The value of cookie name in a Cookie header value ("a=1; b=2"), copied into out (outlen
  * bytes with the NUL). Returns 0, EISO_NOTFOUND, EISO_INVAL (longer than outlen - 1).
  */
 int http_cookie(const char *header, const char *name, char *out, size_t outlen);
+
+/*
+ * For a server that serves several kinds of route (HTTP_AUTH_NONE, its own table): 1 when r
+ * carries the bearer token whose hash is want; else r is answered 401 (with
+ * WWW-Authenticate: Bearer, the message naming the config section name) and 0 is returned.
+ * want NULL (no token configured) refuses every request.
+ */
+int http_bearer_check(struct http_req *r, const char *name, const uint8_t *want);
 
 /* Pure helpers (no socket). */
 

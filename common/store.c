@@ -96,9 +96,22 @@ store_up_1(store_t *st, MDB_txn *txn)
 	return 0;
 }
 
+/*
+ * Schema 3 adds the node's users table (the workspace's accounts), which the write open
+ * creates empty; the hub's store has nothing to move.
+ */
+static int
+store_up_2(store_t *st, MDB_txn *txn)
+{
+	(void)st;
+	(void)txn;
+	return 0;
+}
+
 static const struct store_step store_steps[] = {
 	{ 0, "record the layout version", store_up_0 },
 	{ 1, "the hub's reviews index and in-force counters", store_up_1 },
+	{ 2, "the node's users table", store_up_2 },
 };
 
 static int

@@ -15,7 +15,7 @@
 #include <lmdb.h>
 
 #define STORE_MAX_DBS 24
-#define STORE_SCHEMA 2           /* layout version kept under "schema" in the meta db:
+#define STORE_SCHEMA 3           /* layout version kept under "schema" in the meta db:
                                     raise it with an upgrade step in store.c */
 
 typedef struct store store_t;

@@ -1,5 +1,5 @@
 /*
- * main.c: noded entry point: the table of verbs (init, run, doc, file, case, status, backup,
+ * main.c: noded entry point: the table of verbs (init, run, doc, file, case, user, status, backup,
  * restore, config-sample) with each one's summary and usage; common/verb.c dispatches it
  * and prints the help.
  */
@@ -38,6 +38,8 @@ static const struct verb noded_verbs[] = {
 	    NULL, &file_verbs },
 	{ "case", NULL, "administrative-procedure cases: receive, update, complete, list, show",
 	    NULL, &case_verbs },
+	{ "user", NULL, "workspace accounts and roles: add, passwd, role, disable, enable, list",
+	    NULL, &user_verbs },
 	{ "status", cmd_status, "show head, acknowledged seq, pending work and hub link",
 	    "[-c CONF] [--json]\n"
 	    "\n"

@@ -1,6 +1,7 @@
 /*
  * run.c: `noded run`, the node daemon: one libuv loop running the link to the hub
- * (core/sender.c), the scan inbox (core/inbox.c) and the local JSON API (web/api.c). Also
+ * (core/sender.c), the scan inbox (core/inbox.c) and the HTTP server (web/web.c: the local
+ * JSON API and the staff's workspace, by the table in routes.c). Also
  * `noded run -n`, which checks the config, the key files and the store without starting.
  */
 #include <sys/socket.h>
@@ -73,7 +74,7 @@ cmd_run(int argc, char **argv)
 	struct sender *s;
 	struct node *n;
 	struct inbox *inbox = NULL;
-	struct api *api = NULL;
+	struct web *web = NULL;
 	uv_loop_t *loop;
 	int rc, debug;
 
@@ -103,14 +104,14 @@ cmd_run(int argc, char **argv)
 	eiso_clearerr();
 	if ((rc = inbox_start(loop, n, &inbox)) != 0)
 		fatalx("inbox: %s", eiso_lasterr(rc));
-	if ((rc = api_start(loop, n, conf, &api)) != 0)
+	if ((rc = web_start(loop, n, conf, routes_noded, &web)) != 0)
 		fatalx("%s", eiso_lasterr(rc));
 
 	daemon_notify_ready(NULL);
 	uv_run(loop, UV_RUN_DEFAULT);
 	daemon_notify_stopping();
 	inbox_stop(&inbox);
-	api_stop(&api);
+	web_stop(&web);
 	sender_stop(s);
 	uv_run(loop, UV_RUN_DEFAULT);   /* closes handles; waits for an inbox import */
 	uv_loop_close(loop);

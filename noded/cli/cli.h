@@ -29,9 +29,9 @@ int cli_export_issue(MDB_txn *txn, struct node *n, const Eiso__DocIssue *d, cons
 
 /* The verbs */
 int cmd_init(int argc, char **argv);          /* init.c */
-/* cli_doc.c, cli_file.c, cli_case.c: the verbs' sub-verbs (common/verb.h) */
+/* cli_doc.c, cli_file.c, cli_case.c, cli_user.c: the verbs' sub-verbs (common/verb.h) */
 struct verb_table;
-extern const struct verb_table doc_verbs, file_verbs, case_verbs;
+extern const struct verb_table doc_verbs, file_verbs, case_verbs, user_verbs;
 int cmd_status(int argc, char **argv);        /* status.c */
 int cmd_backup(int argc, char **argv);        /* backup.c */
 int cmd_restore(int argc, char **argv);       /* restore.c (core/restore.c does the work) */

@@ -368,6 +368,7 @@ static int doc_new(int argc, char **argv) { return doc_write(DOC_NEW, argc, argv
 static int doc_import(int argc, char **argv) { return doc_write(DOC_IMPORT, argc, argv); }
 static int doc_revise(int argc, char **argv) { return doc_write(DOC_REVISE, argc, argv); }
 static int doc_submit(int argc, char **argv) { return doc_write(DOC_SUBMIT, argc, argv); }
+static int doc_check(int argc, char **argv) { return doc_write(DOC_CHECK, argc, argv); }
 static int doc_approve(int argc, char **argv) { return doc_write(DOC_APPROVE, argc, argv); }
 static int doc_withdraw(int argc, char **argv) { return doc_write(DOC_WITHDRAW, argc, argv); }
 static int doc_show(int argc, char **argv) { return doc_read("show", argc, argv); }
@@ -400,6 +401,10 @@ static const struct verb doc_verb_list[] = {
 	{ "submit", doc_submit, "draft -> in_review",
 	    "--code C [--by CHECKER --position P] [-c CONF] [--json]\n"
 	    "\nSends the draft to review: draft -> in_review.\n" DOC_FOOT, NULL },
+	{ "check", doc_check, "record the checker of the issue in review",
+	    "--code C --by CHECKER [--position P] [-c CONF] [--json]\n"
+	    "\nThe checker signs off the issue in review (it stays in_review until approved).\n"
+	    DOC_FOOT, NULL },
 	{ "approve", doc_approve, "in_review -> effective (supersedes the issue in force)",
 	    "--code C --by NAME [--position P] [--effective DATE] [-c CONF] [--json]\n"
 	    "\nApproves the issue in review: in_review -> effective; the issue in force before\n"

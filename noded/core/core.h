@@ -48,7 +48,7 @@ struct noded_conf {
 /* Sub-databases of the node's environment, in store_open order. */
 enum node_db {
 	NDB_META, NDB_DOCS, NDB_PENDING, NDB_OUTBOX, NDB_CHUNKS, NDB_BLOBMETA, NDB_VERSIONS,
-	NDB_RECORDS, NDB_CASES, NDB_APPLICANTS, NDB_ATTACHMENTS, NDB_COUNT
+	NDB_RECORDS, NDB_CASES, NDB_APPLICANTS, NDB_ATTACHMENTS, NDB_USERS, NDB_COUNT
 };
 
 struct node {
@@ -97,7 +97,8 @@ int attach_lookup(MDB_txn *txn, struct node *n, const uint8_t sha[KEYS_HASH],
     Eiso__BlobRef **ref);
 
 /* document.c: documents and their issues (ISO 9001 clause 7.5) */
-enum doc_op { DOC_NEW, DOC_REVISE, DOC_SUBMIT, DOC_APPROVE, DOC_WITHDRAW, DOC_IMPORT };
+/* DOC_CHECK records the checker of an issue in review (person required); the status stays. */
+enum doc_op { DOC_NEW, DOC_REVISE, DOC_SUBMIT, DOC_APPROVE, DOC_WITHDRAW, DOC_IMPORT, DOC_CHECK };
 struct doc_request {               /* NULL / -1: not given */
 	const char *code, *title, *kind, *access, *note, *owner_unit, *language;
 	const char *disposition, *retention, *text, *effective_date;
@@ -193,6 +194,58 @@ struct restore_result {
 	size_t docs, records, cases, applicants;
 };
 int restore_from_hub(const char *conf, struct restore_result *res);
+
+/*
+ * user.c: the people who work at the node (the workspace's local accounts). A user is a
+ * name ([a-z0-9._-], 1-32), a position, roles, an argon2id password hash and a disabled
+ * flag, kept in the users table; nothing of it replicates. Hashing and checking a password
+ * is slow on purpose: callers on the daemon's loop run user_hash and user_check off it
+ * (uv_queue_work). Every function returns 0 or EISO_* with a detail.
+ */
+enum user_role {
+	ROLE_DRAFTER = 1 << 0, ROLE_CHECKER = 1 << 1, ROLE_APPROVER = 1 << 2,
+	ROLE_ISO_SECRETARY = 1 << 3, ROLE_RECORDS_CLERK = 1 << 4, ROLE_ONE_STOP = 1 << 5,
+	ROLE_IT_ADMIN = 1 << 6,
+};
+#define USER_NAME_MAX 32
+#define USER_HASH_MAX 128
+#define USER_PASSWORD_MIN 8
+#define USER_PASSWORD_MAX 256
+struct user {
+	char name[USER_NAME_MAX + 1];
+	char position[128];
+	char hash[USER_HASH_MAX];        /* crypto_pwhash_str */
+	uint32_t roles;
+	int disabled;
+	int64_t created;
+};
+/* The role names, in bit order ("drafter", "checker", ...); USER_NROLES of them. */
+#define USER_NROLES 7
+extern const char *const user_role_names[USER_NROLES];
+/* "drafter,checker" -> bits; EISO_INVAL names an unknown role or an empty list. */
+int user_roles_parse(const char *s, uint32_t *roles);
+/* bits -> "drafter,checker" (buf of at least 128 bytes). */
+void user_roles_format(uint32_t roles, char *buf, size_t len);
+/* EISO_INVAL when name is not a user name, or password is too short or too long. */
+int user_name_ok(const char *name);
+int user_password_ok(const char *password);
+/* argon2id of password into hash (slow). */
+int user_hash(const char *password, char hash[USER_HASH_MAX]);
+/* 1 when password matches u's hash and u is not disabled (slow), else 0. */
+int user_check(const struct user *u, const char *password);
+/*
+ * A new user (EISO_EXISTS if the name is taken); hash from user_hash. Roles: at least one,
+ * and never it_admin with approver (EISO_INVAL), here and in user_set_roles.
+ */
+int user_add(struct node *n, const char *name, const char *position, uint32_t roles,
+    const char *hash);
+int user_set_hash(struct node *n, const char *name, const char *hash);
+int user_set_roles(struct node *n, const char *name, uint32_t roles);
+int user_set_disabled(struct node *n, const char *name, int disabled);
+/* EISO_NOTFOUND when there is no such user. */
+int user_get(MDB_txn *txn, struct node *n, const char *name, struct user *u);
+typedef int (*user_list_fn)(const struct user *u, void *arg);
+int user_list(MDB_txn *txn, struct node *n, user_list_fn fn, void *arg);
 
 /* status.c: what `noded status` and GET /api/v1/status show */
 struct node_status {

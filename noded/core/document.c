@@ -33,6 +33,7 @@ doc_op_name(enum doc_op op)
 	static const char *const names[] = {
 		[DOC_NEW] = "new", [DOC_REVISE] = "revise", [DOC_SUBMIT] = "submit",
 		[DOC_APPROVE] = "approve", [DOC_WITHDRAW] = "withdraw", [DOC_IMPORT] = "import",
+		[DOC_CHECK] = "check",
 	};
 	return names[op];
 }
@@ -395,6 +396,33 @@ done:
 	return rc;
 }
 
+/* The checker of the issue in review signs off; approving is the approver's next step. */
+static int
+document_check_txn(MDB_txn *txn, struct doc_txn *t)
+{
+	const struct doc_request *r = t->r;
+	Eiso__DocIssue *latest, d;
+	Eiso__Person who;
+	int rc;
+
+	if (r->person == NULL || r->person[0] == '\0')
+		return eiso_seterr(EISO_INVAL, "checked_by: the checker's name is required");
+	if ((rc = document_get(txn, t->n, r->code, 0, &latest)) != 0)
+		return rc;
+	if (strcmp(latest->status, "in_review") != 0) {
+		rc = eiso_seterr(EISO_INVAL, "status: issue %u of %s is %s; only an issue in "
+		    "review is checked", latest->issue, r->code, latest->status);
+		goto done;
+	}
+	d = *latest;
+	document_person(&who, r);
+	d.checked = &who;
+	rc = document_store(txn, t, &d);
+done:
+	eiso__doc_issue__free_unpacked(latest, NULL);
+	return rc;
+}
+
 static int
 document_withdraw_txn(MDB_txn *txn, struct doc_txn *t)
 {
@@ -439,6 +467,7 @@ document_txn(MDB_txn *txn, void *arg)
 	case DOC_SUBMIT: return document_move_txn(txn, t, "in_review");
 	case DOC_APPROVE: return document_move_txn(txn, t, "effective");
 	case DOC_WITHDRAW: return document_withdraw_txn(txn, t);
+	case DOC_CHECK: return document_check_txn(txn, t);
 	}
 	return EISO_INVAL;
 }

@@ -75,6 +75,7 @@ const char *const node_dbnames[NDB_COUNT] = {
 	[NDB_OUTBOX] = "outbox", [NDB_CHUNKS] = "chunks", [NDB_BLOBMETA] = "blobmeta",
 	[NDB_VERSIONS] = "versions", [NDB_RECORDS] = "records", [NDB_CASES] = "cases",
 	[NDB_APPLICANTS] = "applicants", [NDB_ATTACHMENTS] = "attachments",
+	[NDB_USERS] = "users",
 };
 
 int

@@ -1,7 +1,7 @@
 /*
  * api.c: the node's local JSON API, for the agency's own document software. It runs inside
- * `noded run` on the daemon's libuv loop (common/http.c), bound to 127.0.0.1 by default and
- * closed to anyone without the bearer token from the config.
+ * `noded run` on the daemon's libuv loop, on the node's one HTTP server (web.c), bound to
+ * 127.0.0.1 by default and closed to anyone without the bearer token from the config.
  *
  * It offers what the CLI verbs offer, with the same names: every write goes through
  * document_do(), recordfile_do() or case_do() (one transaction with its outbox entry, I1),
@@ -40,7 +40,6 @@
 
 struct api {
 	struct node *n;
-	struct http_server *srv;
 	char tmp[PATH_MAX];        /* DATA/tmp: an upload is written here, then stored */
 };
 
@@ -719,10 +718,9 @@ api_route_cases(struct api *a, struct http_req *r, char **seg, int n)
 	    "complete)", r->path);
 }
 
-static void
-api_handle(void *arg, struct http_req *r)
+void
+api_handle(struct api *a, struct http_req *r)
 {
-	struct api *a = arg;
 	char buf[1024], *seg[API_MAX_SEGS];
 	int n = http_path_split(r->path, API_PREFIX, seg, API_MAX_SEGS, buf, sizeof(buf));
 
@@ -752,17 +750,12 @@ api_handle(void *arg, struct http_req *r)
 /* ------------------------------------------------------------------------------------------ */
 
 int
-api_start(uv_loop_t *loop, struct node *n, const char *conf_path, struct api **out)
+api_open(struct node *n, struct api **out)
 {
-	struct http_config cfg;
 	struct api *a;
 	int rc;
 
 	*out = NULL;
-	if (n->conf.api_listen[0] == '\0') {
-		log_info("api: off (api.listen is empty)");
-		return 0;
-	}
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return EISO_NOMEM;
 	a->n = n;
@@ -772,44 +765,13 @@ api_start(uv_loop_t *loop, struct node *n, const char *conf_path, struct api **o
 		return rc;
 	}
 	api_clean_tmp(a->tmp);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.name = "api";
-	cfg.listen = n->conf.api_listen;
-	cfg.auth = HTTP_AUTH_BEARER;
-	cfg.token = n->conf.api_token;
-	cfg.max_body = n->conf.api_max_body;
-	cfg.handler = api_handle;
-	cfg.arg = a;
-	/*
-	 * A configured API that cannot listen stops start-up: a node running without the API its
-	 * document software talks to fails silently where an operator would not look. An empty
-	 * api.listen is how to run without it.
-	 */
-	if ((rc = http_start(loop, &cfg, &a->srv)) != 0) {
-		free(a);
-		if (rc == EISO_NET) {
-			char why[400];
-
-			snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
-			rc = eiso_seterr(EISO_NET, "%s (set api.listen in %s to a free HOST:PORT, or "
-			    "empty to run without the local API)", why, conf_path);
-		}
-		return rc;
-	}
-	if (n->conf.api_token[0] == '\0')
-		log_warnx("api: api.token is empty: every request will be refused with 401 (set a "
-		    "token in %s)", conf_path);
-	log_info("api: listening on %s (port %d)", n->conf.api_listen, http_port(a->srv));
 	*out = a;
 	return 0;
 }
 
 void
-api_stop(struct api **a)
+api_close(struct api **a)
 {
-	if (*a == NULL)
-		return;
-	http_stop(&(*a)->srv);
 	free(*a);
 	*a = NULL;
 }

@@ -449,6 +449,38 @@ test_lifecycle_supersede(void **state)
 }
 
 /* Every move the lifecycle forbids, from every status, and every missing field. */
+/* check: only an issue in review, only with a checker's name; one change, status unchanged. */
+static void
+test_check(void **state)
+{
+	struct fx *f = *state;
+	struct doc_request r;
+	Eiso__DocIssue *d;
+
+	doc_step(f, DOC_NEW, "QT-09", "Tran Thi B", 1);
+	r = dreq("QT-09");
+	r.person = "Le Van C";
+	REFUSED(f, EISO_INVAL, "status", document_do(&f->n, DOC_CHECK, &r, &d));
+	doc_step(f, DOC_SUBMIT, "QT-09", NULL, 1);
+	r.person = NULL;
+	REFUSED(f, EISO_INVAL, "checked_by", document_do(&f->n, DOC_CHECK, &r, &d));
+	r.person = "Le Van C";
+	r.position = "Trưởng phòng";
+	d = doc_do(f, DOC_CHECK, &r, 1);
+	assert_string_equal(d->status, "in_review");
+	assert_string_equal(d->checked->name, "Le Van C");
+	assert_string_equal(d->checked->position, "Trưởng phòng");
+	assert_string_equal(d->drafted->name, "Tran Thi B");
+	eiso__doc_issue__free_unpacked(d, NULL);
+	doc_step(f, DOC_APPROVE, "QT-09", "Nguyen Van A", 1);
+	d = get_issue(f, "QT-09", 1);
+	assert_string_equal(d->status, "effective");
+	assert_string_equal(d->checked->name, "Le Van C");
+	eiso__doc_issue__free_unpacked(d, NULL);
+	r.person = "Le Van C";
+	REFUSED(f, EISO_INVAL, "status", document_do(&f->n, DOC_CHECK, &r, &d));
+}
+
 static void
 test_refused_moves(void **state)
 {
@@ -1247,6 +1279,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_case_applicant, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_case_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_codes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("document", tests, NULL, NULL);

@@ -1,0 +1,123 @@
+// tests/browser/workspace.mjs: the agency workspace (noded) in Debian's Chromium, driven by
+// playwright-core. Run by tests/integ/26-workspace-browser.sh against a running node:
+//
+//   EISO_URL=http://127.0.0.1:PORT EISO_USER=lan EISO_PASSWORD=... EISO_SCREENSHOTS=DIR \
+//   node workspace.mjs
+//
+// It logs in (after one wrong password), creates a draft through the form, submits it, and
+// saves screenshots of every page at 1366x768 and at a phone's 400 px. Nothing may be loaded
+// from anywhere but the node, and no page may fail with 5xx.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+
+const url = process.env.EISO_URL;
+const user = process.env.EISO_USER;
+const password = process.env.EISO_PASSWORD;
+const shots = process.env.EISO_SCREENSHOTS || "screenshots";
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+if (!url || !user || !password) {
+	console.error("workspace.mjs: set EISO_URL, EISO_USER and EISO_PASSWORD");
+	process.exit(2);
+}
+mkdirSync(shots, { recursive: true });
+
+let step = "";
+const problems = [];
+function check(cond, what) {
+	if (!cond) throw new Error(`${step}: ${what}`);
+}
+function say(s) {
+	step = s;
+	console.log(`workspace.mjs: ${s}`);
+}
+
+const browser = await chromium.launch({
+	executablePath: chromiumPath,
+	args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update",
+		"--disable-sync", "--disable-quic"],
+});
+const context = await browser.newContext({ viewport: { width: 1366, height: 768 },
+	locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" });
+const page = await context.newPage();
+const origin = new URL(url).origin;
+page.on("request", (r) => {
+	if (!r.url().startsWith(origin) && !r.url().startsWith("data:"))
+		problems.push(`request to ${r.url()}: pages must load nothing from outside the node`);
+});
+page.on("pageerror", (e) => problems.push(`script error: ${e.message}`));
+page.on("console", (m) => { if (m.type() === "error" && !/401|403/.test(m.text())) problems.push(`console: ${m.text()}`); });
+page.on("response", (r) => {
+	if (r.status() >= 500) problems.push(`${r.status()} for ${r.url()}`);
+});
+
+async function both(name) {
+	await page.setViewportSize({ width: 1366, height: 768 });
+	await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+	await page.setViewportSize({ width: 400, height: 800 });
+	await page.screenshot({ path: `${shots}/${name}-phone.png`, fullPage: true });
+	await page.setViewportSize({ width: 1366, height: 768 });
+}
+
+try {
+	say("an unauthenticated visit goes to the login page");
+	await page.goto(url + "/docs");
+	check(new URL(page.url()).pathname === "/login", `landed on ${page.url()}`);
+	const css = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+	check(css !== "rgba(0, 0, 0, 0)", "the stylesheet did not apply");
+
+	say("a wrong password is refused with a message");
+	await page.fill("#name", user);
+	await page.fill("#password", "not-the-password");
+	await page.click("button[type=submit]");
+	check(await page.locator(".error").isVisible(), "no error shown");
+	await both("login-failed");
+
+	say("the right password opens the document list");
+	await page.fill("#password", password);
+	await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+	check(new URL(page.url()).pathname === "/docs", `after login: ${page.url()}`);
+	await both("docs-empty");
+
+	say("a new draft through the form");
+	await page.click("a.button.primary");
+	check(new URL(page.url()).pathname === "/new", `new: ${page.url()}`);
+	await page.fill("#code", "QT-11");
+	await page.fill("#title", "Quy trình kiểm soát tài liệu nội bộ");
+	await page.selectOption("#kind", "procedure");
+	await page.fill("#note", "Ban hành lần đầu");
+	await both("new");
+	await Promise.all([page.waitForNavigation(), page.click("form button.primary")]);
+	check(new URL(page.url()).pathname === "/docs/QT-11", `after create: ${page.url()}`);
+	check((await page.locator("h1").innerText()).includes("Quy trình kiểm soát tài liệu"), "no title");
+	await both("doc-draft");
+
+	say("the drafter submits it for checking");
+	await Promise.all([page.waitForNavigation(), page.click("form.action button")]);
+	check(await page.locator(".st-in_review").first().isVisible(), "not in review");
+	await both("doc-in-review");
+
+	say("the list shows it, in English too");
+	await page.goto(url + "/docs?lang=en");
+	check((await page.locator("table.list").innerText()).includes("QT-11"), "QT-11 not listed");
+	check((await page.locator("h1").innerText()) === "Document list", "not English");
+	await both("docs-en");
+	await page.goto(url + "/docs?lang=vi");
+
+	say("logging out by the form ends the session");
+	await Promise.all([page.waitForNavigation(), page.click("header form button")]);
+	check(new URL(page.url()).pathname === "/login", `after logout: ${page.url()}`);
+	await page.goto(url + "/docs");
+	check(new URL(page.url()).pathname === "/login", "the list still opens after logout");
+
+	step = "the whole visit";
+	check(problems.length === 0, problems.join("; "));
+	console.log(`workspace.mjs: all checks passed; screenshots in ${shots}`);
+} catch (e) {
+	console.error(`workspace.mjs: FAIL: ${e.message}`);
+	for (const p of problems) console.error(`workspace.mjs: also: ${p}`);
+	try { await page.screenshot({ path: `${shots}/failure.png`, fullPage: true }); } catch { /* */ }
+	await browser.close();
+	process.exit(1);
+}
+await browser.close();

@@ -1,0 +1,250 @@
+/*
+ * test_user.c: the workspace's accounts (noded/core/user.c) in a real node store: add and
+ * read back, a taken name, roles parsed and formatted, password hashes that check only the
+ * right password, a disabled user who cannot log in, a new password, names refused.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core/core.h"
+#include "domain.h"
+#include "err.h"
+#include "keys.h"
+#include "unit.h"
+
+#define AGENCY "ubnd-vinh-yen"
+
+struct fx {
+	char *dir;
+	struct node n;
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* A node as `noded init` leaves it: meta "agency" in the store, then the config file. */
+
+static int
+init_store_txn(MDB_txn *txn, void *arg)
+{
+	struct node *n = arg;
+
+	return store_put_str(txn, store_dbi(n->st, NDB_META), "agency", n->conf.agency,
+	    strlen(n->conf.agency));
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct node n;
+	char *store = NULL, *conf = NULL;
+	int rc = -1;
+
+	if (f == NULL || keys_init() != 0 || (f->dir = unit_mkdtemp("user")) == NULL)
+		return -1;
+	memset(&n, 0, sizeof(n));
+	conf_defaults(noded_directives, &n.conf);
+	if (conf_set(noded_directives, &n.conf, "node", "agency", AGENCY) != 0 ||
+	    conf_set(noded_directives, &n.conf, "node", "data", f->dir) != 0 ||
+	    conf_set(noded_directives, &n.conf, "hub", "endpoint", "tcp://127.0.0.1:9") != 0 ||
+	    conf_set(noded_directives, &n.conf, "hub", "public_key",
+	    "0000000000000000000000000000000000000000000000000000000000000000") != 0)
+		goto done;
+	store = unit_path(f->dir, "store");
+	conf = unit_path(f->dir, "noded.conf");
+	if (store_open(store, node_dbnames, NDB_COUNT, 0, &n.st) != 0 ||
+	    store_write(n.st, init_store_txn, &n) != 0)
+		goto done;
+	node_close(&n);
+	if (conf_save(conf, "test", noded_directives, &n.conf) != 0 ||
+	    node_open(conf, 0, &f->n) != 0) {
+		fprintf(stderr, "setup: %s\n", eiso_lasterr(EISO_STORE));
+		goto done;
+	}
+	*state = f;
+	rc = 0;
+done:
+	node_close(&n);
+	free(store);
+	free(conf);
+	return rc;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	node_close(&f->n);
+	unit_rmtree(&f->dir);
+	free(f);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static int
+count_fn(const struct user *u, void *arg)
+{
+	(void)u;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+get(struct fx *f, const char *name, struct user *u, int want)
+{
+	MDB_txn *txn;
+
+	assert_int_equal(store_read_begin(f->n.st, &txn), 0);
+	assert_int_equal(user_get(txn, &f->n, name, u), want);
+	store_read_end(&txn);
+}
+
+static void
+test_add_and_check(void **state)
+{
+	struct fx *f = *state;
+	char hash[USER_HASH_MAX], hash2[USER_HASH_MAX];
+	struct user u;
+	MDB_txn *txn;
+	int count = 0;
+
+	assert_int_equal(user_hash("mật khẩu dài", hash), 0);
+	assert_int_equal(user_add(&f->n, "lan.nguyen", "Chuyên viên", ROLE_DRAFTER | ROLE_CHECKER,
+	    hash), 0);
+	get(f, "lan.nguyen", &u, 0);
+	assert_string_equal(u.name, "lan.nguyen");
+	assert_string_equal(u.position, "Chuyên viên");
+	assert_int_equal(u.roles, ROLE_DRAFTER | ROLE_CHECKER);
+	assert_int_equal(u.disabled, 0);
+	assert_true(u.created > 0);
+	assert_true(user_check(&u, "mật khẩu dài"));
+	assert_false(user_check(&u, "mật khẩu dà"));
+	assert_false(user_check(&u, ""));
+
+	/* A taken name is refused and the first account is left as it was. */
+	assert_int_equal(user_hash("another password", hash2), 0);
+	assert_int_equal(user_add(&f->n, "lan.nguyen", "", ROLE_APPROVER, hash2), EISO_EXISTS);
+	get(f, "lan.nguyen", &u, 0);
+	assert_int_equal(u.roles, ROLE_DRAFTER | ROLE_CHECKER);
+	assert_true(user_check(&u, "mật khẩu dài"));
+
+	/* A new password replaces the old one. */
+	assert_int_equal(user_set_hash(&f->n, "lan.nguyen", hash2), 0);
+	get(f, "lan.nguyen", &u, 0);
+	assert_false(user_check(&u, "mật khẩu dài"));
+	assert_true(user_check(&u, "another password"));
+
+	assert_int_equal(user_add(&f->n, "binh", "", ROLE_APPROVER, hash), 0);
+	assert_int_equal(store_read_begin(f->n.st, &txn), 0);
+	assert_int_equal(user_list(txn, &f->n, count_fn, &count), 0);
+	store_read_end(&txn);
+	assert_int_equal(count, 2);
+	get(f, "nobody", &u, EISO_NOTFOUND);
+}
+
+static void
+test_disable_and_roles(void **state)
+{
+	struct fx *f = *state;
+	char hash[USER_HASH_MAX];
+	struct user u;
+
+	assert_int_equal(user_hash("password1", hash), 0);
+	assert_int_equal(user_add(&f->n, "an", "", ROLE_APPROVER, hash), 0);
+	assert_int_equal(user_set_disabled(&f->n, "an", 1), 0);
+	get(f, "an", &u, 0);
+	assert_false(user_check(&u, "password1"));
+	assert_int_equal(user_set_disabled(&f->n, "an", 0), 0);
+	get(f, "an", &u, 0);
+	assert_true(user_check(&u, "password1"));
+
+	assert_int_equal(user_set_roles(&f->n, "an", ROLE_IT_ADMIN | ROLE_ONE_STOP), 0);
+	get(f, "an", &u, 0);
+	assert_int_equal(u.roles, ROLE_IT_ADMIN | ROLE_ONE_STOP);
+	assert_int_equal(user_set_roles(&f->n, "an", 0), EISO_INVAL);
+	assert_int_equal(user_set_roles(&f->n, "an", ROLE_IT_ADMIN | ROLE_APPROVER), EISO_INVAL);
+	assert_int_equal(user_add(&f->n, "root", "", ROLE_IT_ADMIN | ROLE_APPROVER, hash),
+	    EISO_INVAL);
+	assert_int_equal(user_set_roles(&f->n, "ghost", ROLE_DRAFTER), EISO_NOTFOUND);
+	assert_int_equal(user_set_disabled(&f->n, "ghost", 1), EISO_NOTFOUND);
+}
+
+static void
+test_names_and_roles(void **state)
+{
+	struct fx *f = *state;
+	char hash[USER_HASH_MAX], buf[160];
+	uint32_t roles;
+
+	(void)f;
+	assert_int_equal(user_roles_parse("drafter,approver", &roles), 0);
+	assert_int_equal(roles, ROLE_DRAFTER | ROLE_APPROVER);
+	assert_int_equal(user_roles_parse("iso_secretary, records_clerk", &roles), 0);
+	assert_int_equal(roles, ROLE_ISO_SECRETARY | ROLE_RECORDS_CLERK);
+	user_roles_format(ROLE_CHECKER | ROLE_IT_ADMIN, buf, sizeof(buf));
+	assert_string_equal(buf, "checker,it_admin");
+	assert_int_equal(user_roles_parse("drafter,boss", &roles), EISO_INVAL);
+	assert_int_equal(user_roles_parse("", &roles), EISO_INVAL);
+	assert_int_equal(user_roles_parse(NULL, &roles), EISO_INVAL);
+
+	assert_int_equal(user_name_ok("a.b-c_9"), 0);
+	assert_int_equal(user_name_ok("Lan"), EISO_INVAL);
+	assert_int_equal(user_name_ok(""), EISO_INVAL);
+	assert_int_equal(user_name_ok("a b"), EISO_INVAL);
+	assert_int_equal(user_name_ok("012345678901234567890123456789012"), EISO_INVAL);
+	assert_int_equal(user_hash("short", hash), EISO_INVAL);
+	assert_int_equal(user_hash("longenough", hash), 0);
+	assert_int_equal(user_add(&f->n, "Bad Name", "", ROLE_DRAFTER, hash), EISO_INVAL);
+	assert_int_equal(user_add(&f->n, "ok", "", 0, hash), EISO_INVAL);
+}
+
+static int
+schema_2_txn(MDB_txn *txn, void *arg)
+{
+	store_t *st = arg;
+
+	return store_put_u64(txn, store_dbi(st, 0), "schema", 2);
+}
+
+/* A node store of schema 2 (no users table): refused read-only, upgraded by a write open. */
+static void
+test_upgrade_from_2(void **state)
+{
+	struct fx *f = *state;
+	char *dir = unit_path(f->dir, "old");
+	store_t *st;
+	MDB_txn *txn;
+	MDB_dbi users;
+
+	assert_int_equal(store_open(dir, node_dbnames, NDB_USERS, 0, &st), 0);
+	assert_int_equal(store_write(st, schema_2_txn, st), 0);
+	store_close(&st);
+	assert_int_equal(store_open(dir, node_dbnames, NDB_COUNT, 1, &st), EISO_VERSION);
+	assert_int_equal(store_open(dir, node_dbnames, NDB_COUNT, 0, &st), 0);
+	assert_int_equal(store_upgraded_from(st), 2);
+	store_close(&st);
+	assert_int_equal(store_open(dir, node_dbnames, NDB_COUNT, 1, &st), 0);
+	assert_int_equal(store_read_begin(st, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "users", 0, &users), 0);
+	store_read_end(&txn);
+	store_close(&st);
+	free(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_add_and_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_disable_and_roles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_names_and_roles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_from_2, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("user", tests, NULL, NULL);
+}
