@@ -16,77 +16,67 @@
 #define PORTAL_KEY_MAX (WIRE_MAX_AGENCY + 1 + DOMAIN_MAX_CODE + 1 + 4)
 
 #define PORTAL_PAGE_SIZE 20
-/* Agency pickers for the search and case forms */
-
-static void
-agency_options(const struct portal_ctx *c, struct html *b, const char *selected)
+/* The agency picker of the search and case forms (portal_agency_options.html's agencies). */
+static json_t *
+agency_options(const struct portal_ctx *c, const char *selected)
 {
+	json_t *list = json_array();
 	MDB_cursor *cur;
 	MDB_val k, v;
 	int rc;
 
-	html_raw(b, "<option value=\"\">");
-	html_esc(b, portal_t(c, TR_PORTAL_ALL_AGENCIES));
-	html_raw(b, "</option>");
 	if (mdb_cursor_open(c->txn, store_dbi(c->h->st, HDB_AGENCIES), &cur) != 0)
-		return;
+		return list;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		Eiso__AgencyRecord *a = eiso__agency_record__unpack(NULL, v.mv_size, v.mv_data);
 
 		if (a == NULL)
 			continue;
-		if (wire_agency_ok(a->id)) {
-			html_raw(b, "<option value=\"");
-			html_esc(b, a->id);
-			html_raw(b, strcmp(a->id, selected) == 0 ? "\" selected>" : "\">");
-			html_esc(b, portal_agency_name(c, a));
-			html_raw(b, "</option>");
-		}
+		if (wire_agency_ok(a->id))
+			json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "id", a->id, "name",
+			    portal_agency_name(c, a), "selected", strcmp(a->id, selected) == 0));
 		eiso__agency_record__free_unpacked(a, NULL);
 	}
 	mdb_cursor_close(cur);
+	return list;
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Case status */
 
-static void
-case_rows(const struct portal_ctx *c, struct html *b, const char *agency, const Eiso__Case *k)
+/* One case of portal_case.html's cases; "" members are left out of the page. */
+static json_t *
+case_row(const struct portal_ctx *c, const char *agency, const Eiso__Case *k)
 {
 	Eiso__AgencyRecord *a = portal_agency(c, agency);
-	char buf[64];
+	char received[64], due[64], completed[64] = "";
+	const char *timeliness = "";
+	json_t *row;
 
-	html_raw(b, "<section class=\"case\"><dl class=\"meta\">");
-	portal_meta(b, portal_t(c, TR_PORTAL_CASE_CODE), k->code);
-	portal_meta(b, portal_t(c, TR_PORTAL_AGENCY), a ? portal_agency_name(c, a) : agency);
-	portal_meta(b, portal_t(c, TR_PORTAL_PROCEDURE), k->procedure);
-	i18n_time(buf, sizeof(buf), k->received, c->lang);
-	portal_meta(b, portal_t(c, TR_PORTAL_RECEIVED), buf);
-	i18n_time(buf, sizeof(buf), k->due, c->lang);
-	portal_meta(b, portal_t(c, TR_PORTAL_DUE), buf);
-	html_raw(b, "<dt>");
-	html_esc(b, portal_t(c, TR_PORTAL_STATUS));
-	html_printf(b, "</dt><dd data-status=\"%s\"><strong>", domain_one_of(k->status,
-	    domain_case_statuses) ? k->status : "unknown");
-	html_esc(b, tr_value(c->lang, "cstatus", k->status));
-	html_raw(b, "</strong></dd>");
+	i18n_time(received, sizeof(received), k->received, c->lang);
+	i18n_time(due, sizeof(due), k->due, c->lang);
 	if (k->completed != 0) {
-		i18n_time(buf, sizeof(buf), k->completed, c->lang);
-		portal_meta(b, portal_t(c, TR_PORTAL_COMPLETED), buf);
+		i18n_time(completed, sizeof(completed), k->completed, c->lang);
 		if (strcmp(k->status, "completed") == 0)
-			portal_meta(b, portal_t(c, TR_PORTAL_TIMELINESS), portal_t(c, k->completed <=
-			    k->due ? TR_PORTAL_ON_TIME : TR_PORTAL_LATE));
+			timeliness = portal_t(c, k->completed <= k->due ? TR_PORTAL_ON_TIME :
+			    TR_PORTAL_LATE);
 	} else if (!domain_case_final(k->status) && k->due < store_now_ms()) {
-		portal_meta(b, portal_t(c, TR_PORTAL_TIMELINESS), portal_t(c, TR_PORTAL_OVERDUE));
+		timeliness = portal_t(c, TR_PORTAL_OVERDUE);
 	}
-	html_raw(b, "</dl></section>\n");
+	row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", k->code,
+	    "agency", a ? portal_agency_name(c, a) : agency, "procedure",
+	    k->procedure ? k->procedure : "", "received", received, "due", due, "status",
+	    domain_one_of(k->status, domain_case_statuses) ? k->status : "unknown",
+	    "status_label", tr_value(c->lang, "cstatus", k->status), "completed", completed,
+	    "timeliness", timeliness);
 	if (a != NULL)
 		eiso__agency_record__free_unpacked(a, NULL);
+	return row;
 }
 
 static int
-case_find(const struct portal_ctx *c, struct html *b, const char *agency, const char *code)
+case_find(const struct portal_ctx *c, json_t *cases, const char *agency, const char *code)
 {
 	uint8_t key[PORTAL_KEY_MAX];
 	MDB_val k, v;
@@ -97,7 +87,7 @@ case_find(const struct portal_ctx *c, struct html *b, const char *agency, const 
 	if (mdb_get(c->txn, store_dbi(c->h->st, HDB_CASES), &k, &v) != 0 ||
 	    (kc = eiso__case__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
 		return 0;
-	case_rows(c, b, agency, kc);
+	json_array_append_new(cases, case_row(c, agency, kc));
 	eiso__case__free_unpacked(kc, NULL);
 	return 1;
 }
@@ -105,36 +95,17 @@ case_find(const struct portal_ctx *c, struct html *b, const char *agency, const 
 void
 lookup_case(const struct portal_ctx *c, struct portal_reply *r)
 {
-	struct html *b = &r->body;
 	char agency[WIRE_MAX_AGENCY + 2], code[DOMAIN_MAX_CODE + 2];
+	json_t *ctx, *cases = json_array();
 	int found = 0;
 
 	portal_param(c, "agency", agency, sizeof(agency));
 	portal_param(c, "code", code, sizeof(code));
-	portal_head(c, b, portal_t(c, TR_PORTAL_CASE));
-	html_raw(b, "<section><h1>");
-	html_esc(b, portal_t(c, TR_PORTAL_CASE));
-	html_raw(b, "</h1><p class=\"muted\">");
-	html_esc(b, portal_t(c, TR_PORTAL_CASE_INTRO));
-	html_raw(b, "</p><form class=\"inline\" action=\"/portal/case\" method=\"get\"><label>");
-	html_esc(b, portal_t(c, TR_PORTAL_CASE_CODE));
-	html_raw(b, "<br><input type=\"text\" name=\"code\" required value=\"");
-	html_esc(b, code);
-	html_raw(b, "\"></label><label>");
-	html_esc(b, portal_t(c, TR_PORTAL_AGENCY));
-	html_raw(b, "<br><select name=\"agency\">");
-	agency_options(c, b, agency);
-	html_raw(b, "</select></label>");
-	if (c->lang == WEB_EN)
-		html_raw(b, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
-	html_raw(b, "<button>");
-	html_esc(b, portal_t(c, TR_PORTAL_LOOKUP));
-	html_raw(b, "</button></form></section>\n");
 	if (code[0] != '\0') {
 		if (!domain_code_ok(code) || (agency[0] && !wire_agency_ok(agency))) {
 			found = 0;
 		} else if (agency[0]) {
-			found = case_find(c, b, agency, code);
+			found = case_find(c, cases, agency, code);
 		} else {
 			MDB_cursor *cur;
 			MDB_val k, v;
@@ -148,19 +119,25 @@ lookup_case(const struct portal_ctx *c, struct portal_reply *r)
 						continue;
 					memcpy(id, k.mv_data, k.mv_size);
 					id[k.mv_size] = '\0';
-					found += case_find(c, b, id, code);
+					found += case_find(c, cases, id, code);
 				}
 				mdb_cursor_close(cur);
 			}
 		}
-		if (!found) {
+		if (!found)
 			r->status = 404;
-			html_raw(b, "<section data-verdict=\"not_found\"><p>");
-			html_esc(b, portal_t(c, TR_PORTAL_NO_CASE));
-			html_raw(b, "</p></section>\n");
-		}
 	}
-	portal_foot(c, b);
+	ctx = portal_tctx(c, portal_t(c, TR_PORTAL_CASE));
+	if (ctx != NULL) {
+		/* The code is the client's bytes: not checked as UTF-8, only escaped. */
+		json_object_set_new(ctx, "code", json_string_nocheck(code));
+		json_object_set_new(ctx, "en", json_boolean(c->lang == WEB_EN));
+		json_object_set_new(ctx, "agencies", agency_options(c, agency));
+		json_object_set_new(ctx, "not_found", json_boolean(code[0] != '\0' && !found));
+		json_object_set(ctx, "cases", cases);
+	}
+	json_decref(cases);
+	portal_render(c, &r->body, "portal_case", ctx);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -168,15 +145,14 @@ lookup_case(const struct portal_ctx *c, struct portal_reply *r)
 
 struct search_page {
 	const struct portal_ctx *c;
-	struct html *b;
+	json_t *hits;
 };
 
 static int
 search_row(const char *agency, const char *code, uint32_t score, void *arg)
 {
-	struct search_page *s = arg;
-	const struct portal_ctx *c = s->c;
-	struct html *b = s->b;
+	struct search_page *sp = arg;
+	const struct portal_ctx *c = sp->c;
 	Eiso__DocRecord *rec = portal_docrec(c, agency, code);
 	Eiso__DocIssue *d = rec && rec->current ? portal_issue(c, agency, code, rec->current) :
 	    NULL;
@@ -186,19 +162,10 @@ search_row(const char *agency, const char *code, uint32_t score, void *arg)
 	(void)score;
 	if (d != NULL && strcmp(d->status, "effective") == 0) {
 		i18n_date(date, sizeof(date), d->effective_date, c->lang);
-		html_raw(b, "<li class=\"hit\"><a href=\"");
-		portal_doc_url(c, b, "/portal/d/", agency, code, d->issue);
-		html_raw(b, "\">");
-		html_esc(b, d->title);
-		html_raw(b, "</a><br><span class=\"small muted\">");
-		html_esc(b, a ? portal_agency_name(c, a) : agency);
-		html_raw(b, " · ");
-		html_esc(b, d->code);
-		html_raw(b, " · ");
-		html_esc(b, portal_kind(c, d->kind));
-		html_printf(b, " · %s %u · ", portal_t(c, TR_PORTAL_ISSUE_LC), d->issue);
-		html_esc(b, date);
-		html_raw(b, "</span></li>\n");
+		json_array_append_new(sp->hits, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}",
+		    "agency_id", agency, "code", d->code, "issue", (json_int_t)d->issue, "title",
+		    d->title, "agency", a ? portal_agency_name(c, a) : agency, "kind",
+		    portal_kind(c, d->kind), "date", date));
 	}
 	if (a != NULL)
 		eiso__agency_record__free_unpacked(a, NULL);
@@ -209,33 +176,70 @@ search_row(const char *agency, const char *code, uint32_t score, void *arg)
 	return 0;
 }
 
-static void
-search_link(const struct portal_ctx *c, struct html *b, const char *q, const char *agency,
-    const char *kind, unsigned long page)
+/* The link to another page of the results; the template escapes it. */
+static json_t *
+search_link(const struct portal_ctx *c, const char *q, const char *agency, const char *kind,
+    unsigned long page)
 {
-	html_raw(b, "/portal/search?q=");
-	html_seg(b, q);
+	struct html b = { 0 };
+	json_t *link;
+
+	html_raw(&b, "/portal/search?q=");
+	html_seg(&b, q);
 	if (agency[0]) {
-		html_raw(b, "&amp;agency=");
-		html_seg(b, agency);
+		html_raw(&b, "&agency=");
+		html_seg(&b, agency);
 	}
 	if (kind[0]) {
-		html_raw(b, "&amp;kind=");
-		html_seg(b, kind);
+		html_raw(&b, "&kind=");
+		html_seg(&b, kind);
 	}
-	html_printf(b, "&amp;page=%lu", page);
-	portal_lang_q(c, b, 0);
+	html_printf(&b, "&page=%lu", page);
+	if (c->lang == WEB_EN)
+		html_raw(&b, "&lang=en");
+	link = json_string(b.buf != NULL ? b.buf : "");
+	html_free(&b);
+	return link;
+}
+
+/* portal_search.html's members of ctx after a search for q. */
+static void
+search_results(const struct portal_ctx *c, const char *q, const char *agency, const char *kind,
+    unsigned long page, json_t *ctx)
+{
+	json_t *hits = json_array();
+	struct search_page sp = { c, hits };
+	size_t total = 0, pages;
+	char n[24];
+	int rc;
+
+	rc = search_query(c->txn, c->h, q, agency[0] ? agency : NULL, kind[0] ? kind : NULL,
+	    (page - 1) * PORTAL_PAGE_SIZE, PORTAL_PAGE_SIZE, search_row, &sp, &total);
+	if (rc != 0)
+		total = 0;
+	snprintf(n, sizeof(n), "%zu", total);
+	pages = (total + PORTAL_PAGE_SIZE - 1) / PORTAL_PAGE_SIZE;
+	json_object_set_new(ctx, "searched", json_true());
+	json_object_set_new(ctx, "bad", json_boolean(rc != 0));
+	json_object_set_new(ctx, "total", json_integer((json_int_t)total));
+	json_object_set_new(ctx, "n", json_string(n));
+	json_object_set_new(ctx, "hits_shown", json_boolean(json_array_size(hits) > 0));
+	json_object_set_new(ctx, "hits", hits);
+	json_object_set_new(ctx, "pager", json_boolean(pages > 1));
+	json_object_set_new(ctx, "page", json_integer((json_int_t)page));
+	json_object_set_new(ctx, "pages", json_integer((json_int_t)pages));
+	json_object_set_new(ctx, "prev", page > 1 ? search_link(c, q, agency, kind, page - 1) :
+	    json_string(""));
+	json_object_set_new(ctx, "next", page < pages ? search_link(c, q, agency, kind,
+	    page + 1) : json_string(""));
 }
 
 void
 lookup_search(const struct portal_ctx *c, struct portal_reply *r)
 {
-	struct html *b = &r->body;
 	char q[512], agency[WIRE_MAX_AGENCY + 2], kind[32], pg[16];
 	unsigned long page;
-	size_t total = 0, pages;
-	struct search_page sp = { c, b };
-	int rc = 0;
+	json_t *ctx, *kinds;
 
 	portal_param(c, "q", q, sizeof(q));
 	portal_param(c, "agency", agency, sizeof(agency));
@@ -249,83 +253,21 @@ lookup_search(const struct portal_ctx *c, struct portal_reply *r)
 	if (kind[0] && !domain_one_of(kind, domain_doc_kinds))
 		kind[0] = '\0';
 
-	portal_head(c, b, portal_t(c, TR_PORTAL_SEARCH));
-	html_raw(b, "<section><h1>");
-	html_esc(b, portal_t(c, TR_PORTAL_SEARCH));
-	html_raw(b, "</h1><form class=\"inline\" action=\"/portal/search\" method=\"get\"><label>");
-	html_esc(b, portal_t(c, TR_PORTAL_SEARCH_WORDS));
-	html_raw(b, "<br><input type=\"search\" name=\"q\" value=\"");
-	html_esc(b, q);
-	html_raw(b, "\" placeholder=\"");
-	html_esc(b, portal_t(c, TR_PORTAL_SEARCH_PLACEHOLDER));
-	html_raw(b, "\"></label><label>");
-	html_esc(b, portal_t(c, TR_PORTAL_AGENCY));
-	html_raw(b, "<br><select name=\"agency\">");
-	agency_options(c, b, agency);
-	html_raw(b, "</select></label><label>");
-	html_esc(b, portal_t(c, TR_PORTAL_KIND));
-	html_raw(b, "<br><select name=\"kind\"><option value=\"\">");
-	html_esc(b, portal_t(c, TR_PORTAL_ALL_KINDS));
-	html_raw(b, "</option>");
-	for (int i = 0; domain_doc_kinds[i] != NULL; i++) {
-		html_printf(b, "<option value=\"%s\"%s>", domain_doc_kinds[i],
-		    strcmp(kind, domain_doc_kinds[i]) == 0 ? " selected" : "");
-		html_esc(b, portal_kind(c, domain_doc_kinds[i]));
-		html_raw(b, "</option>");
+	if ((ctx = portal_tctx(c, portal_t(c, TR_PORTAL_SEARCH))) == NULL) {
+		r->body.oom = 1;
+		return;
 	}
-	html_raw(b, "</select></label>");
-	if (c->lang == WEB_EN)
-		html_raw(b, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
-	html_raw(b, "<button>");
-	html_esc(b, portal_t(c, TR_PORTAL_SEARCH_GO));
-	html_raw(b, "</button></form></section>\n");
-	if (q[0] != '\0') {
-		struct html list = { 0 };
-
-		sp.b = &list;
-		rc = search_query(c->txn, c->h, q, agency[0] ? agency : NULL, kind[0] ? kind : NULL,
-		    (page - 1) * PORTAL_PAGE_SIZE, PORTAL_PAGE_SIZE, search_row, &sp, &total);
-		html_raw(b, "<section class=\"results\">");
-		if (rc != 0) {
-			html_raw(b, "<p>");
-			html_esc(b, portal_t(c, TR_PORTAL_SEARCH_BAD));
-			html_raw(b, "</p>");
-			total = 0;
-		} else {
-			html_printf(b, "<p id=\"total\" data-total=\"%zu\">", total);
-			char n[24];
-
-			snprintf(n, sizeof(n), "%zu", total);
-			tr_fill(b, c->lang, TR_PORTAL_SEARCH_TOTAL, "n", n, NULL);
-			html_raw(b, "</p>");
-		}
-		if (list.len > 0) {
-			html_raw(b, "<ol class=\"hits\">");
-			html_mem(b, list.buf, list.len);
-			html_raw(b, "</ol>");
-		}
-		html_free(&list);
-		pages = (total + PORTAL_PAGE_SIZE - 1) / PORTAL_PAGE_SIZE;
-		if (pages > 1) {
-			html_raw(b, "<p class=\"pager\">");
-			if (page > 1) {
-				html_raw(b, "<a rel=\"prev\" href=\"");
-				search_link(c, b, q, agency, kind, page - 1);
-				html_raw(b, "\">« ");
-				html_esc(b, portal_t(c, TR_PORTAL_PREV));
-				html_raw(b, "</a>");
-			}
-			html_printf(b, "<span>%lu / %zu</span>", page, pages);
-			if (page < pages) {
-				html_raw(b, "<a rel=\"next\" href=\"");
-				search_link(c, b, q, agency, kind, page + 1);
-				html_raw(b, "\">");
-				html_esc(b, portal_t(c, TR_PORTAL_NEXT));
-				html_raw(b, " »</a>");
-			}
-			html_raw(b, "</p>");
-		}
-		html_raw(b, "</section>\n");
-	}
-	portal_foot(c, b);
+	kinds = json_array();
+	for (int i = 0; domain_doc_kinds[i] != NULL; i++)
+		json_array_append_new(kinds, json_pack("{s:s, s:s, s:b}", "kind", domain_doc_kinds[i],
+		    "label", portal_kind(c, domain_doc_kinds[i]),
+		    "selected", strcmp(kind, domain_doc_kinds[i]) == 0));
+	/* The words are the client's bytes: not checked as UTF-8, only escaped. */
+	json_object_set_new(ctx, "q", json_string_nocheck(q));
+	json_object_set_new(ctx, "en", json_boolean(c->lang == WEB_EN));
+	json_object_set_new(ctx, "agencies", agency_options(c, agency));
+	json_object_set_new(ctx, "kinds", kinds);
+	if (q[0] != '\0')
+		search_results(c, q, agency, kind, page, ctx);
+	portal_render(c, &r->body, "portal_search", ctx);
 }

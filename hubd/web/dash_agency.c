@@ -12,7 +12,7 @@
 #include "wire.h"
 
 
-/* One fact of the agency's list (dash_agency_top's facts); parent: a link to that agency. */
+/* One fact of the agency's list (the dash_agency template's facts); parent: a link to that agency. */
 static void
 dash_kv(json_t *facts, const char *label, const char *value, const char *parent,
     const char *cls)
@@ -24,152 +24,120 @@ dash_kv(json_t *facts, const char *label, const char *value, const char *parent,
 	json_array_append_new(facts, o);
 }
 
+/* The dash_agency_documents partial's members of ctx: one page (dpage) of the documents. */
 static void
-dash_documents(struct dash *d, MDB_txn *txn, const char *agency, size_t dpage)
+dash_documents(struct dash *d, MDB_txn *txn, const char *agency, size_t dpage, json_t *ctx)
 {
-	json_t *items, *doc, *iss;
-	size_t total, i, k, pages;
-	char date[32];
+	json_t *items, *doc, *iss, *docs, *pages;
+	size_t total, i, k, npages;
+	char date[32], eff[32], upd[40];
 
 	if (view_documents(txn, d->w, agency, NULL, NULL, dpage * DASH_DOCS_PAGE, DASH_DOCS_PAGE,
 	    &items, &total) != 0)
 		return;
-	html_printf(&d->b, "<section id=\"documents\"><h2>%s <small>(%zu)</small></h2>",
-	    T(d, TR_AGENCY_DOCUMENTS), total);
-	html_printf(&d->b, "<table class=\"docs\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>", T(d, TR_DOC_CODE),
-	    T(d, TR_DOC_TITLE), T(d, TR_DOC_KIND), T(d, TR_DOC_STATUS), T(d, TR_DOC_ISSUE),
-	    T(d, TR_DOC_EFFECTIVE), T(d, TR_DOC_NEXT_REVIEW));
+	docs = json_array();
 	json_array_foreach(items, i, doc) {
-		html_raw(&d->b, "<tr><td class=\"code\">");
-		html_esc(&d->b, jstr(doc, "code"));
-		html_raw(&d->b, "</td><td><details><summary>");
-		html_esc(&d->b, jstr(doc, "title"));
-		html_printf(&d->b, "</summary><ol class=\"history\">");
+		json_t *row, *issues = json_array();
+
 		json_array_foreach(json_object_get(doc, "issues"), k, iss) {
-			char upd[40];
+			json_t *by = json_object_get(iss, "approved_by");
 
 			i18n_time(upd, sizeof(upd), (int64_t)jint(iss, "updated"), d->lang);
-			html_printf(&d->b, "<li><b>%s %lld</b> — ", T(d, TR_DOC_ISSUE),
-			    jint(iss, "issue"));
-			html_esc(&d->b, Tv(d, "dstatus", jstr(iss, "status")));
 			i18n_date(date, sizeof(date), jstr(iss, "effective_date"), d->lang);
-			if (jstr(iss, "effective_date")[0])
-				html_printf(&d->b, ", %s %s", T(d, TR_DOC_EFFECTIVE), date);
-			if (json_object_get(iss, "approved_by") != NULL) {
-				html_printf(&d->b, ", %s ", T(d, TR_DOC_APPROVED_BY));
-				html_esc(&d->b, jstr(json_object_get(iss, "approved_by"), "name"));
-			}
-			if (jstr(iss, "note")[0]) {
-				html_raw(&d->b, " — <i>");
-				html_esc(&d->b, jstr(iss, "note"));
-				html_raw(&d->b, "</i>");
-			}
-			html_printf(&d->b, " <small>(%s)</small></li>", upd);
+			json_array_append_new(issues, json_pack("{s:I, s:s, s:s, s:b, s:s, s:s, s:s}",
+			    "issue", (json_int_t)jint(iss, "issue"), "status_label",
+			    Tv(d, "dstatus", jstr(iss, "status")), "effective",
+			    jstr(iss, "effective_date")[0] ? date : "", "approved", by != NULL,
+			    "approved_by", jstr(by, "name"), "note", jstr(iss, "note"), "updated",
+			    upd));
 		}
-		html_raw(&d->b, "</ol></details></td><td>");
-		html_esc(&d->b, Tv(d, "kind", jstr(doc, "kind")));
-		html_printf(&d->b, "</td><td><span class=\"badge ds-%s\">", jstr(doc, "status"));
-		html_esc(&d->b, Tv(d, "dstatus", jstr(doc, "status")));
-		html_printf(&d->b, "</span></td><td class=\"num\">%lld</td>", jint(doc, "latest"));
 		i18n_date(date, sizeof(date), jstr(doc, "effective_date"), d->lang);
-		html_printf(&d->b, "<td>%s</td>", date);
-		i18n_date(date, sizeof(date), jstr(doc, "next_review"), d->lang);
-		html_printf(&d->b, "<td class=\"%s\">%s</td></tr>",
-		    json_is_true(json_object_get(doc, "review_overdue")) ? "bad" : "", date);
+		i18n_date(eff, sizeof(eff), jstr(doc, "next_review"), d->lang);
+		row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:o}", "code",
+		    jstr(doc, "code"), "title", jstr(doc, "title"), "kind",
+		    Tv(d, "kind", jstr(doc, "kind")), "status", jstr(doc, "status"), "status_label",
+		    Tv(d, "dstatus", jstr(doc, "status")), "latest", (json_int_t)jint(doc, "latest"),
+		    "effective", date, "next_review", eff, "overdue",
+		    json_is_true(json_object_get(doc, "review_overdue")), "issues", issues);
+		json_array_append_new(docs, row);
 	}
-	if (total == 0)
-		html_printf(&d->b, "<tr><td colspan=\"7\" class=\"muted\">%s</td></tr>",
-		    T(d, TR_NONE));
-	html_raw(&d->b, "</tbody></table>");
-	pages = (total + DASH_DOCS_PAGE - 1) / DASH_DOCS_PAGE;
-	if (pages > 1) {
-		html_raw(&d->b, "<nav class=\"pager\">");
-		for (size_t p = 0; p < pages; p++) {
-			html_raw(&d->b, p == dpage ? "<b>" : "<a href=\"?dpage=");
-			if (p != dpage)
-				html_printf(&d->b, "%zu#documents\">", p);
-			html_printf(&d->b, "%zu", p + 1);
-			html_raw(&d->b, p == dpage ? "</b> " : "</a> ");
-		}
-		html_raw(&d->b, "</nav>");
-	}
-	html_raw(&d->b, "</section>");
+	npages = (total + DASH_DOCS_PAGE - 1) / DASH_DOCS_PAGE;
+	pages = json_array();
+	for (size_t p = 0; npages > 1 && p < npages; p++)
+		json_array_append_new(pages, json_pack("{s:I, s:I, s:b}", "p", (json_int_t)p, "n",
+		    (json_int_t)(p + 1), "current", p == dpage));
+	json_object_set_new(ctx, "docs_shown", json_true());
+	json_object_set_new(ctx, "docs_total", json_integer((json_int_t)total));
+	json_object_set_new(ctx, "docs", docs);
+	json_object_set_new(ctx, "pager", json_boolean(npages > 1));
+	json_object_set_new(ctx, "pages", pages);
 	json_decref(items);
 }
 
-/* The agency's documents past their review date, earliest first, from the reviews index. */
+/*
+ * The dash_agency_reviews partial's members of ctx: the agency's documents past their review
+ * date, earliest first, from the reviews index.
+ */
 static void
-dash_reviews(struct dash *d, MDB_txn *txn, const char *agency)
+dash_reviews(struct dash *d, MDB_txn *txn, const char *agency, json_t *ctx)
 {
-	json_t *items, *e;
+	json_t *items, *e, *rows;
 	size_t total, i;
 	char today[11], date[32];
 
 	domain_today(today);
 	if (view_reviews(txn, d->w, agency, today, 0, DASH_LIST, &items, &total) != 0)
 		return;
-	if (total > 0) {
-		html_printf(&d->b, "<section id=\"reviews\"><h2>%s <small>(%zu)</small></h2>"
-		    "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
-		    "<tbody>", T(d, TR_CARD_REVIEWS), total, T(d, TR_DOC_CODE), T(d, TR_DOC_TITLE),
-		    T(d, TR_DOC_ISSUE), T(d, TR_DOC_NEXT_REVIEW));
-		json_array_foreach(items, i, e) {
-			html_raw(&d->b, "<tr><td class=\"code\">");
-			html_esc(&d->b, jstr(e, "code"));
-			html_raw(&d->b, "</td><td>");
-			html_esc(&d->b, jstr(e, "title"));
-			i18n_date(date, sizeof(date), jstr(e, "next_review"), d->lang);
-			html_printf(&d->b, "</td><td class=\"num\">%lld</td><td class=\"bad\">%s"
-			    "</td></tr>", jint(e, "issue"), date);
-		}
-		html_raw(&d->b, "</tbody></table></section>");
+	rows = json_array();
+	json_array_foreach(items, i, e) {
+		i18n_date(date, sizeof(date), jstr(e, "next_review"), d->lang);
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:I, s:s}", "code",
+		    jstr(e, "code"), "title", jstr(e, "title"), "issue", (json_int_t)jint(e, "issue"),
+		    "next_review", date));
 	}
+	json_object_set_new(ctx, "reviews_total", json_integer((json_int_t)total));
+	json_object_set_new(ctx, "reviews", rows);
 	json_decref(items);
 }
 
-static void
-dash_files_cases(struct dash *d, MDB_txn *txn, const char *agency)
+/* A case's badge: on time, late or overdue; false when it has none. */
+static json_t *
+dash_case_badge(struct dash *d, json_t *e)
 {
-	json_t *items, *e;
+	if (json_is_true(json_object_get(e, "on_time")))
+		return json_pack("{s:s, s:s}", "cls", "ok", "label", T(d, TR_CASES_ON_TIME));
+	if (json_is_false(json_object_get(e, "on_time")))
+		return json_pack("{s:s, s:s}", "cls", "bad", "label", T(d, TR_CASES_LATE));
+	if (json_is_true(json_object_get(e, "overdue")))
+		return json_pack("{s:s, s:s}", "cls", "bad", "label", T(d, TR_CASES_OVERDUE));
+	return json_false();
+}
+
+/* The dash_agency_files and dash_agency_cases partials' members of ctx. */
+static void
+dash_files_cases(struct dash *d, MDB_txn *txn, const char *agency, json_t *ctx)
+{
+	json_t *items, *e, *rows;
 	size_t total, i;
 	char t1[40], t2[40], t3[40];
 
 	if (view_files(txn, d->w, agency, 0, DASH_LIST, &items, &total) == 0) {
-		html_printf(&d->b, "<section id=\"files\"><h2>%s <small>(%zu)</small></h2>"
-		    "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-		    "</tr></thead><tbody>", T(d, TR_AGENCY_FILES), total, T(d, TR_FILE_CODE),
-		    T(d, TR_FILE_TITLE), T(d, TR_FILE_DOCS), T(d, TR_FILE_RETENTION),
-		    T(d, TR_FILE_STATUS));
-		json_array_foreach(items, i, e) {
-			html_raw(&d->b, "<tr><td class=\"code\">");
-			html_esc(&d->b, jstr(e, "code"));
-			html_raw(&d->b, "</td><td>");
-			html_esc(&d->b, jstr(e, "title"));
-			html_printf(&d->b, "</td><td class=\"num\">%lld / %lld</td><td>",
-			    jint(e, "doc_total"), jint(e, "page_total"));
-			if (json_is_true(json_object_get(e, "retention_permanent")))
-				html_esc(&d->b, T(d, TR_FILE_PERMANENT));
-			else
-				html_printf(&d->b, "%lld %s", jint(e, "retention_years"),
-				    T(d, TR_FILE_YEARS));
-			html_raw(&d->b, "</td><td>");
-			html_esc(&d->b, Tv(d, "fstatus", jstr(e, "status")));
-			html_raw(&d->b, "</td></tr>");
-		}
-		if (total == 0)
-			html_printf(&d->b, "<tr><td colspan=\"5\" class=\"muted\">%s</td></tr>",
-			    T(d, TR_NONE));
-		html_raw(&d->b, "</tbody></table></section>");
+		rows = json_array();
+		json_array_foreach(items, i, e)
+			json_array_append_new(rows, json_pack("{s:s, s:s, s:I, s:I, s:b, s:I, s:s}",
+			    "code", jstr(e, "code"), "title", jstr(e, "title"), "doc_total",
+			    (json_int_t)jint(e, "doc_total"), "page_total",
+			    (json_int_t)jint(e, "page_total"), "permanent",
+			    json_is_true(json_object_get(e, "retention_permanent")), "years",
+			    (json_int_t)jint(e, "retention_years"), "status_label",
+			    Tv(d, "fstatus", jstr(e, "status"))));
+		json_object_set_new(ctx, "files_shown", json_true());
+		json_object_set_new(ctx, "files_total", json_integer((json_int_t)total));
+		json_object_set_new(ctx, "files", rows);
 		json_decref(items);
 	}
 	if (view_cases(txn, d->w, agency, NULL, 0, DASH_LIST, &items, &total) == 0) {
-		html_printf(&d->b, "<section id=\"cases\"><h2>%s <small>(%zu)</small></h2>"
-		    "<p class=\"muted\">%s</p><table><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-		    "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>", T(d, TR_AGENCY_CASES),
-		    total, T(d, TR_CASE_NO_PERSONAL), T(d, TR_CASE_CODE), T(d, TR_CASE_PROCEDURE),
-		    T(d, TR_CASE_RECEIVED), T(d, TR_CASE_DUE), T(d, TR_CASE_COMPLETED),
-		    T(d, TR_CASE_STATUS));
+		rows = json_array();
 		json_array_foreach(items, i, e) {
 			i18n_time(t1, sizeof(t1), (int64_t)jint(e, "received"), d->lang);
 			i18n_time(t2, sizeof(t2), (int64_t)jint(e, "due"), d->lang);
@@ -177,67 +145,57 @@ dash_files_cases(struct dash *d, MDB_txn *txn, const char *agency)
 				i18n_time(t3, sizeof(t3), (int64_t)jint(e, "completed"), d->lang);
 			else
 				snprintf(t3, sizeof(t3), "—");
-			html_raw(&d->b, "<tr><td class=\"code\">");
-			html_esc(&d->b, jstr(e, "code"));
-			html_raw(&d->b, "</td><td>");
-			html_esc(&d->b, jstr(e, "procedure"));
-			html_printf(&d->b, "</td><td class=\"time\">%s</td><td class=\"time\">%s</td>"
-			    "<td class=\"time\">%s</td><td>", t1, t2, t3);
-			html_esc(&d->b, Tv(d, "cstatus", jstr(e, "status")));
-			if (json_is_true(json_object_get(e, "on_time")))
-				html_printf(&d->b, " <span class=\"badge ok\">%s</span>",
-				    T(d, TR_CASES_ON_TIME));
-			else if (json_is_false(json_object_get(e, "on_time")))
-				html_printf(&d->b, " <span class=\"badge bad\">%s</span>",
-				    T(d, TR_CASES_LATE));
-			else if (json_is_true(json_object_get(e, "overdue")))
-				html_printf(&d->b, " <span class=\"badge bad\">%s</span>",
-				    T(d, TR_CASES_OVERDUE));
-			html_raw(&d->b, "</td></tr>");
+			json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
+			    "code", jstr(e, "code"), "procedure", jstr(e, "procedure"), "received",
+			    t1, "due", t2, "completed", t3, "status_label",
+			    Tv(d, "cstatus", jstr(e, "status")), "badge", dash_case_badge(d, e)));
 		}
-		if (total == 0)
-			html_printf(&d->b, "<tr><td colspan=\"6\" class=\"muted\">%s</td></tr>",
-			    T(d, TR_NONE));
-		html_raw(&d->b, "</tbody></table></section>");
+		json_object_set_new(ctx, "cases_shown", json_true());
+		json_object_set_new(ctx, "cases_total", json_integer((json_int_t)total));
+		json_object_set_new(ctx, "case_rows", rows);
 		json_decref(items);
 	}
 }
 
+/* The dash_agency_changesets partial's members of ctx: the latest ten, re-verified. */
 static void
-dash_changesets(struct dash *d, MDB_txn *txn, const Eiso__AgencyRecord *a)
+dash_changesets(struct dash *d, MDB_txn *txn, const Eiso__AgencyRecord *a, json_t *ctx)
 {
-	json_t *items, *e, *it;
+	json_t *items, *e, *it, *rows;
 	size_t total, i, k;
-	char when[40];
+	char when[40], hash[24];
 
 	if (view_changesets(txn, d->w, a, 0, 10, &items, &total) != 0)
 		return;
-	html_printf(&d->b, "<section id=\"changesets\"><h2>%s <small>(%zu)</small></h2>"
-	    "<table><thead><tr><th>Seq</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>"
-	    "</thead><tbody>", T(d, TR_AGENCY_CHANGESETS), total, T(d, TR_CS_CREATED),
-	    T(d, TR_CS_CHANGES), T(d, TR_CS_HASH), T(d, TR_CS_OUTCOME));
+	rows = json_array();
 	json_array_foreach(items, i, e) {
-		int ok = strcmp(jstr(e, "signature"), "valid") == 0 &&
-		    strcmp(jstr(e, "chain"), "linked") == 0;
+		json_t *lines = json_array(), *row;
+		int cut = 0;
 
-		i18n_time(when, sizeof(when), (int64_t)jint(e, "created"), d->lang);
-		html_printf(&d->b, "<tr><td class=\"num\">%lld</td><td class=\"time\">%s</td><td>",
-		    jint(e, "seq"), when);
 		json_array_foreach(json_object_get(e, "items"), k, it) {
 			if (k >= 4) {
-				html_printf(&d->b, "… (%lld)", jint(e, "changes"));
+				cut = 1;
 				break;
 			}
-			html_raw(&d->b, k ? "<br>" : "");
-			html_esc(&d->b, json_string_value(it));
+			/* An item names what an agency sent: escaped, not checked as UTF-8. */
+			row = json_pack("{s:b}", "br", k > 0);
+			if (row != NULL)
+				json_object_set_new(row, "text",
+				    json_string_nocheck(json_string_value(it) ?
+				    json_string_value(it) : ""));
+			json_array_append_new(lines, row);
 		}
-		html_printf(&d->b, "</td><td class=\"hash\">%.16s…</td><td><span class=\"badge %s\">"
-		    "%s</span></td></tr>", jstr(e, "hash"), ok ? "ok" : "bad",
-		    ok ? T(d, TR_CS_VERIFIED) : T(d, TR_CS_FAILED));
+		i18n_time(when, sizeof(when), (int64_t)jint(e, "created"), d->lang);
+		snprintf(hash, sizeof(hash), "%.16s…", jstr(e, "hash"));
+		json_array_append_new(rows, json_pack("{s:I, s:s, s:o, s:b, s:I, s:s, s:b}", "seq",
+		    (json_int_t)jint(e, "seq"), "created", when, "items", lines, "cut", cut,
+		    "changes", (json_int_t)jint(e, "changes"), "hash", hash, "ok",
+		    strcmp(jstr(e, "signature"), "valid") == 0 &&
+		    strcmp(jstr(e, "chain"), "linked") == 0));
 	}
-	if (total == 0)
-		html_printf(&d->b, "<tr><td colspan=\"5\" class=\"muted\">%s</td></tr>", T(d, TR_NONE));
-	html_raw(&d->b, "</tbody></table></section>");
+	json_object_set_new(ctx, "changesets_shown", json_true());
+	json_object_set_new(ctx, "changesets_total", json_integer((json_int_t)total));
+	json_object_set_new(ctx, "changesets", rows);
 	json_decref(items);
 }
 
@@ -327,12 +285,13 @@ dash_agency(struct dash *d, MDB_txn *txn)
 		html_free(&nb);
 		json_decref(items);
 	}
-	dash_tmpl(d, "dash_agency_top", ctx);
-	dash_reviews(d, txn, rec->id);
-	dash_documents(d, txn, rec->id, (size_t)dpage);
-	dash_files_cases(d, txn, rec->id);
-	dash_changesets(d, txn, rec);
-	dash_foot(d);
+	if (ctx != NULL) {
+		dash_reviews(d, txn, rec->id, ctx);
+		dash_documents(d, txn, rec->id, (size_t)dpage, ctx);
+		dash_files_cases(d, txn, rec->id, ctx);
+		dash_changesets(d, txn, rec, ctx);
+	}
+	dash_tmpl(d, "dash_agency", ctx);
 	json_decref(a);
 	eiso__agency_record__free_unpacked(rec, NULL);
 	dash_send(d, 200);
