@@ -2,6 +2,7 @@
 # 02-three-nodes-1000-docs: a hub and three nodes; 1,000 documents written while the daemons
 # run, most with a random file of 1-200 KB and three with a 21 MB file. Every file's bytes at
 # the hub equal the source (I7) and every node agrees with the hub (I6).
+# timeout: 600
 . "$(dirname "$0")/lib.sh"
 
 TOTAL=${EISO_DOCS:-1000}
@@ -55,7 +56,7 @@ for i in 0 1 2; do
 	background writer "${NODES[$i]}" "$first" "$last"
 	W+=("$BG_PID")
 done
-for pid in "${W[@]}"; do wait_bg "$pid" 240; done
+for pid in "${W[@]}"; do wait_bg "$pid" 480; done
 note "all $TOTAL writes returned"
 
 for n in "${NODES[@]}"; do wait_synced "$n" 180; done
