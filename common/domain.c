@@ -171,6 +171,19 @@ domain_parse_time(const char *s, int64_t *ms)
 	return 0;
 }
 
+int
+domain_parse_deadline(const char *s, int64_t *ms)
+{
+	int64_t t;
+
+	if (domain_parse_time(s, &t) != 0)
+		return EISO_INVAL;
+	if (strlen(s) == 10)
+		t += 24 * 3600 * 1000 - 1;
+	*ms = t;
+	return 0;
+}
+
 static int
 domain_need(const char *field, const char *v)
 {

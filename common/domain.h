@@ -43,6 +43,9 @@ void domain_today(char buf[11]);
 void domain_add_months(const char *d, unsigned months, char out[11]);
 /* Parse "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" (UTC+7) to unix ms. 0 or EISO_INVAL. */
 int domain_parse_time(const char *s, int64_t *ms);
+/* The same for a deadline: a date alone means the end of that day (23:59:59.999, UTC+7),
+ * so a case due today and completed this afternoon is on time. */
+int domain_parse_deadline(const char *s, int64_t *ms);
 
 /*
  * Validate a record as it would be replicated. Returns 0, EISO_INVAL or EISO_TOOBIG with a

@@ -63,7 +63,11 @@ cli_number(const char *verb, const char *field, const char *s, long max, long *o
 int
 cli_time(const char *verb, const char *field, const char *s, int64_t *ms)
 {
-	if (domain_parse_time(s, ms) != 0) {
+	/* A due date is a deadline: a date alone means the end of that day. */
+	int (*parse)(const char *, int64_t *) = strcmp(field, "due") == 0 ?
+	    domain_parse_deadline : domain_parse_time;
+
+	if (parse(s, ms) != 0) {
 		fprintf(stderr, "noded %s: %s: '%s' is not a date (YYYY-MM-DD or "
 		    "'YYYY-MM-DD HH:MM')\n", verb, field, s);
 		return 1;

@@ -235,7 +235,8 @@ static int case_cmd_list(int argc, char **argv) { return case_read("list", argc,
 static int case_show(int argc, char **argv) { return case_read("show", argc, argv); }
 
 #define CASE_FOOT \
-    "  DATE: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (Asia/Ho_Chi_Minh)\n" \
+    "  DATE: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (Asia/Ho_Chi_Minh); a --due date alone\n" \
+    "        means the end of that day\n" \
     "  -c CONF  config file (default " NODED_DEFAULT_CONF ")\n" \
     "  --json   print the result as JSON\n"
 

@@ -114,7 +114,8 @@ api_time(json_t *body, const char *name, const char *field, int64_t *ms)
 
 	if ((rc = api_str(body, name, &s)) != 0 || s == NULL)
 		return rc;
-	if (domain_parse_time(s, ms) != 0)
+	/* A due date is a deadline: a date alone means the end of that day. */
+	if ((strcmp(field, "due") == 0 ? domain_parse_deadline(s, ms) : domain_parse_time(s, ms)) != 0)
 		return eiso_seterr(EISO_INVAL, "%s: '%s' is not a date (YYYY-MM-DD or "
 		    "'YYYY-MM-DD HH:MM')", field, s);
 	return 0;

@@ -299,7 +299,7 @@ out=$(nd case receive --code H55-0001 --procedure 1.004227 --unit "Phòng Tư ph
     --applicant-id 001190012345 --applicant-address "Số 12 Kim Ngọc" --applicant-contact 0912345678 \
     --record-file "$FC" --json)
 [[ $(json_get status received due completed record_file <<<"$out" | paste -sd' ') == \
-    "received 1709256600000 1710435600000 0 $FC" ]] || fail "case receive: $out"
+    "received 1709256600000 1710521999999 0 $FC" ]] || fail "case receive: $out"
 for s in "Nguyễn Thị Hoa" 001190012345 "Số 12 Kim Ngọc" 0912345678; do
 	grep -qF "$s" <<<"$out" && fail "case receive --json printed applicant data '$s': $out"
 done
@@ -351,6 +351,13 @@ ccodes() { json_py '" ".join(sorted(x["code"] for x in d["cases"]))'; }
 [[ $(nd case list --status completed --json | ccodes) == "H55-0001" ]] || fail "case list --status"
 if grep -qF "Nguyễn Thị Hoa" <<<"$(nd case list --json)"; then fail "case list printed an applicant"; fi
 [[ $(nd case list | wc -l) == 3 ]] || fail "case list text: $(nd case list)"
+# A date-only due is the end of that day in Ha Noi (issue 14): a case due today can be received
+# now, and completing it this afternoon is on time.
+today=$(TZ=Asia/Ho_Chi_Minh date +%F)
+out=$(nd case receive --code H55-0004 --procedure 1.004227 --due "$today" --applicant-name "Đỗ F" \
+    --json) || fail "case receive --due today: $out"
+[[ $(json_get due <<<"$out") == $(( $(TZ=Asia/Ho_Chi_Minh date -d "$today 23:59:59" +%s) * 1000 + 999 )) ]] ||
+    fail "case receive --due today: due is not the end of the day: $out"
 
 # Verbs and help
 grep -q "withdraw" <<<"$("$NODED" doc --help)" || fail "noded doc --help"

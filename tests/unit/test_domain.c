@@ -294,6 +294,29 @@ test_today(void **state)
 	}
 }
 
+/* A date alone as a deadline is the end of that day in Ha Noi (issue 14, defect 1): a case
+ * due 2024-03-15 and completed at 10:00 that day is on time. */
+static void
+test_parse_deadline(void **state)
+{
+	int64_t ms = 0, ten = 0;
+
+	(void)state;
+	assert_int_equal(domain_parse_deadline("2024-01-01", &ms), 0);
+	assert_int_equal(ms, 1704128399999LL);      /* 2024-01-01T16:59:59.999Z */
+	assert_int_equal(domain_parse_deadline("2024-01-01 07:05", &ms), 0);
+	assert_int_equal(ms, 1704067500000LL);      /* a time given is kept */
+	assert_int_equal(domain_parse_deadline("2024-03-15", &ms), 0);
+	assert_int_equal(domain_parse_time("2024-03-15 10:00", &ten), 0);
+	assert_true(ten <= ms);
+	assert_int_equal(domain_parse_time("2024-03-16", &ten), 0);
+	assert_true(ten > ms);
+	ms = 42;
+	assert_int_equal(domain_parse_deadline("2024-02-30", &ms), EISO_INVAL);
+	assert_int_equal(domain_parse_deadline(NULL, &ms), EISO_INVAL);
+	assert_int_equal(ms, 42);
+}
+
 static void
 test_parse_time(void **state)
 {
@@ -622,6 +645,7 @@ main(void)
 		cmocka_unit_test(test_add_months),
 		cmocka_unit_test(test_today),
 		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_parse_deadline),
 		cmocka_unit_test(test_doc_good),
 		cmocka_unit_test(test_doc_fields),
 		cmocka_unit_test(test_doc_bounds),
