@@ -17,6 +17,7 @@
 
 #include "domain.h"
 #include "err.h"
+#include "i18n.h"
 #include "core/core.h"
 #include "wire.h"
 
@@ -331,6 +332,38 @@ apply_doc_version(MDB_txn *txn, const struct hub *h, const char *agency, const c
 	if ((*d = eiso__doc_issue__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
 		return eiso_seterr(EISO_STORE, "document %s issue %u is corrupt", code, issue);
 	return 0;
+}
+
+int
+apply_in_force_span(MDB_txn *txn, const struct hub *h, const char *agency,
+    const Eiso__DocIssue *d, char from[11], char until[11])
+{
+	Eiso__DocIssue *next = NULL;
+	int rc = 0;
+
+	from[0] = until[0] = '\0';
+	if (strcmp(d->status, "effective") != 0 && strcmp(d->status, "superseded") != 0 &&
+	    strcmp(d->status, "withdrawn") != 0)
+		return 0;
+	if (domain_date_ok(d->effective_date))
+		snprintf(from, 11, "%s", d->effective_date);
+	else
+		i18n_day(from, d->updated);
+	if (strcmp(d->status, "effective") == 0)
+		return 0;
+	i18n_day(until, d->updated);
+	if (strcmp(d->status, "superseded") == 0 && d->superseded_by != 0) {
+		rc = apply_doc_version(txn, h, agency, d->code, d->superseded_by, &next);
+		if (rc == 0 && domain_date_ok(next->effective_date))
+			snprintf(until, 11, "%s", next->effective_date);
+		else if (rc == EISO_NOTFOUND)
+			rc = 0;
+		if (next != NULL)
+			eiso__doc_issue__free_unpacked(next, NULL);
+	}
+	if (strcmp(until, from) < 0)
+		memcpy(until, from, 11);
+	return rc;
 }
 
 int

@@ -88,6 +88,15 @@ int apply_stat_get(MDB_txn *txn, const struct hub *h, const char *agency, const 
 int apply_doc_version(MDB_txn *txn, const struct hub *h, const char *agency, const char *code,
     uint32_t issue, Eiso__DocIssue **d);
 /*
+ * The days issue d of the agency's document was in force, YYYY-MM-DD in Asia/Ho_Chi_Minh:
+ * from its effective date (inclusive) until `until` (exclusive; "" while it still is). An
+ * issue stops being in force when its successor takes effect, not when the successor is
+ * approved; a withdrawn issue, on the day it was withdrawn. An issue never approved (draft,
+ * in review) gets from = "". Returns 0 or a store error.
+ */
+int apply_in_force_span(MDB_txn *txn, const struct hub *h, const char *agency,
+    const Eiso__DocIssue *d, char from[11], char until[11]);
+/*
  * Call fn for each stored issue of a document, oldest first. Walks the versions table,
  * never the numbers 1..latest: a node that numbers an issue 4000000000 costs nothing.
  * Returns 0, a store error, or what fn returned non-zero (which stops the walk).

@@ -422,21 +422,15 @@ struct series {
 	json_int_t in_force[WEB_MONTHS], on_time[WEB_MONTHS], late[WEB_MONTHS];
 };
 
-/* Is an issue in force at the end of month m (today for the current month)? */
+/* Count an issue in each month it was in force at the month's end (today for this one). */
 static void
-series_issue(struct series *s, const Eiso__DocIssue *d)
+series_issue(struct series *s, const char *agency, const Eiso__DocIssue *d)
 {
-	char start[16], end[16] = "";
+	char start[11], end[11];
 
-	if (strcmp(d->status, "effective") != 0 && strcmp(d->status, "superseded") != 0 &&
-	    strcmp(d->status, "withdrawn") != 0)
+	if (apply_in_force_span(s->txn, web_hub(s->w), agency, d, start, end) != 0 ||
+	    start[0] == '\0')
 		return;
-	if (d->effective_date != NULL && d->effective_date[0] != '\0')
-		snprintf(start, sizeof(start), "%s", d->effective_date);
-	else
-		i18n_day(start, d->updated);
-	if (strcmp(d->status, "effective") != 0)
-		i18n_day(end, d->updated);
 	for (int m = 0; m < WEB_MONTHS; m++) {
 		char last[11];
 
@@ -449,14 +443,21 @@ series_issue(struct series *s, const Eiso__DocIssue *d)
 	}
 }
 
+/* versions: agency \0 code \0 issue */
 static int
 series_version(const MDB_val *k, const MDB_val *v, void *arg)
 {
-	Eiso__DocIssue *d = eiso__doc_issue__unpack(NULL, v->mv_size, v->mv_data);
+	const char *nul = memchr(k->mv_data, '\0', k->mv_size);
+	char agency[WIRE_MAX_AGENCY + 1];
+	size_t alen = nul != NULL ? (size_t)(nul - (const char *)k->mv_data) : 0;
+	Eiso__DocIssue *d;
 
-	(void)k;
-	if (d != NULL) {
-		series_issue(arg, d);
+	if (nul == NULL || alen > WIRE_MAX_AGENCY)
+		return 0;
+	memcpy(agency, k->mv_data, alen);
+	agency[alen] = '\0';
+	if ((d = eiso__doc_issue__unpack(NULL, v->mv_size, v->mv_data)) != NULL) {
+		series_issue(arg, agency, d);
 		eiso__doc_issue__free_unpacked(d, NULL);
 	}
 	return 0;

@@ -348,6 +348,68 @@ make_schema1(MDB_txn *txn, void *arg)
 	return store_put_u64(txn, store_dbi(f->h.st, HDB_META), "schema", 1);
 }
 
+/* The days an issue was in force (issue 14, defect 2): it ends when its successor takes
+ * effect, whether that day is before or after the successor was approved. */
+static void
+span_is(struct fix *f, const char *code, uint32_t n, const char *from, const char *until)
+{
+	Eiso__DocIssue *d;
+	char a[11], b[11];
+	MDB_txn *txn;
+
+	assert_int_equal(store_read_begin(f->h.st, &txn), 0);
+	assert_int_equal(apply_doc_version(txn, &f->h, "ubnd-a", code, n, &d), 0);
+	assert_int_equal(apply_in_force_span(txn, &f->h, "ubnd-a", d, a, b), 0);
+	eiso__doc_issue__free_unpacked(d, NULL);
+	store_read_end(&txn);
+	assert_string_equal(a, from);
+	assert_string_equal(b, until);
+}
+
+static void
+test_span(void **state)
+{
+	struct fix *f = *state;
+	Eiso__DocIssue d1, d2;
+	char c1[] = "QT-01", c2[] = "QT-02";
+	struct put p = { f, "ubnd-a", { &d1, &d2 }, 1 };
+
+	issue_init(&d1, c1, 1, "effective", "");
+	assert_int_equal(store_write(f->h.st, put_cb, &p), 0);
+	span_is(f, c1, 1, "2024-01-01", "");
+	/* Issue 2 approved today, effective on a past day: issue 1 ended that day. */
+	issue_init(&d1, c1, 2, "effective", "");
+	d1.effective_date = (char *)"2024-03-01";
+	issue_init(&d2, c1, 1, "superseded", "");
+	d2.superseded_by = 2;
+	d2.updated = store_now_ms();
+	p.n = 2;
+	assert_int_equal(store_write(f->h.st, put_cb, &p), 0);
+	span_is(f, c1, 1, "2024-01-01", "2024-03-01");
+	span_is(f, c1, 2, "2024-03-01", "");
+	/* Issue 2 approved today, effective in the future: issue 1 stays in force until then. */
+	issue_init(&d1, c2, 1, "effective", "");
+	p.n = 1;
+	assert_int_equal(store_write(f->h.st, put_cb, &p), 0);
+	issue_init(&d1, c2, 2, "effective", "");
+	d1.effective_date = (char *)"2199-12-31";
+	d2.code = c2;
+	p.n = 2;
+	assert_int_equal(store_write(f->h.st, put_cb, &p), 0);
+	span_is(f, c2, 1, "2024-01-01", "2199-12-31");
+	/* Withdrawn: ends the day it was withdrawn. */
+	issue_init(&d1, c2, 2, "withdrawn", "");
+	d1.effective_date = (char *)"2199-12-31";
+	d1.updated = 1709251200000LL;             /* 2024-03-01 07:00 in Ha Noi */
+	p.n = 1;
+	assert_int_equal(store_write(f->h.st, put_cb, &p), 0);
+	span_is(f, c2, 2, "2199-12-31", "2199-12-31");
+	/* A draft was never in force. */
+	issue_init(&d1, c2, 3, "draft", "");
+	assert_int_equal(store_write(f->h.st, put_cb, &p), 0);
+	span_is(f, c2, 3, "", "");
+}
+
 static void
 test_upgrade(void **state)
 {
@@ -400,6 +462,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_mix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_span, setup, teardown),
 	};
 
 	if (keys_init() != 0)
