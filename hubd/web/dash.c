@@ -116,6 +116,22 @@ dash_name(struct dash *d, json_t *a)
 	return vi[0] ? vi : jstr(a, "id");
 }
 
+const char *
+dash_agency_name(struct dash *d, MDB_txn *txn, const char *id, char *buf, size_t len)
+{
+	Eiso__AgencyRecord *rec = NULL;
+
+	snprintf(buf, len, "%s", id);
+	if (id[0] != '\0' && agency_get(txn, web_hub(d->w), id, &rec) == 0) {
+		const char *n = d->lang == WEB_EN && rec->name_en[0] ? rec->name_en : rec->name_vi;
+
+		if (n[0] != '\0')
+			snprintf(buf, len, "%s", n);
+		eiso__agency_record__free_unpacked(rec, NULL);
+	}
+	return buf;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Charts: SVG drawn on the server */
 
@@ -442,12 +458,14 @@ dash_filters(struct dash *d, const struct view_filter *f, json_t *all, json_t *c
 
 /* One agency of the overview's table, for the dash_agency_row template. */
 static json_t *
-dash_agency_row(struct dash *d, json_t *a)
+dash_agency_row(struct dash *d, MDB_txn *txn, json_t *a)
 {
 	json_t *cases = json_object_get(a, "cases"), *cov = json_object_get(a, "record_coverage"),
 	    *lag = json_object_get(a, "lag"), *target = json_object_get(cov, "target");
 	long long on = jint(cases, "on_time"), late = jint(cases, "late");
 	char when[40], lagv[64] = "", ontime[16] = "", of[48] = "", covv[16] = "—", tg[24] = "";
+	char parent[256];
+	json_t *row;
 
 	i18n_time(when, sizeof(when), (int64_t)jint(a, "last_seen"), d->lang);
 	if (jint(lag, "sets") > 0)
@@ -461,7 +479,7 @@ dash_agency_row(struct dash *d, json_t *a)
 		    json_real_value(json_object_get(cov, "percent")));
 	if (json_is_integer(target))
 		snprintf(tg, sizeof(tg), "%lld%%", (long long)json_integer_value(target));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:s, "
+	row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:s, s:s, "
 	    "s:b, s:s, s:s, s:I}", "status", jstr(a, "status"), "status_label",
 	    Tv(d, "status", jstr(a, "status")), "id", jstr(a, "id"), "name", dash_name(d, a),
 	    "level", Tv(d, "level", jstr(a, "level")), "parent", jstr(a, "parent"), "last_seen",
@@ -471,6 +489,10 @@ dash_agency_row(struct dash *d, json_t *a)
 	    "cov_warn", json_is_false(json_object_get(cov, "meets_target")) &&
 	    jint(cov, "completed_cases"), "coverage", covv, "target", tg, "alerts",
 	    (json_int_t)jint(a, "alerts_open"));
+	if (row != NULL)
+		json_object_set_new(row, "parent_name", json_string_nocheck(dash_agency_name(d,
+		    txn, jstr(a, "parent"), parent, sizeof(parent))));
+	return row;
 }
 
 static void
@@ -528,7 +550,7 @@ dash_overview(struct dash *d, MDB_txn *txn)
 		for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 			dash_th(ths, &f, cols[i].key, T(d, cols[i].label));
 		json_array_foreach(list, i, a)
-			json_array_append_new(rows, dash_agency_row(d, a));
+			json_array_append_new(rows, dash_agency_row(d, txn, a));
 		json_object_set_new(ctx, "ths", ths);
 		json_object_set_new(ctx, "rows", rows);
 		json_object_set_new(ctx, "shown", json_integer((json_int_t)json_array_size(list)));
@@ -555,14 +577,44 @@ dash_alert_kind(struct dash *d, const char *kind, char *buf, size_t len)
 	return buf;
 }
 
+/* The documents an overdue-review alert is about, appended to a reason: "CODE Title; ..." */
+struct dash_overdue {
+	struct dash *d;
+	MDB_txn *txn;
+	char *buf;
+	size_t len;
+	int n;
+};
+
+static int
+dash_overdue_doc(const char *date, const char *agency, const char *code, uint32_t issue,
+    void *arg)
+{
+	struct dash_overdue *o = arg;
+	Eiso__DocIssue *di = NULL;
+	size_t used = strlen(o->buf);
+
+	(void)date;
+	if (o->n == 3) {
+		snprintf(o->buf + used, o->len - used, "; …");
+		return 1;
+	}
+	apply_doc_version(o->txn, web_hub(o->d->w), agency, code, issue, &di);
+	snprintf(o->buf + used, o->len - used, "%s%s%s%s", o->n ? "; " : ": ", code,
+	    di != NULL && di->title[0] ? " " : "", di != NULL ? di->title : "");
+	if (di != NULL)
+		eiso__doc_issue__free_unpacked(di, NULL);
+	o->n++;
+	return 0;
+}
+
 /*
  * The sweep's reasons are stored in English with one number in them (alerts.c); they are
- * shown in the page's language, into buf. Rejection reasons quote the hub's verifier: kept
- * as they are.
+ * shown in the page's language, into buf; an open overdue-review alert names the documents
+ * (the first three). Rejection reasons quote the hub's verifier: kept as they are.
  */
 static const char *
-dash_alert_reason(struct dash *d, const char *kind, const char *reason, char *buf,
-    size_t len)
+dash_alert_reason(struct dash *d, MDB_txn *txn, json_t *a, char *buf, size_t len)
 {
 	static const struct {
 		const char *kind, *before, *after;   /* the text around the number */
@@ -572,7 +624,8 @@ dash_alert_reason(struct dash *d, const char *kind, const char *reason, char *bu
 		{ "offline", "no message for ", " ", TR_REASON_OFFLINE },
 		{ "storage", "disk of the data directory is ", "", TR_REASON_STORAGE },
 	};
-	char num[24];
+	const char *kind = jstr(a, "kind"), *reason = jstr(a, "reason");
+	char num[24], today[11];
 
 	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
 		size_t bl = strlen(reasons[i].before), nl;
@@ -587,6 +640,13 @@ dash_alert_reason(struct dash *d, const char *kind, const char *reason, char *bu
 		memcpy(num, p, nl);
 		num[nl] = '\0';
 		tr_fill_text(buf, len, d->lang, reasons[i].key, "n", num, NULL);
+		if (strcmp(kind, "review_overdue") == 0 && strcmp(jstr(a, "state"), "open") == 0) {
+			struct dash_overdue o = { d, txn, buf, len, 0 };
+
+			domain_today(today);
+			apply_reviews(txn, web_hub(d->w), jstr(a, "agency"), today, dash_overdue_doc,
+			    &o);
+		}
 		return buf;
 	}
 	return reason;
@@ -597,10 +657,11 @@ dash_alert_reason(struct dash *d, const char *kind, const char *reason, char *bu
  * next is where an acknowledgement returns.
  */
 void
-dash_alerts_ctx(struct dash *d, json_t *items, int show_agency, const char *next, json_t *ctx)
+dash_alerts_ctx(struct dash *d, MDB_txn *txn, json_t *items, int show_agency, const char *next,
+    json_t *ctx)
 {
 	json_t *a, *rows = json_array();
-	char when[40], kind[128], reason[512];
+	char when[40], kind[128], reason[1024], name[256], count[64], n[24];
 	size_t i;
 
 	json_array_foreach(items, i, a) {
@@ -608,18 +669,24 @@ dash_alerts_ctx(struct dash *d, json_t *items, int show_agency, const char *next
 		json_t *row;
 
 		i18n_time(when, sizeof(when), (int64_t)jint(a, "last"), d->lang);
-		row = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:b}", "id",
+		count[0] = '\0';
+		if (jint(a, "count") > 1) {
+			snprintf(n, sizeof(n), "%lld", jint(a, "count"));
+			tr_fill_text(count, sizeof(count), d->lang, TR_ALERT_COUNT, "n", n, NULL);
+		}
+		row = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
 		    (json_int_t)jint(a, "id"), "state", state, "state_label",
-		    Tv(d, "astate", state), "when", when, "count", (json_int_t)(jint(a, "count") > 1 ?
-		    jint(a, "count") : 0), "agency", jstr(a, "agency"), "acked",
-		    strcmp(state, "acked") == 0);
+		    Tv(d, "astate", state), "when", when, "count", count, "agency", jstr(a, "agency"),
+		    "acked", strcmp(state, "acked") == 0);
 		if (row == NULL)
 			continue;
 		/* Kinds and reasons quote what an agency sent: escaped, not checked as UTF-8. */
+		json_object_set_new(row, "agency_name", json_string_nocheck(dash_agency_name(d, txn,
+		    jstr(a, "agency"), name, sizeof(name))));
 		json_object_set_new(row, "kind", json_string_nocheck(dash_alert_kind(d,
 		    jstr(a, "kind"), kind, sizeof(kind))));
-		json_object_set_new(row, "reason", json_string_nocheck(dash_alert_reason(d,
-		    jstr(a, "kind"), jstr(a, "reason"), reason, sizeof(reason))));
+		json_object_set_new(row, "reason", json_string_nocheck(dash_alert_reason(d, txn, a,
+		    reason, sizeof(reason))));
 		json_object_set_new(row, "acked_by", json_string_nocheck(jstr(a, "acked_by")));
 		json_array_append_new(rows, row);
 	}
@@ -656,7 +723,7 @@ dash_alerts_page(struct dash *d, MDB_txn *txn)
 			    Tv(d, "astate", *s), "active", strcmp(*s, state) == 0));
 		json_object_set_new(ctx, "tabs", tabs);
 		json_object_set_new(ctx, "total", json_integer((json_int_t)total));
-		dash_alerts_ctx(d, items, 1, next, ctx);
+		dash_alerts_ctx(d, txn, items, 1, next, ctx);
 	}
 	json_decref(items);
 	dash_tmpl(d, "dash_alerts", ctx);

@@ -62,6 +62,9 @@ void dash_foot(struct dash *d);
 void dash_send(struct dash *d, int status);
 void dash_error(struct dash *d, int status, const char *msg);
 const char *dash_name(struct dash *d, json_t *a);
+/* Agency id's name in the page's language into buf (the id when it has none or is unknown). */
+const char *dash_agency_name(struct dash *d, MDB_txn *txn, const char *id, char *buf,
+    size_t len);
 /* The charts of view_series' object (the dash_charts partial's "charts"); ids prefix-... */
 json_t *dash_charts_ctx(struct dash *d, json_t *series, const char *prefix);
 /* Append a figure card to cards (a JSON array); dash_cards renders them (and releases cards). */
@@ -72,8 +75,8 @@ void dash_cards(struct dash *d, json_t *cards);
  * The dash_alerts_table partial's members of ctx: items are view_alerts' objects; next is
  * where an acknowledgement returns.
  */
-void dash_alerts_ctx(struct dash *d, json_t *items, int show_agency, const char *next,
-    json_t *ctx);
+void dash_alerts_ctx(struct dash *d, MDB_txn *txn, json_t *items, int show_agency,
+    const char *next, json_t *ctx);
 /* dash_agency.c: GET /agency/ID */
 void dash_agency(struct dash *d, MDB_txn *txn);
 

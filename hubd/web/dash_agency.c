@@ -12,7 +12,8 @@
 #include "wire.h"
 
 
-/* One fact of the agency's list (the dash_agency template's facts); parent: a link to that agency. */
+/* One fact of the agency's list (the dash_agency template's facts); with parent (an id), value
+ * is that agency's name, shown as a link to it. */
 static void
 dash_kv(json_t *facts, const char *label, const char *value, const char *parent,
     const char *cls)
@@ -157,13 +158,37 @@ dash_files_cases(struct dash *d, MDB_txn *txn, const char *agency, json_t *ctx)
 	}
 }
 
+/*
+ * One change of a set in the page's language, into buf: "Tài liệu QT-01, lần ban hành 2: Có
+ * hiệu lực". The code and status are what the agency sent: escaped by the template, not
+ * checked as UTF-8 again; a status the table does not know is shown as sent.
+ */
+static const char *
+dash_change_words(struct dash *d, json_t *it, char *buf, size_t len)
+{
+	const char *kind = jstr(it, "kind");
+	char issue[16];
+
+	snprintf(issue, sizeof(issue), "%lld", jint(it, "issue"));
+	if (strcmp(kind, "doc_issue") == 0)
+		tr_fill_text(buf, len, d->lang, TR_CS_DOC_ISSUE, "code", jstr(it, "code"), "issue",
+		    issue, "status", Tv(d, "dstatus", jstr(it, "status")), NULL);
+	else if (strcmp(kind, "record_file") == 0)
+		tr_fill_text(buf, len, d->lang, TR_CS_RECORD_FILE, "code", jstr(it, "code"),
+		    "status", Tv(d, "fstatus", jstr(it, "status")), NULL);
+	else
+		tr_fill_text(buf, len, d->lang, TR_CS_CASE, "code", jstr(it, "code"), "status",
+		    Tv(d, "cstatus", jstr(it, "status")), NULL);
+	return buf;
+}
+
 /* The dash_agency_changesets partial's members of ctx: the latest ten, re-verified. */
 static void
 dash_changesets(struct dash *d, MDB_txn *txn, const Eiso__AgencyRecord *a, json_t *ctx)
 {
 	json_t *items, *e, *it, *rows;
 	size_t total, i, k;
-	char when[40], hash[24];
+	char when[40], hash[24], text[256];
 
 	if (view_changesets(txn, d->w, a, 0, 10, &items, &total) != 0)
 		return;
@@ -177,12 +202,10 @@ dash_changesets(struct dash *d, MDB_txn *txn, const Eiso__AgencyRecord *a, json_
 				cut = 1;
 				break;
 			}
-			/* An item names what an agency sent: escaped, not checked as UTF-8. */
 			row = json_pack("{s:b}", "br", k > 0);
 			if (row != NULL)
-				json_object_set_new(row, "text",
-				    json_string_nocheck(json_string_value(it) ?
-				    json_string_value(it) : ""));
+				json_object_set_new(row, "text", json_string_nocheck(
+				    dash_change_words(d, it, text, sizeof(text))));
 			json_array_append_new(lines, row);
 		}
 		i18n_time(when, sizeof(when), (int64_t)jint(e, "created"), d->lang);
@@ -202,7 +225,7 @@ dash_changesets(struct dash *d, MDB_txn *txn, const Eiso__AgencyRecord *a, json_
 void
 dash_agency(struct dash *d, MDB_txn *txn)
 {
-	char id[WIRE_MAX_AGENCY + 8], v[128], next[128];
+	char id[WIRE_MAX_AGENCY + 8], v[128], next[128], pname[256];
 	Eiso__AgencyRecord *rec;
 	json_t *a, *cases, *cov, *lag, *series, *items, *cards, *facts, *ctx;
 	uint64_t dpage = 0;
@@ -225,7 +248,8 @@ dash_agency(struct dash *d, MDB_txn *txn)
 	dash_kv(facts, T(d, TR_COL_ID), jstr(a, "id"), "", "");
 	dash_kv(facts, T(d, TR_COL_LEVEL), Tv(d, "level", jstr(a, "level")), "", "");
 	if (jstr(a, "parent")[0])
-		dash_kv(facts, T(d, TR_COL_PARENT), "", jstr(a, "parent"), "");
+		dash_kv(facts, T(d, TR_COL_PARENT), dash_agency_name(d, txn, jstr(a, "parent"), pname,
+		    sizeof(pname)), jstr(a, "parent"), "");
 	i18n_time(v, sizeof(v), (int64_t)jint(a, "last_seen"), d->lang);
 	dash_kv(facts, T(d, TR_COL_LAST_SEEN), v, "", "");
 	snprintf(v, sizeof(v), "%lld", jint(a, "applied_seq"));
@@ -281,7 +305,7 @@ dash_agency(struct dash *d, MDB_txn *txn)
 		json_object_set_new(ctx, "alerts_shown", json_true());
 		json_object_set_new(ctx, "open", json_integer(jint(a, "alerts_open")));
 		json_object_set_new(ctx, "open_label", json_string(Tv(d, "astate", "open")));
-		dash_alerts_ctx(d, items, 0, nb.buf ? nb.buf : "/", ctx);
+		dash_alerts_ctx(d, txn, items, 0, nb.buf ? nb.buf : "/", ctx);
 		html_free(&nb);
 		json_decref(items);
 	}

@@ -569,6 +569,16 @@ view_series(MDB_txn *txn, struct web *w, const char *agency)
 /* ------------------------------------------------------------------------------------------ */
 /* Change sets, re-verified */
 
+/* A change's code and status, as the agency sent them. */
+static void
+view_set_words(json_t *it, const char *code, const char *status)
+{
+	if (it == NULL)
+		return;
+	json_object_set_new(it, "code", json_string_nocheck(code ? code : ""));
+	json_object_set_new(it, "status", json_string_nocheck(status ? status : ""));
+}
+
 /* The logged set at seq: its body hash; *cs unpacked when wanted. 0 or EISO_NOTFOUND. */
 static int
 view_logged(MDB_txn *txn, struct web *w, const char *agency, uint64_t seq,
@@ -600,7 +610,7 @@ view_changeset(MDB_txn *txn, struct web *w, const Eiso__AgencyRecord *a, uint64_
 	Eiso__ChangeSet *cs;
 	Eiso__ChangeSetBody *body;
 	uint8_t hash[KEYS_HASH], prev[KEYS_HASH] = { 0 };
-	char hex[2 * KEYS_HASH + 1], line[160];
+	char hex[2 * KEYS_HASH + 1];
 	size_t bytes, ndoc = 0, nfile = 0, ncase = 0;
 	int sig_ok, linked;
 	json_t *j, *items;
@@ -622,29 +632,33 @@ view_changeset(MDB_txn *txn, struct web *w, const Eiso__AgencyRecord *a, uint64_
 		view_set_time(j, "created", body->created);
 		for (size_t i = 0; i < body->n_changes; i++) {
 			const Eiso__Change *c = body->changes[i];
+			json_t *it = NULL;
 
-			line[0] = '\0';
+			/* What an agency sent: kept as sent, not checked as UTF-8 again. */
 			switch (c->op_case) {
 			case EISO__CHANGE__OP_DOC_ISSUE:
 				ndoc++;
-				snprintf(line, sizeof(line), "doc %s issue %u %s", c->doc_issue->code,
-				    c->doc_issue->issue, c->doc_issue->status);
+				it = json_pack("{s:s,s:I}", "kind", "doc_issue", "issue",
+				    (json_int_t)c->doc_issue->issue);
+				view_set_words(it, c->doc_issue->code, c->doc_issue->status);
 				break;
 			case EISO__CHANGE__OP_RECORD_FILE:
 				nfile++;
-				snprintf(line, sizeof(line), "file %s %s", c->record_file->code,
-				    c->record_file->status);
+				it = json_pack("{s:s}", "kind", "record_file");
+				view_set_words(it, c->record_file->code, c->record_file->status);
 				break;
 			case EISO__CHANGE__OP_CASE:
 				ncase++;
-				snprintf(line, sizeof(line), "case %s %s", c->case_->code,
-				    c->case_->status);
+				it = json_pack("{s:s}", "kind", "case");
+				view_set_words(it, c->case_->code, c->case_->status);
 				break;
 			default:
 				break;
 			}
-			if (line[0] && json_array_size(items) < 20)
-				json_array_append_new(items, json_string(line));
+			if (it != NULL && json_array_size(items) < 20)
+				json_array_append_new(items, it);
+			else
+				json_decref(it);
 		}
 		json_object_set_new(j, "changes", json_integer((json_int_t)body->n_changes));
 	}

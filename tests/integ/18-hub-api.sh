@@ -375,6 +375,20 @@ out=$(page "/agency/$A")
 [[ $out == *'<section id="reviews">'*"CS-01"*'id="documents"'* ]] ||
     fail "the agency page does not list CS-01's overdue review"
 [[ $(page /agency/nope) == *"HTTP 404" ]] || fail "an unknown agency's page is not a 404"
+# The Vietnamese pages speak Vietnamese (issue 14, defect 3): change sets in words, the parent
+# column by name, alerts naming the agency and the overdue document, the repeat count explained.
+[[ $out == *"Hồ sơ TTHC TD-2: Đã giải quyết"* && $out == *"Tài liệu BM-12, lần ban hành 1: "* &&
+    $out != *"case TD-"* && $out != *"doc BM-"* ]] ||
+    fail "the agency page describes change sets in English: $(grep -o 'id="changesets".\{0,600\}' <<<"$out")"
+out=$(page /)
+[[ $out == *"class=\"parent\"><a href=\"/agency/$A\">Sở Khoa học và Công nghệ</a>"* ]] ||
+    fail "the parent column does not name the parent: $(grep -o 'class="parent">.\{0,80\}' <<<"$out")"
+out=$(page /alerts)
+[[ $out == *"<a href=\"/agency/$A\">Sở Khoa học và Công nghệ</a>"* ]] ||
+    fail "the alerts page does not name the agency"
+[[ $out == *"1 tài liệu đã quá ngày rà soát: CS-01 Chính sách chất lượng"* ]] ||
+    fail "the overdue-review alert does not name the document: $(grep -o 'quá ngày rà soát.\{0,80\}' <<<"$out")"
+[[ $out != *"×"* ]] || fail "the alerts page shows an unexplained ×N"
 # The session opens the API too; but an ack from it needs the page's form token.
 out=$(curl -sS -b "$JAR" -w '\nHTTP %{http_code}' "$HUB_WEB/api/v1/agencies?limit=1")
 json_check "$out" "assert s == 200 and d['total'] == 3, d" || fail "the API with a session: $out"
