@@ -189,6 +189,44 @@ $(UNIT_HUB:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(HUBD_C
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+# Fuzzing (tests/fuzz/, see its README). Each harness is replayed over its corpus on every
+# `make check`, as the unit test test_fuzz_NAME (replay.c's main); `make fuzz` searches for new
+# inputs with clang's libFuzzer under ASan and UBSan, in build-fuzz/, FUZZ_SECONDS (60) each;
+# `make fuzz-merge` adds the inputs that reach new code to the tree's corpus.
+FUZZ         := envelope chain conf text http
+FUZZ_SECONDS ?= 60
+FUZZ_OPT     := -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+UNIT         += $(FUZZ:%=test_fuzz_%)
+$(B)/tests/fuzz/replay-%.o: tests/fuzz/replay.c tests/fuzz/fuzz.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DFUZZ_CORPUS='"tests/fuzz/corpus/$*"' -c -o $@ $<
+$(B)/tests/unit/test_fuzz_%: $(B)/tests/fuzz/%.o $(B)/tests/fuzz/replay-%.o $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/bin/fuzz_%: $(B)/tests/fuzz/%.o $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+fuzzers: $(FUZZ:%=$(B)/bin/fuzz_%)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang OPT="$(FUZZ_OPT)" fuzzers
+	@for f in $(FUZZ); do \
+	    mkdir -p build-fuzz/corpus/$$f; \
+	    echo "=== fuzz $$f: $(FUZZ_SECONDS) s"; \
+	    build-fuzz/bin/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        -artifact_prefix=build-fuzz/crash-$$f- build-fuzz/corpus/$$f tests/fuzz/corpus/$$f \
+	        >build-fuzz/fuzz-$$f.log 2>&1; rc=$$?; \
+	    grep -E '^(Done |stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)' \
+	        build-fuzz/fuzz-$$f.log; \
+	    [ $$rc -eq 0 ] || { echo "fuzz $$f: failed (build-fuzz/fuzz-$$f.log, input build-fuzz/crash-$$f-*)"; exit 1; }; \
+	done
+fuzz-merge:
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang OPT="$(FUZZ_OPT)" fuzzers
+	@for f in $(FUZZ); do mkdir -p build-fuzz/corpus/$$f && \
+	    build-fuzz/bin/fuzz_$$f -merge=1 tests/fuzz/corpus/$$f build-fuzz/corpus/$$f || exit 1; done
+.PHONY: fuzz fuzz-merge fuzzers
+
 unit: $(UNIT:%=$(B)/tests/unit/%)
 
 deps:

@@ -141,6 +141,20 @@ conf_handler(void *user, const char *section, const char *name, const char *valu
 int
 conf_load(const char *path, const struct conf_directive *tab, void *obj)
 {
+	FILE *f;
+	int rc;
+
+	conf_defaults(tab, obj);
+	if ((f = fopen(path, "r")) == NULL)
+		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
+	rc = conf_load_file(f, path, tab, obj);
+	fclose(f);
+	return rc;
+}
+
+int
+conf_load_file(FILE *f, const char *name, const struct conf_directive *tab, void *obj)
+{
 	struct conf_load_ctx c;
 	int rc;
 
@@ -151,20 +165,18 @@ conf_load(const char *path, const struct conf_directive *tab, void *obj)
 	memset(&c, 0, sizeof(c));
 	c.tab = tab;
 	c.obj = obj;
-	c.path = path;
+	c.path = name;
+	c.f = f;
 	conf_defaults(tab, obj);
-	if ((c.f = fopen(path, "r")) == NULL)
-		return eiso_seterr(EISO_IO, "%s: %s", path, strerror(errno));
 	rc = ini_parse_stream(conf_reader, &c, conf_handler, &c);
-	fclose(c.f);
 	if (c.failed)
 		return EISO_CONF;
 	if (rc != 0)
-		return eiso_seterr(EISO_CONF, "%s:%d: syntax error", path, rc);
+		return eiso_seterr(EISO_CONF, "%s:%d: syntax error", name, rc);
 	for (int i = 0; tab[i].name != NULL; i++)
 		if (tab[i].def == NULL && !c.seen[i])
 			return eiso_seterr(EISO_CONF, "%s: required directive '%s' missing from "
-			    "[%s]", path, tab[i].name, tab[i].section);
+			    "[%s]", name, tab[i].name, tab[i].section);
 	return 0;
 }
 

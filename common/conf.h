@@ -33,6 +33,8 @@ struct conf_directive {
 
 /* Apply defaults then the file at path into obj. Returns 0, EISO_CONF, EISO_IO. */
 int conf_load(const char *path, const struct conf_directive *tab, void *obj);
+/* The same from an open stream; name is what messages call it. */
+int conf_load_file(FILE *f, const char *name, const struct conf_directive *tab, void *obj);
 
 /* Apply only the defaults (required strings become empty). */
 void conf_defaults(const struct conf_directive *tab, void *obj);
