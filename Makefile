@@ -23,7 +23,7 @@ LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http \
            verb html i18n tmpl session
 HUBD_TOP    := main run routes
-HUBD_CORE   := hub agencies ingest pool apply zap published search restore alerts metrics figures
+HUBD_CORE   := hub agencies ingest ingest_txn pool apply zap published search restore alerts metrics figures
 HUBD_WEB    := web view view_records api dash dash_agency metrics
 HUBD_PORTAL := portal listing lookup verify qr
 HUBD_CLI    := cli init enroll agency status show alerts passwd portal backup config

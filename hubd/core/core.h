@@ -172,7 +172,8 @@ int zap_open(void *zctx, void **sock);
 void zap_handle(struct hub *h, void *sock);
 
 /*
- * ingest.c: the ingest side, driven by run.c: ingest_open opens the hub's store for writing
+ * ingest.c (with ingest_txn.c, behind their private ingest.h): the ingest side, driven by
+ * run.c: ingest_open opens the hub's store for writing
  * (conf: the config file); ingest_listen binds [hub] listen (CURVE, admitted by zap.c) and
  * starts the pool that checks change sets; ingest_poll waits up to timeout_ms for nodes'
  * messages (and for wake_fd, when it is not -1, setting *woken when it is readable), then
