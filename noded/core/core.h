@@ -169,7 +169,8 @@ int inbox_start(uv_loop_t *loop, struct node *n, struct inbox **ib);
 void inbox_stop(struct inbox **ib);
 
 /*
- * sender.c: the link to the hub, run by run.c. sender_open opens the node's store for
+ * sender.c (with sender_msg.c, behind their private sender.h): the link to the hub, run by
+ * run.c. sender_open opens the node's store for
  * writing (conf: the config file; cli_debug: -d, kept over reloads); sender_start reads the
  * keys and the outbox's head, connects to the hub and starts the timer and the signal
  * handlers (SIGTERM and SIGINT stop the loop, SIGHUP reloads) on loop; each returns 0 or
