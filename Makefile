@@ -171,10 +171,11 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-# Unit tests of the node's store layer link the node's core objects.
+# Unit tests of the node's store layer link the node's core objects and their shared fixture
+# (tests/unit/fixture.c: a node's store in a temporary directory).
 UNIT_NODE   := test_document test_user
-UNIT_NODE_O := $(NODED_CORE_O)
-$(UNIT_NODE:%=$(B)/tests/unit/%.o): ALL_CFLAGS += -Inoded
+UNIT_NODE_O := $(NODED_CORE_O) $(B)/tests/unit/fixture.o
+$(UNIT_NODE:%=$(B)/tests/unit/%.o) $(B)/tests/unit/fixture.o: ALL_CFLAGS += -Inoded
 $(UNIT_NODE:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_NODE_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
