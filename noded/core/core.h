@@ -114,6 +114,8 @@ struct doc_request {               /* NULL / -1: not given */
 int document_do(struct node *n, enum doc_op op, const struct doc_request *r,
     Eiso__DocIssue **result);
 int document_index(MDB_txn *txn, struct node *n, const char *code, Eiso__DocRecord **rec);
+/* Store issue d (its code checked already) and update the docs index; no outbox. 0 or EISO_* */
+int document_put(MDB_txn *txn, struct node *n, const Eiso__DocIssue *d);
 int document_get(MDB_txn *txn, struct node *n, const char *code, uint32_t issue,
     Eiso__DocIssue **d);
 const char *doc_op_name(enum doc_op op);
