@@ -310,10 +310,5 @@ listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 	}
 	portal_render(c, &r->body, "portal_doc", ctx);
 done:
-	if (a != NULL)
-		eiso__agency_record__free_unpacked(a, NULL);
-	if (d != NULL)
-		eiso__doc_issue__free_unpacked(d, NULL);
-	if (rec != NULL)
-		eiso__doc_record__free_unpacked(rec, NULL);
+	portal_free(a, d, rec);
 }

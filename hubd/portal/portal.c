@@ -126,6 +126,17 @@ portal_agency(const struct portal_ctx *c, const char *id)
 	return a;
 }
 
+void
+portal_free(Eiso__AgencyRecord *a, Eiso__DocIssue *d, Eiso__DocRecord *rec)
+{
+	if (a != NULL)
+		eiso__agency_record__free_unpacked(a, NULL);
+	if (d != NULL)
+		eiso__doc_issue__free_unpacked(d, NULL);
+	if (rec != NULL)
+		eiso__doc_record__free_unpacked(rec, NULL);
+}
+
 const char *
 portal_agency_name(const struct portal_ctx *c, const Eiso__AgencyRecord *a)
 {
@@ -168,6 +179,21 @@ portal_issue(const struct portal_ctx *c, const char *agency, const char *code, u
 	return d;
 }
 
+struct issue_list {
+	uint32_t *out;
+	size_t n, max;
+};
+
+static int
+issue_list_one(const Eiso__DocIssue *d, void *arg)
+{
+	struct issue_list *l = arg;
+
+	if (published_issue(d))
+		l->out[l->n++] = d->issue;
+	return l->n == l->max;    /* full: stop the walk */
+}
+
 /*
  * The numbers of a document's published issues, ascending, at most max; returns the count.
  * The versions table is walked, never the numbers from 1 to latest: a node that numbered an
@@ -177,34 +203,12 @@ size_t
 portal_issue_list(const struct portal_ctx *c, const char *agency, const char *code,
     uint32_t *out, size_t max)
 {
-	uint8_t key[PORTAL_KEY_MAX];
-	size_t klen, n = 0;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc;
+	struct issue_list l = { out, 0, max };
 
-	if (!wire_agency_ok(agency) || !domain_code_ok(code))
+	if (max == 0 || !wire_agency_ok(agency) || !domain_code_ok(code))
 		return 0;
-	klen = agency_key(key, sizeof(key), agency, code, strlen(code));
-	key[klen++] = '\0';
-	if (mdb_cursor_open(c->txn, store_dbi(c->h->st, HDB_VERSIONS), &cur) != 0)
-		return 0;
-	k.mv_data = key;
-	k.mv_size = klen;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && n < max;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		Eiso__DocIssue *d;
-
-		if (k.mv_size != klen + 4 || memcmp(k.mv_data, key, klen) != 0)
-			break;
-		if ((d = eiso__doc_issue__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
-			continue;
-		if (published_issue(d))
-			out[n++] = d->issue;
-		eiso__doc_issue__free_unpacked(d, NULL);
-	}
-	mdb_cursor_close(cur);
-	return n;
+	(void)apply_doc_versions(c->txn, c->h, agency, code, issue_list_one, &l);
+	return l.n;
 }
 
 /* The issue in force when it is published, else the newest published one; NULL if none. */

@@ -63,6 +63,8 @@ json_t *portal_tctx(const struct portal_ctx *c, const char *title);
 void portal_render(const struct portal_ctx *c, struct html *b, const char *name, json_t *ctx);
 void portal_not_found(const struct portal_ctx *c, struct portal_reply *r, enum tr_key what);
 Eiso__AgencyRecord *portal_agency(const struct portal_ctx *c, const char *id);
+/* Free what portal_agency, portal_issue and portal_docrec returned; each may be NULL. */
+void portal_free(Eiso__AgencyRecord *a, Eiso__DocIssue *d, Eiso__DocRecord *rec);
 const char *portal_agency_name(const struct portal_ctx *c, const Eiso__AgencyRecord *a);
 Eiso__DocRecord *portal_docrec(const struct portal_ctx *c, const char *agency, const char *code);
 Eiso__DocIssue *portal_issue(const struct portal_ctx *c, const char *agency, const char *code,

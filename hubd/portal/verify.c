@@ -146,10 +146,7 @@ page_q(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 	q_details(c, ctx, seg[0], d);
 done:
 	portal_render(c, &r->body, "portal_q", ctx);
-	if (d != NULL)
-		eiso__doc_issue__free_unpacked(d, NULL);
-	if (rec != NULL)
-		eiso__doc_record__free_unpacked(rec, NULL);
+	portal_free(NULL, d, rec);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -244,10 +241,7 @@ page_sheet(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 done:
 	html_free(&qr);
 	html_free(&url);
-	if (a != NULL)
-		eiso__agency_record__free_unpacked(a, NULL);
-	if (d != NULL)
-		eiso__doc_issue__free_unpacked(d, NULL);
+	portal_free(a, d, NULL);
 }
 
 /* ------------------------------------------------------------------------------------------ */
