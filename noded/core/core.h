@@ -62,6 +62,11 @@ extern const struct conf_directive noded_directives[];
 extern const char *const node_dbnames[NDB_COUNT];
 int node_open(const char *conf_path, int readonly, struct node *n);
 void node_close(struct node *n);
+/*
+ * Make n's new store (in dir, opened into n->st) what `noded init` leaves: the agency of
+ * n->conf in its meta table. 0 or EISO_* with a detail; n->st is open either way.
+ */
+int node_store_create(struct node *n, const char *dir);
 int node_path(const struct node *n, char *buf, size_t len, const char *rel);
 
 /* SIGHUP: reload the directives that may change while the daemon runs. 0 or EISO_*. */

@@ -1,6 +1,6 @@
 /*
  * fixture.c: a node's store for the unit tests that need one (fixture.h): made as `noded init`
- * makes it (meta "agency" in the store, then the config file), then opened as the daemon does.
+ * makes it (node_store_create, then the config file), then opened as the daemon does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,15 +10,6 @@
 #include "fixture.h"
 #include "keys.h"
 #include "unit.h"
-
-static int
-init_store_txn(MDB_txn *txn, void *arg)
-{
-	struct node *n = arg;
-
-	return store_put_str(txn, store_dbi(n->st, NDB_META), "agency", n->conf.agency,
-	    strlen(n->conf.agency));
-}
 
 int
 fixture_node_setup(void **state, const char *what)
@@ -42,8 +33,7 @@ fixture_node_setup(void **state, const char *what)
 		goto done;
 	store = unit_path(f->dir, "store");
 	conf = unit_path(f->dir, "noded.conf");
-	if (store_open(store, node_dbnames, NDB_COUNT, 0, &n.st) != 0 ||
-	    store_write(n.st, init_store_txn, &n) != 0)
+	if (node_store_create(&n, store) != 0)
 		goto done;
 	node_close(&n);
 	if (conf_save(conf, "test", noded_directives, &n.conf) != 0 ||
