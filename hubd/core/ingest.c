@@ -22,6 +22,7 @@
 
 #include "chain.h"
 #include "err.h"
+#include "grow.h"
 #include "core/core.h"
 #include "core/ingest.h"
 #include "keys.h"
@@ -51,14 +52,8 @@ ingest_recv(struct ingest *g, size_t *bytes)
 	size_t extra;
 	int rc, got = 0;
 
-	if (g->nitems == g->capitems) {
-		size_t ncap = g->capitems ? g->capitems * 2 : 256;
-		struct item *p = realloc(g->items, ncap * sizeof(*p));
-		if (p == NULL)
-			return 0;
-		g->items = p;
-		g->capitems = ncap;
-	}
+	if (eiso_grow(&g->items, g->nitems, &g->capitems, sizeof(*g->items), 256) != 0)
+		return 0;
 	it = &g->items[g->nitems];
 	zmq_msg_init(&rid);
 	zmq_msg_init(&msg);
@@ -123,14 +118,8 @@ ingest_signer(MDB_txn *txn, struct ingest *g, const char *id)
 	for (i = g->nsigners; i > 0; i--)   /* newest first: a connection's sets come together */
 		if (strcmp(g->signers[i - 1].id, id) == 0)
 			return g->signers[i - 1].ok ? g->signers[i - 1].pub : NULL;
-	if (g->nsigners == g->capsigners) {
-		size_t ncap = g->capsigners ? g->capsigners * 2 : 64;
-		struct signer *p = realloc(g->signers, ncap * sizeof(*p));
-		if (p == NULL)
-			return NULL;   /* checked in the transaction instead */
-		g->signers = p;
-		g->capsigners = ncap;
-	}
+	if (eiso_grow(&g->signers, g->nsigners, &g->capsigners, sizeof(*g->signers), 64) != 0)
+		return NULL;   /* checked in the transaction instead */
 	sg = &g->signers[g->nsigners++];
 	snprintf(sg->id, sizeof(sg->id), "%s", id);
 	sg->ok = 0;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "grow.h"
 #include "core/ingest.h"
 
 /* Queue a reply for after the commit. */
@@ -21,14 +22,8 @@ ingest_reply(struct ingest *g, const uint8_t *rid, size_t ridlen, const Eiso__En
 	struct reply *r;
 	int rc;
 
-	if (g->nreplies == g->capreplies) {
-		size_t ncap = g->capreplies ? g->capreplies * 2 : 256;
-		struct reply *p = realloc(g->replies, ncap * sizeof(*p));
-		if (p == NULL)
-			return EISO_NOMEM;
-		g->replies = p;
-		g->capreplies = ncap;
-	}
+	if (eiso_grow(&g->replies, g->nreplies, &g->capreplies, sizeof(*g->replies), 256) != 0)
+		return EISO_NOMEM;
 	r = &g->replies[g->nreplies];
 	if ((rc = wire_pack(env, g->h.conf.max_frame, &r->buf, &r->len)) != 0)
 		return rc;
@@ -148,14 +143,8 @@ ingest_touch(MDB_txn *txn, struct ingest *g, const struct item *it, struct touch
 			goto found;
 		}
 	}
-	if (g->nt == g->capt) {
-		size_t ncap = g->capt ? g->capt * 2 : 64;
-		struct touched *p = realloc(g->t, ncap * sizeof(*p));
-		if (p == NULL)
-			return EISO_NOMEM;
-		g->t = p;
-		g->capt = ncap;
-	}
+	if (eiso_grow(&g->t, g->nt, &g->capt, sizeof(*g->t), 64) != 0)
+		return EISO_NOMEM;
 	t = &g->t[g->nt];
 	memset(t, 0, sizeof(*t));
 	snprintf(t->id, sizeof(t->id), "%s", it->agency);

@@ -29,6 +29,7 @@
 
 #include "domain.h"
 #include "err.h"
+#include "grow.h"
 #include "keys.h"
 #include "core/core.h"
 #include "wire.h"
@@ -378,14 +379,8 @@ restore_collect_files(const Eiso__DocIssue *d, void *arg)
 			dup = memcmp(ws->w[j].sha, f->sha256.data, KEYS_HASH) == 0;
 		if (dup)
 			continue;
-		if (ws->n == ws->cap) {
-			size_t ncap = ws->cap ? ws->cap * 2 : 64;
-			struct want *p = realloc(ws->w, ncap * sizeof(*p));
-			if (p == NULL)
-				return EISO_NOMEM;
-			ws->w = p;
-			ws->cap = ncap;
-		}
+		if (eiso_grow(&ws->w, ws->n, &ws->cap, sizeof(*ws->w), 64) != 0)
+			return EISO_NOMEM;
 		memcpy(ws->w[ws->n].sha, f->sha256.data, KEYS_HASH);
 		ws->w[ws->n].size = f->size;
 		snprintf(ws->w[ws->n].code, sizeof(ws->w[ws->n].code), "%s", d->code);
