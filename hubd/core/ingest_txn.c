@@ -218,6 +218,20 @@ ingest_apply_changes(MDB_txn *txn, struct ingest *g, struct touched *t,
 	return 0;
 }
 
+/* The files a set's document issues name, one after another: ci and fi start at 0; NULL at
+ * the end. */
+static const Eiso__BlobRef *
+ingest_next_file(const Eiso__ChangeSetBody *body, size_t *ci, size_t *fi)
+{
+	for (; *ci < body->n_changes; (*ci)++, *fi = 0) {
+		const Eiso__Change *c = body->changes[*ci];
+
+		if (c->op_case == EISO__CHANGE__OP_DOC_ISSUE && *fi < c->doc_issue->n_files)
+			return c->doc_issue->files[(*fi)++];
+	}
+	return NULL;
+}
+
 /*
  * A file declared with another size than the hub holds for its hash can never complete:
  * refuse that set on its own (before anything is written) rather than fail the batch.
@@ -226,23 +240,16 @@ static int
 ingest_blob_sizes_ok(MDB_txn *txn, struct ingest *g, const Eiso__ChangeSetBody *body,
     char *why, size_t whylen)
 {
-	for (size_t i = 0; i < body->n_changes; i++) {
-		const Eiso__Change *c = body->changes[i];
+	const Eiso__BlobRef *f;
+	struct blob_meta m;
 
-		if (c->op_case != EISO__CHANGE__OP_DOC_ISSUE)
-			continue;
-		for (size_t j = 0; j < c->doc_issue->n_files; j++) {
-			const Eiso__BlobRef *f = c->doc_issue->files[j];
-			struct blob_meta m;
-
-			/* Only a verified blob knows its size; a partial one may be wrong. */
-			if (blob_meta(txn, &g->h.bt, f->sha256.data, &m) == 0 && m.complete &&
-			    m.size != f->size) {
-				snprintf(why, whylen, "file %s declared with %llu bytes, its hash "
-				    "names %llu", f->name, (unsigned long long)f->size,
-				    (unsigned long long)m.size);
-				return 0;
-			}
+	for (size_t ci = 0, fi = 0; (f = ingest_next_file(body, &ci, &fi)) != NULL; ) {
+		/* Only a verified blob knows its size; a partial one may be wrong. */
+		if (blob_meta(txn, &g->h.bt, f->sha256.data, &m) == 0 && m.complete &&
+		    m.size != f->size) {
+			snprintf(why, whylen, "file %s declared with %llu bytes, its hash names %llu",
+			    f->name, (unsigned long long)f->size, (unsigned long long)m.size);
+			return 0;
 		}
 	}
 	return 1;
@@ -253,46 +260,41 @@ static int
 ingest_missing_blobs(MDB_txn *txn, struct ingest *g, struct touched *t,
     const Eiso__ChangeSetBody *body, int *missing)
 {
+	const Eiso__BlobRef *f;
+
 	*missing = 0;
-	for (size_t i = 0; i < body->n_changes; i++) {
-		const Eiso__Change *c = body->changes[i];
+	for (size_t ci = 0, fi = 0; (f = ingest_next_file(body, &ci, &fi)) != NULL; ) {
+		struct blob_meta m;
+		uint8_t key[INGEST_KEY_MAX], be[8];
+		MDB_val k, v;
+		int rc;
 
-		if (c->op_case != EISO__CHANGE__OP_DOC_ISSUE)
+		rc = blob_meta(txn, &g->h.bt, f->sha256.data, &m);
+		if (rc == 0 && m.complete)
 			continue;
-		for (size_t j = 0; j < c->doc_issue->n_files; j++) {
-			const Eiso__BlobRef *f = c->doc_issue->files[j];
-			struct blob_meta m;
-			uint8_t key[INGEST_KEY_MAX], be[8];
-			MDB_val k, v;
-			int rc;
-
-			rc = blob_meta(txn, &g->h.bt, f->sha256.data, &m);
-			if (rc == 0 && m.complete)
-				continue;
-			if (rc != 0 && rc != EISO_NOTFOUND)
-				return rc;
-			/*
-			 * A partial blob declared with another size: one agency's wrong size must
-			 * not block another's right one, so start it over at this size.
-			 */
-			if (rc == 0 && m.size != f->size &&
-			    (rc = blob_discard(txn, &g->h.bt, f->sha256.data)) != 0)
-				return rc;
-			if ((rc = blob_want(txn, &g->h.bt, f->sha256.data, f->size)) != 0 ||
-			    (rc = blob_meta(txn, &g->h.bt, f->sha256.data, &m)) != 0)
-				return rc;
-			store_be64(be, f->size);
-			k.mv_data = key;
-			k.mv_size = agency_key(key, sizeof(key), t->id, f->sha256.data, KEYS_HASH);
-			v.mv_data = be;
-			v.mv_size = sizeof(be);
-			if ((rc = store_rc(mdb_put(txn, store_dbi(g->h.st, HDB_WANTS), &k, &v,
-			    0))) != 0)
-				return rc;
-			if ((rc = ingest_blob_need(g, t, f->sha256.data, m.have, f->size)) != 0)
-				return rc;
-			(*missing)++;
-		}
+		if (rc != 0 && rc != EISO_NOTFOUND)
+			return rc;
+		/*
+		 * A partial blob declared with another size: one agency's wrong size must
+		 * not block another's right one, so start it over at this size.
+		 */
+		if (rc == 0 && m.size != f->size &&
+		    (rc = blob_discard(txn, &g->h.bt, f->sha256.data)) != 0)
+			return rc;
+		if ((rc = blob_want(txn, &g->h.bt, f->sha256.data, f->size)) != 0 ||
+		    (rc = blob_meta(txn, &g->h.bt, f->sha256.data, &m)) != 0)
+			return rc;
+		store_be64(be, f->size);
+		k.mv_data = key;
+		k.mv_size = agency_key(key, sizeof(key), t->id, f->sha256.data, KEYS_HASH);
+		v.mv_data = be;
+		v.mv_size = sizeof(be);
+		if ((rc = store_rc(mdb_put(txn, store_dbi(g->h.st, HDB_WANTS), &k, &v,
+		    0))) != 0)
+			return rc;
+		if ((rc = ingest_blob_need(g, t, f->sha256.data, m.have, f->size)) != 0)
+			return rc;
+		(*missing)++;
 	}
 	return 0;
 }
