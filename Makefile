@@ -23,12 +23,12 @@ LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http \
            verb html i18n tmpl session
 HUBD_TOP    := main run routes
-HUBD_CORE   := hub agencies ingest pool apply zap published search restore alerts metrics figures
+HUBD_CORE   := hub agencies ingest ingest_txn pool apply zap published search restore alerts metrics figures
 HUBD_WEB    := web view view_records api dash dash_agency metrics
 HUBD_PORTAL := portal listing lookup verify qr
 HUBD_CLI    := cli init enroll agency status show alerts passwd portal backup config
 NODED_TOP   := main run routes
-NODED_CORE  := node outbox attach document recordfile casefile sender inbox restore status user
+NODED_CORE  := node outbox attach document recordfile casefile sender sender_msg inbox restore status user
 NODED_CLI   := cli cli_doc cli_file cli_case cli_user init status backup config restore
 NODED_WEB   := api api_fields web workspace
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http test_schema \
@@ -171,10 +171,11 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-# Unit tests of the node's store layer link the node's core objects.
+# Unit tests of the node's store layer link the node's core objects and their shared fixture
+# (tests/unit/fixture.c: a node's store in a temporary directory).
 UNIT_NODE   := test_document test_user
-UNIT_NODE_O := $(NODED_CORE_O)
-$(UNIT_NODE:%=$(B)/tests/unit/%.o): ALL_CFLAGS += -Inoded
+UNIT_NODE_O := $(NODED_CORE_O) $(B)/tests/unit/fixture.o
+$(UNIT_NODE:%=$(B)/tests/unit/%.o) $(B)/tests/unit/fixture.o: ALL_CFLAGS += -Inoded
 $(UNIT_NODE:%=$(B)/tests/unit/%): $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_NODE_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka

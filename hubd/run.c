@@ -1,8 +1,9 @@
 /*
- * run.c: `hubd run`, the hub daemon: the ingest thread's loop (core/ingest.c judges and
- * applies what nodes send), the alert sweep on a timer, the web thread (web/ and portal/,
- * through the route table in routes.c), signals and reloads. Also `hubd run -n` and the
- * reload on SIGHUP of the directives that can change while the daemon runs.
+ * run.c: `hubd run`, the hub daemon: the ingest thread's loop (core/ingest.c and
+ * ingest_txn.c judge and apply what nodes send), the alert sweep on a timer, the web thread
+ * (web/ and portal/, through the route table in routes.c), signals and reloads. Also
+ * `hubd run -n` and the reload on SIGHUP of the directives that can change while the daemon
+ * runs.
  */
 #include <errno.h>
 #include <limits.h>

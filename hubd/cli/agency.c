@@ -46,6 +46,24 @@ agency_json_str(const char *s)
 	putchar('"');
 }
 
+/* "id":..,"state":..,"level":..,"parent":..,"name_vi":..,"name_en":.. of a record. */
+static void
+agency_json_names(const Eiso__AgencyRecord *a)
+{
+	printf("\"id\":");
+	agency_json_str(a->id);
+	printf(",\"state\":");
+	agency_json_str(a->state);
+	printf(",\"level\":");
+	agency_json_str(a->level);
+	printf(",\"parent\":");
+	agency_json_str(a->parent);
+	printf(",\"name_vi\":");
+	agency_json_str(a->name_vi);
+	printf(",\"name_en\":");
+	agency_json_str(a->name_en);
+}
+
 /* ,"name":"HEX" for a public key (empty when the record has none of 32 bytes). */
 static void
 agency_json_key(const char *name, const ProtobufCBinaryData *key)
@@ -397,18 +415,8 @@ agency_list(const char *conf, int json)
 		if (a->state == NULL || strcmp(a->state, "active") != 0)
 			retired++;
 		if (json) {
-			printf("%s{\"id\":", n ? "," : "");
-			agency_json_str(a->id);
-			printf(",\"state\":");
-			agency_json_str(a->state);
-			printf(",\"level\":");
-			agency_json_str(a->level);
-			printf(",\"parent\":");
-			agency_json_str(a->parent);
-			printf(",\"name_vi\":");
-			agency_json_str(a->name_vi);
-			printf(",\"name_en\":");
-			agency_json_str(a->name_en);
+			printf("%s{", n ? "," : "");
+			agency_json_names(a);
 			printf(",\"enrolled\":%lld,\"applied_seq\":%llu", (long long)a->enrolled,
 			    (unsigned long long)seq);
 			agency_json_key("sign_pub", &a->sign_pub);
@@ -462,18 +470,8 @@ agency_show(const char *conf, int json, const char *id)
 	}
 	agency_time(when, sizeof(when), a->enrolled);
 	if (json) {
-		printf("{\"id\":");
-		agency_json_str(a->id);
-		printf(",\"state\":");
-		agency_json_str(a->state);
-		printf(",\"level\":");
-		agency_json_str(a->level);
-		printf(",\"parent\":");
-		agency_json_str(a->parent);
-		printf(",\"name_vi\":");
-		agency_json_str(a->name_vi);
-		printf(",\"name_en\":");
-		agency_json_str(a->name_en);
+		printf("{");
+		agency_json_names(a);
 		printf(",\"enrolled\":%lld,\"history\":[", (long long)a->enrolled);
 	} else {
 		printf("%s (%s)\n  name_vi  %s\n  name_en  %s\n  level    %s\n  parent   %s\n"

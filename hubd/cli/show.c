@@ -164,14 +164,27 @@ cmd_case(int argc, char **argv)
 }
 
 
+struct figures_all {
+	MDB_txn *txn;
+	struct hub *h;
+	json_t *all;
+};
+
+static int
+figures_one(const char *id, void *arg)
+{
+	struct figures_all *fa = arg;
+
+	json_array_append_new(fa->all, figures_agency(fa->txn, fa->h, id));
+	return 0;
+}
+
 int
 cmd_figures(int argc, char **argv)
 {
 	const char *conf;
 	struct hub h;
 	MDB_txn *txn;
-	MDB_cursor *cur;
-	MDB_val k, v;
 	json_t *all = json_array();
 	int json, rc;
 
@@ -183,17 +196,10 @@ cmd_figures(int argc, char **argv)
 		return 1;
 	if (argc - optind == 1) {
 		json_array_append_new(all, figures_agency(txn, &h, argv[optind]));
-	} else if (mdb_cursor_open(txn, store_dbi(h.st, HDB_AGENCIES), &cur) == 0) {
-		char id[WIRE_MAX_AGENCY + 1];
-		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-			if (k.mv_size > WIRE_MAX_AGENCY)
-				continue;
-			memcpy(id, k.mv_data, k.mv_size);
-			id[k.mv_size] = '\0';
-			json_array_append_new(all, figures_agency(txn, &h, id));
-		}
-		mdb_cursor_close(cur);
+	} else {
+		struct figures_all fa = { txn, &h, all };
+
+		(void)agency_each(txn, &h, figures_one, &fa);
 	}
 	store_read_end(&txn);
 	hub_close(&h);

@@ -39,6 +39,29 @@ agency_get(MDB_txn *txn, const struct hub *h, const char *id, Eiso__AgencyRecord
 }
 
 int
+agency_each(MDB_txn *txn, const struct hub *h, agency_id_fn fn, void *arg)
+{
+	char id[WIRE_MAX_AGENCY + 1];
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc;
+
+	if ((rc = store_rc(mdb_cursor_open(txn, store_dbi(h->st, HDB_AGENCIES), &cur))) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size > WIRE_MAX_AGENCY)
+			continue;
+		memcpy(id, k.mv_data, k.mv_size);
+		id[k.mv_size] = '\0';
+		if ((rc = fn(id, arg)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int
 agency_by_curve(MDB_txn *txn, const struct hub *h, const uint8_t curve_pub[32], char *id,
     size_t idlen)
 {

@@ -66,6 +66,9 @@ int hub_store_open(const char *dir, int readonly, store_t **st);
 
 /* agencies.c: agencies and their keys, as enrolled (cli/enroll.c writes them) */
 int agency_get(MDB_txn *txn, const struct hub *h, const char *id, Eiso__AgencyRecord **rec);
+/* fn(id, arg) for each enrolled agency, in id order; 0, a store error, or fn's non-zero. */
+typedef int (*agency_id_fn)(const char *id, void *arg);
+int agency_each(MDB_txn *txn, const struct hub *h, agency_id_fn fn, void *arg);
 int agency_by_curve(MDB_txn *txn, const struct hub *h, const uint8_t curve_pub[32],
     char *id, size_t idlen);
 /* Key of (agency, suffix) tables: the id, a NUL, then suffix bytes. Returns key length. */
@@ -181,7 +184,8 @@ int zap_open(void *zctx, void **sock);
 void zap_handle(struct hub *h, void *sock);
 
 /*
- * ingest.c: the ingest side, driven by run.c: ingest_open opens the hub's store for writing
+ * ingest.c (with ingest_txn.c, behind their private ingest.h): the ingest side, driven by
+ * run.c: ingest_open opens the hub's store for writing
  * (conf: the config file); ingest_listen binds [hub] listen (CURVE, admitted by zap.c) and
  * starts the pool that checks change sets; ingest_poll waits up to timeout_ms for nodes'
  * messages (and for wake_fd, when it is not -1, setting *woken when it is readable), then

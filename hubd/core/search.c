@@ -14,6 +14,7 @@
 
 #include "domain.h"
 #include "err.h"
+#include "grow.h"
 #include "core/core.h"
 #include "text.h"
 #include "wire.h"
@@ -47,14 +48,8 @@ search_collect(const char *word, size_t len, void *arg)
 	}
 	if (c->n == SEARCH_MAX_WORDS)
 		return 0;
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 64;
-		struct word_score *p = realloc(c->w, ncap * sizeof(*p));
-		if (p == NULL)
-			return EISO_NOMEM;
-		c->w = p;
-		c->cap = ncap;
-	}
+	if (eiso_grow(&c->w, c->n, &c->cap, sizeof(*c->w), 64) != 0)
+		return EISO_NOMEM;
 	strcpy(c->w[c->n].word, word);
 	c->w[c->n].score = c->weight;
 	c->n++;
@@ -213,14 +208,8 @@ hits_add(struct hits *hs, const char *key, size_t klen, uint32_t score)
 {
 	if (klen >= sizeof(hs->h[0].key))
 		return 0;
-	if (hs->n == hs->cap) {
-		size_t ncap = hs->cap ? hs->cap * 2 : 64;
-		struct hit *p = realloc(hs->h, ncap * sizeof(*p));
-		if (p == NULL)
-			return EISO_NOMEM;
-		hs->h = p;
-		hs->cap = ncap;
-	}
+	if (eiso_grow(&hs->h, hs->n, &hs->cap, sizeof(*hs->h), 64) != 0)
+		return EISO_NOMEM;
 	memcpy(hs->h[hs->n].key, key, klen);
 	hs->h[hs->n].klen = klen;
 	hs->h[hs->n].score = score;

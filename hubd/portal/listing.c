@@ -97,103 +97,60 @@ listing_agencies(const struct portal_ctx *c, struct portal_reply *r)
 		json_decref(ctx);
 }
 
-/* One row of the agency's list: code, title, issue, effective date, files, earlier issues. */
-static void
-agency_row(const struct portal_ctx *c, struct html *b, const char *agency,
-    const Eiso__DocRecord *rec, const Eiso__DocIssue *d)
+/* One row of portal_agency.html's docs: code, title, issue, date, files, earlier issues. */
+static json_t *
+agency_row(const struct portal_ctx *c, const char *agency, const Eiso__DocRecord *rec,
+    const Eiso__DocIssue *d)
 {
 	char date[32];
 	uint32_t list[PORTAL_MAX_ISSUES];
 	size_t n;
+	json_t *row = json_object(), *files = json_array(), *earlier = json_array();
 
 	i18n_date(date, sizeof(date), d->effective_date, c->lang);
-	html_raw(b, "<tr><td>");
-	html_esc(b, d->code);
-	html_raw(b, "</td><td><a href=\"");
-	portal_doc_url(c, b, "/portal/d/", agency, d->code, d->issue);
-	html_raw(b, "\">");
-	html_esc(b, d->title);
-	html_printf(b, "</a></td><td>%u</td><td>", d->issue);
-	html_esc(b, date);
-	html_raw(b, "</td><td>");
-	for (size_t i = 0; i < d->n_files; i++) {
-		html_raw(b, i ? "<br><a href=\"" : "<a href=\"");
-		portal_file_url(b, d->files[i]);
-		html_raw(b, "\">");
-		html_esc(b, d->files[i]->name);
-		html_raw(b, "</a>");
-	}
-	html_raw(b, "</td><td class=\"small\">");
+	portal_set(row, "code", d->code);
+	portal_set(row, "title", d->title);
+	json_object_set_new(row, "issue", json_integer(d->issue));
+	portal_set(row, "date", date);
+	for (size_t i = 0; i < d->n_files; i++)
+		json_array_append_new(files, portal_file_json(d->files[i], i > 0));
 	n = portal_issue_list(c, agency, rec->code, list, PORTAL_MAX_ISSUES);
-	for (size_t j = n, any = 0; j-- > 0; ) {
+	for (size_t j = n; j-- > 0; ) {
 		uint32_t i = list[j];
 		Eiso__DocIssue *o;
 
 		if (i >= d->issue || (o = portal_issue(c, agency, rec->code, i)) == NULL)
 			continue;
-		html_raw(b, any++ ? "<br>" : "");
-		html_raw(b, "<a class=\"earlier\" href=\"");
-		portal_doc_url(c, b, "/portal/d/", agency, rec->code, i);
-		html_printf(b, "\">%s %u</a> ", portal_t(c, TR_PORTAL_ISSUE_LC), i);
-		html_raw(b, "<span class=\"muted\">(");
-		html_esc(b, strcmp(o->status, "superseded") == 0 ?
-		    portal_t(c, TR_PORTAL_SUPERSEDED_LC) : portal_t(c, TR_PORTAL_WITHDRAWN_LC));
-		html_raw(b, ")</span>");
+		json_array_append_new(earlier, json_pack("{s:b, s:I, s:s}", "sep",
+		    json_array_size(earlier) > 0, "issue", (json_int_t)i, "state_lc",
+		    portal_t(c, strcmp(o->status, "superseded") == 0 ? TR_PORTAL_SUPERSEDED_LC :
+		    TR_PORTAL_WITHDRAWN_LC)));
 		eiso__doc_issue__free_unpacked(o, NULL);
 	}
-	html_raw(b, "</td></tr>\n");
+	json_object_set_new(row, "files", files);
+	json_object_set_new(row, "earlier", earlier);
+	return row;
 }
 
-void
-listing_agency(const struct portal_ctx *c, struct portal_reply *r, const char *agency)
+/* portal_agency.html's kinds: the agency's documents in force, kinds in their canonical
+ * order, and within a kind codes in key order; kinds without documents are left out. */
+static json_t *
+agency_kinds(const struct portal_ctx *c, const char *agency)
 {
-	struct html *b = &r->body;
-	Eiso__AgencyRecord *a, *parent = NULL;
 	uint8_t key[PORTAL_KEY_MAX];
-	size_t klen;
+	size_t klen = agency_key(key, sizeof(key), agency, NULL, 0);
+	json_t *kinds = json_array();
 	MDB_cursor *cur;
 	MDB_val k, v;
-	int rc, total = 0;
+	int rc;
 
-	if ((a = portal_agency(c, agency)) == NULL) {
-		portal_not_found(c, r, TR_PORTAL_NO_AGENCY);
-		return;
-	}
-	portal_head(c, b, portal_agency_name(c, a));
-	html_raw(b, "<section><h1>");
-	html_esc(b, portal_agency_name(c, a));
-	html_raw(b, "</h1><dl class=\"meta\"><dt>");
-	html_esc(b, portal_t(c, TR_PORTAL_AGENCY_ID));
-	html_raw(b, "</dt><dd>");
-	html_esc(b, a->id);
-	html_raw(b, "</dd>");
-	if (a->level[0]) {
-		html_raw(b, "<dt>");
-		html_esc(b, portal_t(c, TR_PORTAL_LEVEL));
-		html_raw(b, "</dt><dd>");
-		html_esc(b, tr_value(c->lang, "level", a->level));
-		html_raw(b, "</dd>");
-	}
-	if (a->parent[0] && (parent = portal_agency(c, a->parent)) != NULL) {
-		html_raw(b, "<dt>");
-		html_esc(b, portal_t(c, TR_PORTAL_PARENT));
-		html_raw(b, "</dt><dd><a href=\"/portal/a/");
-		html_seg(b, parent->id);
-		portal_lang_q(c, b, 1);
-		html_raw(b, "\">");
-		html_esc(b, portal_agency_name(c, parent));
-		html_raw(b, "</a></dd>");
-		eiso__agency_record__free_unpacked(parent, NULL);
-	}
-	html_raw(b, "</dl></section>\n");
-
-	/* Kinds in their canonical order; within a kind, codes in key order. */
-	klen = agency_key(key, sizeof(key), agency, NULL, 0);
 	for (int ki = 0; domain_doc_kinds[ki] != NULL; ki++) {
-		int any = 0;
+		json_t *docs = json_array();
 
-		if (mdb_cursor_open(c->txn, store_dbi(c->h->st, HDB_SEARCHED), &cur) != 0)
+		if (mdb_cursor_open(c->txn, store_dbi(c->h->st, HDB_SEARCHED), &cur) != 0) {
+			json_decref(docs);
 			break;
+		}
 		k.mv_data = key;
 		k.mv_size = klen;
 		for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
@@ -210,98 +167,112 @@ listing_agency(const struct portal_ctx *c, struct portal_reply *r, const char *a
 			code[k.mv_size - klen] = '\0';
 			if ((rec = portal_docrec(c, agency, code)) == NULL)
 				continue;
-			if (strcmp(rec->kind, domain_doc_kinds[ki]) != 0 || rec->current == 0 ||
-			    (d = portal_issue(c, agency, code, rec->current)) == NULL) {
-				eiso__doc_record__free_unpacked(rec, NULL);
-				continue;
+			if (strcmp(rec->kind, domain_doc_kinds[ki]) == 0 && rec->current != 0 &&
+			    (d = portal_issue(c, agency, code, rec->current)) != NULL) {
+				json_array_append_new(docs, agency_row(c, agency, rec, d));
+				eiso__doc_issue__free_unpacked(d, NULL);
 			}
-			if (!any) {
-				html_printf(b, "<section class=\"kind\" id=\"kind-%s\"><h2>",
-				    domain_doc_kinds[ki]);
-				html_esc(b, portal_kind(c, domain_doc_kinds[ki]));
-				html_raw(b, "</h2><table class=\"docs\"><thead><tr><th>");
-				html_esc(b, portal_t(c, TR_PORTAL_CODE));
-				html_raw(b, "</th><th>");
-				html_esc(b, portal_t(c, TR_PORTAL_TITLE));
-				html_raw(b, "</th><th>");
-				html_esc(b, portal_t(c, TR_PORTAL_ISSUE));
-				html_raw(b, "</th><th>");
-				html_esc(b, portal_t(c, TR_PORTAL_EFFECTIVE));
-				html_raw(b, "</th><th>");
-				html_esc(b, portal_t(c, TR_PORTAL_FILES));
-				html_raw(b, "</th><th>");
-				html_esc(b, portal_t(c, TR_PORTAL_EARLIER));
-				html_raw(b, "</th></tr></thead><tbody>\n");
-				any = 1;
-			}
-			agency_row(c, b, agency, rec, d);
-			total++;
-			eiso__doc_issue__free_unpacked(d, NULL);
 			eiso__doc_record__free_unpacked(rec, NULL);
 		}
 		mdb_cursor_close(cur);
-		if (any)
-			html_raw(b, "</tbody></table></section>\n");
+		if (json_array_size(docs) > 0)
+			json_array_append_new(kinds, json_pack("{s:s, s:s, s:o}", "kind",
+			    domain_doc_kinds[ki], "label", portal_kind(c, domain_doc_kinds[ki]),
+			    "docs", docs));
+		else
+			json_decref(docs);
 	}
-	if (total == 0) {
-		html_raw(b, "<section><p>");
-		html_esc(b, portal_t(c, TR_PORTAL_NO_DOCS));
-		html_raw(b, "</p></section>\n");
+	return kinds;
+}
+
+void
+listing_agency(const struct portal_ctx *c, struct portal_reply *r, const char *agency)
+{
+	Eiso__AgencyRecord *a, *parent = NULL;
+	json_t *ctx;
+
+	if ((a = portal_agency(c, agency)) == NULL) {
+		portal_not_found(c, r, TR_PORTAL_NO_AGENCY);
+		return;
+	}
+	if ((ctx = portal_tctx(c, portal_agency_name(c, a))) != NULL) {
+		portal_set(ctx, "name", portal_agency_name(c, a));
+		portal_set(ctx, "id", a->id);
+		portal_set(ctx, "agency_id", agency);
+		portal_set(ctx, "level", a->level[0] ? tr_value(c->lang, "level", a->level) : "");
+		if (a->parent[0] && (parent = portal_agency(c, a->parent)) != NULL) {
+			json_t *p = json_object();
+
+			portal_set(p, "id", parent->id);
+			portal_set(p, "name", portal_agency_name(c, parent));
+			json_object_set_new(ctx, "parent", p);
+			eiso__agency_record__free_unpacked(parent, NULL);
+		}
+		json_object_set_new(ctx, "kinds", agency_kinds(c, agency));
 	}
 	eiso__agency_record__free_unpacked(a, NULL);
-	portal_foot(c, b);
+	portal_render(c, &r->body, "portal_agency", ctx);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* A document issue */
 
+/* portal_doc.html's members for the issue's approval and signing agency. */
 static void
-portal_files_table(const struct portal_ctx *c, struct html *b, const Eiso__DocIssue *d,
-    int links)
+doc_signed(const struct portal_ctx *c, json_t *ctx, const Eiso__DocIssue *d,
+    const Eiso__AgencyRecord *a)
 {
-	if (d->n_files == 0) {
-		html_raw(b, "<p class=\"muted\">");
-		html_esc(b, portal_t(c, TR_PORTAL_NO_FILES));
-		html_raw(b, "</p>");
-		return;
-	}
-	html_raw(b, "<table class=\"files\"><thead><tr><th>");
-	html_esc(b, portal_t(c, TR_PORTAL_FILE));
-	html_raw(b, "</th><th>");
-	html_esc(b, portal_t(c, TR_PORTAL_SIZE));
-	html_raw(b, "</th><th>SHA-256</th></tr></thead><tbody>\n");
-	for (size_t i = 0; i < d->n_files; i++) {
-		const Eiso__BlobRef *f = d->files[i];
-		char hex[2 * KEYS_HASH + 1];
+	char at[64] = "", kh[65] = "";
 
-		keys_hex(hex, f->sha256.data, f->sha256.len == KEYS_HASH ? KEYS_HASH : 0);
-		html_raw(b, "<tr><td>");
-		if (links) {
-			html_raw(b, "<a href=\"");
-			portal_file_url(b, f);
-			html_raw(b, "\">");
-		}
-		html_esc(b, f->name);
-		html_raw(b, links ? "</a></td><td>" : "</td><td>");
-		portal_size(b, f->size);
-		html_printf(b, "</td><td class=\"hash\">%s</td></tr>\n", hex);
+	if (d->approved != NULL && d->approved->name[0]) {
+		portal_set(ctx, "approved", d->approved->name);
+		portal_set(ctx, "approver_position", d->approved->position);
+		if (d->approved->at != 0)
+			i18n_time(at, sizeof(at), d->approved->at, c->lang);
 	}
-	html_raw(b, "</tbody></table>\n");
+	portal_set(ctx, "approved_at", at);
+	portal_set(ctx, "agency", portal_agency_name(c, a));
+	if (a->sign_pub.len == 32) {
+		keys_hex(kh, a->sign_pub.data, 32);
+		kh[16] = '\0';
+	}
+	portal_set(ctx, "key16", kh);
 }
 
+/* portal_doc.html's history: every published issue of the document, newest first. */
+static json_t *
+doc_history(const struct portal_ctx *c, const char *agency, const Eiso__DocRecord *rec,
+    uint32_t shown)
+{
+	uint32_t list[PORTAL_MAX_ISSUES];
+	size_t n = portal_issue_list(c, agency, rec->code, list, PORTAL_MAX_ISSUES);
+	json_t *history = json_array();
+	char date[64];
+
+	for (size_t j = n; j-- > 0; ) {
+		Eiso__DocIssue *o = portal_issue(c, agency, rec->code, list[j]);
+
+		if (o == NULL)
+			continue;
+		i18n_date(date, sizeof(date), o->effective_date, c->lang);
+		json_array_append_new(history, json_pack("{s:I, s:s, s:b, s:o*}", "issue",
+		    (json_int_t)list[j], "date", date, "this", list[j] == shown, "st",
+		    portal_status_json(c, agency, o)));
+		eiso__doc_issue__free_unpacked(o, NULL);
+	}
+	return history;
+}
 
 void
 listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agency,
     const char *code, uint32_t issue)
 {
-	struct html *b = &r->body;
 	Eiso__DocRecord *rec;
 	Eiso__DocIssue *d = NULL;
 	Eiso__AgencyRecord *a = NULL;
 	uint8_t h[KEYS_HASH];
-	char hex[2 * KEYS_HASH + 1], buf[64];
-	uint32_t list[PORTAL_MAX_ISSUES];
-	size_t n;
+	char hex[2 * KEYS_HASH + 1], date[64];
+	json_t *ctx, *files;
 
 	if ((rec = portal_docrec(c, agency, code)) == NULL ||
 	    (d = issue ? portal_issue(c, agency, rec->code, issue) :
@@ -312,109 +283,32 @@ listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 	}
 	published_hash(agency, d, h);
 	keys_hex(hex, h, sizeof(h));
-	portal_head(c, b, d->title);
-	html_printf(b, "<section class=\"doc\" data-state=\"%s\"><div class=\"qr\"><img alt=\"QR\" "
-	    "src=\"", portal_state(d));
-	portal_doc_url(c, b, "/qr/", agency, d->code, 0);
-	html_printf(b, "/%u.svg\"><br><a class=\"small\" href=\"", d->issue);
-	portal_doc_url(c, b, "/portal/sheet/", agency, d->code, d->issue);
-	html_raw(b, "\">");
-	html_esc(b, portal_t(c, TR_PORTAL_SHEET_LINK));
-	html_raw(b, "</a></div><h1>");
-	html_esc(b, d->title);
-	html_raw(b, "</h1><p>");
-	portal_status(c, b, agency, d);
-	html_raw(b, "</p><dl class=\"meta\">");
-	portal_meta(b, portal_t(c, TR_PORTAL_CODE), d->code);
-	portal_meta(b, portal_t(c, TR_PORTAL_KIND), portal_kind(c, d->kind));
-	snprintf(buf, sizeof(buf), "%u", d->issue);
-	portal_meta(b, portal_t(c, TR_PORTAL_ISSUE), buf);
-	i18n_date(buf, sizeof(buf), d->effective_date, c->lang);
-	portal_meta(b, portal_t(c, TR_PORTAL_EFFECTIVE), buf);
-	if (d->approved != NULL && d->approved->name[0]) {
-		html_raw(b, "<dt>");
-		html_esc(b, portal_t(c, TR_PORTAL_APPROVED));
-		html_raw(b, "</dt><dd>");
-		html_esc(b, d->approved->name);
-		if (d->approved->position[0]) {
-			html_raw(b, ", ");
-			html_esc(b, d->approved->position);
-		}
-		if (d->approved->at != 0) {
-			i18n_time(buf, sizeof(buf), d->approved->at, c->lang);
-			html_raw(b, " — ");
-			html_esc(b, buf);
-		}
-		html_raw(b, "</dd>");
+	if ((ctx = portal_tctx(c, d->title)) != NULL) {
+		portal_set(ctx, "state", portal_state(d));
+		portal_set(ctx, "agency_id", agency);
+		portal_set(ctx, "code", d->code);
+		json_object_set_new(ctx, "issue", json_integer(d->issue));
+		portal_set(ctx, "title", d->title);
+		json_object_set_new(ctx, "st", portal_status_json(c, agency, d));
+		portal_set(ctx, "kind", portal_kind(c, d->kind));
+		i18n_date(date, sizeof(date), d->effective_date, c->lang);
+		portal_set(ctx, "date", date);
+		doc_signed(c, ctx, d, a);
+		portal_set(ctx, "owner_unit", d->owner_unit);
+		portal_set(ctx, "origin_issuer", d->origin != NULL ? d->origin->issuer : "");
+		portal_set(ctx, "origin_number", d->origin != NULL ? d->origin->number : "");
+		portal_set(ctx, "note", d->note);
+		portal_set(ctx, "withdraw_note", strcmp(d->status, "withdrawn") == 0 ?
+		    d->withdraw_note : "");
+		portal_set(ctx, "hash", hex);
+		files = json_array();
+		for (size_t i = 0; i < d->n_files; i++)
+			json_array_append_new(files, portal_file_json(d->files[i], i > 0));
+		json_object_set_new(ctx, "has_files", json_boolean(d->n_files > 0));
+		json_object_set_new(ctx, "files", files);
+		json_object_set_new(ctx, "history", doc_history(c, agency, rec, d->issue));
 	}
-	html_raw(b, "<dt>");
-	html_esc(b, portal_t(c, TR_PORTAL_AGENCY_SIGNED));
-	html_raw(b, "</dt><dd><a href=\"/portal/a/");
-	html_seg(b, agency);
-	portal_lang_q(c, b, 1);
-	html_raw(b, "\">");
-	html_esc(b, portal_agency_name(c, a));
-	html_raw(b, "</a>");
-	if (a->sign_pub.len == 32) {
-		char kh[65];
-
-		keys_hex(kh, a->sign_pub.data, 32);
-		html_raw(b, " <span class=\"muted small\">(Ed25519 ");
-		html_printf(b, "<span class=\"hash\">%.16s…</span>)</span>", kh);
-	}
-	html_raw(b, "</dd>");
-	portal_meta(b, portal_t(c, TR_PORTAL_OWNER_UNIT), d->owner_unit);
-	if (d->origin != NULL) {
-		portal_meta(b, portal_t(c, TR_PORTAL_ORIGIN_ISSUER), d->origin->issuer);
-		portal_meta(b, portal_t(c, TR_PORTAL_ORIGIN_NUMBER), d->origin->number);
-	}
-	portal_meta(b, portal_t(c, TR_PORTAL_NOTE), d->note);
-	if (strcmp(d->status, "withdrawn") == 0)
-		portal_meta(b, portal_t(c, TR_PORTAL_WITHDRAW_NOTE), d->withdraw_note);
-	html_raw(b, "<dt>");
-	html_esc(b, portal_t(c, TR_PORTAL_HASH));
-	html_printf(b, "</dt><dd class=\"hash\" id=\"content-hash\">%s</dd></dl></section>\n", hex);
-
-	html_raw(b, "<section><h2>");
-	html_esc(b, portal_t(c, TR_PORTAL_FILES));
-	html_raw(b, "</h2>");
-	portal_files_table(c, b, d, 1);
-	html_raw(b, "</section>\n");
-
-	/* Every published issue of the document. */
-	html_raw(b, "<section><h2>");
-	html_esc(b, portal_t(c, TR_PORTAL_HISTORY));
-	html_raw(b, "</h2><table class=\"history\"><tbody>\n");
-	n = portal_issue_list(c, agency, rec->code, list, PORTAL_MAX_ISSUES);
-	for (size_t j = n; j-- > 0; ) {
-		uint32_t i = list[j];
-		Eiso__DocIssue *o = portal_issue(c, agency, rec->code, i);
-
-		if (o == NULL)
-			continue;
-		i18n_date(buf, sizeof(buf), o->effective_date, c->lang);
-		html_raw(b, "<tr><td>");
-		if (i != d->issue) {
-			html_raw(b, "<a href=\"");
-			portal_doc_url(c, b, "/portal/d/", agency, rec->code, i);
-			html_printf(b, "\">%s %u</a>", portal_t(c, TR_PORTAL_ISSUE_LC), i);
-		} else {
-			html_printf(b, "<strong>%s %u</strong>", portal_t(c, TR_PORTAL_ISSUE_LC), i);
-		}
-		html_raw(b, "</td><td>");
-		html_esc(b, buf);
-		html_raw(b, "</td><td>");
-		portal_status(c, b, agency, o);
-		html_raw(b, "</td></tr>\n");
-		eiso__doc_issue__free_unpacked(o, NULL);
-	}
-	html_raw(b, "</tbody></table></section>\n");
-	portal_foot(c, b);
+	portal_render(c, &r->body, "portal_doc", ctx);
 done:
-	if (a != NULL)
-		eiso__agency_record__free_unpacked(a, NULL);
-	if (d != NULL)
-		eiso__doc_issue__free_unpacked(d, NULL);
-	if (rec != NULL)
-		eiso__doc_record__free_unpacked(rec, NULL);
+	portal_free(a, d, rec);
 }

@@ -92,6 +92,23 @@ case_find(const struct portal_ctx *c, json_t *cases, const char *agency, const c
 	return 1;
 }
 
+/* A case code without an agency: every agency's case of that code. */
+struct case_any {
+	const struct portal_ctx *c;
+	json_t *cases;
+	const char *code;
+	int found;
+};
+
+static int
+case_find_any(const char *agency, void *arg)
+{
+	struct case_any *any = arg;
+
+	any->found += case_find(any->c, any->cases, agency, any->code);
+	return 0;
+}
+
 void
 lookup_case(const struct portal_ctx *c, struct portal_reply *r)
 {
@@ -107,22 +124,10 @@ lookup_case(const struct portal_ctx *c, struct portal_reply *r)
 		} else if (agency[0]) {
 			found = case_find(c, cases, agency, code);
 		} else {
-			MDB_cursor *cur;
-			MDB_val k, v;
-			char id[WIRE_MAX_AGENCY + 1];
-			int rc;
+			struct case_any any = { c, cases, code, 0 };
 
-			if (mdb_cursor_open(c->txn, store_dbi(c->h->st, HDB_AGENCIES), &cur) == 0) {
-				for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-				    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-					if (k.mv_size > WIRE_MAX_AGENCY)
-						continue;
-					memcpy(id, k.mv_data, k.mv_size);
-					id[k.mv_size] = '\0';
-					found += case_find(c, cases, id, code);
-				}
-				mdb_cursor_close(cur);
-			}
+			(void)agency_each(c->txn, c->h, case_find_any, &any);
+			found = any.found;
 		}
 		if (!found)
 			r->status = 404;
@@ -167,12 +172,7 @@ search_row(const char *agency, const char *code, uint32_t score, void *arg)
 		    d->title, "agency", a ? portal_agency_name(c, a) : agency, "kind",
 		    portal_kind(c, d->kind), "date", date));
 	}
-	if (a != NULL)
-		eiso__agency_record__free_unpacked(a, NULL);
-	if (d != NULL)
-		eiso__doc_issue__free_unpacked(d, NULL);
-	if (rec != NULL)
-		eiso__doc_record__free_unpacked(rec, NULL);
+	portal_free(a, d, rec);
 	return 0;
 }
 

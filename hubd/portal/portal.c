@@ -1,9 +1,11 @@
 /*
  * portal.c: the public portal: no login, Vietnamese first. This file has what its pages share
- * (layout, language, the published issue lookups, status badges), the router and the web
- * thread's entry (portal_serve, which hubd/routes.c calls). listing.c: agencies, an agency's documents in force,
- * a document issue; lookup.c: search and case status; verify.c: what proves a printout (QR
- * codes, their landing pages, publication sheets, file downloads, the verify page).
+ * (the layout's template context, the published issue lookups, the status and file values
+ * its templates show), the router and the web thread's entry (portal_serve, which
+ * hubd/routes.c calls). listing.c: agencies, an agency's documents in force, a document issue;
+ * lookup.c: search and case status; verify.c: what proves a printout (QR codes, their landing
+ * pages, publication sheets, file downloads, the verify page). The pages themselves are the
+ * templates in tmpl/ (portal_*.html): C fills a jansson context, tmpl.c renders it escaped.
  *
  * What may appear is decided by published_issue() alone (published.c): an issue that is not
  * published answers exactly as an issue that does not exist, so not even the existence of an
@@ -32,14 +34,6 @@ const char *
 portal_t(const struct portal_ctx *c, enum tr_key key)
 {
 	return tr(c->lang, key);
-}
-
-/* ?lang=en on links when the page is English, so a browser without the cookie stays there. */
-void
-portal_lang_q(const struct portal_ctx *c, struct html *b, int first)
-{
-	if (c->lang == WEB_EN)
-		html_raw(b, first ? "?lang=en" : "&amp;lang=en");
 }
 
 /*
@@ -79,19 +73,6 @@ portal_render(const struct portal_ctx *c, struct html *b, const char *name, json
 	if (ctx == NULL || tmpl_render(c->tmpl, name, c->lang, ctx, b) != 0)
 		b->oom = 1;
 	json_decref(ctx);
-}
-
-/* The page's start (portal_head.html) for the pages C still writes. */
-void
-portal_head(const struct portal_ctx *c, struct html *b, const char *title)
-{
-	portal_render(c, b, "portal_head", portal_tctx(c, title));
-}
-
-void
-portal_foot(const struct portal_ctx *c, struct html *b)
-{
-	portal_render(c, b, "portal_foot", json_object());
 }
 
 void
@@ -145,6 +126,17 @@ portal_agency(const struct portal_ctx *c, const char *id)
 	return a;
 }
 
+void
+portal_free(Eiso__AgencyRecord *a, Eiso__DocIssue *d, Eiso__DocRecord *rec)
+{
+	if (a != NULL)
+		eiso__agency_record__free_unpacked(a, NULL);
+	if (d != NULL)
+		eiso__doc_issue__free_unpacked(d, NULL);
+	if (rec != NULL)
+		eiso__doc_record__free_unpacked(rec, NULL);
+}
+
 const char *
 portal_agency_name(const struct portal_ctx *c, const Eiso__AgencyRecord *a)
 {
@@ -187,6 +179,21 @@ portal_issue(const struct portal_ctx *c, const char *agency, const char *code, u
 	return d;
 }
 
+struct issue_list {
+	uint32_t *out;
+	size_t n, max;
+};
+
+static int
+issue_list_one(const Eiso__DocIssue *d, void *arg)
+{
+	struct issue_list *l = arg;
+
+	if (published_issue(d))
+		l->out[l->n++] = d->issue;
+	return l->n == l->max;    /* full: stop the walk */
+}
+
 /*
  * The numbers of a document's published issues, ascending, at most max; returns the count.
  * The versions table is walked, never the numbers from 1 to latest: a node that numbered an
@@ -196,34 +203,12 @@ size_t
 portal_issue_list(const struct portal_ctx *c, const char *agency, const char *code,
     uint32_t *out, size_t max)
 {
-	uint8_t key[PORTAL_KEY_MAX];
-	size_t klen, n = 0;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc;
+	struct issue_list l = { out, 0, max };
 
-	if (!wire_agency_ok(agency) || !domain_code_ok(code))
+	if (max == 0 || !wire_agency_ok(agency) || !domain_code_ok(code))
 		return 0;
-	klen = agency_key(key, sizeof(key), agency, code, strlen(code));
-	key[klen++] = '\0';
-	if (mdb_cursor_open(c->txn, store_dbi(c->h->st, HDB_VERSIONS), &cur) != 0)
-		return 0;
-	k.mv_data = key;
-	k.mv_size = klen;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && n < max;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		Eiso__DocIssue *d;
-
-		if (k.mv_size != klen + 4 || memcmp(k.mv_data, key, klen) != 0)
-			break;
-		if ((d = eiso__doc_issue__unpack(NULL, v.mv_size, v.mv_data)) == NULL)
-			continue;
-		if (published_issue(d))
-			out[n++] = d->issue;
-		eiso__doc_issue__free_unpacked(d, NULL);
-	}
-	mdb_cursor_close(cur);
-	return n;
+	(void)apply_doc_versions(c->txn, c->h, agency, code, issue_list_one, &l);
+	return l.n;
 }
 
 /* The issue in force when it is published, else the newest published one; NULL if none. */
@@ -240,27 +225,33 @@ portal_issue_best(const struct portal_ctx *c, const char *agency, const Eiso__Do
 	return n > 0 ? portal_issue(c, agency, rec->code, list[n - 1]) : NULL;
 }
 
+/* A string member of a page's context; NULL as "". Stored bytes are escaped, not checked. */
 void
-portal_doc_url(const struct portal_ctx *c, struct html *b, const char *prefix,
-    const char *agency, const char *code, uint32_t issue)
+portal_set(json_t *o, const char *key, const char *value)
 {
-	html_raw(b, prefix);
-	html_seg(b, agency);
-	html_raw(b, "/");
-	html_seg(b, code);
-	if (issue != 0)
-		html_printf(b, "/%u", issue);
-	portal_lang_q(c, b, 1);
+	json_object_set_new(o, key, json_string_nocheck(value != NULL ? value : ""));
 }
 
-void
-portal_file_url(struct html *b, const Eiso__BlobRef *f)
+/*
+ * A published file for a template: name, sha (hex), url_name (the name, or the hex when it
+ * has none: /files/{sha}/{url_name} downloads it), size (as text) and sep (1 but for the first).
+ */
+json_t *
+portal_file_json(const Eiso__BlobRef *f, int sep)
 {
-	char hex[2 * KEYS_HASH + 1];
+	char hex[2 * KEYS_HASH + 1], size[32];
+	json_t *o = json_object();
 
+	if (o == NULL)
+		return NULL;
 	keys_hex(hex, f->sha256.data, f->sha256.len == KEYS_HASH ? KEYS_HASH : 0);
-	html_printf(b, "/files/%s/", hex);
-	html_seg(b, f->name && f->name[0] ? f->name : hex);
+	portal_size(size, sizeof(size), f->size);
+	portal_set(o, "name", f->name);
+	portal_set(o, "sha", hex);
+	portal_set(o, "url_name", f->name && f->name[0] ? f->name : hex);
+	portal_set(o, "size", size);
+	json_object_set_new(o, "sep", json_boolean(sep));
+	return o;
 }
 
 /* What the public reads of an issue's status: in_force, superseded, withdrawn. */
@@ -275,55 +266,44 @@ portal_state(const Eiso__DocIssue *d)
 }
 
 /*
- * The status as a badge; for a superseded issue, "superseded by issue N" linking N when N is
- * published (an internal successor is named by its number only, never linked or described).
+ * An issue's status for portal_status.html: in_force, superseded or withdrawn, and for a
+ * superseded issue its successor's number (by) and whether that one is published (by_pub: an
+ * internal successor is named by its number only, never linked or described).
  */
-void
-portal_status(const struct portal_ctx *c, struct html *b, const char *agency,
-    const Eiso__DocIssue *d)
+json_t *
+portal_status_json(const struct portal_ctx *c, const char *agency, const Eiso__DocIssue *d)
 {
 	const char *s = portal_state(d);
-	Eiso__DocIssue *n;
+	json_t *o = json_object();
+	Eiso__DocIssue *n = NULL;
 
-	if (strcmp(s, "in_force") == 0) {
-		html_raw(b, "<span class=\"badge b-ok\" data-state=\"in_force\">");
-		html_esc(b, portal_t(c, TR_PORTAL_IN_FORCE));
-		html_raw(b, "</span>");
-	} else if (strcmp(s, "superseded") == 0) {
-		html_raw(b, "<span class=\"badge b-old\" data-state=\"superseded\">");
-		html_esc(b, portal_t(c, TR_PORTAL_SUPERSEDED));
-		html_raw(b, "</span>");
-		if (d->superseded_by != 0) {
-			html_raw(b, " ");
-			html_esc(b, portal_t(c, TR_PORTAL_SUPERSEDED_BY));
-			html_raw(b, " ");
-			if ((n = portal_issue(c, agency, d->code, d->superseded_by)) != NULL) {
-				html_raw(b, "<a class=\"successor\" href=\"");
-				portal_doc_url(c, b, "/portal/d/", agency, d->code, n->issue);
-				html_printf(b, "\">%s %u</a>", portal_t(c, TR_PORTAL_ISSUE_LC),
-				    n->issue);
-				eiso__doc_issue__free_unpacked(n, NULL);
-			} else {
-				html_printf(b, "%s %u", portal_t(c, TR_PORTAL_ISSUE_LC),
-				    d->superseded_by);
-			}
-		}
-	} else {
-		html_raw(b, "<span class=\"badge b-bad\" data-state=\"withdrawn\">");
-		html_esc(b, portal_t(c, TR_PORTAL_WITHDRAWN));
-		html_raw(b, "</span>");
-	}
+	if (o == NULL)
+		return NULL;
+	if (strcmp(s, "superseded") == 0 && d->superseded_by != 0)
+		n = portal_issue(c, agency, d->code, d->superseded_by);
+	json_object_set_new(o, "in_force", json_boolean(strcmp(s, "in_force") == 0));
+	json_object_set_new(o, "superseded", json_boolean(strcmp(s, "superseded") == 0));
+	json_object_set_new(o, "withdrawn", json_boolean(strcmp(s, "withdrawn") == 0));
+	json_object_set_new(o, "by", json_integer(strcmp(s, "superseded") == 0 ?
+	    d->superseded_by : 0));
+	json_object_set_new(o, "by_pub", json_boolean(n != NULL));
+	portal_set(o, "agency_id", agency);
+	portal_set(o, "code", d->code);
+	if (n != NULL)
+		eiso__doc_issue__free_unpacked(n, NULL);
+	return o;
 }
 
+/* A file's size as people read it: 512 B, 12.5 KB, 3.1 MB. */
 void
-portal_size(struct html *b, uint64_t n)
+portal_size(char *out, size_t len, uint64_t n)
 {
 	if (n < 1024)
-		html_printf(b, "%llu B", (unsigned long long)n);
+		snprintf(out, len, "%llu B", (unsigned long long)n);
 	else if (n < 1024 * 1024)
-		html_printf(b, "%.1f KB", (double)n / 1024);
+		snprintf(out, len, "%.1f KB", (double)n / 1024);
 	else
-		html_printf(b, "%.1f MB", (double)n / (1024 * 1024));
+		snprintf(out, len, "%.1f MB", (double)n / (1024 * 1024));
 }
 
 const char *
@@ -345,18 +325,6 @@ portal_param(const struct portal_ctx *c, const char *name, char *out, size_t len
 {
 	if (c->query == NULL || http_query(c->query, name, out, len) != 0)
 		out[0] = '\0';
-}
-
-void
-portal_meta(struct html *b, const char *label, const char *value)
-{
-	if (value == NULL || value[0] == '\0')
-		return;
-	html_raw(b, "<dt>");
-	html_esc(b, label);
-	html_raw(b, "</dt><dd>");
-	html_esc(b, value);
-	html_raw(b, "</dd>");
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -57,36 +57,36 @@ int portal_header(struct portal_reply *r, const char *name, const char *value);
 int portal_check_base(const char *base);
 /* Shared by portal.c and verify.c */
 const char *portal_t(const struct portal_ctx *c, enum tr_key key);
-void portal_lang_q(const struct portal_ctx *c, struct html *b, int first);
 /* A page's template context with the layout's keys (portal_head.html); NULL without memory. */
 json_t *portal_tctx(const struct portal_ctx *c, const char *title);
 /* Template name rendered from ctx (taken, may be NULL) into b; a failure marks b->oom. */
 void portal_render(const struct portal_ctx *c, struct html *b, const char *name, json_t *ctx);
-void portal_head(const struct portal_ctx *c, struct html *b, const char *title);
-void portal_foot(const struct portal_ctx *c, struct html *b);
 void portal_not_found(const struct portal_ctx *c, struct portal_reply *r, enum tr_key what);
 Eiso__AgencyRecord *portal_agency(const struct portal_ctx *c, const char *id);
+/* Free what portal_agency, portal_issue and portal_docrec returned; each may be NULL. */
+void portal_free(Eiso__AgencyRecord *a, Eiso__DocIssue *d, Eiso__DocRecord *rec);
 const char *portal_agency_name(const struct portal_ctx *c, const Eiso__AgencyRecord *a);
 Eiso__DocRecord *portal_docrec(const struct portal_ctx *c, const char *agency, const char *code);
 Eiso__DocIssue *portal_issue(const struct portal_ctx *c, const char *agency, const char *code,
     uint32_t issue);
-void portal_doc_url(const struct portal_ctx *c, struct html *b, const char *prefix,
-    const char *agency, const char *code, uint32_t issue);
-void portal_file_url(struct html *b, const Eiso__BlobRef *f);
+/* value (NULL as "") as ctx's member key: stored bytes, escaped by the template, not checked. */
+void portal_set(json_t *ctx, const char *key, const char *value);
+/* A file for a template: {name, sha, url_name, size, sep}; NULL without memory. */
+json_t *portal_file_json(const Eiso__BlobRef *f, int sep);
 #define PORTAL_MAX_ISSUES 1000     /* issues of one document a page lists at most */
 size_t portal_issue_list(const struct portal_ctx *c, const char *agency, const char *code,
     uint32_t *out, size_t max);
 Eiso__DocIssue *portal_issue_best(const struct portal_ctx *c, const char *agency,
     const Eiso__DocRecord *rec);
 const char *portal_state(const Eiso__DocIssue *d);
-void portal_status(const struct portal_ctx *c, struct html *b, const char *agency,
+/* portal_status.html's st: the issue's state and successor; NULL without memory. */
+json_t *portal_status_json(const struct portal_ctx *c, const char *agency,
     const Eiso__DocIssue *d);
-void portal_size(struct html *b, uint64_t n);
+/* n bytes as "512 B", "1.5 KB", "2.0 MB". */
+void portal_size(char *out, size_t len, uint64_t n);
 const char *portal_kind(const struct portal_ctx *c, const char *kind);
 /* A query parameter, "" when absent or bad. */
 void portal_param(const struct portal_ctx *c, const char *name, char *out, size_t len);
-/* <dt>label</dt><dd>value</dd>, nothing when value is empty. */
-void portal_meta(struct html *b, const char *label, const char *value);
 /* listing.c: agencies, an agency's documents in force, a published issue */
 void listing_agencies(const struct portal_ctx *c, struct portal_reply *r);
 void listing_agency(const struct portal_ctx *c, struct portal_reply *r, const char *agency);
@@ -99,6 +99,7 @@ void lookup_case(const struct portal_ctx *c, struct portal_reply *r);
 void verify_route(const struct portal_ctx *c, struct portal_reply *r);
 void verify_page(const struct portal_ctx *c, const char *method, const char *ctype,
     const uint8_t *body, size_t body_len, struct portal_reply *r);
+/* The URL a published issue's QR code encodes, into b (a plain buffer: not HTML). */
 void verify_qr_url(const struct portal_ctx *c, struct html *b, const char *agency,
     const Eiso__DocIssue *d);
 

@@ -66,54 +66,57 @@ verify_issue_num(const char *s, const char *suffix, uint32_t *issue)
 /* ------------------------------------------------------------------------------------------ */
 /* /q/{agency}/{code}/{issue}/{hash}: the page a QR code leads to */
 
+/* portal_q.html's details of the issue (also shown when the hash does not match). */
 static void
-q_details(const struct portal_ctx *c, struct html *b, const char *agency,
-    const Eiso__DocIssue *d)
+q_details(const struct portal_ctx *c, json_t *ctx, const char *agency, const Eiso__DocIssue *d)
 {
 	Eiso__AgencyRecord *a = portal_agency(c, agency);
 	char date[32];
 
 	i18n_date(date, sizeof(date), d->effective_date, c->lang);
-	html_raw(b, "<section><h2>");
-	html_esc(b, d->title);
-	html_raw(b, "</h2><dl class=\"meta\"><dt>");
-	html_esc(b, portal_t(c, TR_PORTAL_AGENCY_SIGNED));
-	html_raw(b, "</dt><dd>");
-	html_esc(b, a ? portal_agency_name(c, a) : agency);
-	html_raw(b, "</dd><dt>");
-	html_esc(b, portal_t(c, TR_PORTAL_CODE));
-	html_raw(b, "</dt><dd>");
-	html_esc(b, d->code);
-	html_raw(b, "</dd><dt>");
-	html_esc(b, portal_t(c, TR_PORTAL_ISSUE));
-	html_printf(b, "</dt><dd>%u</dd><dt>", d->issue);
-	html_esc(b, portal_t(c, TR_PORTAL_EFFECTIVE));
-	html_raw(b, "</dt><dd>");
-	html_esc(b, date);
-	html_raw(b, "</dd><dt>");
-	html_esc(b, portal_t(c, TR_PORTAL_STATUS));
-	html_raw(b, "</dt><dd>");
-	portal_status(c, b, agency, d);
-	html_raw(b, "</dd></dl><p><a href=\"");
-	portal_doc_url(c, b, "/portal/d/", agency, d->code, d->issue);
-	html_raw(b, "\">");
-	html_esc(b, portal_t(c, TR_VERIFY_SEE_DOC));
-	html_raw(b, "</a></p></section>\n");
+	portal_set(ctx, "agency_id", agency);
+	portal_set(ctx, "agency", a ? portal_agency_name(c, a) : agency);
+	portal_set(ctx, "code", d->code);
+	json_object_set_new(ctx, "issue", json_integer(d->issue));
+	portal_set(ctx, "title", d->title);
+	portal_set(ctx, "date", date);
+	json_object_set_new(ctx, "st", portal_status_json(c, agency, d));
 	if (a != NULL)
 		eiso__agency_record__free_unpacked(a, NULL);
+}
+
+/* The verdict of a QR code's URL on an issue that is published: its state, and for a
+ * superseded one the issue in force (current, 0 when none is). */
+static void
+q_verdict(const struct portal_ctx *c, json_t *ctx, const char *agency,
+    const Eiso__DocRecord *rec, const Eiso__DocIssue *d)
+{
+	const char *verdict = portal_state(d);
+	Eiso__DocIssue *cur = NULL;
+	uint32_t current = 0;
+
+	if (strcmp(verdict, "superseded") == 0 && rec->current != 0 &&
+	    (cur = portal_issue(c, agency, rec->code, rec->current)) != NULL &&
+	    strcmp(cur->status, "effective") == 0)
+		current = cur->issue;
+	portal_set(ctx, "verdict", verdict);
+	portal_set(ctx, "verdict_class", strcmp(verdict, "in_force") == 0 ? "v-ok" :
+	    strcmp(verdict, "superseded") == 0 ? "v-old" : "v-bad");
+	json_object_set_new(ctx, "current", json_integer(current));
+	if (cur != NULL)
+		eiso__doc_issue__free_unpacked(cur, NULL);
 }
 
 static void
 page_q(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 {
-	struct html *b = &r->body;
 	Eiso__DocRecord *rec = NULL;
-	Eiso__DocIssue *d = NULL, *cur = NULL;
+	Eiso__DocIssue *d = NULL;
 	uint8_t h[KEYS_HASH];
 	char hex[2 * KEYS_HASH + 1], given[2 * KEYS_HASH + 1];
 	size_t gl = strlen(seg[3]);
 	uint32_t issue = 0;
-	const char *verdict;
+	json_t *ctx;
 
 	for (size_t i = 0; i < gl && i < sizeof(given) - 1; i++)
 		given[i] = (char)tolower((unsigned char)seg[3][i]);
@@ -122,71 +125,28 @@ page_q(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 	    (rec = portal_docrec(c, seg[0], seg[1])) == NULL ||
 	    (d = portal_issue(c, seg[0], rec->code, issue)) == NULL) {
 		r->status = 404;
-		portal_head(c, b, portal_t(c, TR_VERIFY_UNKNOWN_TITLE));
-		html_raw(b, "<section class=\"verdict v-bad\" id=\"verdict\" "
-		    "data-verdict=\"unknown\">");
-		html_esc(b, portal_t(c, TR_VERIFY_UNKNOWN));
-		html_raw(b, "</section><section><p>");
-		html_esc(b, portal_t(c, TR_VERIFY_UNKNOWN_MORE));
-		html_raw(b, "</p></section>\n");
+		ctx = portal_tctx(c, portal_t(c, TR_VERIFY_UNKNOWN_TITLE));
+		if (ctx != NULL)
+			json_object_set_new(ctx, "unknown", json_true());
 		goto done;
 	}
 	published_hash(seg[0], d, h);
 	keys_hex(hex, h, sizeof(h));
-	portal_head(c, b, d->title);
+	if ((ctx = portal_tctx(c, d->title)) == NULL)
+		goto done;
 	if (gl < 8 || gl > 2 * KEYS_HASH || strspn(given, "0123456789abcdef") != gl ||
 	    strncmp(hex, given, gl) != 0) {
 		/* The issue exists and is published, but this is not its code: a forgery. */
-		html_raw(b, "<section class=\"verdict v-bad\" id=\"verdict\" "
-		    "data-verdict=\"mismatch\">");
-		html_esc(b, portal_t(c, TR_VERIFY_MISMATCH));
-		html_raw(b, "</section><section><p>");
-		html_esc(b, portal_t(c, TR_VERIFY_MISMATCH_MORE));
-		html_raw(b, "</p><p class=\"small\">");
-		html_esc(b, portal_t(c, TR_VERIFY_HASH_EXPECTED));
-		html_printf(b, " <span class=\"hash\">%.*s</span></p></section>\n",
-		    VERIFY_HASH_SHOWN, hex);
-		q_details(c, b, seg[0], d);
-		goto done;
-	}
-	verdict = portal_state(d);
-	html_printf(b, "<section class=\"verdict %s\" id=\"verdict\" data-verdict=\"%s\">",
-	    strcmp(verdict, "in_force") == 0 ? "v-ok" : strcmp(verdict, "superseded") == 0 ?
-	    "v-old" : "v-bad", verdict);
-	if (strcmp(verdict, "in_force") == 0) {
-		html_esc(b, portal_t(c, TR_VERIFY_IN_FORCE));
-	} else if (strcmp(verdict, "superseded") == 0) {
-		html_esc(b, portal_t(c, TR_VERIFY_SUPERSEDED));
-		if (rec->current != 0 &&
-		    (cur = portal_issue(c, seg[0], rec->code, rec->current)) != NULL &&
-		    strcmp(cur->status, "effective") == 0) {
-			html_raw(b, "<br><a id=\"current\" href=\"");
-			portal_doc_url(c, b, "/portal/d/", seg[0], rec->code, cur->issue);
-			html_raw(b, "\">");
-			html_esc(b, portal_t(c, TR_VERIFY_CURRENT_IS));
-			html_printf(b, " %u", cur->issue);
-			html_raw(b, "</a>");
-		} else {
-			html_raw(b, "<br><span class=\"small\">");
-			html_esc(b, portal_t(c, TR_VERIFY_NO_CURRENT));
-			html_raw(b, "</span>");
-		}
+		json_object_set_new(ctx, "mismatch", json_true());
+		json_object_set_new(ctx, "expected", json_stringn(hex, VERIFY_HASH_SHOWN));
 	} else {
-		html_esc(b, portal_t(c, TR_VERIFY_WITHDRAWN));
+		q_verdict(c, ctx, seg[0], rec, d);
+		portal_set(ctx, "hash", hex);
 	}
-	html_raw(b, "</section><section><p id=\"hash-ok\" data-hash=\"match\">✔ ");
-	html_esc(b, portal_t(c, TR_VERIFY_HASH_MATCH));
-	html_printf(b, "</p><p class=\"small muted\">SHA-256 <span class=\"hash\">%s</span></p>"
-	    "</section>\n", hex);
-	q_details(c, b, seg[0], d);
+	q_details(c, ctx, seg[0], d);
 done:
-	portal_foot(c, b);
-	if (cur != NULL)
-		eiso__doc_issue__free_unpacked(cur, NULL);
-	if (d != NULL)
-		eiso__doc_issue__free_unpacked(d, NULL);
-	if (rec != NULL)
-		eiso__doc_record__free_unpacked(rec, NULL);
+	portal_render(c, &r->body, "portal_q", ctx);
+	portal_free(NULL, d, rec);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -234,12 +194,13 @@ page_qr(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 static void
 page_sheet(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 {
-	struct html *b = &r->body, url = { 0 };
+	struct html url = { 0 }, qr = { 0 };
 	Eiso__DocIssue *d = NULL;
 	Eiso__AgencyRecord *a = NULL;
 	uint32_t issue;
 	uint8_t h[KEYS_HASH];
 	char hex[2 * KEYS_HASH + 1], date[32], now[32];
+	json_t *ctx, *files;
 
 	if (!verify_issue_num(seg[2], "", &issue) ||
 	    (d = portal_issue(c, seg[0], seg[1], issue)) == NULL ||
@@ -250,95 +211,37 @@ page_sheet(const struct portal_ctx *c, struct portal_reply *r, char **seg)
 	published_hash(seg[0], d, h);
 	keys_hex(hex, h, sizeof(h));
 	verify_qr_url(c, &url, seg[0], d);
+	if (url.oom || qr_svg(url.buf, &qr) != 0 || qr.oom)
+		html_free(&qr);
 	i18n_date(date, sizeof(date), d->effective_date, c->lang);
 	i18n_time(now, sizeof(now), store_now_ms(), c->lang);
-	html_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>",
-	    c->lang == WEB_EN ? "en" : "vi");
-	html_esc(b, d->code);
-	html_printf(b, " · %s %u</title></title>\n<link rel=\"stylesheet\" href=\"/static/sheet.css\">", portal_t(c, TR_PORTAL_ISSUE_LC), d->issue);
-	html_raw(b, "</head><body>\n<div class=\"tools\"><a href=\"");
-	portal_doc_url(c, b, "/portal/d/", seg[0], d->code, d->issue);
-	html_raw(b, "\">← ");
-	html_esc(b, portal_t(c, TR_SHEET_BACK));
-	html_raw(b, "</a> · ");
-	html_esc(b, portal_t(c, TR_SHEET_PRINT_HINT));
-	html_raw(b, "</div>\n<article class=\"sheet\" id=\"sheet\"><div class=\"agency\">");
-	html_esc(b, portal_agency_name(c, a));
-	html_raw(b, "</div><div class=\"rule\"></div><div class=\"kicker\">");
-	html_esc(b, portal_t(c, TR_SHEET_KICKER));
-	html_raw(b, "</div><h1>");
-	html_esc(b, d->title);
-	html_raw(b, "</h1><table class=\"m\"><tr><th>");
-	html_esc(b, portal_t(c, TR_PORTAL_CODE));
-	html_raw(b, "</th><td>");
-	html_esc(b, d->code);
-	html_raw(b, "</td></tr><tr><th>");
-	html_esc(b, portal_t(c, TR_PORTAL_ISSUE));
-	html_printf(b, "</th><td>%u</td></tr><tr><th>", d->issue);
-	html_esc(b, portal_t(c, TR_PORTAL_EFFECTIVE));
-	html_raw(b, "</th><td>");
-	html_esc(b, date);
-	html_raw(b, "</td></tr><tr><th>");
-	html_esc(b, portal_t(c, TR_PORTAL_AGENCY_SIGNED));
-	html_raw(b, "</th><td>");
-	html_esc(b, portal_agency_name(c, a));
-	html_raw(b, "</td></tr>");
-	if (d->approved != NULL && d->approved->name[0]) {
-		html_raw(b, "<tr><th>");
-		html_esc(b, portal_t(c, TR_PORTAL_APPROVED));
-		html_raw(b, "</th><td>");
-		html_esc(b, d->approved->name);
-		if (d->approved->position[0]) {
-			html_raw(b, ", ");
-			html_esc(b, d->approved->position);
+	if ((ctx = portal_tctx(c, d->title)) != NULL) {
+		portal_set(ctx, "agency_id", seg[0]);
+		portal_set(ctx, "agency", portal_agency_name(c, a));
+		portal_set(ctx, "code", d->code);
+		json_object_set_new(ctx, "issue", json_integer(d->issue));
+		portal_set(ctx, "title", d->title);
+		portal_set(ctx, "date", date);
+		if (d->approved != NULL && d->approved->name[0]) {
+			portal_set(ctx, "approved", d->approved->name);
+			portal_set(ctx, "approver_position", d->approved->position);
 		}
-		html_raw(b, "</td></tr>");
+		portal_set(ctx, "hash", hex);
+		portal_set(ctx, "qr_html", qr.buf);
+		portal_set(ctx, "qr_url", url.buf);
+		json_object_set_new(ctx, "no_files", json_boolean(d->n_files == 0));
+		files = json_array();
+		for (size_t i = 0; i < d->n_files; i++)
+			json_array_append_new(files, portal_file_json(d->files[i], i > 0));
+		json_object_set_new(ctx, "files", files);
+		portal_set(ctx, "now", now);
+		json_object_set_new(ctx, "st", portal_status_json(c, seg[0], d));
 	}
-	html_raw(b, "<tr><th>");
-	html_esc(b, portal_t(c, TR_PORTAL_HASH));
-	html_printf(b, "</th><td class=\"hash\" id=\"content-hash\">%s</td></tr></table>\n", hex);
-	html_raw(b, "<div class=\"qrbox\">");
-	if (url.oom || qr_svg(url.buf, b) != 0)
-		html_raw(b, "<p>QR?</p>");
-	html_raw(b, "<div><p><strong>");
-	html_esc(b, portal_t(c, TR_SHEET_SCAN));
-	html_raw(b, "</strong></p><p class=\"url\" id=\"qr-url\">");
-	html_esc(b, url.buf);
-	html_raw(b, "</p><p class=\"small\">");
-	html_esc(b, portal_t(c, TR_SHEET_OR_VERIFY));
-	html_raw(b, "</p></div></div>\n<div class=\"files\"><strong>");
-	html_esc(b, portal_t(c, TR_PORTAL_FILES));
-	html_raw(b, "</strong>");
-	if (d->n_files == 0) {
-		html_raw(b, ": ");
-		html_esc(b, portal_t(c, TR_PORTAL_NO_FILES));
-	}
-	html_raw(b, "<ul>");
-	for (size_t i = 0; i < d->n_files; i++) {
-		char fh[2 * KEYS_HASH + 1];
-
-		keys_hex(fh, d->files[i]->sha256.data, d->files[i]->sha256.len == KEYS_HASH ?
-		    KEYS_HASH : 0);
-		html_raw(b, "<li>");
-		html_esc(b, d->files[i]->name);
-		html_printf(b, "<br><span class=\"hash\">SHA-256 %s</span></li>", fh);
-	}
-	html_raw(b, "</ul></div>\n<div class=\"foot\">");
-	html_esc(b, portal_t(c, TR_SHEET_STATUS_AT));
-	html_raw(b, " ");
-	html_esc(b, now);
-	html_raw(b, ": ");
-	html_esc(b, portal_t(c, strcmp(d->status, "effective") == 0 ? TR_PORTAL_IN_FORCE :
-	    strcmp(d->status, "superseded") == 0 ? TR_PORTAL_SUPERSEDED : TR_PORTAL_WITHDRAWN));
-	html_raw(b, ". ");
-	html_esc(b, portal_t(c, TR_SHEET_FOOT));
-	html_raw(b, "</div></article>\n</body></html>\n");
+	portal_render(c, &r->body, "portal_sheet", ctx);
 done:
+	html_free(&qr);
 	html_free(&url);
-	if (a != NULL)
-		eiso__agency_record__free_unpacked(a, NULL);
-	if (d != NULL)
-		eiso__doc_issue__free_unpacked(d, NULL);
+	portal_free(a, d, NULL);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -450,10 +353,11 @@ page_file(const struct portal_ctx *c, struct portal_reply *r, char **seg, int n)
 
 struct match_list {
 	const struct portal_ctx *c;
-	struct html *b;
-	int n, in_force;
+	json_t *rows;
+	int in_force;
 };
 
+/* One row of portal_verify.html's matches: a published issue that holds the file. */
 static int
 verify_match(const char *agency, const char *code, uint32_t issue, void *arg)
 {
@@ -461,25 +365,25 @@ verify_match(const char *agency, const char *code, uint32_t issue, void *arg)
 	Eiso__DocIssue *d = portal_issue(m->c, agency, code, issue);
 	Eiso__AgencyRecord *a;
 	char date[32];
+	json_t *row;
 
 	if (d == NULL)
 		return 0;
 	a = portal_agency(m->c, agency);
 	i18n_date(date, sizeof(date), d->effective_date, m->c->lang);
-	html_printf(m->b, "<tr data-state=\"%s\"><td>", portal_state(d));
-	html_esc(m->b, a ? portal_agency_name(m->c, a) : agency);
-	html_raw(m->b, "</td><td><a href=\"");
-	portal_doc_url(m->c, m->b, "/portal/d/", agency, code, issue);
-	html_raw(m->b, "\">");
-	html_esc(m->b, d->title);
-	html_raw(m->b, "</a><br><span class=\"small muted\">");
-	html_esc(m->b, d->code);
-	html_printf(m->b, " · %s %u · ", portal_t(m->c, TR_PORTAL_ISSUE_LC), issue);
-	html_esc(m->b, date);
-	html_raw(m->b, "</span></td><td>");
-	portal_status(m->c, m->b, agency, d);
-	html_raw(m->b, "</td></tr>\n");
-	m->n++;
+	if ((row = json_object()) != NULL) {
+		portal_set(row, "state", portal_state(d));
+		portal_set(row, "agency", a ? portal_agency_name(m->c, a) : agency);
+		portal_set(row, "agency_id", agency);
+		/* The link names the code the file index gave; the text, the issue's own. */
+		portal_set(row, "link_code", code);
+		portal_set(row, "code", d->code);
+		portal_set(row, "title", d->title);
+		json_object_set_new(row, "issue", json_integer(issue));
+		portal_set(row, "date", date);
+		json_object_set_new(row, "st", portal_status_json(m->c, agency, d));
+		json_array_append_new(m->rows, row);
+	}
 	m->in_force |= strcmp(d->status, "effective") == 0;
 	if (a != NULL)
 		eiso__agency_record__free_unpacked(a, NULL);
@@ -487,49 +391,25 @@ verify_match(const char *agency, const char *code, uint32_t issue, void *arg)
 	return 0;
 }
 
+/* portal_verify.html's members after checking the file of hash sha (size -1: a pasted hash). */
 static void
-verify_result(const struct portal_ctx *c, struct portal_reply *r, const uint8_t sha[KEYS_HASH],
-    enum tr_key what, long long size)
+verify_result(const struct portal_ctx *c, json_t *ctx, const uint8_t sha[KEYS_HASH],
+    long long size)
 {
-	struct html *b = &r->body, rows = { 0 };
-	struct match_list m = { c, &rows, 0, 0 };
-	char hex[2 * KEYS_HASH + 1];
+	struct match_list m = { c, json_array(), 0 };
+	char hex[2 * KEYS_HASH + 1], sz[32] = "";
 
 	keys_hex(hex, sha, KEYS_HASH);
 	(void)published_file(c->txn, c->h, sha, verify_match, &m);
-	html_raw(b, "<section><p class=\"small\">");
-	html_esc(b, portal_t(c, what));
-	if (size >= 0) {
-		html_raw(b, " (");
-		portal_size(b, (uint64_t)size);
-		html_raw(b, ")");
-	}
-	html_printf(b, "<br>SHA-256 <span class=\"hash\" id=\"sha\">%s</span></p></section>\n",
-	    hex);
-	if (m.n == 0) {
-		html_raw(b, "<section class=\"verdict v-bad\" id=\"verdict\" "
-		    "data-verdict=\"unknown\">");
-		html_esc(b, portal_t(c, TR_VERIFY_FILE_UNKNOWN));
-		html_raw(b, "</section><section><p>");
-		html_esc(b, portal_t(c, TR_VERIFY_FILE_UNKNOWN_MORE));
-		html_raw(b, "</p></section>\n");
-	} else {
-		html_printf(b, "<section class=\"verdict %s\" id=\"verdict\" "
-		    "data-verdict=\"published\" data-in-force=\"%d\">", m.in_force ? "v-ok" :
-		    "v-old", m.in_force);
-		html_esc(b, portal_t(c, m.in_force ? TR_VERIFY_FILE_IN_FORCE :
-		    TR_VERIFY_FILE_NOT_IN_FORCE));
-		html_raw(b, "</section><section><table class=\"matches\"><thead><tr><th>");
-		html_esc(b, portal_t(c, TR_PORTAL_AGENCY));
-		html_raw(b, "</th><th>");
-		html_esc(b, portal_t(c, TR_PORTAL_TITLE));
-		html_raw(b, "</th><th>");
-		html_esc(b, portal_t(c, TR_PORTAL_STATUS));
-		html_raw(b, "</th></tr></thead><tbody>\n");
-		html_mem(b, rows.buf ? rows.buf : "", rows.len);
-		html_raw(b, "</tbody></table></section>\n");
-	}
-	html_free(&rows);
+	if (size >= 0)
+		portal_size(sz, sizeof(sz), (uint64_t)size);
+	json_object_set_new(ctx, "checked", json_true());
+	json_object_set_new(ctx, "uploaded", json_boolean(size >= 0));
+	portal_set(ctx, "size", sz);
+	portal_set(ctx, "hash", hex);
+	json_object_set_new(ctx, "any", json_boolean(json_array_size(m.rows) > 0));
+	json_object_set_new(ctx, "matches", m.rows);
+	json_object_set_new(ctx, "in_force", json_integer(m.in_force));
 }
 
 /*
@@ -590,39 +470,22 @@ void
 verify_page(const struct portal_ctx *c, const char *method, const char *ctype,
     const uint8_t *body, size_t body_len, struct portal_reply *r)
 {
-	struct html *b = &r->body;
 	char sha_hex[80];
 	uint8_t sha[KEYS_HASH];
 	int posted = strcmp(method, "POST") == 0;
+	json_t *ctx;
 
 	sha_hex[0] = '\0';
 	if (!posted && c->query != NULL && http_query(c->query, "sha", sha_hex,
 	    sizeof(sha_hex)) != 0)
 		sha_hex[0] = '\0';
-	portal_head(c, b, portal_t(c, TR_PORTAL_VERIFY));
-	html_raw(b, "<section><h1>");
-	html_esc(b, portal_t(c, TR_PORTAL_VERIFY));
-	html_raw(b, "</h1><p class=\"muted\">");
-	html_esc(b, portal_t(c, TR_VERIFY_INTRO));
-	html_raw(b, "</p><form class=\"inline\" id=\"upload\" action=\"/verify");
-	portal_lang_q(c, b, 1);
-	html_raw(b, "\" method=\"post\" enctype=\"multipart/form-data\"><label>");
-	html_esc(b, portal_t(c, TR_VERIFY_UPLOAD));
-	html_raw(b, "<br><input type=\"file\" name=\"file\" required></label><button>");
-	html_esc(b, portal_t(c, TR_VERIFY_CHECK));
-	html_raw(b, "</button></form><form class=\"inline\" id=\"paste\" action=\"/verify\" "
-	    "method=\"get\" style=\"margin-top:.8rem\"><label>");
-	html_esc(b, portal_t(c, TR_VERIFY_PASTE));
-	html_raw(b, "<br><input type=\"text\" name=\"sha\" size=\"70\" pattern=\"[0-9a-fA-F]{64}\" "
-	    "value=\"");
-	html_esc(b, sha_hex);
-	html_raw(b, "\"></label>");
-	if (c->lang == WEB_EN)
-		html_raw(b, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
-	html_raw(b, "<button>");
-	html_esc(b, portal_t(c, TR_VERIFY_CHECK));
-	html_raw(b, "</button></form></section>\n");
-
+	if ((ctx = portal_tctx(c, portal_t(c, TR_PORTAL_VERIFY))) == NULL) {
+		r->body.oom = 1;
+		return;
+	}
+	/* What was pasted is the client's bytes: not checked as UTF-8, only escaped. */
+	portal_set(ctx, "sha", sha_hex);
+	json_object_set_new(ctx, "en", json_boolean(c->lang == WEB_EN));
 	if (posted) {
 		const uint8_t *data = body;
 		size_t len = body_len;
@@ -630,12 +493,10 @@ verify_page(const struct portal_ctx *c, const char *method, const char *ctype,
 		if (ctype != NULL && strncasecmp(ctype, "multipart/form-data", 19) == 0 &&
 		    (data = verify_multipart(ctype, body, body_len, &len)) == NULL) {
 			r->status = 400;
-			html_raw(b, "<section data-verdict=\"bad\"><p>");
-			html_esc(b, portal_t(c, TR_VERIFY_BAD_UPLOAD));
-			html_raw(b, "</p></section>\n");
+			json_object_set_new(ctx, "bad_upload", json_true());
 		} else {
 			sha256(data, len, sha);
-			verify_result(c, r, sha, TR_VERIFY_UPLOADED, (long long)len);
+			verify_result(c, ctx, sha, (long long)len);
 		}
 	} else if (sha_hex[0] != '\0') {
 		for (char *p = sha_hex; *p; p++)
@@ -643,14 +504,12 @@ verify_page(const struct portal_ctx *c, const char *method, const char *ctype,
 		if (strlen(sha_hex) != 2 * KEYS_HASH ||
 		    keys_unhex(sha, sizeof(sha), sha_hex) != 0) {
 			r->status = 400;
-			html_raw(b, "<section data-verdict=\"bad\"><p>");
-			html_esc(b, portal_t(c, TR_VERIFY_BAD_SHA));
-			html_raw(b, "</p></section>\n");
+			json_object_set_new(ctx, "bad_sha", json_true());
 		} else {
-			verify_result(c, r, sha, TR_VERIFY_PASTED, -1);
+			verify_result(c, ctx, sha, -1);
 		}
 	}
-	portal_foot(c, b);
+	portal_render(c, &r->body, "portal_verify", ctx);
 }
 
 /* /q/, /qr/, /files/, /portal/sheet/ */

@@ -21,6 +21,7 @@
 #include "chain.h"
 #include "domain.h"
 #include "err.h"
+#include "grow.h"
 #include "keys.h"
 #include "pbjson.h"
 #include "web/web.h"
@@ -358,15 +359,9 @@ view_agencies(MDB_txn *txn, struct web *w, const struct view_filter *f, size_t o
 			eiso__agency_record__free_unpacked(a, NULL);
 			continue;
 		}
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct view_row *p = realloc(rows, ncap * sizeof(*p));
-			if (p == NULL) {
-				eiso__agency_record__free_unpacked(a, NULL);
-				break;
-			}
-			rows = p;
-			cap = ncap;
+		if (eiso_grow(&rows, n, &cap, sizeof(*rows), 64) != 0) {
+			eiso__agency_record__free_unpacked(a, NULL);
+			break;
 		}
 		rows[n++] = row;
 	}
@@ -501,14 +496,8 @@ series_id(const MDB_val *k, const MDB_val *v, void *arg)
 	(void)v;
 	if (k->mv_size > WIRE_MAX_AGENCY)
 		return 0;
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 64;
-		void *p = realloc(s->ids, ncap * sizeof(*s->ids));
-		if (p == NULL)
-			return 1;
-		s->ids = p;
-		s->cap = ncap;
-	}
+	if (eiso_grow(&s->ids, s->n, &s->cap, sizeof(*s->ids), 64) != 0)
+		return 1;
 	memcpy(s->ids[s->n], k->mv_data, k->mv_size);
 	s->ids[s->n][k->mv_size] = '\0';
 	s->n++;

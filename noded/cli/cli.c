@@ -1,11 +1,12 @@
 /*
  * cli.c: what the command-line verbs share: opening the node, reporting an error the same
  * way everywhere ("noded VERB: field: reason", exit 1), printing records as JSON (the same
- * encoding as the APIs) and exporting a document issue's files with a SHA-256 manifest that
+ * encoding as the APIs), reading a verb's options from its table (cli_parse), and exporting a document issue's files with a SHA-256 manifest that
  * `sha256sum -c` accepts.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +45,40 @@ cli_print_json(const ProtobufCMessage *m)
 }
 
 int
+cli_print_record(ProtobufCMessage *m, int json, void (*print)(const ProtobufCMessage *m))
+{
+	int ret = 0;
+
+	if (json)
+		ret = cli_print_json(m);
+	else
+		print(m);
+	protobuf_c_message_free_unpacked(m, NULL);
+	return ret;
+}
+
+int
+cli_write(const char *verb, const char *conf, int json,
+    int (*do_write)(struct node *n, void *arg, ProtobufCMessage **rec), void *arg,
+    void (*print)(const ProtobufCMessage *m))
+{
+	ProtobufCMessage *rec = NULL;
+	struct node n;
+	int rc;
+
+	if (cli_open(verb, conf, 0, &n) != 0)
+		return 1;
+	eiso_clearerr();
+	if ((rc = do_write(&n, arg, &rec)) != 0) {
+		node_close(&n);
+		return cli_fail(verb, rc);
+	}
+	rc = cli_print_record(rec, json, print);
+	node_close(&n);
+	return rc;
+}
+
+int
 cli_number(const char *verb, const char *field, const char *s, long max, long *out)
 {
 	char *end;
@@ -71,6 +106,86 @@ cli_time(const char *verb, const char *field, const char *s, int64_t *ms)
 		fprintf(stderr, "noded %s: %s: '%s' is not a date (YYYY-MM-DD or "
 		    "'YYYY-MM-DD HH:MM')\n", verb, field, s);
 		return 1;
+	}
+	return 0;
+}
+
+#define CLI_MAX_OPTS 40
+
+/* Store value as opts[i] says in args; 0 or 1 (said on stderr). */
+static int
+cli_set(const char *verb, const struct cli_opt *o, const char *value, void *args)
+{
+	char *at = (char *)args + o->off;
+	long v;
+
+	switch (o->kind) {
+	case CLI_STR:
+		*(const char **)(void *)at = value;
+		return 0;
+	case CLI_FLAG:
+		*(int *)(void *)at = 1;
+		return 0;
+	case CLI_NUM:
+	case CLI_U32:
+		if (cli_number(verb, o->field, value, o->max, &v) != 0)
+			return 1;
+		if (o->kind == CLI_NUM)
+			*(long *)(void *)at = v;
+		else
+			*(uint32_t *)(void *)at = (uint32_t)v;
+		return 0;
+	case CLI_TIME:
+		return cli_time(verb, o->field, value, (int64_t *)(void *)at);
+	case CLI_FN:
+		return o->fn(verb, value, args);
+	}
+	return 2;
+}
+
+int
+cli_parse(const char *verb, int argc, char **argv, const struct cli_opt *opts, void *args,
+    int operands)
+{
+	struct option lo[CLI_MAX_OPTS + 1];
+	char shorts[2 * CLI_MAX_OPTS + 1];
+	size_t nl = 0, ns = 0;
+	int c, rc;
+
+	for (int i = 0; opts[i].name != NULL && i < CLI_MAX_OPTS; i++) {
+		int arg = opts[i].kind == CLI_FLAG ? no_argument : required_argument;
+
+		if (opts[i].name[0] == '-') {
+			shorts[ns++] = opts[i].name[1];
+			if (arg == required_argument)
+				shorts[ns++] = ':';
+		} else {
+			lo[nl].name = opts[i].name;
+			lo[nl].has_arg = arg;
+			lo[nl].flag = NULL;
+			lo[nl].val = 256 + i;
+			nl++;
+		}
+	}
+	shorts[ns] = '\0';
+	memset(&lo[nl], 0, sizeof(lo[nl]));
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		const struct cli_opt *o = NULL;
+
+		if (c >= 256)
+			o = &opts[c - 256];
+		else if (c != '?' && c != ':')
+			for (int i = 0; opts[i].name != NULL && o == NULL; i++)
+				if (opts[i].name[0] == '-' && opts[i].name[1] == c)
+					o = &opts[i];
+		if (o == NULL)
+			return 2;
+		if ((rc = cli_set(verb, o, optarg, args)) != 0)
+			return rc;
+	}
+	if (operands == 0 && optind != argc) {
+		fprintf(stderr, "noded %s: unexpected argument '%s'\n", verb, argv[optind]);
+		return 2;
 	}
 	return 0;
 }

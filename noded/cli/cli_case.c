@@ -3,6 +3,7 @@
  * through case_do(). `show` prints the applicant (node-local data); nothing else does.
  */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,73 +17,37 @@ struct case_args {
 	const char *conf;
 	struct case_request r;
 	int json, open, overdue;
+	enum case_op op;             /* a write verb's */
 };
 
-enum { K_CODE = 256, K_PROC, K_DUE, K_NAME, K_ID, K_ADDR, K_CONTACT, K_RECEIVED, K_UNIT,
-	K_FILE, K_NOTE, K_STATUS, K_AT, K_JSON, K_OPEN, K_OVERDUE };
+#define KA(m) offsetof(struct case_args, m)
+static const struct cli_opt case_opts[] = {
+	{ "-c", CLI_STR, KA(conf), NULL, 0, NULL },
+	{ "code", CLI_STR, KA(r.code), NULL, 0, NULL },
+	{ "procedure", CLI_STR, KA(r.procedure), NULL, 0, NULL },
+	{ "due", CLI_TIME, KA(r.due), "due", 0, NULL },
+	{ "applicant-name", CLI_STR, KA(r.name), NULL, 0, NULL },
+	{ "applicant-id", CLI_STR, KA(r.id_number), NULL, 0, NULL },
+	{ "applicant-address", CLI_STR, KA(r.address), NULL, 0, NULL },
+	{ "applicant-contact", CLI_STR, KA(r.contact), NULL, 0, NULL },
+	{ "received", CLI_TIME, KA(r.received), "received", 0, NULL },
+	{ "unit", CLI_STR, KA(r.unit), NULL, 0, NULL },
+	{ "record-file", CLI_STR, KA(r.record_file), NULL, 0, NULL },
+	{ "note", CLI_STR, KA(r.note), NULL, 0, NULL },
+	{ "status", CLI_STR, KA(r.status), NULL, 0, NULL },
+	{ "at", CLI_TIME, KA(r.completed), "completed", 0, NULL },
+	{ "json", CLI_FLAG, KA(json), NULL, 0, NULL },
+	{ "open", CLI_FLAG, KA(open), NULL, 0, NULL },
+	{ "overdue", CLI_FLAG, KA(overdue), NULL, 0, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL }
+};
 
 static int
 case_parse(const char *verb, int argc, char **argv, struct case_args *a)
 {
-	static const struct option opts[] = {
-		{ "code", required_argument, NULL, K_CODE },
-		{ "procedure", required_argument, NULL, K_PROC },
-		{ "due", required_argument, NULL, K_DUE },
-		{ "applicant-name", required_argument, NULL, K_NAME },
-		{ "applicant-id", required_argument, NULL, K_ID },
-		{ "applicant-address", required_argument, NULL, K_ADDR },
-		{ "applicant-contact", required_argument, NULL, K_CONTACT },
-		{ "received", required_argument, NULL, K_RECEIVED },
-		{ "unit", required_argument, NULL, K_UNIT },
-		{ "record-file", required_argument, NULL, K_FILE },
-		{ "note", required_argument, NULL, K_NOTE },
-		{ "status", required_argument, NULL, K_STATUS },
-		{ "at", required_argument, NULL, K_AT },
-		{ "json", no_argument, NULL, K_JSON },
-		{ "open", no_argument, NULL, K_OPEN },
-		{ "overdue", no_argument, NULL, K_OVERDUE },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
-
 	memset(a, 0, sizeof(*a));
 	a->conf = NODED_DEFAULT_CONF;
-	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': a->conf = optarg; break;
-		case K_CODE: a->r.code = optarg; break;
-		case K_PROC: a->r.procedure = optarg; break;
-		case K_DUE:
-			if (cli_time(verb, "due", optarg, &a->r.due) != 0)
-				return 1;
-			break;
-		case K_RECEIVED:
-			if (cli_time(verb, "received", optarg, &a->r.received) != 0)
-				return 1;
-			break;
-		case K_AT:
-			if (cli_time(verb, "completed", optarg, &a->r.completed) != 0)
-				return 1;
-			break;
-		case K_NAME: a->r.name = optarg; break;
-		case K_ID: a->r.id_number = optarg; break;
-		case K_ADDR: a->r.address = optarg; break;
-		case K_CONTACT: a->r.contact = optarg; break;
-		case K_UNIT: a->r.unit = optarg; break;
-		case K_FILE: a->r.record_file = optarg; break;
-		case K_NOTE: a->r.note = optarg; break;
-		case K_STATUS: a->r.status = optarg; break;
-		case K_JSON: a->json = 1; break;
-		case K_OPEN: a->open = 1; break;
-		case K_OVERDUE: a->overdue = 1; break;
-		default: return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "noded %s: unexpected argument '%s'\n", verb, argv[optind]);
-		return 2;
-	}
-	return 0;
+	return cli_parse(verb, argc, argv, case_opts, a, 0);
 }
 
 static const char *
@@ -115,34 +80,36 @@ case_print(const Eiso__Case *c, const Eiso__Applicant *ap)
 		    ap->address, ap->contact);
 }
 
+static void
+case_print_one(const ProtobufCMessage *m)
+{
+	case_print((const Eiso__Case *)m, NULL);
+}
+
+/* cli_write's do_write: arg is the verb's case_args. */
+static int
+case_run(struct node *n, void *arg, ProtobufCMessage **rec)
+{
+	const struct case_args *a = arg;
+	Eiso__Case *c = NULL;
+	int rc = case_do(n, a->op, &a->r, &c);
+
+	*rec = c != NULL ? &c->base : NULL;
+	return rc;
+}
+
 static int
 case_write(const char *name, enum case_op op, int argc, char **argv)
 {
 	char verb[32];
 	struct case_args a;
-	struct node n;
-	Eiso__Case *c;
-	int rc, ret;
+	int rc;
 
 	snprintf(verb, sizeof(verb), "case %s", name);
 	if ((rc = case_parse(verb, argc, argv, &a)) != 0)
 		return rc;
-	if (cli_open(verb, a.conf, 0, &n) != 0)
-		return 1;
-	eiso_clearerr();
-	if ((rc = case_do(&n, op, &a.r, &c)) != 0) {
-		node_close(&n);
-		return cli_fail(verb, rc);
-	}
-	if (a.json)
-		ret = cli_print_json(&c->base);
-	else {
-		case_print(c, NULL);
-		ret = 0;
-	}
-	eiso__case__free_unpacked(c, NULL);
-	node_close(&n);
-	return ret;
+	a.op = op;
+	return cli_write(verb, a.conf, a.json, case_run, &a, case_print_one);
 }
 
 /* A row of case list: into arr with --json, else a line. */

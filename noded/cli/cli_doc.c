@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,96 +24,56 @@ struct doc_args {
 	int json, review_due;
 };
 
-enum {
-	O_CODE = 256, O_TITLE, O_KIND, O_ACCESS, O_NOTE, O_OWNER, O_LANG, O_DISP, O_RET, O_REVIEW,
-	O_TEXT, O_FILE, O_BY, O_POS, O_EFF, O_OISS, O_ONUM, O_ODATE, O_JSON, O_ISSUE, O_STATUS,
-	O_DUE, O_TO,
+/* --file FILE, up to WIRE_MAX_FILES times. */
+static int
+doc_file_opt(const char *verb, const char *value, void *args)
+{
+	struct doc_args *a = args;
+
+	if (a->r.nfiles == WIRE_MAX_FILES) {
+		fprintf(stderr, "noded %s: files: more than %d\n", verb, WIRE_MAX_FILES);
+		return 1;
+	}
+	a->files[a->r.nfiles++] = value;
+	return 0;
+}
+
+#define DA(m) offsetof(struct doc_args, m)
+static const struct cli_opt doc_opts[] = {
+	{ "-c", CLI_STR, DA(conf), NULL, 0, NULL },
+	{ "code", CLI_STR, DA(r.code), NULL, 0, NULL },
+	{ "title", CLI_STR, DA(r.title), NULL, 0, NULL },
+	{ "kind", CLI_STR, DA(r.kind), NULL, 0, NULL },
+	{ "access", CLI_STR, DA(r.access), NULL, 0, NULL },
+	{ "note", CLI_STR, DA(r.note), NULL, 0, NULL },
+	{ "owner-unit", CLI_STR, DA(r.owner_unit), NULL, 0, NULL },
+	{ "language", CLI_STR, DA(r.language), NULL, 0, NULL },
+	{ "disposition", CLI_STR, DA(r.disposition), NULL, 0, NULL },
+	{ "retention", CLI_STR, DA(r.retention), NULL, 0, NULL },
+	{ "review-months", CLI_NUM, DA(r.review_months), "review_months", 120, NULL },
+	{ "text", CLI_STR, DA(text_path), NULL, 0, NULL },
+	{ "file", CLI_FN, 0, NULL, 0, doc_file_opt },
+	{ "by", CLI_STR, DA(r.person), NULL, 0, NULL },
+	{ "position", CLI_STR, DA(r.position), NULL, 0, NULL },
+	{ "effective", CLI_STR, DA(r.effective_date), NULL, 0, NULL },
+	{ "origin-issuer", CLI_STR, DA(r.origin_issuer), NULL, 0, NULL },
+	{ "origin-number", CLI_STR, DA(r.origin_number), NULL, 0, NULL },
+	{ "origin-date", CLI_STR, DA(r.origin_date), NULL, 0, NULL },
+	{ "json", CLI_FLAG, DA(json), NULL, 0, NULL },
+	{ "issue", CLI_U32, DA(issue), "issue", 1000000, NULL },
+	{ "status", CLI_STR, DA(status), NULL, 0, NULL },
+	{ "review-due", CLI_FLAG, DA(review_due), NULL, 0, NULL },
+	{ "to", CLI_STR, DA(to), NULL, 0, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL }
 };
 
 static int
 doc_parse(const char *verb, int argc, char **argv, struct doc_args *a)
 {
-	static const struct option opts[] = {
-		{ "code", required_argument, NULL, O_CODE },
-		{ "title", required_argument, NULL, O_TITLE },
-		{ "kind", required_argument, NULL, O_KIND },
-		{ "access", required_argument, NULL, O_ACCESS },
-		{ "note", required_argument, NULL, O_NOTE },
-		{ "owner-unit", required_argument, NULL, O_OWNER },
-		{ "language", required_argument, NULL, O_LANG },
-		{ "disposition", required_argument, NULL, O_DISP },
-		{ "retention", required_argument, NULL, O_RET },
-		{ "review-months", required_argument, NULL, O_REVIEW },
-		{ "text", required_argument, NULL, O_TEXT },
-		{ "file", required_argument, NULL, O_FILE },
-		{ "by", required_argument, NULL, O_BY },
-		{ "position", required_argument, NULL, O_POS },
-		{ "effective", required_argument, NULL, O_EFF },
-		{ "origin-issuer", required_argument, NULL, O_OISS },
-		{ "origin-number", required_argument, NULL, O_ONUM },
-		{ "origin-date", required_argument, NULL, O_ODATE },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "issue", required_argument, NULL, O_ISSUE },
-		{ "status", required_argument, NULL, O_STATUS },
-		{ "review-due", no_argument, NULL, O_DUE },
-		{ "to", required_argument, NULL, O_TO },
-		{ NULL, 0, NULL, 0 }
-	};
-	long v;
-	int c;
-
 	memset(a, 0, sizeof(*a));
 	a->conf = NODED_DEFAULT_CONF;
 	a->r.review_months = -1;
-	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': a->conf = optarg; break;
-		case O_CODE: a->r.code = optarg; break;
-		case O_TITLE: a->r.title = optarg; break;
-		case O_KIND: a->r.kind = optarg; break;
-		case O_ACCESS: a->r.access = optarg; break;
-		case O_NOTE: a->r.note = optarg; break;
-		case O_OWNER: a->r.owner_unit = optarg; break;
-		case O_LANG: a->r.language = optarg; break;
-		case O_DISP: a->r.disposition = optarg; break;
-		case O_RET: a->r.retention = optarg; break;
-		case O_REVIEW:
-			if (cli_number(verb, "review_months", optarg, 120, &v) != 0)
-				return 1;
-			a->r.review_months = v;
-			break;
-		case O_TEXT: a->text_path = optarg; break;
-		case O_FILE:
-			if (a->r.nfiles == WIRE_MAX_FILES) {
-				fprintf(stderr, "noded %s: files: more than %d\n", verb,
-				    WIRE_MAX_FILES);
-				return 1;
-			}
-			a->files[a->r.nfiles++] = optarg;
-			break;
-		case O_BY: a->r.person = optarg; break;
-		case O_POS: a->r.position = optarg; break;
-		case O_EFF: a->r.effective_date = optarg; break;
-		case O_OISS: a->r.origin_issuer = optarg; break;
-		case O_ONUM: a->r.origin_number = optarg; break;
-		case O_ODATE: a->r.origin_date = optarg; break;
-		case O_JSON: a->json = 1; break;
-		case O_ISSUE:
-			if (cli_number(verb, "issue", optarg, 1000000, &v) != 0)
-				return 1;
-			a->issue = (uint32_t)v;
-			break;
-		case O_STATUS: a->status = optarg; break;
-		case O_DUE: a->review_due = 1; break;
-		case O_TO: a->to = optarg; break;
-		default: return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "noded %s: unexpected argument '%s'\n", verb, argv[optind]);
-		return 2;
-	}
-	return 0;
+	return cli_parse(verb, argc, argv, doc_opts, a, 0);
 }
 
 /* Read the search text supplied with a document (UTF-8, bounded). */
@@ -171,6 +132,12 @@ doc_print(const Eiso__DocIssue *d)
 	}
 }
 
+static void
+doc_print_one(const ProtobufCMessage *m)
+{
+	doc_print((const Eiso__DocIssue *)m);
+}
+
 static int
 doc_write(enum doc_op op, int argc, char **argv)
 {
@@ -217,13 +184,7 @@ doc_write(enum doc_op op, int argc, char **argv)
 		attach_undo(&n, att, a.r.nfiles);
 		goto done;
 	}
-	if (a.json)
-		ret = cli_print_json(&d->base);
-	else {
-		doc_print(d);
-		ret = 0;
-	}
-	eiso__doc_issue__free_unpacked(d, NULL);
+	ret = cli_print_record(&d->base, a.json, doc_print_one);
 done:
 	free(att);
 	node_close(&n);

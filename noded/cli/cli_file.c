@@ -3,6 +3,7 @@
  * recordfile_do() like every other way in.
  */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,65 +16,35 @@ struct file_args {
 	const char *conf, *to;
 	struct file_request r;
 	int json;
+	enum file_op op;             /* a write verb's */
 };
 
-enum { F_ORGAN = 256, F_CAT, F_NOT, F_TITLE, F_RET, F_ACCESS, F_CREATOR, F_START, F_END,
-	F_CODE, F_DOC, F_ISSUE, F_JSON, F_TO };
+#define FA(m) offsetof(struct file_args, m)
+static const struct cli_opt file_opts[] = {
+	{ "-c", CLI_STR, FA(conf), NULL, 0, NULL },
+	{ "organ-id", CLI_STR, FA(r.organ_id), NULL, 0, NULL },
+	{ "catalog", CLI_STR, FA(r.catalog), NULL, 0, NULL },
+	{ "notation", CLI_STR, FA(r.notation), NULL, 0, NULL },
+	{ "title", CLI_STR, FA(r.title), NULL, 0, NULL },
+	{ "retention", CLI_STR, FA(r.retention), NULL, 0, NULL },
+	{ "access", CLI_STR, FA(r.access), NULL, 0, NULL },
+	{ "creator", CLI_STR, FA(r.creator), NULL, 0, NULL },
+	{ "start", CLI_STR, FA(r.start_date), NULL, 0, NULL },
+	{ "end", CLI_STR, FA(r.end_date), NULL, 0, NULL },
+	{ "file-code", CLI_STR, FA(r.code), NULL, 0, NULL },
+	{ "doc", CLI_STR, FA(r.doc_code), NULL, 0, NULL },
+	{ "issue", CLI_U32, FA(r.issue), "issue", 1000000, NULL },
+	{ "json", CLI_FLAG, FA(json), NULL, 0, NULL },
+	{ "to", CLI_STR, FA(to), NULL, 0, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL }
+};
 
 static int
 file_parse(const char *verb, int argc, char **argv, struct file_args *a)
 {
-	static const struct option opts[] = {
-		{ "organ-id", required_argument, NULL, F_ORGAN },
-		{ "catalog", required_argument, NULL, F_CAT },
-		{ "notation", required_argument, NULL, F_NOT },
-		{ "title", required_argument, NULL, F_TITLE },
-		{ "retention", required_argument, NULL, F_RET },
-		{ "access", required_argument, NULL, F_ACCESS },
-		{ "creator", required_argument, NULL, F_CREATOR },
-		{ "start", required_argument, NULL, F_START },
-		{ "end", required_argument, NULL, F_END },
-		{ "file-code", required_argument, NULL, F_CODE },
-		{ "doc", required_argument, NULL, F_DOC },
-		{ "issue", required_argument, NULL, F_ISSUE },
-		{ "json", no_argument, NULL, F_JSON },
-		{ "to", required_argument, NULL, F_TO },
-		{ NULL, 0, NULL, 0 }
-	};
-	long v;
-	int c;
-
 	memset(a, 0, sizeof(*a));
 	a->conf = NODED_DEFAULT_CONF;
-	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': a->conf = optarg; break;
-		case F_ORGAN: a->r.organ_id = optarg; break;
-		case F_CAT: a->r.catalog = optarg; break;
-		case F_NOT: a->r.notation = optarg; break;
-		case F_TITLE: a->r.title = optarg; break;
-		case F_RET: a->r.retention = optarg; break;
-		case F_ACCESS: a->r.access = optarg; break;
-		case F_CREATOR: a->r.creator = optarg; break;
-		case F_START: a->r.start_date = optarg; break;
-		case F_END: a->r.end_date = optarg; break;
-		case F_CODE: a->r.code = optarg; break;
-		case F_DOC: a->r.doc_code = optarg; break;
-		case F_ISSUE:
-			if (cli_number(verb, "issue", optarg, 1000000, &v) != 0)
-				return 1;
-			a->r.issue = (uint32_t)v;
-			break;
-		case F_JSON: a->json = 1; break;
-		case F_TO: a->to = optarg; break;
-		default: return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "noded %s: unexpected argument '%s'\n", verb, argv[optind]);
-		return 2;
-	}
-	return 0;
+	return cli_parse(verb, argc, argv, file_opts, a, 0);
 }
 
 static void
@@ -94,34 +65,36 @@ file_print(const Eiso__RecordFile *f)
 		    f->entries[i]->issue, f->entries[i]->pages);
 }
 
+static void
+file_print_one(const ProtobufCMessage *m)
+{
+	file_print((const Eiso__RecordFile *)m);
+}
+
+/* cli_write's do_write: arg is the verb's file_args. */
+static int
+file_run(struct node *n, void *arg, ProtobufCMessage **rec)
+{
+	const struct file_args *a = arg;
+	Eiso__RecordFile *f = NULL;
+	int rc = recordfile_do(n, a->op, &a->r, &f);
+
+	*rec = f != NULL ? &f->base : NULL;
+	return rc;
+}
+
 static int
 file_write(const char *name, enum file_op op, int argc, char **argv)
 {
 	char verb[32];
 	struct file_args a;
-	struct node n;
-	Eiso__RecordFile *f;
-	int rc, ret;
+	int rc;
 
 	snprintf(verb, sizeof(verb), "file %s", name);
 	if ((rc = file_parse(verb, argc, argv, &a)) != 0)
 		return rc;
-	if (cli_open(verb, a.conf, 0, &n) != 0)
-		return 1;
-	eiso_clearerr();
-	if ((rc = recordfile_do(&n, op, &a.r, &f)) != 0) {
-		node_close(&n);
-		return cli_fail(verb, rc);
-	}
-	if (a.json)
-		ret = cli_print_json(&f->base);
-	else {
-		file_print(f);
-		ret = 0;
-	}
-	eiso__record_file__free_unpacked(f, NULL);
-	node_close(&n);
-	return ret;
+	a.op = op;
+	return cli_write(verb, a.conf, a.json, file_run, &a, file_print_one);
 }
 
 static int

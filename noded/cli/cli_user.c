@@ -4,6 +4,7 @@
  * --password-stdin (scripts); it is never an argument, which ps would show.
  */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -18,38 +19,27 @@ struct user_args {
 	int stdin_pw, json;
 };
 
-enum { O_POS = 256, O_ROLES, O_PWSTDIN, O_JSON };
+#define UA(m) offsetof(struct user_args, m)
+static const struct cli_opt user_opts[] = {
+	{ "-c", CLI_STR, UA(conf), NULL, 0, NULL },
+	{ "position", CLI_STR, UA(position), NULL, 0, NULL },
+	{ "roles", CLI_STR, UA(roles), NULL, 0, NULL },
+	{ "password-stdin", CLI_FLAG, UA(stdin_pw), NULL, 0, NULL },
+	{ "json", CLI_FLAG, UA(json), NULL, 0, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL }
+};
 
 static int
 user_parse(const char *verb, int argc, char **argv, struct user_args *a, int want_name)
 {
-	static const struct option opts[] = {
-		{ "position", required_argument, NULL, O_POS },
-		{ "roles", required_argument, NULL, O_ROLES },
-		{ "password-stdin", no_argument, NULL, O_PWSTDIN },
-		{ "json", no_argument, NULL, O_JSON },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
+	int rc;
 
 	memset(a, 0, sizeof(*a));
 	a->conf = NODED_DEFAULT_CONF;
-	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': a->conf = optarg; break;
-		case O_POS: a->position = optarg; break;
-		case O_ROLES: a->roles = optarg; break;
-		case O_PWSTDIN: a->stdin_pw = 1; break;
-		case O_JSON: a->json = 1; break;
-		default: return 2;
-		}
-	}
+	if ((rc = cli_parse(verb, argc, argv, user_opts, a, want_name ? -1 : 0)) != 0)
+		return rc;
 	if (want_name && optind + 1 != argc) {
 		fprintf(stderr, "noded %s: one user NAME is required\n", verb);
-		return 2;
-	}
-	if (!want_name && optind != argc) {
-		fprintf(stderr, "noded %s: unexpected argument '%s'\n", verb, argv[optind]);
 		return 2;
 	}
 	a->name = want_name ? argv[optind] : NULL;

@@ -19,15 +19,6 @@
 #include "cli/cli.h"
 #include "wire.h"
 
-static int
-init_store_txn(MDB_txn *txn, void *arg)
-{
-	struct node *n = arg;
-
-	return store_put_str(txn, store_dbi(n->st, NDB_META), "agency", n->conf.agency,
-	    strlen(n->conf.agency));
-}
-
 
 int
 cmd_init(int argc, char **argv)
@@ -119,8 +110,7 @@ cmd_init(int argc, char **argv)
 		return 1;
 	}
 	snprintf(path, sizeof(path), "%s/store", dir);
-	if ((rc = store_open(path, node_dbnames, NDB_COUNT, 0, &n.st)) != 0 ||
-	    (rc = store_write(n.st, init_store_txn, &n)) != 0) {
+	if ((rc = node_store_create(&n, path)) != 0) {
 		fprintf(stderr, "noded init: %s\n", eiso_lasterr(rc));
 		node_close(&n);
 		return 1;

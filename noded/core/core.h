@@ -62,6 +62,11 @@ extern const struct conf_directive noded_directives[];
 extern const char *const node_dbnames[NDB_COUNT];
 int node_open(const char *conf_path, int readonly, struct node *n);
 void node_close(struct node *n);
+/*
+ * Make n's new store (in dir, opened into n->st) what `noded init` leaves: the agency of
+ * n->conf in its meta table. 0 or EISO_* with a detail; n->st is open either way.
+ */
+int node_store_create(struct node *n, const char *dir);
 int node_path(const struct node *n, char *buf, size_t len, const char *rel);
 
 /* SIGHUP: reload the directives that may change while the daemon runs. 0 or EISO_*. */
@@ -114,6 +119,8 @@ struct doc_request {               /* NULL / -1: not given */
 int document_do(struct node *n, enum doc_op op, const struct doc_request *r,
     Eiso__DocIssue **result);
 int document_index(MDB_txn *txn, struct node *n, const char *code, Eiso__DocRecord **rec);
+/* Store issue d (its code checked already) and update the docs index; no outbox. 0 or EISO_* */
+int document_put(MDB_txn *txn, struct node *n, const Eiso__DocIssue *d);
 int document_get(MDB_txn *txn, struct node *n, const char *code, uint32_t issue,
     Eiso__DocIssue **d);
 const char *doc_op_name(enum doc_op op);
@@ -169,7 +176,8 @@ int inbox_start(uv_loop_t *loop, struct node *n, struct inbox **ib);
 void inbox_stop(struct inbox **ib);
 
 /*
- * sender.c: the link to the hub, run by run.c. sender_open opens the node's store for
+ * sender.c (with sender_msg.c, behind their private sender.h): the link to the hub, run by
+ * run.c. sender_open opens the node's store for
  * writing (conf: the config file; cli_debug: -d, kept over reloads); sender_start reads the
  * keys and the outbox's head, connects to the hub and starts the timer and the signal
  * handlers (SIGTERM and SIGINT stop the loop, SIGHUP reloads) on loop; each returns 0 or

@@ -94,23 +94,22 @@ document_get(MDB_txn *txn, struct node *n, const char *code, uint32_t issue, Eis
 	return 0;
 }
 
-/* Store one issue: version, index, outbox. The last one stored is the caller's result. */
-static int
-document_store(MDB_txn *txn, struct doc_txn *t, Eiso__DocIssue *d)
+/*
+ * Put issue d in the versions table (code \0 issue as be32) and bring the docs index up to
+ * date (newest issue; the issue in force). No outbox: document_store appends the change, and
+ * a restore replays a change the hub already holds.
+ */
+int
+document_put(MDB_txn *txn, struct node *n, const Eiso__DocIssue *d)
 {
 	Eiso__DocRecord rec = EISO__DOC_RECORD__INIT, *old = NULL;
-	Eiso__Change change = EISO__CHANGE__INIT;
 	uint8_t key[DOC_KEY_MAX];
 	int rc;
 
-	d->updated = store_now_ms();
-	if ((rc = domain_check_doc(d)) != 0)
-		return rc;
-	if ((rc = store_put_pb(txn, store_dbi(t->n->st, NDB_VERSIONS), key,
+	if ((rc = store_put_pb(txn, store_dbi(n->st, NDB_VERSIONS), key,
 	    doc_key(key, d->code, d->issue), &d->base, 0)) != 0)
 		return rc;
-
-	rc = document_index(txn, t->n, d->code, &old);
+	rc = document_index(txn, n, d->code, &old);
 	if (rc != 0 && rc != EISO_NOTFOUND)
 		return rc;
 	rec.code = d->code;
@@ -123,11 +122,22 @@ document_store(MDB_txn *txn, struct doc_txn *t, Eiso__DocIssue *d)
 		rec.current = d->issue;
 	else if (rec.current == d->issue)
 		rec.current = 0;
-	rc = store_put_pb(txn, store_dbi(t->n->st, NDB_DOCS), d->code, strlen(d->code), &rec.base,
+	rc = store_put_pb(txn, store_dbi(n->st, NDB_DOCS), d->code, strlen(d->code), &rec.base,
 	    0);
 	if (old != NULL)
 		eiso__doc_record__free_unpacked(old, NULL);
-	if (rc != 0)
+	return rc;
+}
+
+/* Store one issue: version, index, outbox. The last one stored is the caller's result. */
+static int
+document_store(MDB_txn *txn, struct doc_txn *t, Eiso__DocIssue *d)
+{
+	Eiso__Change change = EISO__CHANGE__INIT;
+	int rc;
+
+	d->updated = store_now_ms();
+	if ((rc = domain_check_doc(d)) != 0 || (rc = document_put(txn, t->n, d)) != 0)
 		return rc;
 
 	change.op_case = EISO__CHANGE__OP_DOC_ISSUE;

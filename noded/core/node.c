@@ -116,6 +116,25 @@ fail:
 	return rc;
 }
 
+static int
+node_store_create_txn(MDB_txn *txn, void *arg)
+{
+	struct node *n = arg;
+
+	return store_put_str(txn, store_dbi(n->st, NDB_META), "agency", n->conf.agency,
+	    strlen(n->conf.agency));
+}
+
+int
+node_store_create(struct node *n, const char *dir)
+{
+	int rc;
+
+	if ((rc = store_open(dir, node_dbnames, NDB_COUNT, 0, &n->st)) != 0)
+		return rc;
+	return store_write(n->st, node_store_create_txn, n);
+}
+
 void
 node_close(struct node *n)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "grow.h"
 #include "core/core.h"
 #include "wire.h"
 
@@ -122,15 +123,9 @@ outbox_seal_one(MDB_txn *txn, struct seal_txn *s, int *empty)
 		if (nchanges >= n->conf.max_changes ||
 		    (nchanges > 0 && bytes + v.mv_size > n->conf.max_set_bytes))
 			break;
-		if (nchanges == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			ProtobufCBinaryData *p = realloc(changes, ncap * sizeof(*p));
-			if (p == NULL) {
-				rc = EISO_NOMEM;
-				goto fail;
-			}
-			changes = p;
-			cap = ncap;
+		if (eiso_grow(&changes, nchanges, &cap, sizeof(*changes), 64) != 0) {
+			rc = EISO_NOMEM;
+			goto fail;
 		}
 		/*
 		 * Pending entries are packed Changes, checked when they were appended: they go

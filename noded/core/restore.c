@@ -29,6 +29,7 @@
 
 #include "domain.h"
 #include "err.h"
+#include "grow.h"
 #include "keys.h"
 #include "core/core.h"
 #include "wire.h"
@@ -52,41 +53,15 @@ struct restore {
 
 /* ---- replay of one change into the node's tables (full state, no outbox) ---------------- */
 
-/* As document_store: versions[code \0 issue(be32)], the docs index, files remembered. */
+/* As document_store: the issue and the docs index (document_put), files remembered. */
 static int
 restore_doc(MDB_txn *txn, struct node *n, const Eiso__DocIssue *d)
 {
-	Eiso__DocRecord rec = EISO__DOC_RECORD__INIT, *old = NULL;
-	uint8_t key[DOMAIN_MAX_CODE + 8];
-	size_t len;
 	int rc;
 
 	if (d->code == NULL || !domain_code_ok(d->code) || d->status == NULL)
 		return eiso_seterr(EISO_PARSE, "a document issue without a valid code");
-	len = strlen(d->code);
-	memcpy(key, d->code, len);
-	key[len++] = '\0';
-	for (int i = 3; i >= 0; i--)
-		key[len++] = (uint8_t)(d->issue >> (8 * i));
-	if ((rc = store_put_pb(txn, store_dbi(n->st, NDB_VERSIONS), key, len, &d->base, 0)) != 0)
-		return rc;
-	rc = document_index(txn, n, d->code, &old);
-	if (rc != 0 && rc != EISO_NOTFOUND)
-		return rc;
-	rec.code = d->code;
-	rec.kind = d->kind;
-	rec.latest = old ? old->latest : 0;
-	rec.current = old ? old->current : 0;
-	if (d->issue > rec.latest)
-		rec.latest = d->issue;
-	if (strcmp(d->status, "effective") == 0)
-		rec.current = d->issue;
-	else if (rec.current == d->issue)
-		rec.current = 0;
-	rc = store_put_pb(txn, store_dbi(n->st, NDB_DOCS), d->code, strlen(d->code), &rec.base, 0);
-	if (old != NULL)
-		eiso__doc_record__free_unpacked(old, NULL);
-	if (rc != 0)
+	if ((rc = document_put(txn, n, d)) != 0)
 		return rc;
 	/* attach_lookup finds these files again once they are whole (revise keeps files). */
 	for (size_t i = 0; i < d->n_files; i++) {
@@ -404,14 +379,8 @@ restore_collect_files(const Eiso__DocIssue *d, void *arg)
 			dup = memcmp(ws->w[j].sha, f->sha256.data, KEYS_HASH) == 0;
 		if (dup)
 			continue;
-		if (ws->n == ws->cap) {
-			size_t ncap = ws->cap ? ws->cap * 2 : 64;
-			struct want *p = realloc(ws->w, ncap * sizeof(*p));
-			if (p == NULL)
-				return EISO_NOMEM;
-			ws->w = p;
-			ws->cap = ncap;
-		}
+		if (eiso_grow(&ws->w, ws->n, &ws->cap, sizeof(*ws->w), 64) != 0)
+			return EISO_NOMEM;
 		memcpy(ws->w[ws->n].sha, f->sha256.data, KEYS_HASH);
 		ws->w[ws->n].size = f->size;
 		snprintf(ws->w[ws->n].code, sizeof(ws->w[ws->n].code), "%s", d->code);

@@ -10,6 +10,7 @@
  * or restart. File blobs are sent in chunks only when the hub asks for them (BlobNeed), from
  * the offset it already holds. A hub that refuses the node's key never answers (PROTOCOL.md
  * §1): a ZeroMQ monitor on the DEALER reports the failed handshake, so the node can say so.
+ * What is sent and how the hub's answers are taken is sender_msg.c (both behind sender.h).
  */
 #include <errno.h>
 #include <limits.h>
@@ -27,9 +28,9 @@
 #include "keys.h"
 #include "log.h"
 #include "core/core.h"
+#include "core/sender.h"
 #include "wire.h"
 
-#define SENDER_MAX_JOBS  64          /* blobs the hub may have asked for at once */
 /*
  * What the node holds in memory while it catches up: a sealing transaction keeps every page it
  * writes (each set up to max_set_bytes) until it commits, and ZeroMQ keeps every queued
@@ -42,8 +43,6 @@
 #define SENDER_SEAL_BYTES ((uint64_t)32 << 20)  /* sets sealed per transaction, in bytes */
 #define SENDER_SNDHWM    8           /* messages queued in ZeroMQ at most */
 
-enum link_state { LINK_CONNECTING, LINK_CONNECTED, LINK_REJECTED, LINK_REFUSED };
-
 static const char *const link_names[] = { "connecting", "connected", "rejected", "refused" };
 
 /* Why the link is refused (the handshake failed), as status, log and systemd show it. */
@@ -52,67 +51,9 @@ static const char sender_refused_other[] = "refused by hub: handshake failed";
 #define SENDER_MONITOR_EVENTS (ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | \
 	ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
 
-struct blob_job {
-	uint8_t sha[KEYS_HASH];
-	uint64_t off;
-	uint64_t size;
-};
-
-struct sender {
-	struct node n;
-	uint8_t *sign_sec, *curve_sec;
-	uint8_t curve_pub[KEYS_CURVE], hub_pub[KEYS_CURVE];
-
-	uv_loop_t *loop;
-	uv_poll_t *poll;            /* one per socket: a closing handle is never reused */
-	uv_timer_t tick;
-	uv_signal_t sigterm, sigint, sighup;
-	const char *conf_path;      /* reloaded on SIGHUP */
-	int cli_debug;              /* -d: debug logging whatever the config says */
-	void *zctx, *sock;
-	void *mon;                  /* PAIR: sock's handshake events (zmq_socket_monitor) */
-	uv_poll_t *mon_poll;
-	unsigned mon_seq;           /* names each socket's monitor endpoint */
-
-	enum link_state link;
-	const char *link_detail;    /* SENDER_REFUSED_* while LINK_REFUSED, else NULL */
-	int hello_due;              /* a Hello waits for the socket to be writable */
-	int files_first;            /* the hub holds the chain until it has files: no sets */
-	int jobs_dropped;           /* the hub asked for more files than the queue holds */
-	size_t max_frame;           /* the hub's, from its Welcome */
-	uint64_t head;              /* newest sealed seq */
-	uint64_t acked;             /* cumulative ack from the hub */
-	uint64_t next;              /* next seq to send */
-	uint64_t window;
-	size_t chunk;
-	int64_t hello_at;           /* when the last Hello went out */
-	int64_t last_rx;            /* last message from the hub */
-	int64_t last_ping;
-	int64_t progress_at;        /* last ack progress or blob chunk sent */
-	int64_t retry_at;           /* REJECTED: when to ask again */
-	uint64_t backoff_ms;
-	int ack_dirty;
-	int64_t last_ack;
-
-	/* Sealing runs on libuv's thread pool, so sending and acks go on meanwhile. */
-	uv_work_t seal;
-	int sealing;                /* a seal job is queued or running */
-	int stopping;               /* SIGTERM/SIGINT: the loop is ending */
-	int hup_pending;            /* SIGHUP came while sealing: reload when it ends */
-	int seal_rc;
-	unsigned sealed;
-	uint64_t seal_head;
-	char seal_err[256];
-
-	struct blob_job jobs[SENDER_MAX_JOBS];
-	int njobs;
-	uint8_t *chunkbuf;
-	int started;                /* sender_start succeeded: handles to close */
-};
-
 static void sender_service(struct sender *s);
 
-static void
+void
 sender_set_link(struct sender *s, enum link_state l)
 {
 	if (s->link != l)
@@ -122,7 +63,7 @@ sender_set_link(struct sender *s, enum link_state l)
 }
 
 /* Stop sending until a person looks, asking the hub again every reconnect_max_ms. */
-static void
+void
 sender_hold(struct sender *s)
 {
 	sender_set_link(s, LINK_REJECTED);
@@ -216,7 +157,6 @@ sender_refused(struct sender *s, const char *why)
 	sender_set_link(s, LINK_REFUSED);
 }
 
-static void sender_rehello(struct sender *s);
 
 static void
 sender_on_handshake(struct sender *s, unsigned event)
@@ -345,7 +285,7 @@ sender_open_socket(struct sender *s)
 }
 
 /* Ask for the resume point again on the same socket (acks stalled, hub restarted). */
-static void
+void
 sender_rehello(struct sender *s)
 {
 	s->files_first = 0;
@@ -353,320 +293,6 @@ sender_rehello(struct sender *s)
 	s->hello_at = store_now_ms();
 	s->njobs = 0;
 	sender_set_link(s, LINK_CONNECTING);
-}
-
-static int
-sender_send_env(struct sender *s, const Eiso__Envelope *env)
-{
-	int rc = wire_send(s->sock, env, s->max_frame, ZMQ_DONTWAIT);
-
-	if (rc == EISO_NET && errno != EAGAIN)
-		log_warnx("send to hub: %s", zmq_strerror(errno));
-	return rc;
-}
-
-static int
-sender_send_hello(struct sender *s)
-{
-	Eiso__Envelope env = EISO__ENVELOPE__INIT;
-	Eiso__Hello h = EISO__HELLO__INIT;
-
-	h.protocol = WIRE_PROTOCOL;
-	h.agency = s->n.conf.agency;
-	h.head_seq = s->head;
-	env.msg_case = EISO__ENVELOPE__MSG_HELLO;
-	env.hello = &h;
-	return sender_send_env(s, &env);
-}
-
-/* Send outbox[next]; returns 0 when sent. */
-static int
-sender_send_set(struct sender *s)
-{
-	MDB_txn *txn;
-	MDB_val v;
-	int rc, saved;
-
-	if ((rc = store_read_begin(s->n.st, &txn)) != 0)
-		return rc;
-	if ((rc = outbox_get(txn, &s->n, s->next, &v)) != 0) {
-		log_warnx("outbox has no set %llu: %s", (unsigned long long)s->next,
-		    eiso_lasterr(rc));
-		store_read_end(&txn);
-		return rc;
-	}
-	/* The stored bytes are the packed ChangeSet: copied once, into the message. */
-	rc = wire_send_change_set(s->sock, v.mv_data, v.mv_size, s->max_frame, ZMQ_DONTWAIT);
-	saved = errno;
-	store_read_end(&txn);
-	if (rc == EISO_NET && saved != EAGAIN)
-		log_warnx("send to hub: %s", zmq_strerror(saved));
-	if (rc == 0) {
-		if (s->next == s->acked + 1)
-			s->progress_at = store_now_ms();   /* the stall clock starts now */
-		log_debug("sent set %llu", (unsigned long long)s->next);
-		s->next++;
-	}
-	return rc;
-}
-
-/* Send the next chunk of the first blob the hub asked for. */
-static int
-sender_send_chunk(struct sender *s)
-{
-	Eiso__Envelope env = EISO__ENVELOPE__INIT;
-	Eiso__BlobChunk bc = EISO__BLOB_CHUNK__INIT;
-	struct blob_job *j = &s->jobs[0];
-	MDB_txn *txn;
-	size_t want, got = 0;
-	int rc;
-
-	want = s->chunk;
-	if (want > j->size - j->off)
-		want = (size_t)(j->size - j->off);
-	if ((rc = store_read_begin(s->n.st, &txn)) != 0)
-		return rc;
-	rc = blob_read(txn, &s->n.bt, j->sha, j->off, s->chunkbuf, want, &got);
-	store_read_end(&txn);
-	if (rc != 0 || got != want) {
-		char hex[2 * KEYS_HASH + 1];
-		keys_hex(hex, j->sha, KEYS_HASH);
-		log_warnx("hub asked for blob %s at %llu, which this node does not hold", hex,
-		    (unsigned long long)j->off);
-		memmove(&s->jobs[0], &s->jobs[1], (size_t)--s->njobs * sizeof(s->jobs[0]));
-		return 0;
-	}
-	bc.sha256.data = j->sha;
-	bc.sha256.len = KEYS_HASH;
-	bc.offset = j->off;
-	bc.size = j->size;
-	bc.data.data = s->chunkbuf;
-	bc.data.len = got;
-	env.msg_case = EISO__ENVELOPE__MSG_BLOB_CHUNK;
-	env.blob_chunk = &bc;
-	if ((rc = sender_send_env(s, &env)) != 0)
-		return rc;
-	s->progress_at = store_now_ms();
-	j->off += got;
-	if (j->off >= j->size)
-		memmove(&s->jobs[0], &s->jobs[1], (size_t)--s->njobs * sizeof(s->jobs[0]));
-	/* The files the queue could not take: the hub names them again after a Hello. */
-	if (s->njobs == 0 && s->jobs_dropped) {
-		s->jobs_dropped = 0;
-		sender_rehello(s);
-	}
-	return 0;
-}
-
-/* Send one thing if there is something to send; returns 1 if it sent. */
-static int
-sender_send_one(struct sender *s)
-{
-	if (s->hello_due) {
-		if (sender_send_hello(s) != 0)
-			return 0;
-		s->hello_due = 0;
-		return 1;
-	}
-	if (s->link != LINK_CONNECTED)
-		return 0;
-	/* The hub holds the chain back until it has the files, so files go first. */
-	if (s->njobs > 0)
-		return sender_send_chunk(s) == 0;
-	if (!s->files_first && s->next <= s->head && s->next <= s->acked + s->window)
-		return sender_send_set(s) == 0;
-	return 0;
-}
-
-static void
-sender_on_welcome(struct sender *s, const Eiso__Welcome *w)
-{
-	uint8_t mine[KEYS_HASH];
-	MDB_txn *txn;
-	int rc;
-
-	if (w->protocol != WIRE_PROTOCOL) {
-		log_warnx("hub speaks protocol %u, this node %d", w->protocol, WIRE_PROTOCOL);
-		sender_hold(s);
-		return;
-	}
-	if (w->max_frame > 0 && s->n.conf.max_set_bytes + 65536 > w->max_frame) {
-		log_warnx("sender.max_set_bytes %llu is too close to the hub's max_frame %u: "
-		    "lower it", (unsigned long long)s->n.conf.max_set_bytes, w->max_frame);
-		sender_hold(s);
-		return;
-	}
-	if (w->applied_seq > s->head) {
-		log_warnx("hub has seq %llu but this node's head is %llu: the node's store is "
-		    "behind the hub", (unsigned long long)w->applied_seq,
-		    (unsigned long long)s->head);
-		sender_hold(s);
-		return;
-	}
-	if (w->applied_seq > 0) {
-		if ((rc = store_read_begin(s->n.st, &txn)) != 0)
-			return;
-		rc = outbox_set_hash(txn, &s->n, w->applied_seq, mine);
-		store_read_end(&txn);
-		if (rc != 0 || w->applied_hash.len != KEYS_HASH ||
-		    memcmp(mine, w->applied_hash.data, KEYS_HASH) != 0) {
-			log_warnx("hub's seq %llu differs from this node's: histories have "
-			    "diverged", (unsigned long long)w->applied_seq);
-			sender_hold(s);
-			return;
-		}
-	}
-	if (w->applied_seq < s->acked)
-		log_warnx("hub has seq %llu, less than the %llu it acknowledged before: "
-		    "resending", (unsigned long long)w->applied_seq, (unsigned long long)s->acked);
-	if (s->link != LINK_CONNECTED) {
-		log_info("connected to hub %s, hub has seq %llu, head %llu",
-		    s->n.conf.hub_endpoint, (unsigned long long)w->applied_seq,
-		    (unsigned long long)s->head);
-		daemon_notify_status("connected to the hub");
-	}
-	s->link_detail = NULL;
-	s->acked = w->applied_seq;
-	s->next = w->applied_seq + 1;
-	s->window = w->window > 0 && w->window < s->n.conf.window ? w->window : s->n.conf.window;
-	s->chunk = w->chunk_size > 0 && w->chunk_size <= BLOB_CHUNK_MAX ? w->chunk_size :
-	    BLOB_CHUNK_DEFAULT;
-	s->max_frame = w->max_frame >= WIRE_MAX_FRAME_MIN && w->max_frame <= WIRE_MAX_FRAME_MAX ?
-	    w->max_frame : WIRE_MAX_FRAME_DEFAULT;
-	s->progress_at = store_now_ms();
-	s->backoff_ms = s->n.conf.reconnect_min_ms;
-	s->njobs = 0;
-	s->jobs_dropped = 0;
-	s->files_first = 0;
-	s->ack_dirty = 1;
-	sender_set_link(s, LINK_CONNECTED);
-}
-
-static void
-sender_on_reject(struct sender *s, const Eiso__Reject *r)
-{
-	log_warnx("hub rejected seq %llu: %s: %s (expects %llu)", (unsigned long long)r->seq,
-	    wire_reject_name(r->code), r->reason ? r->reason : "",
-	    (unsigned long long)r->expected_seq);
-	switch (r->code) {
-	case EISO__REJECT_CODE__REJECT_GAP:
-		if (r->expected_seq >= 1 && r->expected_seq <= s->head + 1 &&
-		    r->expected_seq > s->acked) {
-			s->next = r->expected_seq;
-			s->acked = r->expected_seq - 1;
-		}
-		break;
-	case EISO__REJECT_CODE__REJECT_BLOB:
-	case EISO__REJECT_CODE__REJECT_PROTOCOL:
-		/*
-		 * About a change set (seq given), resending the same signed bytes cannot help:
-		 * hold. About a message or a chunk (seq 0): start over from the Welcome.
-		 */
-		if (r->seq != 0)
-			sender_hold(s);
-		else
-			sender_rehello(s);
-		break;
-	case EISO__REJECT_CODE__REJECT_INTERNAL:
-		sender_rehello(s);
-		break;
-	default:
-		/* Identity, signature, fork, size, agency state: needs a person. */
-		sender_hold(s);
-		break;
-	}
-}
-
-static void
-sender_on_blob_need(struct sender *s, const Eiso__BlobNeed *b)
-{
-	if (b->sha256.len != KEYS_HASH || b->offset > b->size)
-		return;
-	for (int i = 0; i < s->njobs; i++) {
-		if (memcmp(s->jobs[i].sha, b->sha256.data, KEYS_HASH) == 0) {
-			s->jobs[i].off = b->offset;   /* the hub knows what it holds */
-			return;
-		}
-	}
-	if (s->njobs == SENDER_MAX_JOBS) {
-		/* Asked again once the queue drains (sender_send_chunk): no stall meanwhile. */
-		if (!s->jobs_dropped)
-			log_debug("hub asked for more than %d files at once", SENDER_MAX_JOBS);
-		s->jobs_dropped = 1;
-		return;
-	}
-	/*
-	 * The hub dropped the set that needs this file and drops every later one until it
-	 * has the file: stop sending sets, resend from its Welcome (no gaps, no duplicates).
-	 */
-	s->files_first = 1;
-	s->next = s->acked + 1;
-	memcpy(s->jobs[s->njobs].sha, b->sha256.data, KEYS_HASH);
-	s->jobs[s->njobs].off = b->offset;
-	s->jobs[s->njobs].size = b->size;
-	s->njobs++;
-	s->progress_at = store_now_ms();
-}
-
-static void
-sender_recv_one(struct sender *s)
-{
-	zmq_msg_t msg;
-	Eiso__Envelope *env;
-	int rc;
-
-	zmq_msg_init(&msg);
-	if (zmq_msg_recv(&msg, s->sock, ZMQ_DONTWAIT) < 0) {
-		zmq_msg_close(&msg);
-		return;
-	}
-	s->last_rx = store_now_ms();
-	rc = wire_unpack(zmq_msg_data(&msg), zmq_msg_size(&msg), WIRE_MAX_FRAME_MAX, &env);
-	if (zmq_msg_more(&msg))   /* not the protocol: the first part counts (PROTOCOL.md §1) */
-		log_warnx("message of %zu parts from hub: read the first", wire_drain(s->sock) + 1);
-	zmq_msg_close(&msg);
-	if (rc != 0) {
-		log_warnx("bad message from hub: %s", eiso_lasterr(rc));
-		return;
-	}
-	switch (env->msg_case) {
-	case EISO__ENVELOPE__MSG_WELCOME:
-		sender_on_welcome(s, env->welcome);
-		break;
-	case EISO__ENVELOPE__MSG_ACK:
-		if (env->ack->seq > s->acked && env->ack->seq <= s->head) {
-			s->acked = env->ack->seq;
-			if (s->next <= s->acked)
-				s->next = s->acked + 1;
-			s->last_ack = s->last_rx;
-			s->progress_at = s->last_rx;
-			s->ack_dirty = 1;
-		}
-		break;
-	case EISO__ENVELOPE__MSG_REJECT:
-		sender_on_reject(s, env->reject);
-		break;
-	case EISO__ENVELOPE__MSG_BLOB_NEED:
-		sender_on_blob_need(s, env->blob_need);
-		break;
-	case EISO__ENVELOPE__MSG_PONG:
-		/*
-		 * The hub never acknowledges what it has not committed, so a Pong below our acked
-		 * seq means a hub restored from a backup behind a ZeroMQ reconnect we did not see:
-		 * ask for its resume point and resend from its outbox copy.
-		 */
-		if (s->link == LINK_CONNECTED && env->pong->applied_seq < s->acked) {
-			log_warnx("hub reports seq %llu, below the %llu it acknowledged: asking "
-			    "where it is", (unsigned long long)env->pong->applied_seq,
-			    (unsigned long long)s->acked);
-			sender_rehello(s);
-		}
-		break;
-	default:
-		log_warnx("unexpected message %d from hub", (int)env->msg_case);
-		break;
-	}
-	wire_free(&env);
 }
 
 /* Drain the socket both ways; required by the edge-triggered ZMQ_FD. */

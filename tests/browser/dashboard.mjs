@@ -8,8 +8,8 @@
 // charts), sorts and filters the table, switches to English and back, opens an agency page
 // (documents with their history, charts, alerts), acknowledges an alert, and saves a
 // screenshot of each page. Nothing may be loaded from anywhere but the hub.
-import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
+import { fail, launch, steps, watchedPage } from "./lib.mjs";
 
 const url = process.env.EISO_URL;
 const user = process.env.EISO_USER || "admin";
@@ -17,42 +17,16 @@ const password = process.env.EISO_PASSWORD;
 const want = Number(process.env.EISO_AGENCIES || 41);
 const agency = process.env.EISO_AGENCY || "vp-skhcn";
 const shots = process.env.EISO_SCREENSHOTS || "screenshots";
-const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 if (!url || !password) {
 	console.error("dashboard.mjs: set EISO_URL and EISO_PASSWORD");
 	process.exit(2);
 }
 mkdirSync(shots, { recursive: true });
 
-let step = "";
-const problems = [];
-function check(cond, what) {
-	if (!cond) throw new Error(`${step}: ${what}`);
-}
-function say(s) {
-	step = s;
-	console.log(`dashboard.mjs: ${s}`);
-}
-
-const browser = await chromium.launch({
-	executablePath: chromiumPath,
-	args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update",
-		"--disable-sync", "--disable-quic"],
-});
-const context = await browser.newContext({ viewport: { width: 1440, height: 900 },
-	locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" });
-const page = await context.newPage();
-const origin = new URL(url).origin;
-page.on("request", (r) => {
-	if (!r.url().startsWith(origin) && !r.url().startsWith("data:"))
-		problems.push(`request to ${r.url()}: pages must load nothing from outside the hub`);
-});
-page.on("pageerror", (e) => problems.push(`script error: ${e.message}`));
-page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-page.on("response", (r) => {
-	if (r.status() >= 500) problems.push(`${r.status()} for ${r.url()}`);
-});
+const { say, mark, check } = steps("dashboard.mjs");
+const browser = await launch();
+const { page, problems } = await watchedPage(browser, { url, server: "hub",
+	viewport: { width: 1440, height: 900 } });
 
 const rows = () => page.locator("#agencies tbody tr[data-agency]");
 
@@ -185,14 +159,10 @@ try {
 	await page.goto(url + "/");
 	check(new URL(page.url()).pathname === "/login", "the dashboard still opens after logout");
 
-	step = "the whole visit";
+	mark("the whole visit");
 	check(problems.length === 0, problems.join("; "));
 	console.log(`dashboard.mjs: all checks passed; screenshots in ${shots}`);
 } catch (e) {
-	console.error(`dashboard.mjs: FAIL: ${e.message}`);
-	for (const p of problems) console.error(`dashboard.mjs: also: ${p}`);
-	try { await page.screenshot({ path: `${shots}/failure.png`, fullPage: true }); } catch { /* */ }
-	await browser.close();
-	process.exit(1);
+	await fail("dashboard.mjs", e, { browser, page, problems, shots });
 }
 await browser.close();

@@ -10,9 +10,9 @@
 //
 // Prints one JSON line {"qr_url": ..., "sheet": ...} for the scenario to check with zbarimg;
 // exits non-zero with a message on the first thing that is not as it should be.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { launch } from './lib.mjs';
 
 const [web, out, agency, code, file, changed, oldCode] = process.argv.slice(2);
 if (!oldCode) {
@@ -25,12 +25,7 @@ function check(cond, what) {
 	if (!cond) throw new Error(what);
 }
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-		'--no-first-run', '--disable-background-networking', '--disable-component-update',
-		'--disable-sync'],
-});
+const browser = await launch();
 const failures = [];
 try {
 	const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -7,49 +7,23 @@
 // It logs in (after one wrong password), creates a draft through the form, submits it, and
 // saves screenshots of every page at 1366x768 and at a phone's 400 px. Nothing may be loaded
 // from anywhere but the node, and no page may fail with 5xx.
-import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
+import { fail, launch, steps, watchedPage } from "./lib.mjs";
 
 const url = process.env.EISO_URL;
 const user = process.env.EISO_USER;
 const password = process.env.EISO_PASSWORD;
 const shots = process.env.EISO_SCREENSHOTS || "screenshots";
-const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 if (!url || !user || !password) {
 	console.error("workspace.mjs: set EISO_URL, EISO_USER and EISO_PASSWORD");
 	process.exit(2);
 }
 mkdirSync(shots, { recursive: true });
 
-let step = "";
-const problems = [];
-function check(cond, what) {
-	if (!cond) throw new Error(`${step}: ${what}`);
-}
-function say(s) {
-	step = s;
-	console.log(`workspace.mjs: ${s}`);
-}
-
-const browser = await chromium.launch({
-	executablePath: chromiumPath,
-	args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update",
-		"--disable-sync", "--disable-quic"],
-});
-const context = await browser.newContext({ viewport: { width: 1366, height: 768 },
-	locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" });
-const page = await context.newPage();
-const origin = new URL(url).origin;
-page.on("request", (r) => {
-	if (!r.url().startsWith(origin) && !r.url().startsWith("data:"))
-		problems.push(`request to ${r.url()}: pages must load nothing from outside the node`);
-});
-page.on("pageerror", (e) => problems.push(`script error: ${e.message}`));
-page.on("console", (m) => { if (m.type() === "error" && !/401|403/.test(m.text())) problems.push(`console: ${m.text()}`); });
-page.on("response", (r) => {
-	if (r.status() >= 500) problems.push(`${r.status()} for ${r.url()}`);
-});
+const { say, mark, check } = steps("workspace.mjs");
+const browser = await launch();
+const { page, problems } = await watchedPage(browser, { url, server: "node",
+	viewport: { width: 1366, height: 768 }, quiet: /401|403/ });
 
 async function both(name) {
 	await page.setViewportSize({ width: 1366, height: 768 });
@@ -110,14 +84,10 @@ try {
 	await page.goto(url + "/docs");
 	check(new URL(page.url()).pathname === "/login", "the list still opens after logout");
 
-	step = "the whole visit";
+	mark("the whole visit");
 	check(problems.length === 0, problems.join("; "));
 	console.log(`workspace.mjs: all checks passed; screenshots in ${shots}`);
 } catch (e) {
-	console.error(`workspace.mjs: FAIL: ${e.message}`);
-	for (const p of problems) console.error(`workspace.mjs: also: ${p}`);
-	try { await page.screenshot({ path: `${shots}/failure.png`, fullPage: true }); } catch { /* */ }
-	await browser.close();
-	process.exit(1);
+	await fail("workspace.mjs", e, { browser, page, problems, shots });
 }
 await browser.close();

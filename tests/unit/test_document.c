@@ -17,75 +17,18 @@
 #include "err.h"
 #include "keys.h"
 #include "sha256.h"
+#include "fixture.h"
 #include "unit.h"
 
-#define AGENCY "ubnd-vinh-yen"
-
-struct fx {
-	char *dir;
-	struct node n;
-};
-
-/* ------------------------------------------------------------------------------------------ */
-/* A node as `noded init` leaves it: meta "agency" in the store, then the config file. */
-
-static int
-init_store_txn(MDB_txn *txn, void *arg)
-{
-	struct node *n = arg;
-
-	return store_put_str(txn, store_dbi(n->st, NDB_META), "agency", n->conf.agency,
-	    strlen(n->conf.agency));
-}
+#define AGENCY FIXTURE_AGENCY
 
 static int
 setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	struct node n;
-	char *store = NULL, *conf = NULL;
-	int rc = -1;
-
-	if (f == NULL || keys_init() != 0 || (f->dir = unit_mkdtemp("document")) == NULL)
-		return -1;
-	memset(&n, 0, sizeof(n));
-	conf_defaults(noded_directives, &n.conf);
-	if (conf_set(noded_directives, &n.conf, "node", "agency", AGENCY) != 0 ||
-	    conf_set(noded_directives, &n.conf, "node", "data", f->dir) != 0 ||
-	    conf_set(noded_directives, &n.conf, "hub", "endpoint", "tcp://127.0.0.1:9") != 0 ||
-	    conf_set(noded_directives, &n.conf, "hub", "public_key",
-	    "0000000000000000000000000000000000000000000000000000000000000000") != 0)
-		goto done;
-	store = unit_path(f->dir, "store");
-	conf = unit_path(f->dir, "noded.conf");
-	if (store_open(store, node_dbnames, NDB_COUNT, 0, &n.st) != 0 ||
-	    store_write(n.st, init_store_txn, &n) != 0)
-		goto done;
-	node_close(&n);
-	if (conf_save(conf, "test", noded_directives, &n.conf) != 0 ||
-	    node_open(conf, 0, &f->n) != 0) {
-		fprintf(stderr, "setup: %s\n", eiso_lasterr(EISO_STORE));
-		goto done;
-	}
-	*state = f;
-	rc = 0;
-done:
-	node_close(&n);
-	free(store);
-	free(conf);
-	return rc;
+	return fixture_node_setup(state, "document");
 }
 
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	node_close(&f->n);
-	unit_rmtree(&f->dir);
-	free(f);
-	return 0;
-}
+#define teardown fixture_node_teardown
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers */

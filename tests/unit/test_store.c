@@ -13,6 +13,7 @@
 
 #include "eiso.pb-c.h"
 #include "err.h"
+#include "grow.h"
 #include "store.h"
 #include "unit.h"
 
@@ -509,6 +510,33 @@ test_now_ms(void **state)
 	assert_true(b >= a);
 }
 
+/* eiso_grow: room for one more, the elements kept, first then doubling, overflow refused. */
+static void
+test_grow(void **state)
+{
+	struct pair { uint64_t a, b; } *arr = NULL, *big = NULL;
+	size_t n = 0, cap = 0, bigcap = 1;
+
+	(void)state;
+	for (uint64_t i = 0; i < 1000; i++) {
+		assert_int_equal(eiso_grow(&arr, n, &cap, sizeof(*arr), 16), 0);
+		assert_true(cap > n);
+		arr[n++] = (struct pair){ i, ~i };
+	}
+	assert_int_equal(cap, 1024);    /* 16, 32, ..., 1024 */
+	for (uint64_t i = 0; i < 1000; i++)
+		assert_true(arr[i].a == i && arr[i].b == ~i);
+	/* Already room: nothing moves. */
+	assert_int_equal(eiso_grow(&arr, 5, &cap, sizeof(*arr), 16), 0);
+	assert_int_equal(cap, 1024);
+	free(arr);
+	/* A capacity whose double overflows size_t is refused, and the array left as it was. */
+	bigcap = SIZE_MAX / 2 + 1;
+	assert_int_equal(eiso_grow(&big, bigcap, &bigcap, sizeof(*big), 16), -1);
+	assert_null(big);
+	assert_true(bigcap == SIZE_MAX / 2 + 1);
+}
+
 int
 main(void)
 {
@@ -524,6 +552,7 @@ main(void)
 		cmocka_unit_test(test_be64_layout),
 		cmocka_unit_test_setup_teardown(test_be64_cursor_order, setup, teardown),
 		cmocka_unit_test(test_now_ms),
+		cmocka_unit_test(test_grow),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
