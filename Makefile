@@ -201,7 +201,7 @@ FUZZ_OPT     := -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-re
 UNIT         += $(FUZZ:%=test_fuzz_%)
 $(B)/tests/fuzz/replay-%.o: tests/fuzz/replay.c tests/fuzz/fuzz.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DFUZZ_CORPUS='"tests/fuzz/corpus/$*"' -c -o $@ $<
+	@echo "  CC $< ($*)"; $(CC) $(ALL_CFLAGS) -DFUZZ_CORPUS='"tests/fuzz/corpus/$*"' -c -o $@ $<
 $(B)/tests/unit/test_fuzz_%: $(B)/tests/fuzz/%.o $(B)/tests/fuzz/replay-%.o $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
