@@ -21,6 +21,7 @@ LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 # way: hubd/web and hubd/portal -> hubd/core -> common; hubd/cli -> hubd/core; the top-level
 # main.c and run.c of each daemon may include them all. README's "Layout" says what each holds.
 COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http \
+           http_parse http_reply \
            verb html i18n tmpl session
 HUBD_TOP    := main run routes
 HUBD_CORE   := hub agencies ingest pool apply zap published search restore alerts metrics figures

@@ -33,7 +33,7 @@ struct http_req {
 	const char *query;         /* raw, without the '?'; "" when there is none */
 	const uint8_t *body;       /* NULL when there is no body */
 	size_t body_len;
-	void *h2o;                 /* the h2o_req_t, for http.c only */
+	void *h2o;                 /* the h2o_req_t, for the http*.c files only */
 	int answered;
 	int status;                /* the status it was answered with */
 };
