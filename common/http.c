@@ -41,6 +41,39 @@ static int http_in_use;
 /* ------------------------------------------------------------------------------------------ */
 /* h2o glue */
 
+/*
+ * Pages load their script and styles only as files from the same site; nothing is framed
+ * (no portal page is made to be embedded in another site), no plugin runs, a <base> cannot
+ * move relative links, and forms post only back here.
+ */
+#define HTTP_CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " \
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+#define HTTP_HSTS "max-age=31536000"
+
+int
+http_req_tls(h2o_req_t *req)
+{
+	return req->conn != NULL && req->conn->callbacks->get_socket != NULL &&
+	    req->conn->callbacks->get_socket(req->conn) != NULL &&
+	    req->conn->callbacks->get_socket(req->conn)->ssl != NULL;
+}
+
+void
+http_secure_headers(h2o_req_t *req)
+{
+	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("content-security-policy"),
+	    1, H2O_STRLIT(HTTP_CSP), 1);
+	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"),
+	    1, H2O_STRLIT("nosniff"), 1);
+	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("referrer-policy"), 0,
+	    H2O_STRLIT("same-origin"), 1);
+	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-frame-options"), 0,
+	    H2O_STRLIT("DENY"), 1);
+	if (http_req_tls(req))
+		h2o_set_header_by_str(&req->pool, &req->res.headers,
+		    H2O_STRLIT("strict-transport-security"), 1, H2O_STRLIT(HTTP_HSTS), 1);
+}
+
 static int
 http_on_req(h2o_handler_t *self, h2o_req_t *req)
 {
@@ -123,6 +156,7 @@ http_err_setup(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
 			    H2O_STRLIT("application/json; charset=utf-8"), 1);
 			slot = &o->super.next;
 		}
+		http_secure_headers(req);
 		log_debug("%s: %.*s %.*s -> %d (from h2o)", s->name, (int)req->method.len,
 		    req->method.base, (int)req->path.len, req->path.base, req->res.status);
 	}

@@ -60,6 +60,15 @@ int http_hexval(char c);
 /* Bytes of s[0..len) that are valid UTF-8 from the start (utf8proc's judgement). */
 size_t http_utf8_prefix(const char *s, size_t len);
 
+/* http.c */
+/*
+ * Add the headers every answer carries (the content security policy, nosniff, the referrer
+ * policy, and HSTS when the server speaks TLS) to req's response.
+ */
+void http_secure_headers(h2o_req_t *req);
+/* 1 when req came over TLS. */
+int http_req_tls(h2o_req_t *req);
+
 /* http_reply.c */
 const char *http_pooldup(h2o_req_t *req, const char *s, size_t len);
 void http_send(h2o_req_t *req, int status, const char *text, size_t len, int auth);

@@ -28,11 +28,14 @@ http_pooldup(h2o_req_t *req, const char *s, size_t len)
 	return h2o_strdup(&req->pool, s, len).base;
 }
 
-/* Status, content type and extra headers; "cache-control: no-store" unless one is given. */
+/*
+ * Status, content type, extra headers, "cache-control: no-store" unless one is given, and the
+ * headers every answer carries (http_secure_headers).
+ */
 static void
 http_head(h2o_req_t *req, int status, const char *ctype, const char *const *headers)
 {
-	int cache = 0;
+	int cache = 0, tls = http_req_tls(req);
 
 	req->res.status = status;
 	req->res.reason = http_reason(status);
@@ -42,11 +45,17 @@ http_head(h2o_req_t *req, int status, const char *ctype, const char *const *head
 	    i += 2) {
 		const char *name = headers[i], *value = headers[i + 1];
 
+		h2o_iovec_t v = h2o_strdup(&req->pool, value, strlen(value));
+
 		cache |= strcasecmp(name, "cache-control") == 0;
+		/* Over TLS a session cookie must never travel in clear text. */
+		if (tls && strcasecmp(name, "set-cookie") == 0 && strcasestr(value, "; Secure") == NULL)
+			v = h2o_concat(&req->pool, v, h2o_iovec_init(H2O_STRLIT("; Secure")));
 		h2o_add_header_by_str(&req->pool, &req->res.headers,
 		    h2o_strdup(&req->pool, name, strlen(name)).base, strlen(name), 1, NULL,
-		    h2o_strdup(&req->pool, value, strlen(value)).base, strlen(value));
+		    v.base, v.len);
 	}
+	http_secure_headers(req);
 	if (!cache)
 		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
 		    H2O_STRLIT("no-store"));

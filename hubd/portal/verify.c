@@ -611,7 +611,7 @@ verify_page(const struct portal_ctx *c, const char *method, const char *ctype,
 	html_raw(b, "<br><input type=\"file\" name=\"file\" required></label><button>");
 	html_esc(b, portal_t(c, TR_VERIFY_CHECK));
 	html_raw(b, "</button></form><form class=\"inline\" id=\"paste\" action=\"/verify\" "
-	    "method=\"get\" style=\"margin-top:.8rem\"><label>");
+	    "method=\"get\"><label>");
 	html_esc(b, portal_t(c, TR_VERIFY_PASTE));
 	html_raw(b, "<br><input type=\"text\" name=\"sha\" size=\"70\" pattern=\"[0-9a-fA-F]{64}\" "
 	    "value=\"");
