@@ -25,7 +25,7 @@ COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson t
            verb html i18n tmpl session
 HUBD_TOP    := main run routes
 HUBD_CORE   := hub agencies ingest pool apply zap published search restore alerts metrics figures
-HUBD_WEB    := web view view_records api dash dash_agency metrics
+HUBD_WEB    := web login view view_records api dash dash_agency metrics
 HUBD_PORTAL := portal listing lookup verify qr
 HUBD_CLI    := cli init enroll agency status show alerts passwd portal backup config
 NODED_TOP   := main run routes

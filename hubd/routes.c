@@ -31,7 +31,7 @@ const struct http_route routes_hubd[] = {
 	{ NULL, "/qr/*",      WEB_PUBLIC,  "portal",    routes_portal },
 	{ NULL, "/files/*",   WEB_PUBLIC,  "portal",    routes_portal },
 	{ NULL, "/login",     WEB_LOGIN,   "login",     web_login },
-	{ NULL, "/logout",    WEB_LOGIN,   "logout",    web_logout },
+	{ "POST", "/logout",  WEB_LOGIN,   "logout",    web_logout },
 	{ NULL, "/api",       WEB_STAFF,   "api_other", api_route },
 	{ NULL, "/api/*",     WEB_STAFF,   "api_other", api_route },
 	{ NULL, "/metrics",   WEB_STAFF,   "metrics",   metrics_route },

@@ -4,6 +4,13 @@
 #   workspace and API) carries a strict Content-Security-Policy (no inline script or style,
 #   object-src 'none', base-uri 'none', form-action 'self', frame-ancestors 'none'),
 #   X-Content-Type-Options: nosniff and a Referrer-Policy.
+# - The dashboard login: a lockout per address (20 failures) that another address does not
+#   share, a lockout per user name (5 failures) that even the right password does not pass,
+#   both 429 with Retry-After and logged; 40 logins at once: the password checks queue
+#   (bounded), the rest are told 503 with Retry-After; while four clients send bad logins
+#   without pause the portal still answers fast (the checks run off the web thread).
+# - Logout is a POST with the session's form token: a GET or a form without the token does
+#   not end the session.
 # timeout: 300
 . "$(dirname "$0")/lib.sh"
 
@@ -62,5 +69,95 @@ headers_ok "node stylesheet" "$NODE_WEB/static/ws.css"
 headers_ok "node API" -H "Authorization: Bearer $NTOKEN" "$NODE_WEB/api/v1/status"
 headers_ok "node API without token" "$NODE_WEB/api/v1/status"
 note "security headers on every answer of both daemons"
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard's login.
+
+# login ADDR USER PASS [curl options]: POST /login from source address ADDR; prints the status.
+login() {
+	local addr=$1 user=$2 pass=$3
+	shift 3
+	curl -sS -o "$TEST_DIR/login.out" -D "$TEST_DIR/login.h" -w '%{http_code}' --max-time 60 \
+	    --interface "$addr" --data-urlencode "user=$user" --data-urlencode "password=$pass" \
+	    "$@" "$HUB_WEB/login"
+}
+
+# Logout: POST with the form token only.
+JAR=$TEST_DIR/jar
+[[ $(login 127.0.0.1 admin hub-password-1 -c "$JAR") == 303 ]] || fail "login: $(cat "$TEST_DIR/login.out")"
+CSRF=$(curl -sS -b "$JAR" "$HUB_WEB/alerts" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -n 1 |
+    sed 's/.*value="//; s/"//')
+[[ $CSRF =~ ^[0-9a-f]{32}$ ]] || fail "no form token on the dashboard"
+code=$(curl -sS -b "$JAR" -o /dev/null -w '%{http_code}' "$HUB_WEB/logout")
+[[ $code == 405 ]] || fail "GET /logout: $code, expected 405"
+code=$(curl -sS -b "$JAR" -o /dev/null -w '%{http_code}' -d "csrf=0123" "$HUB_WEB/logout")
+[[ $code == 403 ]] || fail "POST /logout with a wrong form token: $code, expected 403"
+[[ $(curl -sS -b "$JAR" -o /dev/null -w '%{http_code}' "$HUB_WEB/") == 200 ]] ||
+    fail "the session ended without its form token"
+code=$(curl -sS -b "$JAR" -c "$JAR" -o /dev/null -w '%{http_code}' -d "csrf=$CSRF" "$HUB_WEB/logout")
+[[ $code == 303 ]] || fail "POST /logout: $code"
+[[ $(curl -sS -b "$JAR" -o /dev/null -w '%{http_code}' "$HUB_WEB/") == 303 ]] ||
+    fail "still logged in after logout"
+note "logout: POST with the form token only"
+
+# The portal's answer time while four clients send bad logins without pause (names that
+# change, so only the address limiter stops each, after 20).
+lat() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		curl -sS -o /dev/null -w '%{time_total}\n' --max-time 30 "$HUB_WEB/portal"
+		sleep 0.2
+	done
+}
+stats() {
+	sort -n | awk '{a[NR]=$1} END {printf "n=%d median=%.3fs p90=%.3fs max=%.3fs", NR,
+	    a[int((NR+1)/2)], a[int(NR*0.9+0.5)], a[NR]}'
+}
+note "portal alone: $(lat 10 | stats)"
+fails0=$(grep -c 'failed login' "$LOG_DIR/$HUB.log" || true)
+BAD=()
+for k in 2 3 4 5; do
+	background bash -c "n=0; while :; do n=\$((n+1)); curl -s -o /dev/null --max-time 30 \
+	    --interface 127.0.0.$k -d \"user=x$k-\$n&password=wrong\$n\" '$HUB_WEB/login'; done"
+	BAD+=("$BG_PID")
+done
+sleep 1
+L=$(lat 25 | stats)
+for p in "${BAD[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+fails=$(( $(grep -c 'failed login' "$LOG_DIR/$HUB.log") - fails0 ))
+note "portal during 4 parallel bad logins ($fails checked): $L"
+median=$(sed 's/.*median=\([0-9.]*\)s.*/\1/' <<<"$L")
+awk -v m="$median" 'BEGIN {exit !(m < 0.5)}' || fail "portal median $median s during bad logins"
+((fails >= 8)) || fail "only $fails bad logins were checked: the measure means nothing"
+# 40 logins at once from one address: a bounded queue, the rest 503 with Retry-After.
+BURST=()
+for i in $(seq 1 40); do
+	curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 --interface 127.0.0.6 \
+	    -d "user=y$i&password=wrong" "$HUB_WEB/login" >>"$TEST_DIR/burst" &
+	BURST+=($!)
+done
+for p in "${BURST[@]}"; do wait "$p" || true; done
+n401=$(grep -c '^401$' "$TEST_DIR/burst" || true)
+n503=$(grep -c '^503$' "$TEST_DIR/burst" || true)
+note "40 logins at once: $n401 checked (401), $n503 told to come back (503)"
+((n401 + n503 == 40 && n503 > 0 && n401 >= 2)) || fail "40 logins at once: $(sort "$TEST_DIR/burst" | uniq -c)"
+log_has "$HUB" "logins already wait for their password check" || fail "the 503s are not logged"
+# ...and those 20 and more failures locked that address out, and no other.
+[[ $(login 127.0.0.6 admin hub-password-1) == 429 ]] || fail "address 127.0.0.6 not locked out"
+grep -qi '^retry-after: [0-9]' "$TEST_DIR/login.h" || fail "429 without Retry-After"
+grep -q 'id="login-locked"' "$TEST_DIR/login.out" || fail "the 429 page does not say locked"
+log_has "$HUB" "login for user 'admin' from 127.0.0.6 refused: the address is locked out" ||
+    fail "the lockout of 127.0.0.6 is not logged"
+[[ $(login 127.0.0.1 admin hub-password-1) == 303 ]] || fail "another address is locked out too"
+note "lockout per address, logged"
+
+# Per user name: 5 failures lock 'admin' out, from every address, even with its password.
+for i in 1 2 3 4 5; do
+	[[ $(login 127.0.0.7 admin "wrong-$i") == 401 ]] || fail "bad login $i: not 401"
+done
+[[ $(login 127.0.0.8 admin hub-password-1) == 429 ]] || fail "admin not locked out after 5 failures"
+log_has "$HUB" "login for user 'admin' from 127.0.0.8 refused: the user name is locked out" ||
+    fail "the user lockout is not logged"
+note "lockout per user name, logged"
 
 note "ok"
