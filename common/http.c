@@ -42,6 +42,7 @@ static int http_in_use;
 /* h2o glue */
 
 /*
+ * A route that sets one of these itself keeps its own (a file download's "sandbox" policy).
  * Pages load their script and styles only as files from the same site; nothing is framed
  * (no portal page is made to be embedded in another site), no plugin runs, a <base> cannot
  * move relative links, and forms post only back here.
@@ -62,13 +63,13 @@ void
 http_secure_headers(h2o_req_t *req)
 {
 	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("content-security-policy"),
-	    1, H2O_STRLIT(HTTP_CSP), 1);
+	    1, H2O_STRLIT(HTTP_CSP), 0);
 	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"),
-	    1, H2O_STRLIT("nosniff"), 1);
+	    1, H2O_STRLIT("nosniff"), 0);
 	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("referrer-policy"), 0,
-	    H2O_STRLIT("same-origin"), 1);
+	    H2O_STRLIT("same-origin"), 0);
 	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-frame-options"), 0,
-	    H2O_STRLIT("DENY"), 1);
+	    H2O_STRLIT("DENY"), 0);
 	if (http_req_tls(req))
 		h2o_set_header_by_str(&req->pool, &req->res.headers,
 		    H2O_STRLIT("strict-transport-security"), 1, H2O_STRLIT(HTTP_HSTS), 1);
