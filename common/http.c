@@ -23,6 +23,8 @@
 #include <strings.h>
 
 #include <h2o.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "err.h"
 #include "http.h"
@@ -179,6 +181,7 @@ http_conn_closed(uv_handle_t *h)
 	struct http_conn *c = (struct http_conn *)h;
 	struct http_server *s = c->srv;
 
+	http_limit_gone(c);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -219,13 +222,75 @@ http_on_accept(uv_stream_t *listener, int status)
 	}
 	s->refused_logged = 0;
 	c->srv = s;
+	if (http_limit_admit(s, c) != 0) {
+		uv_close((uv_handle_t *)&c->tcp, http_conn_free);
+		return;
+	}
 	c->next = s->conns;
 	if (s->conns != NULL)
 		s->conns->prev = c;
 	s->conns = c;
 	s->nconns++;
 	sock = h2o_uv_socket_create((uv_stream_t *)&c->tcp, http_conn_closed);
+	c->sock = sock;
 	h2o_accept(&s->accept, sock);
+	http_limit_track(c);
+}
+
+/* The last OpenSSL error as text ("" when none), the queue emptied. */
+static const char *
+http_ssl_error(char *buf, size_t len)
+{
+	unsigned long e = ERR_get_error();
+
+	buf[0] = '\0';
+	if (e != 0)
+		ERR_error_string_n(e, buf, len);
+	ERR_clear_error();
+	return buf;
+}
+
+/* An OpenSSL context for cfg's certificate and key: TLS 1.2 and up, modern ciphers only. */
+static int
+http_tls_open(const struct http_config *cfg, SSL_CTX **out)
+{
+	SSL_CTX *ctx;
+	char why[256];
+	int rc;
+
+	*out = NULL;
+	if (cfg->tls_key == NULL || cfg->tls_key[0] == '\0')
+		return eiso_seterr(EISO_CONF, "%s.tls_cert is set but %s.tls_key is empty: give "
+		    "both (HTTPS) or neither (plain HTTP)", cfg->name, cfg->name);
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL)
+		return eiso_seterr(EISO_NOMEM, "%s: TLS: %s", cfg->name,
+		    http_ssl_error(why, sizeof(why)));
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+	    SSL_OP_CIPHER_SERVER_PREFERENCE);
+	/* TLS 1.2: forward secrecy and AEAD only (1.3's suites are all of that kind). */
+	SSL_CTX_set_cipher_list(ctx, "ECDHE+AESGCM:ECDHE+CHACHA20");
+	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->tls_cert) != 1) {
+		rc = eiso_seterr(EISO_CONF, "%s.tls_cert: cannot load the certificate chain '%s' "
+		    "(PEM): %s", cfg->name, cfg->tls_cert, http_ssl_error(why, sizeof(why)));
+		goto fail;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->tls_key, SSL_FILETYPE_PEM) != 1) {
+		rc = eiso_seterr(EISO_CONF, "%s.tls_key: cannot load the private key '%s' (PEM): "
+		    "%s", cfg->name, cfg->tls_key, http_ssl_error(why, sizeof(why)));
+		goto fail;
+	}
+	if (SSL_CTX_check_private_key(ctx) != 1) {
+		rc = eiso_seterr(EISO_CONF, "%s.tls_key: '%s' is not the key of the certificate "
+		    "'%s': %s", cfg->name, cfg->tls_key, cfg->tls_cert,
+		    http_ssl_error(why, sizeof(why)));
+		goto fail;
+	}
+	*out = ctx;
+	return 0;
+fail:
+	SSL_CTX_free(ctx);
+	return rc;
 }
 
 int
@@ -249,7 +314,15 @@ http_start(uv_loop_t *loop, const struct http_config *cfg, struct http_server **
 		return eiso_seterr(EISO_CONF, "%s.%s", cfg->name, why);
 	}
 	memset(s, 0, sizeof(*s));
+	if (cfg->tls_cert != NULL && cfg->tls_cert[0] != '\0' &&
+	    (rc = http_tls_open(cfg, &s->ssl)) != 0)
+		return rc;
+	if (s->ssl == NULL && cfg->tls_key != NULL && cfg->tls_key[0] != '\0')
+		return eiso_seterr(EISO_CONF, "%s.tls_key is set but %s.tls_cert is empty: give "
+		    "both (HTTPS) or neither (plain HTTP)", cfg->name, cfg->name);
 	s->loop = loop;
+	s->body_budget = cfg->body_budget;
+	s->conns_per_addr = cfg->conns_per_addr;
 	snprintf(s->name, sizeof(s->name), "%s", cfg->name);
 	snprintf(s->listen, sizeof(s->listen), "%s", cfg->listen);
 	s->auth = cfg->auth;
@@ -268,6 +341,8 @@ http_start(uv_loop_t *loop, const struct http_config *cfg, struct http_server **
 	    (rc = uv_listen((uv_stream_t *)&s->listener, 128, http_on_accept)) != 0) {
 		/* The handle closes inside http_the_server: no second server in this process. */
 		uv_close((uv_handle_t *)&s->listener, NULL);
+		SSL_CTX_free(s->ssl);
+		s->ssl = NULL;
 		http_in_use = 1;
 		return eiso_seterr(EISO_NET, "%s: cannot listen on %s: %s", cfg->name, cfg->listen,
 		    uv_strerror(rc));
@@ -275,6 +350,13 @@ http_start(uv_loop_t *loop, const struct http_config *cfg, struct http_server **
 
 	h2o_config_init(&s->config);
 	s->config.max_request_entity_size = (size_t)cfg->max_body;
+	/* h2o's request timeout runs from the first byte of a request to its last: head and body. */
+	if (cfg->read_timeout_s > 0) {
+		s->config.http1.req_timeout = (uint64_t)cfg->read_timeout_s * 1000;
+		s->config.http2.idle_timeout = (uint64_t)cfg->read_timeout_s * 1000;
+		if (s->config.handshake_timeout > s->config.http1.req_timeout)
+			s->config.handshake_timeout = s->config.http1.req_timeout;
+	}
 	s->config.server_name = h2o_iovec_init(H2O_STRLIT("eiso"));
 	host = h2o_config_register_host(&s->config, h2o_iovec_init(H2O_STRLIT("default")),
 	    65535);
@@ -289,6 +371,8 @@ http_start(uv_loop_t *loop, const struct http_config *cfg, struct http_server **
 	h2o_context_init(&s->ctx, loop, &s->config);
 	s->accept.ctx = &s->ctx;
 	s->accept.hosts = s->config.hosts;
+	s->accept.ssl_ctx = s->ssl;
+	http_limit_start(s);
 	http_in_use = 1;
 	*out = s;
 	return 0;
@@ -317,6 +401,8 @@ http_dispose(struct http_server *s)
 		uv_close((uv_handle_t *)&s->drain, NULL);
 	h2o_context_dispose(&s->ctx);
 	h2o_config_dispose(&s->config);
+	SSL_CTX_free(s->ssl);
+	s->ssl = NULL;
 	log_debug("%s: stopped", s->name);
 }
 
@@ -358,6 +444,7 @@ http_stop(struct http_server **sp)
 		return;
 	s->stopping = 1;
 	uv_close((uv_handle_t *)&s->listener, NULL);
+	http_limit_stop(s);
 	/* A keep-alive connection waiting for its next request would hold us for seconds. */
 	s->ctx.http1.req_timeout.timeout = 0;
 	s->ctx.http2.idle_timeout.timeout = 0;

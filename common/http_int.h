@@ -16,6 +16,13 @@ struct http_conn {
 	uv_tcp_t tcp;                  /* first: h2o's close callback hands us this handle */
 	struct http_server *srv;
 	struct http_conn *prev, *next;
+	h2o_socket_t *sock;
+	uv_read_cb h2o_read;           /* h2o's libuv read callback, which http_limit.c's wraps */
+	h2o_socket_cb paused_cb;       /* h2o's socket read callback, kept while paused */
+	uint64_t seq, paused_at;       /* accept order; when the body budget paused it (ms) */
+	int paused, refused;           /* refused: answered 503, never read again */
+	int family;                    /* the peer's address (AF_INET, AF_INET6; 0: unknown) */
+	unsigned char addr[16];
 };
 
 struct http_handler {
@@ -51,7 +58,29 @@ struct http_server {
 	struct http_conn *conns;
 	unsigned nconns;
 	int stopping, draining, disposed, refused_logged;
+	SSL_CTX *ssl;                  /* HTTPS when not NULL */
+	/* http_limit.c */
+	uint64_t body_budget;
+	unsigned conns_per_addr;
+	uint64_t conn_seq;
+	uv_prepare_t wrap;             /* wraps h2o's read callbacks before each poll */
+	uv_timer_t budget_timer;       /* resumes or refuses paused uploads */
+	int limits_on;
+	unsigned npaused;
+	uint64_t addr_refused, budget_refused;  /* counted since the last log line */
+	uint64_t addr_logged_at, budget_logged_at;
 };
+
+/* http_limit.c */
+/* Start the per-address and body budget bookkeeping (after the listener is up). */
+void http_limit_start(struct http_server *s);
+void http_limit_stop(struct http_server *s);
+/* Note c's peer; 0 when it may stay, -1 when its address has too many connections. */
+int http_limit_admit(struct http_server *s, struct http_conn *c);
+/* h2o has taken c (c->sock set): watch what it reads. */
+void http_limit_track(struct http_conn *c);
+/* c is closing. */
+void http_limit_gone(struct http_conn *c);
 
 /* http_parse.c */
 const char *http_code_of_status(int status);   /* the error code h2o's own status means */

@@ -11,11 +11,19 @@
 #   without pause the portal still answers fast (the checks run off the web thread).
 # - Logout is a POST with the session's form token: a GET or a form without the token does
 #   not end the session.
+# - Resource limits: 300 half-open connections from one address (127.0.0.9) leave requests
+#   from another answered; a request whose head trickles in is dropped after read_timeout_s;
+#   8 parallel 32 MiB uploads to /verify keep the hub's peak RSS bounded (body_budget), each
+#   answered 200 or 503 with Retry-After, and the portal answers meanwhile.
+# - HTTPS on both daemons with a self-signed certificate made here: curl --cacert works, HSTS
+#   is sent, cookies get Secure, plain HTTP and TLS 1.1 are refused, a missing key file
+#   stops start-up with a message naming it.
 # timeout: 300
 . "$(dirname "$0")/lib.sh"
 
 AG=so-noi-vu
 hub_init
+conf_set "$(hub_conf)" web read_timeout_s 8
 node_init n1 "$AG"
 hub_password "hub-password-1"
 NC=$(node_conf n1)
@@ -159,5 +167,150 @@ done
 log_has "$HUB" "login for user 'admin' from 127.0.0.8 refused: the user name is locked out" ||
     fail "the user lockout is not logged"
 note "lockout per user name, logged"
+
+# ---------------------------------------------------------------------------------------------
+# Resource limits.
+
+HPORT=${HUB_WEB##*:}
+# 300 connections from 127.0.0.9 that send half a request head and wait.
+cat >"$TEST_DIR/halfopen.py" <<'PY'
+import socket, sys, time
+port, n, hold = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+socks, refused = [], 0
+for i in range(n):
+    try:
+        s = socket.socket()
+        s.bind(("127.0.0.9", 0))
+        s.connect(("127.0.0.1", port))
+        s.send(b"GET /portal HTTP/1.1\r\nHost: x\r\n")
+        socks.append(s)
+    except OSError:
+        refused += 1
+print("opened %d, refused %d" % (len(socks), refused), flush=True)
+time.sleep(hold)
+PY
+background "$PY" "$TEST_DIR/halfopen.py" "$HPORT" 300 6
+HALF=$BG_PID
+sleep 1.5
+ok=0
+for i in $(seq 1 15); do
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$HUB_WEB/portal") || true
+	[[ $code == 200 ]] && ok=$((ok + 1))
+done
+note "300 half-open connections from 127.0.0.9: $ok of 15 requests from 127.0.0.1 answered"
+((ok == 15)) || fail "only $ok of 15 legitimate requests answered beside 300 half-open connections"
+log_has "$HUB" "127.0.0.9 has [0-9]+ connections open \(conns_per_addr\)" ||
+    fail "the per-address limit is not logged"
+wait "$HALF" 2>/dev/null || true
+
+# A head that trickles in, one byte a second: dropped after read_timeout_s (8).
+cat >"$TEST_DIR/drip.py" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+t0 = time.time()
+for b in b"GET /portal HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 60:
+    try:
+        s.send(bytes([b]))
+    except OSError:
+        break
+    s.settimeout(1.0)
+    try:
+        if s.recv(100) == b"":
+            break
+    except socket.timeout:
+        pass
+print("%.1f" % (time.time() - t0))
+PY
+t=$("$PY" "$TEST_DIR/drip.py" "$HPORT")
+note "a trickling request head was dropped after $t s (read_timeout_s 8)"
+awk -v t="$t" 'BEGIN {exit !(t >= 7 && t < 12)}' || fail "trickling head dropped after $t s, expected ~8"
+
+# 8 parallel 32 MiB uploads to /verify: peak RSS stays bounded.
+head -c $((32 * 1024 * 1024 - 1)) /dev/urandom >"$TEST_DIR/big.bin"
+HPID=$(daemon_pid "$HUB")
+rss0=$(awk '/^VmRSS/ {print $2}' "/proc/$HPID/status")
+# The peak of VmRSS, sampled every 50 ms (VmHWM still holds the password checks' 2 x 64 MiB).
+background bash -c "peak=0; while [[ -e /proc/$HPID/status ]]; do
+	r=\$(awk '/^VmRSS/ {print \$2}' /proc/$HPID/status 2>/dev/null || echo 0)
+	((r > peak)) && peak=\$r && echo \$peak >'$TEST_DIR/peak'; sleep 0.05; done"
+SAMPLER=$BG_PID
+UP=()
+for i in $(seq 1 8); do
+	curl -s -o /dev/null -D "$TEST_DIR/up$i.h" -w '%{http_code}\n' --max-time 60 \
+	    -H 'Content-Type: application/octet-stream' --data-binary @"$TEST_DIR/big.bin" \
+	    "$HUB_WEB/verify" >"$TEST_DIR/up$i" 2>/dev/null &
+	UP+=($!)
+done
+sleep 0.5
+pt=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 10 "$HUB_WEB/portal") || true
+for p in "${UP[@]}"; do wait "$p" || true; done
+sleep 0.2
+kill "$SAMPLER" 2>/dev/null || true
+wait "$SAMPLER" 2>/dev/null || true
+rss1=$(cat "$TEST_DIR/peak")
+codes=$(cat "$TEST_DIR"/up[1-8] | sort | uniq -c | tr -s ' \n' ' ')
+note "8 x 32 MiB uploads: answers $codes; hubd RSS $((rss0 / 1024)) MB before, peak $((rss1 / 1024)) MB during (body_budget 64 MiB); portal meanwhile: $pt"
+[[ $pt == 200* ]] || fail "the portal did not answer during the uploads: $pt"
+for i in $(seq 1 8); do
+	c=$(cat "$TEST_DIR/up$i")
+	[[ $c == 200 || $c == 503 ]] || fail "upload $i answered '$c'"
+	[[ $c != 503 ]] || grep -qi '^retry-after: [0-9]' "$TEST_DIR/up$i.h" || fail "503 without Retry-After"
+done
+((rss1 < 200 * 1024)) || fail "hubd peak RSS $((rss1 / 1024)) MB during 8 x 32 MiB uploads"
+daemon_running "$HUB" || fail "the hub died during the uploads"
+
+# ---------------------------------------------------------------------------------------------
+# HTTPS on both daemons.
+
+command -v openssl >/dev/null || fail "openssl is missing"
+CERT=$TEST_DIR/tls/cert.pem
+KEY=$TEST_DIR/tls/key.pem
+mkdir -m 700 "$TEST_DIR/tls"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout "$KEY" -out "$CERT" \
+    2>>"$LOG_DIR/openssl.log" || fail "openssl req failed"
+chmod 600 "$KEY"
+stop "$HUB"
+conf_set "$(hub_conf)" web tls_cert "$CERT"
+conf_set "$(hub_conf)" web tls_key "$TEST_DIR/tls/missing.pem"
+out=$("$HUBD" run "${RUN_OPTS[@]}" -c "$(hub_conf)" 2>&1) && fail "hubd ran with a missing tls_key"
+[[ $out == *"web.tls_key: cannot load the private key '$TEST_DIR/tls/missing.pem'"* ]] ||
+    fail "a missing tls_key: '$out'"
+conf_set "$(hub_conf)" web tls_key "$KEY"
+HUB_WEB=https://127.0.0.1:$HPORT
+start_hub
+S=$HUB_WEB
+code=$(curl -sS --cacert "$CERT" -o /dev/null -D "$TEST_DIR/h" -w '%{http_code}' "$S/portal")
+[[ $code == 200 ]] || fail "https portal: $code"
+grep -qi '^strict-transport-security: max-age=[1-9]' "$TEST_DIR/h" || fail "no HSTS over TLS: $(cat "$TEST_DIR/h")"
+[[ $(login 127.0.0.1 admin hub-password-1 --cacert "$CERT") == 303 ]] || fail "login over TLS"
+grep -i '^set-cookie: eiso_session=' "$TEST_DIR/login.h" | grep -qi '; Secure' ||
+    fail "the session cookie over TLS is not Secure: $(grep -i set-cookie "$TEST_DIR/login.h")"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$HPORT/portal") || true
+[[ $code != 200 ]] || fail "plain HTTP answered on the TLS port"
+echo | openssl s_client -connect "127.0.0.1:$HPORT" -tls1_2 >"$TEST_DIR/s12" 2>&1 ||
+    fail "TLS 1.2 refused: $(tail -5 "$TEST_DIR/s12")"
+if echo | openssl s_client -connect "127.0.0.1:$HPORT" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' \
+    >"$TEST_DIR/s11" 2>&1; then
+	fail "TLS 1.1 accepted: $(grep -i protocol "$TEST_DIR/s11")"
+fi
+# The server ends a TLS 1.1 hello without an answer: no certificate, no cipher.
+grep -q 'Cipher is (NONE)' "$TEST_DIR/s11" && grep -q 'Protocol  *: TLSv1.1' "$TEST_DIR/s11" ||
+    fail "TLS 1.1 failed for another reason: $(tail -5 "$TEST_DIR/s11")"
+note "hub over HTTPS: HSTS, Secure cookie, TLS 1.2 accepted, TLS 1.1 and plain HTTP refused"
+
+stop n1
+conf_set "$NC" api tls_cert "$CERT"
+conf_set "$NC" api tls_key "$KEY"
+start_node n1
+wait_until "port_open $NPORT" 10
+code=$(curl -sS --cacert "$CERT" -o /dev/null -D "$TEST_DIR/h" -w '%{http_code}' "https://127.0.0.1:$NPORT/login")
+[[ $code == 200 ]] || fail "node https login page: $code"
+grep -qi '^strict-transport-security: max-age=' "$TEST_DIR/h" || fail "node: no HSTS over TLS"
+grep -i '^set-cookie:' "$TEST_DIR/h" | grep -qvi '; Secure' && fail "node: a cookie without Secure over TLS"
+code=$(curl -sS --cacert "$CERT" -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $NTOKEN" \
+    "https://127.0.0.1:$NPORT/api/v1/status")
+[[ $code == 200 ]] || fail "node API over https: $code"
+note "node over HTTPS: HSTS, Secure cookies, the API with its token"
 
 note "ok"
