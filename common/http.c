@@ -237,6 +237,8 @@ http_on_accept(uv_stream_t *listener, int status)
 	http_limit_track(c);
 }
 
+static int http_tls_load(const struct http_config *cfg, SSL_CTX **out);
+
 /* The last OpenSSL error as text ("" when none), the queue emptied. */
 static const char *
 http_ssl_error(char *buf, size_t len)
@@ -253,6 +255,34 @@ http_ssl_error(char *buf, size_t len)
 /* An OpenSSL context for cfg's certificate and key: TLS 1.2 and up, modern ciphers only. */
 static int
 http_tls_open(const struct http_config *cfg, SSL_CTX **out)
+{
+	if (cfg->tls_cert == NULL || cfg->tls_cert[0] == '\0')
+		return eiso_seterr(EISO_CONF, "%s.tls_key is set but %s.tls_cert is empty: give "
+		    "both (HTTPS) or neither (plain HTTP)", cfg->name, cfg->name);
+	return http_tls_load(cfg, out);
+}
+
+int
+http_tls_check(const char *name, const char *cert, const char *key)
+{
+	struct http_config cfg;
+	SSL_CTX *ctx;
+	int rc;
+
+	if ((cert == NULL || cert[0] == '\0') && (key == NULL || key[0] == '\0'))
+		return 0;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.name = name;
+	cfg.tls_cert = cert;
+	cfg.tls_key = key;
+	if ((rc = http_tls_open(&cfg, &ctx)) != 0)
+		return rc;
+	SSL_CTX_free(ctx);
+	return 0;
+}
+
+static int
+http_tls_load(const struct http_config *cfg, SSL_CTX **out)
 {
 	SSL_CTX *ctx;
 	char why[256];
@@ -314,12 +344,10 @@ http_start(uv_loop_t *loop, const struct http_config *cfg, struct http_server **
 		return eiso_seterr(EISO_CONF, "%s.%s", cfg->name, why);
 	}
 	memset(s, 0, sizeof(*s));
-	if (cfg->tls_cert != NULL && cfg->tls_cert[0] != '\0' &&
+	if (((cfg->tls_cert != NULL && cfg->tls_cert[0] != '\0') ||
+	    (cfg->tls_key != NULL && cfg->tls_key[0] != '\0')) &&
 	    (rc = http_tls_open(cfg, &s->ssl)) != 0)
 		return rc;
-	if (s->ssl == NULL && cfg->tls_key != NULL && cfg->tls_key[0] != '\0')
-		return eiso_seterr(EISO_CONF, "%s.tls_key is set but %s.tls_cert is empty: give "
-		    "both (HTTPS) or neither (plain HTTP)", cfg->name, cfg->name);
 	s->loop = loop;
 	s->body_budget = cfg->body_budget;
 	s->conns_per_addr = cfg->conns_per_addr;

@@ -89,6 +89,12 @@ int http_start(uv_loop_t *loop, const struct http_config *cfg, struct http_serve
  */
 void http_stop(struct http_server **s);
 
+/*
+ * For a configuration check (-n): 0 when cert and key are both empty, or load as http_start
+ * would load them; else EISO_CONF naming section name's directive and the reason.
+ */
+int http_tls_check(const char *name, const char *cert, const char *key);
+
 /* The port the server listens on (useful with port 0). */
 int http_port(const struct http_server *s);
 

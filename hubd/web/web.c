@@ -641,6 +641,10 @@ web_check_conf(const char *path, const struct hubd_conf *c)
 		snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
 		return eiso_seterr(EISO_CONF, "%s: web.%s", path, why);
 	}
+	if ((rc = http_tls_check("web", c->web_tls_cert, c->web_tls_key)) != 0) {
+		snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
+		return eiso_seterr(EISO_CONF, "%s: %s", path, why);
+	}
 	if (c->web_password_hash[0] != '\0' &&
 	    strncmp(c->web_password_hash, "$argon2", 7) != 0)
 		return eiso_seterr(EISO_CONF, "%s: web.password_hash is not a hash from hubd passwd",

@@ -273,6 +273,8 @@ chmod 600 "$KEY"
 stop "$HUB"
 conf_set "$(hub_conf)" web tls_cert "$CERT"
 conf_set "$(hub_conf)" web tls_key "$TEST_DIR/tls/missing.pem"
+out=$("$HUBD" run -n "${RUN_OPTS[@]}" -c "$(hub_conf)" 2>&1) && fail "hubd run -n passed a missing tls_key"
+[[ $out == *"web.tls_key: cannot load the private key"* ]] || fail "hubd run -n, a missing tls_key: '$out'"
 out=$("$HUBD" run "${RUN_OPTS[@]}" -c "$(hub_conf)" 2>&1) && fail "hubd ran with a missing tls_key"
 [[ $out == *"web.tls_key: cannot load the private key '$TEST_DIR/tls/missing.pem'"* ]] ||
     fail "a missing tls_key: '$out'"
@@ -301,6 +303,9 @@ note "hub over HTTPS: HSTS, Secure cookie, TLS 1.2 accepted, TLS 1.1 and plain H
 
 stop n1
 conf_set "$NC" api tls_cert "$CERT"
+conf_set "$NC" api tls_key "$CERT"
+out=$("$NODED" run -n "${RUN_OPTS[@]}" -c "$NC" 2>&1) && fail "noded run -n passed a certificate as tls_key"
+[[ $out == *"api.tls_key: cannot load the private key"* ]] || fail "noded run -n, a bad tls_key: '$out'"
 conf_set "$NC" api tls_key "$KEY"
 start_node n1
 wait_until "port_open $NPORT" 10
