@@ -256,7 +256,10 @@ for i in $(seq 1 8); do
 	[[ $c == 200 || $c == 503 ]] || fail "upload $i answered '$c'"
 	[[ $c != 503 ]] || grep -qi '^retry-after: [0-9]' "$TEST_DIR/up$i.h" || fail "503 without Retry-After"
 done
-((rss1 < 200 * 1024)) || fail "hubd peak RSS $((rss1 / 1024)) MB during 8 x 32 MiB uploads"
+# AddressSanitizer keeps freed memory in quarantine (256 MB): the bound is for real builds.
+if [[ ${BUILD:-} != *-san ]]; then
+	((rss1 < 200 * 1024)) || fail "hubd peak RSS $((rss1 / 1024)) MB during 8 x 32 MiB uploads"
+fi
 daemon_running "$HUB" || fail "the hub died during the uploads"
 
 # ---------------------------------------------------------------------------------------------
