@@ -6,7 +6,7 @@
 CC      ?= gcc
 SANITIZE ?=
 B       := build$(if $(SANITIZE),-san)
-PKGS    := libzmq lmdb libsodium libcrypto libprotobuf-c libuv libh2o inih libutf8proc jansson libsystemd \
+PKGS    := libzmq lmdb libsodium libssl libcrypto libprotobuf-c libuv libh2o inih libutf8proc jansson libsystemd \
            libqrencode libpng
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Werror
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -21,10 +21,11 @@ LDFLAGS += $(if $(SANITIZE),-fsanitize=address -fsanitize=undefined)
 # way: hubd/web and hubd/portal -> hubd/core -> common; hubd/cli -> hubd/core; the top-level
 # main.c and run.c of each daemon may include them all. README's "Layout" says what each holds.
 COMMON  := err log keys store sha256 blob wire chain conf fsutil domain pbjson text daemon http \
+           http_parse http_reply http_limit \
            verb html i18n tmpl session
 HUBD_TOP    := main run routes
 HUBD_CORE   := hub agencies ingest ingest_txn pool apply zap published search restore alerts metrics figures
-HUBD_WEB    := web view view_records api dash dash_agency metrics
+HUBD_WEB    := web login view view_records api dash dash_agency metrics
 HUBD_PORTAL := portal listing lookup verify qr
 HUBD_CLI    := cli init enroll agency status show alerts passwd portal backup config
 NODED_TOP   := main run routes

@@ -6,8 +6,8 @@
  * its body read whole (bounded by max_body), to one handler function, which answers with
  * http_reply* before it returns. Errors have one shape everywhere:
  *     {"error":{"code":"invalid","message":"field: reason"}}
- * with code one of invalid, not_found, exists, unauthorized, too_large, method, internal and
- * the matching status 400, 404, 409, 401, 413, 405, 500. Even the errors h2o produces itself
+ * with code one of invalid, not_found, exists, unauthorized, too_large, method, internal, busy
+ * and the matching status 400, 404, 409, 401, 413, 405, 500, 503. Even the errors h2o produces itself
  * (a body over the limit) come out in that shape.
  *
  * The pure pieces (address, query and path parsing, the token check, error mapping, the
@@ -24,6 +24,7 @@
 #include <uv.h>
 
 #define HTTP_MAX_CONNS 256     /* open connections at most; more are closed at once */
+#define HTTP_BUDGET_WAIT_MS 3000   /* an upload paused by the body budget this long: 503 */
 #define HTTP_TOKEN_HASH 32
 
 /* A request as the handler sees it. Strings are NUL-terminated and live until it answers. */
@@ -33,7 +34,7 @@ struct http_req {
 	const char *query;         /* raw, without the '?'; "" when there is none */
 	const uint8_t *body;       /* NULL when there is no body */
 	size_t body_len;
-	void *h2o;                 /* the h2o_req_t, for http.c only */
+	void *h2o;                 /* the h2o_req_t, for the http*.c files only */
 	int answered;
 	int status;                /* the status it was answered with */
 };
@@ -51,6 +52,12 @@ struct http_config {
 	enum http_auth auth;
 	const char *token;         /* HTTP_AUTH_BEARER; only its hash is kept */
 	uint64_t max_body;         /* bytes of a request body at most */
+	/* HTTPS: a PEM certificate chain and its key; both or neither (then plain HTTP). */
+	const char *tls_cert;
+	const char *tls_key;
+	uint64_t body_budget;      /* bytes of requests held in memory at once, all clients; 0: none */
+	unsigned conns_per_addr;   /* open connections per client address; 0: no limit */
+	unsigned read_timeout_s;   /* seconds to send a whole request, head and body; 0: 10 */
 	http_handler_fn handler;
 	void *arg;
 };
@@ -60,8 +67,19 @@ struct http_server;
 /*
  * Listen on cfg->listen on loop and serve. One server per process (h2o's context must
  * outlive the closing of its timers, so it lives in static storage). Returns 0, EISO_CONF
- * (bad address; detail says why), EISO_NET (bind or listen failed: detail names the
- * address and the reason), EISO_EXISTS (a server already runs).
+ * (bad address, or a TLS certificate or key that cannot be loaded; detail says why),
+ * EISO_NET (bind or listen failed: detail names the address and the reason), EISO_EXISTS
+ * (a server already runs).
+ *
+ * With tls_cert and tls_key, only HTTPS is spoken (TLS 1.2 and up), every answer carries
+ * Strict-Transport-Security and every Set-Cookie gets Secure. Every answer carries a strict
+ * Content-Security-Policy, X-Content-Type-Options: nosniff and Referrer-Policy: same-origin.
+ *
+ * Limits against a client that holds the server: a connection from an address that already
+ * has conns_per_addr open is closed at once; a request not received whole (head and body)
+ * within read_timeout_s is dropped; and while the request bytes held in memory exceed
+ * body_budget, uploads past their first 256 KiB wait (reading paused, the oldest always
+ * goes on), and one that waited HTTP_BUDGET_WAIT_MS is answered 503 with Retry-After.
  */
 int http_start(uv_loop_t *loop, const struct http_config *cfg, struct http_server **out);
 
@@ -70,6 +88,12 @@ int http_start(uv_loop_t *loop, const struct http_config *cfg, struct http_serve
  * gone; the loop must run (uv_run) afterwards for the handles to close. Sets *s to NULL.
  */
 void http_stop(struct http_server **s);
+
+/*
+ * For a configuration check (-n): 0 when cert and key are both empty, or load as http_start
+ * would load them; else EISO_CONF naming section name's directive and the reason.
+ */
+int http_tls_check(const char *name, const char *cert, const char *key);
 
 /* The port the server listens on (useful with port 0). */
 int http_port(const struct http_server *s);

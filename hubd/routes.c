@@ -1,7 +1,7 @@
 /*
  * routes.c: every path the hub's web thread answers, in one table: the only place that knows
  * both the oversight side (web/) and the public portal (portal/). The web thread (web.c)
- * finds a request's route (common/http.c), asks what its auth says (enum web_auth), and calls
+ * finds a request's route (common/http_parse.c), asks what its auth says (enum web_auth), and calls
  * its handler with the struct web. Order matters where patterns overlap: the first match wins.
  * The label is what /metrics counts the request under until the handler names a finer one
  * (the dashboard's handler names each page).
@@ -31,7 +31,7 @@ const struct http_route routes_hubd[] = {
 	{ NULL, "/qr/*",      WEB_PUBLIC,  "portal",    routes_portal },
 	{ NULL, "/files/*",   WEB_PUBLIC,  "portal",    routes_portal },
 	{ NULL, "/login",     WEB_LOGIN,   "login",     web_login },
-	{ NULL, "/logout",    WEB_LOGIN,   "logout",    web_logout },
+	{ "POST", "/logout",  WEB_LOGIN,   "logout",    web_logout },
 	{ NULL, "/api",       WEB_STAFF,   "api_other", api_route },
 	{ NULL, "/api/*",     WEB_STAFF,   "api_other", api_route },
 	{ NULL, "/metrics",   WEB_STAFF,   "metrics",   metrics_route },

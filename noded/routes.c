@@ -1,7 +1,7 @@
 /*
  * routes.c: every path noded's HTTP server answers, in one table: the only place that knows
  * both the local JSON API (web/api.c, bearer token) and the staff's workspace
- * (web/workspace.c, sessions). web/web.c finds a request's route (common/http.c), checks
+ * (web/workspace.c, sessions). web/web.c finds a request's route (common/http_parse.c), checks
  * what its auth says (enum web_auth) and calls it. The first match wins.
  */
 #include <stddef.h>

@@ -43,6 +43,10 @@ run_check_node(const char *path, void *ctx, const char **data)
 		snprintf(why, sizeof(why), "%s", eiso_lasterr(EISO_CONF));
 		return eiso_seterr(EISO_CONF, "%s: api.%s", path, why);
 	}
+	if ((rc = http_tls_check("api", n->conf.api_tls_cert, n->conf.api_tls_key)) != 0) {
+		snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
+		return eiso_seterr(EISO_CONF, "%s: %s", path, why);
+	}
 	/* The store as the daemon will find it: there, of a known schema, of this agency. */
 	if ((rc = node_open(path, 1, n)) != 0)
 		return rc;

@@ -59,6 +59,7 @@ dash_frame(struct dash *d, const char *title, const char *active)
 	    "now", now, nav, 1);
 	if (ctx != NULL) {
 		json_object_set_new(ctx, "user", json_string_nocheck(d->who->user));
+		json_object_set_new(ctx, "csrf", json_string(d->who->csrf ? d->who->csrf : ""));
 		json_object_set_new(ctx, "lang_href", json_string_nocheck(href.buf != NULL ?
 		    href.buf : "?"));
 	}

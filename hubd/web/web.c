@@ -8,11 +8,7 @@
  * (WEB_PUBLIC, WEB_LOGIN), the bearer token from [web] token or a dashboard session
  * (WEB_STAFF), or a session only (WEB_SESSION; others are sent to /login).
  *
- * Login: [web] user and password_hash (argon2id from `hubd passwd`); the user name is compared
- * by hash in constant time and the password through libsodium's verifier. A login opens a
- * session: a random token in an HttpOnly, SameSite=Strict cookie, kept in memory with an idle
- * expiry (sessions end when hubd restarts). Forms that change something carry the session's
- * own random form token as well.
+ * Login, logout and sessions are login.c's (web_int.h holds the state the two share).
  *
  * The one write the web side offers, acknowledging an alert, is not done here: the ingest
  * thread is the store's only writer. The request waits (bounded) while the ingest thread,
@@ -36,20 +32,9 @@
 #include "err.h"
 #include "keys.h"
 #include "log.h"
-#include "web/web.h"
+#include "web/web_int.h"
 
-#define WEB_SESSIONS   256
-#define WEB_COOKIE     "eiso_session"
-#define WEB_MAX_BODY   (64 << 10)
 #define WEB_WRITE_WAIT_S 20
-#define WEB_MAX_TARGETS 16
-
-struct web_session {
-	char token[2 * 32 + 1];
-	char csrf[2 * 16 + 1];
-	char user[64];
-	int64_t expires;           /* unix ms; 0: free slot */
-};
 
 /* The routes /metrics counts requests under, and the statuses it tells apart. */
 static const char *const web_routes[] = {
@@ -59,52 +44,13 @@ static const char *const web_routes[] = {
 	"api_changesets", "api_alerts", "api_alert", "api_alert_ack", "api_other", "not_found",
 	NULL
 };
-#define WEB_NROUTES (sizeof(web_routes) / sizeof(web_routes[0]) - 1)
+_Static_assert(WEB_NROUTES == sizeof(web_routes) / sizeof(web_routes[0]) - 1,
+    "WEB_NROUTES (web_int.h) counts web_routes");
 static const int web_statuses[] = {
-	200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404, 405, 409, 413, 500, 503, 0
+	200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404, 405, 409, 413, 429, 500, 503, 0
 };
-#define WEB_NSTATUS (sizeof(web_statuses) / sizeof(web_statuses[0]))
-
-struct web {
-	struct hub h;                      /* conf copy; st is the ingest thread's, read only */
-	char conf_path[1024];
-	pthread_t thread;
-	int thread_started;
-	uv_loop_t loop;
-	uv_async_t stop_async;
-	struct http_server *srv;
-	struct tmpl_set *tmpl;             /* the pages' templates, parsed once */
-	/* start-up handshake with web_start */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int start_done, start_rc;
-	char start_err[256];
-	/* auth */
-	uint8_t token_hash[HTTP_TOKEN_HASH];
-	int have_token;
-	uint8_t user_hash[HTTP_TOKEN_HASH];
-	struct web_session sess[WEB_SESSIONS];
-	/* coverage targets per level */
-	char tlevel[WEB_MAX_TARGETS][32];
-	int tpct[WEB_MAX_TARGETS];
-	int ntargets;
-	/* the write handed to the ingest thread (one at a time: requests are served in turn) */
-	int efd;
-	int stopping;
-	struct {
-		uint64_t alert;
-		char by[64];
-		int pending, done, rc;
-		char err[256];
-	} wr;
-	/* request counters (this thread only) */
-	const char *route;
-	uint64_t hits[WEB_NROUTES][WEB_NSTATUS];
-	/* the request being served (the thread answers one at a time) */
-	const struct http_route *routes;
-	struct web_who who;
-	char lang_cookie[64];
-};
+_Static_assert(WEB_NSTATUS == sizeof(web_statuses) / sizeof(web_statuses[0]),
+    "WEB_NSTATUS (web_int.h) counts web_statuses");
 
 /* The web thread's loop has ended (static: the thread outlives its struct web). */
 static pthread_mutex_t web_done_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -265,7 +211,7 @@ web_http_count(struct web *w, size_t i, const char **route, int *status, uint64_
 	return 0;
 }
 
-static void
+void
 web_count(struct web *w, int status)
 {
 	size_t ro, st;
@@ -338,177 +284,6 @@ web_static(void *arg, struct http_req *r)
 		}
 	}
 	http_reply_raw(r, 404, "text/plain; charset=utf-8", "not found\n", 10, NULL);
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Sessions and login */
-
-static void
-web_random_hex(char *out, size_t bytes)
-{
-	uint8_t b[64];
-
-	randombytes_buf(b, bytes);
-	keys_hex(out, b, bytes);
-	sodium_memzero(b, sizeof(b));
-}
-
-static struct web_session *
-web_session_find(struct web *w, struct http_req *r)
-{
-	const char *cookie = http_header(r, "cookie");
-	char tok[sizeof(w->sess[0].token)];
-	int64_t now = store_now_ms();
-	struct web_session *found = NULL;
-
-	if (cookie == NULL || http_cookie(cookie, WEB_COOKIE, tok, sizeof(tok)) != 0 ||
-	    strlen(tok) != sizeof(tok) - 1)
-		return NULL;
-	/* Every slot is compared, in constant time: the lookup says nothing about a token. */
-	for (int i = 0; i < WEB_SESSIONS; i++) {
-		struct web_session *s = &w->sess[i];
-
-		if (s->expires == 0)
-			continue;
-		if (s->expires < now) {
-			sodium_memzero(s, sizeof(*s));
-			continue;
-		}
-		if (sodium_memcmp(s->token, tok, sizeof(tok) - 1) == 0)
-			found = s;
-	}
-	if (found != NULL)
-		found->expires = now + (int64_t)w->h.conf.web_session_s * 1000;
-	return found;
-}
-
-static struct web_session *
-web_session_new(struct web *w, const char *user)
-{
-	struct web_session *s = &w->sess[0];
-	int64_t now = store_now_ms();
-
-	/* A free or expired slot, else the one closest to expiry. */
-	for (int i = 0; i < WEB_SESSIONS; i++) {
-		if (w->sess[i].expires < now) {
-			s = &w->sess[i];
-			break;
-		}
-		if (w->sess[i].expires < s->expires)
-			s = &w->sess[i];
-	}
-	sodium_memzero(s, sizeof(*s));
-	web_random_hex(s->token, 32);
-	web_random_hex(s->csrf, 16);
-	snprintf(s->user, sizeof(s->user), "%s", user);
-	s->expires = now + (int64_t)w->h.conf.web_session_s * 1000;
-	return s;
-}
-
-/* The Authorization header carries the API token. */
-static int
-web_bearer(struct web *w, struct http_req *r)
-{
-	const char *a = http_header(r, "authorization");
-
-	return a != NULL && w->have_token && http_bearer_ok(a, strlen(a), w->token_hash);
-}
-
-/* A form field of an application/x-www-form-urlencoded body (the same syntax as a query). */
-static int
-web_form(struct http_req *r, const char *name, char *out, size_t outlen)
-{
-	char body[WEB_MAX_BODY + 1];
-
-	out[0] = '\0';
-	if (r->body == NULL || r->body_len > WEB_MAX_BODY)
-		return EISO_NOTFOUND;
-	memcpy(body, r->body, r->body_len);
-	body[r->body_len] = '\0';
-	return http_query(body, name, out, outlen);
-}
-
-/* A local path to go back to after login; anything else goes to the overview. */
-static const char *
-web_safe_next(const char *next)
-{
-	return http_safe_path(next) ? next : "/";
-}
-
-static void
-web_login_page(struct web *w, struct http_req *r, int status, int bad, const char *next)
-{
-	json_t *ctx = json_pack("{s:b, s:b, s:s, s:s}", "off",
-	    w->h.conf.web_password_hash[0] == '\0', "error", bad, "conf_path", w->conf_path,
-	    "next", next);
-
-	web_render(w, r, status, "web_login", ctx, NULL);
-}
-
-void
-web_login(void *arg, struct http_req *r)
-{
-	struct web *w = arg;
-	char user[64], pass[256], next[512], cookie[160];
-	uint8_t uh[HTTP_TOKEN_HASH];
-	struct web_session *s;
-	int user_ok, pass_ok;
-
-	web_set_route(w, "login");
-	if (strcmp(r->method, "POST") != 0) {
-		if (http_query(r->query, "next", next, sizeof(next)) != 0)
-			snprintf(next, sizeof(next), "/");
-		web_login_page(w, r, 200, 0, web_safe_next(next));
-		return;
-	}
-	if (web_form(r, "next", next, sizeof(next)) != 0)
-		snprintf(next, sizeof(next), "/");
-	if (w->h.conf.web_password_hash[0] == '\0') {
-		log_warnx("web: login refused: no password is set (web.password_hash); set one "
-		    "with: hubd passwd -c %s", w->conf_path);
-		web_login_page(w, r, 403, 0, web_safe_next(next));
-		return;
-	}
-	if (web_form(r, "user", user, sizeof(user)) != 0)
-		user[0] = '\0';
-	if (web_form(r, "password", pass, sizeof(pass)) != 0)
-		pass[0] = '\0';
-	http_token_hash(user, uh);
-	user_ok = sodium_memcmp(uh, w->user_hash, sizeof(uh)) == 0;
-	/* The password is checked even for a wrong user: both take the same time. */
-	pass_ok = crypto_pwhash_str_verify(w->h.conf.web_password_hash, pass, strlen(pass)) == 0;
-	sodium_memzero(pass, sizeof(pass));
-	if (!user_ok || !pass_ok) {
-		log_warnx("web: failed login for user '%.64s'", user);
-		web_login_page(w, r, 401, 1, web_safe_next(next));
-		return;
-	}
-	s = web_session_new(w, user);
-	log_info("web: %s logged in", s->user);
-	snprintf(cookie, sizeof(cookie), WEB_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; "
-	    "Max-Age=%llu", s->token, (unsigned long long)w->h.conf.web_session_s);
-	{
-		const char *h[] = { "set-cookie", cookie, "location", web_safe_next(next), NULL };
-		http_reply_raw(r, 303, "text/plain; charset=utf-8", "", 0, h);
-	}
-}
-
-void
-web_logout(void *arg, struct http_req *r)
-{
-	struct web *w = arg;
-	static const char *const h[] = {
-		"set-cookie", WEB_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
-		"location", "/login", NULL
-	};
-	struct web_session *s = web_session_find(w, r);
-
-	web_set_route(w, "logout");
-	if (s != NULL) {
-		log_info("web: %s logged out", s->user);
-		sodium_memzero(s, sizeof(*s));
-	}
-	http_reply_raw(r, 303, "text/plain; charset=utf-8", "", 0, h);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -597,15 +372,24 @@ web_not_found(struct web *w, struct http_req *r)
 	web_render(w, r, 404, "web_not_found", json_object(), NULL);
 }
 
+/* The Authorization header carries the API token. */
+static int
+web_bearer(struct web *w, struct http_req *r)
+{
+	const char *a = http_header(r, "authorization");
+
+	return a != NULL && w->have_token && http_bearer_ok(a, strlen(a), w->token_hash);
+}
+
 /* Who asks: the bearer token, or a session's cookie. */
 static void
 web_identify(struct web *w, struct http_req *r)
 {
-	struct web_session *s;
+	const struct session *s;
 
 	if (web_bearer(w, r)) {
 		w->who.user = "api";
-	} else if ((s = web_session_find(w, r)) != NULL) {
+	} else if ((s = login_session(w, r)) != NULL) {
 		w->who.user = s->user;
 		w->who.csrf = s->csrf;
 		w->who.cookie = 1;
@@ -668,7 +452,8 @@ web_on_request(void *arg, struct http_req *r)
 done:
 	if (!r->answered)
 		http_reply_error(r, 500, "internal", "no answer for %s %s", r->method, r->path);
-	web_count(w, r->status);
+	if (r->status != 0)            /* 0: answered later (a login), and counted then */
+		web_count(w, r->status);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -695,6 +480,11 @@ web_thread(void *arg)
 	cfg.listen = w->h.conf.web_listen;
 	cfg.auth = HTTP_AUTH_NONE;
 	cfg.max_body = w->h.conf.web_max_upload;     /* the portal's verify upload */
+	cfg.tls_cert = w->h.conf.web_tls_cert;
+	cfg.tls_key = w->h.conf.web_tls_key;
+	cfg.body_budget = w->h.conf.web_body_budget;
+	cfg.conns_per_addr = (unsigned)w->h.conf.web_conns_per_addr;
+	cfg.read_timeout_s = (unsigned)w->h.conf.web_read_timeout_s;
 	cfg.handler = web_on_request;
 	cfg.arg = w;
 	eiso_clearerr();
@@ -736,7 +526,7 @@ web_free(struct web *w)
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	tmpl_free(&w->tmpl);
-	sodium_memzero(w->sess, sizeof(w->sess));
+	login_close(w);
 	sodium_memzero(&w->h.conf, sizeof(w->h.conf));
 	free(w);
 }
@@ -763,6 +553,8 @@ web_start(struct hub *h, const char *conf_path, const struct http_route *routes,
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	if ((rc = web_parse_targets(w, h->conf.web_targets)) != 0)
+		goto fail;
+	if ((rc = login_open(w)) != 0)
 		goto fail;
 	if ((rc = tmpl_load(hubd_templates, &w->tmpl)) != 0) {
 		rc = eiso_seterr(rc, "web: templates: %s", eiso_lasterr(rc));
@@ -806,7 +598,8 @@ web_start(struct hub *h, const char *conf_path, const struct http_route *routes,
 			eiso_seterr(rc, "%s", w->start_err);
 		goto fail;
 	}
-	log_info("web: dashboard, API and metrics on http://%s/", h->conf.web_listen);
+	log_info("web: dashboard, API and metrics on %s://%s/", h->conf.web_tls_cert[0] != '\0' ?
+	    "https" : "http", h->conf.web_listen);
 	*out = w;
 	return 0;
 fail:
@@ -847,6 +640,10 @@ web_check_conf(const char *path, const struct hubd_conf *c)
 	if (c->web_listen[0] != '\0' && (rc = http_parse_listen(c->web_listen, &ss)) != 0) {
 		snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
 		return eiso_seterr(EISO_CONF, "%s: web.%s", path, why);
+	}
+	if ((rc = http_tls_check("web", c->web_tls_cert, c->web_tls_key)) != 0) {
+		snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
+		return eiso_seterr(EISO_CONF, "%s: %s", path, why);
 	}
 	if (c->web_password_hash[0] != '\0' &&
 	    strncmp(c->web_password_hash, "$argon2", 7) != 0)

@@ -43,6 +43,11 @@ struct noded_conf {
 	char api_listen[128];
 	char api_token[136];
 	uint64_t api_max_body;
+	char api_tls_cert[256];
+	char api_tls_key[256];
+	uint64_t api_body_budget;
+	uint64_t api_conns_per_addr;
+	uint64_t api_read_timeout_s;
 };
 
 /* Sub-databases of the node's environment, in store_open order. */

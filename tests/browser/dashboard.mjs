@@ -154,7 +154,7 @@ try {
 	await page.screenshot({ path: `${shots}/alerts.png`, fullPage: true });
 
 	say("logging out closes the session");
-	await page.goto(url + "/logout");
+	await Promise.all([page.waitForURL(/\/login$/), page.click("#logout")]);
 	check(new URL(page.url()).pathname === "/login", `after logout: ${page.url()}`);
 	await page.goto(url + "/");
 	check(new URL(page.url()).pathname === "/login", "the dashboard still opens after logout");

@@ -36,6 +36,12 @@ try {
 			failures.push('request outside the hub: ' + req.url());
 	});
 	page.on('pageerror', (e) => failures.push('page error: ' + e.message));
+	// A refused inline script or style (the Content-Security-Policy) is a console error; the
+	// 4xx pages this visit asks for on purpose are too, and are checked where they are asked.
+	page.on('console', (m) => {
+		if (m.type() === 'error' && !/status of 4\d\d/.test(m.text()))
+			failures.push('console: ' + m.text());
+	});
 
 	// Agencies, in Vietnamese by default.
 	await page.goto(web + '/portal');

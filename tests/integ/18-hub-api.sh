@@ -408,7 +408,7 @@ for nx in '/%09/evil.example' '//evil.example' '/%5Cevil.example' 'https://evil.
 	    "$HUB_WEB/alerts/$OID/ack" | location)
 	[[ $out == /alerts ]] || fail "the ack form with next=$nx sends the browser to '$out'"
 done
-curl -sS -b "$JAR" -c "$JAR" -o /dev/null "$HUB_WEB/logout"
+curl -sS -b "$JAR" -c "$JAR" -o /dev/null -d "csrf=$CSRF" "$HUB_WEB/logout"
 [[ $(curl -s -b "$JAR" -o /dev/null -w '%{http_code}' "$HUB_WEB/") == 303 ]] || fail "still logged in after /logout"
 [[ $(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$HUB_WEB/static/dash.css") == "200 text/css; charset=utf-8" ]] ||
     fail "the stylesheet is not served"

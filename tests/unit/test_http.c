@@ -1,5 +1,5 @@
 /*
- * test_http.c: unit tests for the parts of common/http.c that need no socket: listen
+ * test_http.c: unit tests for the parts of the HTTP layer that need no socket (common/http_parse.c): listen
  * addresses, the bearer-token check, percent-decoding, query parameters, path segments,
  * the error mapping and shape, and reading a JSON body. The server itself is exercised
  * over loopback by tests/integ/16-node-api.sh.
