@@ -13,7 +13,7 @@ PACKAGES=(
 	build-essential pkg-config clang
 	libzmq3-dev liblmdb-dev lmdb-utils libsodium-dev libssl-dev libprotobuf-c-dev protobuf-c-compiler
 	libuv1-dev libinih-dev libutf8proc-dev libjansson-dev libmagic-dev libcmocka-dev libh2o-dev libsystemd-dev
-	libqrencode-dev libpng-dev zbar-tools
+	libqrencode-dev libpng-dev zbar-tools poppler-utils
 	python3 procps psmisc curl
 	systemd groff-base
 	xxd

@@ -26,7 +26,7 @@ mkdirSync(shots, { recursive: true });
 const { say, mark, check } = steps("dashboard.mjs");
 const browser = await launch();
 const { page, problems } = await watchedPage(browser, { url, server: "hub",
-	viewport: { width: 1440, height: 900 } });
+	viewport: { width: 1600, height: 900 } });
 
 const rows = () => page.locator("#agencies tbody tr[data-agency]");
 
@@ -65,7 +65,7 @@ try {
 	check(online > 0 && never > 0 && online + never <= want, `online ${online}, never ${never}`);
 	const colour = async (status) => page.locator(`#agencies tr[data-status="${status}"] td`)
 		.first().evaluate((td) => getComputedStyle(td).boxShadow);
-	check((await colour("online")).includes("26, 127, 55"), `online colour ${await colour("online")}`);
+	check((await colour("online")).includes("22, 108, 46"), `online colour ${await colour("online")}`);
 	check(await colour("online") !== await colour("never"), "online and never look the same");
 	const badge = await page.locator('#agencies tr[data-status="online"] .badge').first().textContent();
 	check(badge.includes("Đang kết nối"), `online badge says ${badge}`);
@@ -80,6 +80,47 @@ try {
 	check(await page.locator("#province-cases svg rect.sb").count() > 0, "no late cases drawn");
 	check(await page.locator("#province-cases svg rect.sa").count() > 0, "no on-time cases drawn");
 	await page.screenshot({ path: `${shots}/overview-vi.png`, fullPage: true });
+
+	say("every badge's text is readable: contrast at least 4.5:1 (WCAG AA)");
+	const low = await page.locator(".badge").evaluateAll((els) => {
+		const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+		const lum = (c) => {
+			const [r, g, b] = rgb(c).map((v) => {
+				v /= 255;
+				return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+			});
+			return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+		};
+		return els.map((e) => {
+			const st = getComputedStyle(e);
+			const [a, b] = [lum(st.color), lum(st.backgroundColor)].sort((x, y) => y - x);
+			return [e.className, (a + 0.05) / (b + 0.05)];
+		}).filter(([, r]) => r < 4.5).map(([c, r]) => `${c} ${r.toFixed(2)}`);
+	});
+	check(low.length === 0, `badges under 4.5:1: ${low.join(", ")}`);
+
+	say("at 1366 px the table's main columns fit without scrolling sideways");
+	await page.setViewportSize({ width: 1366, height: 768 });
+	const fit = await page.evaluate(() => {
+		const t = document.querySelector("#agencies");
+		const last = document.querySelector('#agencies th[data-sort="alerts"]');
+		return { right: t.getBoundingClientRect().right, page: document.documentElement.scrollWidth,
+			alerts: last.getBoundingClientRect().right, width: window.innerWidth };
+	});
+	check(fit.right <= fit.width && fit.alerts <= fit.width && fit.page <= fit.width,
+		`table ends at ${fit.right}, alerts column at ${fit.alerts}, page ${fit.page} px wide in ${fit.width}`);
+	await page.screenshot({ path: `${shots}/overview-1366.png` });
+
+	say("printed on A4, the table keeps all 12 columns and the menu and filters stay off paper");
+	await page.emulateMedia({ media: "print" });
+	const hidden = await page.evaluate(() => ["header.top", "form.filters", "footer"].filter((q) => {
+		const e = document.querySelector(q);
+		return e && getComputedStyle(e).display !== "none";
+	}));
+	check(hidden.length === 0, `printed: ${hidden.join(", ")}`);
+	await page.pdf({ path: `${shots}/overview-print.pdf`, preferCSSPageSize: true, printBackground: true });
+	await page.emulateMedia({ media: "screen" });
+	await page.setViewportSize({ width: 1600, height: 900 });
 
 	say("sorting by applied sets, twice, turns the order around");
 	await Promise.all([page.waitForURL(/sort=applied_seq/), page.click('th[data-sort="applied_seq"] a')]);
@@ -147,6 +188,14 @@ try {
 		open.first().locator("button.ack").click()]);
 	check(await page.locator(`#alerts tr[data-alert="${id}"].al-acked`).count() === 1,
 		`alert ${id} not shown acknowledged`);
+
+	say("on a 400 px phone the agency page does not scroll sideways");
+	await page.setViewportSize({ width: 400, height: 800 });
+	await page.goto(url + `/agency/${agency}`);
+	const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+	check(wide <= 400, `the page is ${wide} px wide`);
+	await page.screenshot({ path: `${shots}/agency-400.png`, fullPage: true });
+	await page.setViewportSize({ width: 1600, height: 900 });
 
 	say("the alerts page");
 	await page.goto(url + "/alerts?state=all");

@@ -103,6 +103,15 @@ for f in login overview-vi overview-en agency-en agency-vi alerts; do
 	[[ $(head -c 8 "$SHOTS/$f.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] ||
 	    fail "$SHOTS/$f.png is not a PNG"
 done
+# The printed overview: every column's heading is on the paper, the menu is not.
+text=$(pdftotext -layout "$SHOTS/overview-print.pdf" - | tr -s ' \n' ' ')
+for h in "Trạng thái" "Cơ quan, đơn vị" "Cấp" "Đơn vị cấp trên" "Liên lạc gần nhất" "Số bộ đã áp dụng" \
+    "Chậm đồng bộ" "Tài liệu hiệu lực" "Quá hạn rà soát" "Đúng hạn" "HS điện tử / chỉ tiêu" "Cảnh báo"; do
+	# A heading may wrap onto two lines in its narrow printed column: compare word by word.
+	for w in $h; do grep -qF -- "$w" <<<"$text" || fail "the printed overview lacks the column '$h' ($w)"; done
+done
+grep -qF "Đăng xuất" <<<"$text" && fail "the printed overview carries the menu"
+for f in overview-1366 agency-400; do [[ -s $SHOTS/$f.png ]] || fail "no screenshot $SHOTS/$f.png"; done
 note "screenshots: $(cd "$SHOTS" && ls | tr '\n' ' ')"
 
 for id in $RUNNING; do stop "$id"; done
