@@ -176,32 +176,6 @@ search_row(const char *agency, const char *code, uint32_t score, void *arg)
 	return 0;
 }
 
-/* The link to another page of the results; the template escapes it. */
-static json_t *
-search_link(const struct portal_ctx *c, const char *q, const char *agency, const char *kind,
-    unsigned long page)
-{
-	struct html b = { 0 };
-	json_t *link;
-
-	html_raw(&b, "/portal/search?q=");
-	html_seg(&b, q);
-	if (agency[0]) {
-		html_raw(&b, "&agency=");
-		html_seg(&b, agency);
-	}
-	if (kind[0]) {
-		html_raw(&b, "&kind=");
-		html_seg(&b, kind);
-	}
-	html_printf(&b, "&page=%lu", page);
-	if (c->lang == WEB_EN)
-		html_raw(&b, "&lang=en");
-	link = json_string(b.buf != NULL ? b.buf : "");
-	html_free(&b);
-	return link;
-}
-
 /* portal_search.html's members of ctx after a search for q. */
 static void
 search_results(const struct portal_ctx *c, const char *q, const char *agency, const char *kind,
@@ -228,10 +202,8 @@ search_results(const struct portal_ctx *c, const char *q, const char *agency, co
 	json_object_set_new(ctx, "pager", json_boolean(pages > 1));
 	json_object_set_new(ctx, "page", json_integer((json_int_t)page));
 	json_object_set_new(ctx, "pages", json_integer((json_int_t)pages));
-	json_object_set_new(ctx, "prev", page > 1 ? search_link(c, q, agency, kind, page - 1) :
-	    json_string(""));
-	json_object_set_new(ctx, "next", page < pages ? search_link(c, q, agency, kind,
-	    page + 1) : json_string(""));
+	json_object_set_new(ctx, "prev", json_integer(page > 1 ? (json_int_t)page - 1 : 0));
+	json_object_set_new(ctx, "next", json_integer(page < pages ? (json_int_t)page + 1 : 0));
 }
 
 void
@@ -267,6 +239,8 @@ lookup_search(const struct portal_ctx *c, struct portal_reply *r)
 	json_object_set_new(ctx, "en", json_boolean(c->lang == WEB_EN));
 	json_object_set_new(ctx, "agencies", agency_options(c, agency));
 	json_object_set_new(ctx, "kinds", kinds);
+	json_object_set_new(ctx, "agency_sel", json_string(agency));
+	json_object_set_new(ctx, "kind_sel", json_string(kind));
 	if (q[0] != '\0')
 		search_results(c, q, agency, kind, page, ctx);
 	portal_render(c, &r->body, "portal_search", ctx);
