@@ -260,6 +260,17 @@ int user_check(const struct user *u, const char *password);
 int user_add(struct node *n, const char *name, const char *position, uint32_t roles,
     const char *hash);
 int user_set_hash(struct node *n, const char *name, const char *hash);
+/*
+ * A password change, one rule for `noded user passwd` (old NULL: the administrator resets it)
+ * and the workspace's own-password page (old required). user_passwd_hash is the slow part
+ * (argon2id, twice with old): the password rules (EISO_INVAL "password: ..."), old checked
+ * against u (EISO_INVAL "old_password: ..."), the new hash; callers on the daemon's loop run
+ * it on the thread pool and then user_set_hash. user_passwd does all of it (EISO_NOTFOUND
+ * when there is no such user).
+ */
+int user_passwd_hash(const struct user *u, const char *old, const char *password,
+    char hash[USER_HASH_MAX]);
+int user_passwd(struct node *n, const char *name, const char *old, const char *password);
 int user_set_roles(struct node *n, const char *name, uint32_t roles);
 int user_set_disabled(struct node *n, const char *name, int disabled);
 /* EISO_NOTFOUND when there is no such user. */

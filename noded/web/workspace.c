@@ -131,6 +131,14 @@ ws_ctx(struct ws_page *p, const char *title)
 			}
 	}
 	json_object_set_new(ctx, "roles", roles);
+	if (p->u.name[0] != '\0' && (p->have_counts || ws_work_counts(p, &p->counts) == 0)) {
+		const struct ws_counts *n = &p->counts;
+
+		p->have_counts = 1;
+		json_object_set_new(ctx, "counts", json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "total",
+		    (int)n->total, "check", (int)n->check, "approve", (int)n->approve, "returned",
+		    (int)n->returned, "reviews", (int)n->reviews, "cases", (int)n->cases));
+	}
 	json_object_set_new(ctx, "can_draft", json_boolean(p->u.roles &
 	    (ROLE_DRAFTER | ROLE_ISO_SECRETARY)));
 	if (p->w->who != NULL)
@@ -464,7 +472,7 @@ ws_login_done(uv_work_t *req, int status)
 		log_info("workspace: %s logged in from %s", l->name, l->addr);
 		snprintf(cookie, sizeof(cookie), WS_COOKIE "=%s; Path=/; HttpOnly; "
 		    "SameSite=Strict", s->token);
-		ws_redirect(l->p.r, "/docs", cookie);
+		ws_redirect(l->p.r, "/work", cookie);
 		goto done;
 	}
 	fails = login_limit_fail(w->limit, key, store_now_ms());

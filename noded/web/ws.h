@@ -39,6 +39,12 @@ void ws_close(struct web *w);
 /* A page for a path no route has, or a method it does not take (404, 405). */
 void ws_not_found(struct web *w, struct http_req *r, int status);
 
+/* What waits for a user (ws_work.c), shown in every page's header. */
+struct ws_counts {
+	unsigned check, approve, drafts, returned, reviews, cases;
+	unsigned total;                  /* all but drafts: what asks for action */
+};
+
 /* Per-request state of a page. */
 struct ws_page {
 	struct web *w;
@@ -46,6 +52,8 @@ struct ws_page {
 	enum web_lang lang;
 	char lang_cookie[80];            /* set when ?lang= chose the language */
 	struct user u;                   /* the logged-in user (WEB_SESSION routes) */
+	struct ws_counts counts;
+	int have_counts;                 /* counts filled (else ws_ctx counts) */
 };
 /* A posted form: a NUL-terminated copy of the request body. */
 struct ws_form {
@@ -58,7 +66,7 @@ void ws_page_init(struct ws_page *p, struct web *w, struct http_req *r);
 int ws_page_user(struct ws_page *p);
 /* Load the page's user, or send the browser to log in again (-1). 0: go on. */
 int ws_begin(struct ws_page *p, struct web *w, struct http_req *r);
-/* The context every page starts from: language, user, roles, the form token. */
+/* The context every page starts from: language, user, roles, counts, the form token. */
 json_t *ws_ctx(struct ws_page *p, const char *title);
 /* Render template name from ctx (taken) with status and an optional set-cookie. */
 void ws_render(struct ws_page *p, int status, const char *name, json_t *ctx,
@@ -82,6 +90,8 @@ int ws_input(const struct ws_form *f, const char *name, char *buf, size_t len, i
 /* The HTTP status of a form error: 413 for EISO_TOOBIG, 500 for EISO_NOMEM, else 400. */
 int ws_status(int rc);
 
+/* ws_work.c: what waits for p's user, counted (for the header); 0 or a store error. */
+int ws_work_counts(struct ws_page *p, struct ws_counts *n);
 /* A field's decoded value into buf; "" when absent or not decodable. */
 const char *ws_field(const struct ws_form *f, const char *name, char *buf, size_t len);
 void ws_form_free(struct ws_form *f);

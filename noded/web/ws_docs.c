@@ -24,7 +24,7 @@ void
 ws_home(void *arg, struct http_req *r)
 {
 	(void)arg;
-	ws_redirect(r, "/docs", NULL);
+	ws_redirect(r, "/work", NULL);
 }
 
 struct ws_rows {

@@ -53,7 +53,7 @@ page lan /login
 form lan /login "name=lan" "password=lan-password-1"
 [[ $STATUS == 403 ]] || fail "a login form without its token: $STATUS"
 login lan lan-password-1
-[[ $STATUS == 303 ]] && grep -qi "^location: /docs" "$TEST_DIR/head" || fail "login: $STATUS"
+[[ $STATUS == 303 ]] && grep -qi "^location: /work" "$TEST_DIR/head" || fail "login: $STATUS"
 grep -qi '^set-cookie: eiso_ws=[0-9a-f]*; Path=/; HttpOnly; SameSite=Strict' "$TEST_DIR/head" ||
     fail "session cookie: $(cat "$TEST_DIR/head")"
 log_has n1 "workspace: lan logged in from 127.0.0.1" || fail "login not logged"
