@@ -178,7 +178,15 @@ ws_render(struct ws_page *p, int status, const char *name, json_t *ctx, const ch
 void
 ws_error(struct ws_page *p, int status, enum tr_key what, const char *detail)
 {
-	json_t *ctx = ws_ctx(p, tr(p->lang, what));
+	json_t *ctx;
+	char why[512];
+
+	/* detail may be the thread's last error text, which ws_ctx's store reads may reset. */
+	if (detail != NULL) {
+		snprintf(why, sizeof(why), "%s", detail);
+		detail = why;
+	}
+	ctx = ws_ctx(p, tr(p->lang, what));
 
 	json_object_set_new(ctx, "status", json_integer(status));
 	json_object_set_new(ctx, "detail", json_string(detail ? detail : ""));
@@ -357,7 +365,8 @@ ws_csrf_ok(struct ws_page *p, const struct ws_form *f)
 		return 1;
 	log_warnx("workspace: %s %s by %s: form token %s", p->r->method, p->r->path,
 	    p->u.name, tok[0] ? "wrong" : "missing");
-	ws_error(p, 403, TR_WS_ERR_CSRF, NULL);
+	ws_error(p, 403, TR_WS_ERR_CSRF, tok[0] ? "csrf: not the token of this session" :
+	    "csrf: missing");
 	return 0;
 }
 
@@ -530,8 +539,10 @@ ws_login(void *arg, struct http_req *r)
 	int rc;
 
 	ws_page_init(&p, w, r);
-	if (ws_form_read(r, &f) != 0) {
-		ws_error(&p, 400, TR_WS_ERR_FORM, NULL);
+	eiso_clearerr();
+	if ((rc = ws_form_read(r, &f)) != 0) {
+		log_warnx("workspace: login form refused: %s", eiso_lasterr(rc));
+		ws_error(&p, ws_status(rc), TR_WS_ERR_FORM, eiso_lasterr(rc));
 		return;
 	}
 	ws_field(&f, "csrf", tok, sizeof(tok));
@@ -540,24 +551,32 @@ ws_login(void *arg, struct http_req *r)
 	    strlen(tok) != SESSION_CSRF_HEX || strlen(pre) != SESSION_CSRF_HEX ||
 	    sodium_memcmp(tok, pre, SESSION_CSRF_HEX) != 0) {
 		log_warnx("workspace: login form without its token, refused");
-		ws_error(&p, 403, TR_WS_ERR_CSRF, NULL);
+		ws_error(&p, 403, TR_WS_ERR_CSRF, tok[0] ? "csrf: not the token of this login form" :
+		    "csrf: missing");
 		goto done;
 	}
-	/* Only a well-formed name reaches the logs and the limiter's keys. */
-	if (user_name_ok(ws_field(&f, "name", name, sizeof(name))) != 0)
-		snprintf(name, sizeof(name), "?");
-	http_peer(r, addr, sizeof(addr));
-	if (ws_login_locked(&p, name, addr))
-		goto done;
 	if ((l = calloc(1, sizeof(*l))) == NULL ||
 	    (l->password = sodium_malloc(USER_PASSWORD_MAX + 1)) == NULL) {
 		ws_error(&p, 500, TR_WS_ERR_INTERNAL, NULL);
 		goto fail;
 	}
+	/* Bytes no name or password holds are refused before they reach the logs or a hash. */
+	eiso_clearerr();
+	if ((rc = ws_input(&f, "name", name, sizeof(name), 0)) != 0 ||
+	    (rc = ws_input(&f, "password", l->password, USER_PASSWORD_MAX + 1, 0)) != 0) {
+		log_warnx("workspace: login form refused: %s", eiso_lasterr(rc));
+		ws_login_form(&p, ws_status(rc), NULL, TR_WS_ERR_FORM, eiso_lasterr(rc));
+		goto fail;
+	}
+	/* Only a well-formed name reaches the logs and the limiter's keys. */
+	if (user_name_ok(name) != 0)
+		snprintf(name, sizeof(name), "?");
+	http_peer(r, addr, sizeof(addr));
+	if (ws_login_locked(&p, name, addr))
+		goto fail;
 	l->w = w;
 	snprintf(l->name, sizeof(l->name), "%.*s", USER_NAME_MAX, name);
 	snprintf(l->addr, sizeof(l->addr), "%s", addr);
-	ws_field(&f, "password", l->password, USER_PASSWORD_MAX + 1);
 	if (user_name_ok(name) == 0 && store_read_begin(w->n->st, &txn) == 0) {
 		rc = user_get(txn, w->n, name, &l->p.u);
 		store_read_end(&txn);
@@ -599,11 +618,9 @@ ws_logout(void *arg, struct http_req *r)
 		ws_redirect(r, "/login", gone);
 		return;
 	}
-	if (ws_form_read(r, &f) != 0) {
-		ws_error(&p, 400, TR_WS_ERR_FORM, NULL);
+	if (!ws_form_begin(&p, &f))
 		return;
-	}
-	if (ws_csrf_ok(&p, &f)) {
+	{
 		log_info("workspace: %s logged out", p.u.name);
 		session_close(p.w->sessions, p.w->who->token);
 		ws_redirect(r, "/login", gone);

@@ -389,8 +389,15 @@ ws_doc(void *arg, struct http_req *r)
 static void
 ws_new_form(struct ws_page *p, int status, const struct ws_form *f, const char *error)
 {
-	json_t *ctx = ws_ctx(p, tr(p->lang, TR_WS_NEW_TITLE)), *kinds = json_array();
-	char code[DOMAIN_MAX_CODE + 2], title[512], kind[32];
+	json_t *ctx, *kinds = json_array();
+	char code[DOMAIN_MAX_CODE + 2], title[WS_FIELD_MAX], kind[32], why[512];
+
+	/* error may be the thread's last error text, which the store calls below may reset. */
+	if (error != NULL) {
+		snprintf(why, sizeof(why), "%s", error);
+		error = why;
+	}
+	ctx = ws_ctx(p, tr(p->lang, TR_WS_NEW_TITLE));
 
 	code[0] = title[0] = kind[0] = '\0';
 	if (f != NULL) {
@@ -431,18 +438,12 @@ ws_new(void *arg, struct http_req *r)
 	Eiso__DocIssue *d = NULL;
 	struct ws_page p;
 	struct ws_form f;
-	char code[DOMAIN_MAX_CODE + 2], title[512], kind[32], note[1024];
+	char code[DOMAIN_MAX_CODE + 1], title[WS_FIELD_MAX], kind[32], note[WS_FIELD_MAX];
 	struct html url = { 0 };
 	int rc;
 
-	if (ws_begin(&p, arg, r) != 0)
+	if (ws_begin(&p, arg, r) != 0 || !ws_form_begin(&p, &f))
 		return;
-	if (ws_form_read(r, &f) != 0) {
-		ws_error(&p, 400, TR_WS_ERR_FORM, NULL);
-		return;
-	}
-	if (!ws_csrf_ok(&p, &f))
-		goto done;
 	if (!(p.u.roles & (ROLE_DRAFTER | ROLE_ISO_SECRETARY))) {
 		log_warnx("workspace: %s may not draft (roles)", p.u.name);
 		ws_error(&p, 403, TR_WS_ERR_FORBIDDEN, tr(p.lang, TR_WS_NEW_TITLE));
@@ -450,10 +451,18 @@ ws_new(void *arg, struct http_req *r)
 	}
 	memset(&req, 0, sizeof(req));
 	req.review_months = -1;
-	req.code = ws_field(&f, "code", code, sizeof(code));
-	req.title = ws_field(&f, "title", title, sizeof(title));
-	req.kind = ws_field(&f, "kind", kind, sizeof(kind));
-	if (ws_field(&f, "note", note, sizeof(note))[0] != '\0')
+	eiso_clearerr();
+	if ((rc = ws_input(&f, "code", code, sizeof(code), 0)) != 0 ||
+	    (rc = ws_input(&f, "title", title, sizeof(title), 0)) != 0 ||
+	    (rc = ws_input(&f, "kind", kind, sizeof(kind), 0)) != 0 ||
+	    (rc = ws_input(&f, "note", note, sizeof(note), 1)) != 0) {
+		ws_new_form(&p, ws_status(rc), &f, eiso_lasterr(rc));
+		goto done;
+	}
+	req.code = code;
+	req.title = title;
+	req.kind = kind;
+	if (note[0] != '\0')
 		req.note = note;
 	req.person = p.u.name;
 	req.position = p.u.position;

@@ -32,7 +32,14 @@ struct ws_pw {
 static void
 ws_passwd_form(struct ws_page *p, int status, const char *error, int done)
 {
-	json_t *ctx = ws_ctx(p, tr(p->lang, TR_WS_PW_TITLE));
+	json_t *ctx;
+	char why[512];
+
+	if (error != NULL) {             /* perhaps the last error text, which ws_ctx may reset */
+		snprintf(why, sizeof(why), "%s", error);
+		error = why;
+	}
+	ctx = ws_ctx(p, tr(p->lang, TR_WS_PW_TITLE));
 
 	if (error != NULL)
 		json_object_set_new(ctx, "error", json_string(error));
