@@ -110,6 +110,17 @@ ws_page_user(struct ws_page *p)
 	return rc;
 }
 
+int
+ws_page_counts(struct ws_page *p)
+{
+	if (p->have_counts)
+		return 0;
+	if (p->u.name[0] == '\0' || ws_work_counts(p, &p->counts) != 0)
+		return -1;
+	p->have_counts = 1;
+	return 0;
+}
+
 /* The context every page starts from: language, the user and the session's form token. */
 json_t *
 ws_ctx(struct ws_page *p, const char *title)
@@ -131,10 +142,9 @@ ws_ctx(struct ws_page *p, const char *title)
 			}
 	}
 	json_object_set_new(ctx, "roles", roles);
-	if (p->u.name[0] != '\0' && (p->have_counts || ws_work_counts(p, &p->counts) == 0)) {
+	if (ws_page_counts(p) == 0) {
 		const struct ws_counts *n = &p->counts;
 
-		p->have_counts = 1;
 		json_object_set_new(ctx, "counts", json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "total",
 		    (int)n->total, "check", (int)n->check, "approve", (int)n->approve, "returned",
 		    (int)n->returned, "reviews", (int)n->reviews, "cases", (int)n->cases));

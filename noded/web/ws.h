@@ -90,6 +90,9 @@ int ws_input(const struct ws_form *f, const char *name, char *buf, size_t len, i
 /* The HTTP status of a form error: 413 for EISO_TOOBIG, 500 for EISO_NOMEM, else 400. */
 int ws_status(int rc);
 
+/* p->counts filled once per page (0), -1 without a user or on a store error. A thread holds
+ * one LMDB read transaction at a time: call it before opening one, ws_ctx calls it too. */
+int ws_page_counts(struct ws_page *p);
 /* ws_work.c: what waits for p's user, counted (for the header); 0 or a store error. */
 int ws_work_counts(struct ws_page *p, struct ws_counts *n);
 /* A field's decoded value into buf; "" when absent or not decodable. */

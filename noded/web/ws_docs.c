@@ -233,6 +233,7 @@ ws_doc_page(struct ws_page *p, const char *code, int status, const char *error)
 		snprintf(why, sizeof(why), "%s", error);
 		error = why;
 	}
+	ws_page_counts(p);               /* before this page's own read transaction */
 	eiso_clearerr();
 	if ((rc = store_read_begin(p->w->n->st, &txn)) != 0 ||
 	    (rc = document_index(txn, p->w->n, code, &rec)) != 0) {

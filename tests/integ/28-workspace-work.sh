@@ -88,6 +88,10 @@ cp "$TEST_DIR/page" "$TEST_DIR/minh.html"
 section "Chờ tôi kiểm tra"; has QT-01; hasnt QT-02 QT-03 QT-04
 page minh /docs
 has "Chờ kiểm tra: 1"          # the counts are in every page's header
+page minh /docs/QT-01
+has "Chờ kiểm tra: 1" 'class="badge"'
+page minh /new
+has "Chờ kiểm tra: 1"
 
 login hoa hoa-password-1
 page hoa /work
