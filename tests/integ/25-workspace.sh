@@ -169,4 +169,14 @@ assert (r["action"], r["by"]["name"], r["by"]["position"], r["comment"]) == \
     ("return", "minh", "Trưởng phòng", "Mục 3 thiếu biểu mẫu BM-02"), i["route"]
 assert r["by"]["at"], r
 PYEOF
+# The hub's document list carries the checker and the route, the return's comment too.
+hub_api "/api/v1/agencies/$AG/documents" | head -n -1 >"$TEST_DIR/hub-list.json"
+"$PY" - "$TEST_DIR/hub-list.json" <<'PYEOF' || fail "the hub's list: $(cat "$TEST_DIR/hub-list.json")"
+import json, sys
+d = [x for x in json.load(open(sys.argv[1]))["documents"] if x["code"] == "QT-08"][0]
+i = d["issues"][0]
+assert i["checked_by"]["name"] == "minh", i
+assert [s["action"] for s in i["route"]] == ["submit", "return", "submit", "check", "approve"], i
+assert i["route"][1]["comment"] == "Mục 3 thiếu biểu mẫu BM-02" and i["route"][1]["at_iso"], i
+PYEOF
 note "workspace route passed: QT-08 effective at the hub"
