@@ -399,6 +399,55 @@ test_doc_good(void **state)
 	}
 }
 
+/* The route steps a node sends, as the hub checks them. */
+static void
+test_doc_route(void **state)
+{
+	struct doc_fixture f;
+	Eiso__Person who = EISO__PERSON__INIT, nobody = EISO__PERSON__INIT;
+	Eiso__RouteStep s[DOMAIN_MAX_ROUTE + 1], *p[DOMAIN_MAX_ROUTE + 1];
+
+	(void)state;
+	good_doc(&f);
+	who.name = "Le Van C";
+	who.position = "";
+	nobody.name = "";
+	nobody.position = "";
+	for (int i = 0; i <= DOMAIN_MAX_ROUTE; i++) {
+		eiso__route_step__init(&s[i]);
+		s[i].action = "check";
+		s[i].by = &who;
+		s[i].comment = "";
+		p[i] = &s[i];
+	}
+	f.d.route = p;
+	f.d.n_route = 4;
+	s[0].action = "submit";
+	s[0].by = &nobody;                               /* a submit may name nobody */
+	s[1].action = "return";
+	s[1].comment = "thiếu lưu đồ";
+	s[3].action = "approve";
+	assert_int_equal(domain_check_doc(&f.d), 0);
+	s[1].comment = "";
+	assert_int_equal(domain_check_doc(&f.d), EISO_INVAL);
+	assert_non_null(strstr(eiso_lasterr(EISO_INVAL), "route: step 2 (return) has no comment"));
+	s[1].comment = "thiếu lưu đồ";
+	s[2].action = "publish";
+	assert_int_equal(domain_check_doc(&f.d), EISO_INVAL);
+	assert_non_null(strstr(eiso_lasterr(EISO_INVAL), "route.action"));
+	s[2].action = "check";
+	s[2].by = &nobody;
+	assert_int_equal(domain_check_doc(&f.d), EISO_INVAL);
+	assert_non_null(strstr(eiso_lasterr(EISO_INVAL), "route: step 3 (check) names nobody"));
+	s[2].by = NULL;
+	assert_int_equal(domain_check_doc(&f.d), EISO_INVAL);
+	s[2].by = &who;
+	f.d.n_route = DOMAIN_MAX_ROUTE;
+	assert_int_equal(domain_check_doc(&f.d), 0);
+	f.d.n_route = DOMAIN_MAX_ROUTE + 1;
+	assert_int_equal(domain_check_doc(&f.d), EISO_TOOBIG);
+}
+
 static void
 test_doc_fields(void **state)
 {
@@ -625,6 +674,7 @@ main(void)
 		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_doc_good),
 		cmocka_unit_test(test_doc_fields),
+		cmocka_unit_test(test_doc_route),
 		cmocka_unit_test(test_doc_bounds),
 		cmocka_unit_test(test_file_fields),
 		cmocka_unit_test(test_case_fields),
