@@ -1,5 +1,5 @@
 # lib-ws.sh: curl as the workspace's browser, for the scenarios that drive noded's staff pages
-# (25-workspace, 27-route-cli-vs-workspace). Source after lib.sh, with BASE set.
+# (25-workspace, 30-route-cli-vs-workspace). Source after lib.sh, with BASE set.
 
 # ws_useradd NAME ROLES POSITION PASSWORD [CONF]: a local account made by `noded user add`.
 ws_useradd() {

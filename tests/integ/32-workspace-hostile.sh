@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 29-workspace-hostile: hostile input to every form of the workspace. Each field of each form
+# 32-workspace-hostile: hostile input to every form of the workspace. Each field of each form
 # gets a NUL byte (%00), invalid UTF-8 (%ff), a control character (%01) and a 1 MB value;
 # each form is posted without its token, with a wrong token and with a wrong method. Every
 # one answers a 4xx page whose message names the field (or the token, or the method), and

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 28-workspace-work: the workspace's landing page, My work, and the own-password page.
+# 31-workspace-work: the workspace's landing page, My work, and the own-password page.
 # My work shows each user what waits for them (issues to check or approve, their drafts,
 # drafts returned to them with the comment, reviews due within 30 days or overdue, and for
 # the one-stop-shop role cases due soon or late), in Vietnamese and in English, with the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 27-route-cli-vs-workspace: the CLI and the workspace are one code path underneath: the same
+# 30-route-cli-vs-workspace: the CLI and the workspace are one code path underneath: the same
 # scenario (a draft returned by the checker with a comment, edited, resubmitted, checked,
 # approved; approving before the check refused) played with `noded doc` on QT-C and through
 # the workspace's HTTP forms on QT-W leaves the same issue in the node's store, times and the
