@@ -31,7 +31,7 @@ HUBD_CLI    := cli init enroll agency status show alerts passwd portal backup co
 NODED_TOP   := main run routes
 NODED_CORE  := node outbox attach document recordfile casefile sender sender_msg inbox restore status user
 NODED_CLI   := cli cli_doc cli_file cli_case cli_user init status backup config restore
-NODED_WEB   := api api_fields web workspace
+NODED_WEB   := api api_fields web workspace ws_docs ws_work ws_passwd
 UNIT    := test_store test_chain test_wire test_blob test_conf test_keys test_domain test_document test_text test_http test_schema \
            test_tmpl test_verb test_user test_session
 

@@ -16,6 +16,7 @@ const char *const domain_doc_kinds[] = {
 const char *const domain_doc_statuses[] = {
 	"draft", "in_review", "effective", "superseded", "withdrawn", NULL
 };
+const char *const domain_route_actions[] = { "submit", "check", "return", "approve", NULL };
 const char *const domain_access[] = { "public", "internal", "restricted", NULL };
 const char *const domain_case_statuses[] = {
 	"received", "processing", "supplement", "completed", "returned", "withdrawn", NULL
@@ -50,6 +51,7 @@ domain_doc_move_ok(const char *from, const char *to)
 	static const char *const moves[][2] = {
 		{ "draft", "in_review" },
 		{ "in_review", "effective" },
+		{ "in_review", "draft" },        /* returned to the drafter */
 		{ "effective", "superseded" },
 		{ "effective", "withdrawn" },
 	};
@@ -215,6 +217,30 @@ domain_word_field(const char *field, const char *v, const char *const *words)
 	return 0;
 }
 
+/* The route steps: known actions, each by someone but a submit, a return with its reason. */
+static int
+domain_check_route(const Eiso__DocIssue *d)
+{
+	int rc;
+
+	if (d->n_route > DOMAIN_MAX_ROUTE)
+		return eiso_seterr(EISO_TOOBIG, "route: more than %d steps", DOMAIN_MAX_ROUTE);
+	for (size_t i = 0; i < d->n_route; i++) {
+		const Eiso__RouteStep *s = d->route[i];
+
+		if ((rc = domain_word_field("route.action", s->action, domain_route_actions)) != 0)
+			return rc;
+		if (strcmp(s->action, "submit") != 0 && (s->by == NULL || s->by->name == NULL ||
+		    s->by->name[0] == '\0'))
+			return eiso_seterr(EISO_INVAL, "route: step %zu (%s) names nobody", i + 1,
+			    s->action);
+		if (strcmp(s->action, "return") == 0 && (s->comment == NULL ||
+		    s->comment[0] == '\0'))
+			return eiso_seterr(EISO_INVAL, "route: step %zu (return) has no comment", i + 1);
+	}
+	return 0;
+}
+
 int
 domain_check_doc(const Eiso__DocIssue *d)
 {
@@ -253,7 +279,7 @@ domain_check_doc(const Eiso__DocIssue *d)
 	}
 	if (d->text != NULL && strlen(d->text) > DOMAIN_MAX_TEXT)
 		return eiso_seterr(EISO_TOOBIG, "text: longer than %d bytes", DOMAIN_MAX_TEXT);
-	return 0;
+	return domain_check_route(d);
 }
 
 int

@@ -14,9 +14,11 @@
 #define DOMAIN_MAX_CODE     64        /* document, record file and case codes */
 #define DOMAIN_MAX_ENTRIES  10000     /* documents filed in one record file */
 #define DOMAIN_MAX_TEXT     (64 << 10) /* bytes of text content supplied for search */
+#define DOMAIN_MAX_ROUTE    64        /* route steps on one issue (submit, check, return ...) */
 
 extern const char *const domain_doc_kinds[];     /* NULL-terminated */
 extern const char *const domain_doc_statuses[];
+extern const char *const domain_route_actions[];  /* submit check return approve */
 extern const char *const domain_access[];
 extern const char *const domain_case_statuses[];
 

@@ -17,8 +17,11 @@ const struct http_route routes_noded[] = {
 	{ "POST", "/login",     WEB_PUBLIC,  "login",    ws_login },
 	{ "POST", "/logout",    WEB_SESSION, "logout",   ws_logout },
 	{ "GET",  "/",          WEB_SESSION, "home",     ws_home },
+	{ "GET",  "/work",      WEB_SESSION, "work",     ws_work },
 	{ "GET",  "/docs",      WEB_SESSION, "docs",     ws_docs },
 	{ NULL,   "/docs/*",    WEB_SESSION, "doc",      ws_doc },
+	{ "GET",  "/password",  WEB_SESSION, "password", ws_passwd_page },
+	{ "POST", "/password",  WEB_SESSION, "password", ws_passwd },
 	{ "GET",  "/new",       WEB_SESSION, "new",      ws_new_page },
 	{ "POST", "/new",       WEB_SESSION, "new",      ws_new },
 	{ NULL, NULL, 0, NULL, NULL }

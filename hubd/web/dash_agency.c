@@ -41,7 +41,15 @@ dash_documents(struct dash *d, MDB_txn *txn, const char *agency, size_t dpage, j
 		json_t *row, *issues = json_array();
 
 		json_array_foreach(json_object_get(doc, "issues"), k, iss) {
-			json_t *by = json_object_get(iss, "approved_by");
+			json_t *by = json_object_get(iss, "approved_by"), *step, *returns = json_array();
+			json_t *chk = json_object_get(iss, "checked_by"), *last;
+			size_t s;
+
+			/* Returns to the drafter, with their reason: what the route cost this issue. */
+			json_array_foreach(json_object_get(iss, "route"), s, step)
+				if (strcmp(jstr(step, "action"), "return") == 0)
+					json_array_append_new(returns, json_pack("{s:s,s:s}", "by",
+					    jstr(step, "by"), "comment", jstr(step, "comment")));
 
 			i18n_time(upd, sizeof(upd), (int64_t)jint(iss, "updated"), d->lang);
 			i18n_date(date, sizeof(date), jstr(iss, "effective_date"), d->lang);
@@ -51,6 +59,10 @@ dash_documents(struct dash *d, MDB_txn *txn, const char *agency, size_t dpage, j
 			    jstr(iss, "effective_date")[0] ? date : "", "approved", by != NULL,
 			    "approved_by", jstr(by, "name"), "note", jstr(iss, "note"), "updated",
 			    upd));
+			last = json_array_get(issues, json_array_size(issues) - 1);
+			json_object_set_new(last, "checked", json_boolean(chk != NULL));
+			json_object_set_new(last, "checked_by", json_string(jstr(chk, "name")));
+			json_object_set_new(last, "returns", returns);
 		}
 		i18n_date(date, sizeof(date), jstr(doc, "effective_date"), d->lang);
 		i18n_date(eff, sizeof(eff), jstr(doc, "next_review"), d->lang);

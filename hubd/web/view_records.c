@@ -25,6 +25,25 @@ struct page {
 	json_t *items;
 };
 
+/* The issue's approval route as the node recorded it: action, who, position, when, comment. */
+static json_t *
+view_route(const Eiso__DocIssue *d)
+{
+	json_t *steps = json_array(), *s;
+
+	for (size_t i = 0; i < d->n_route; i++) {
+		const Eiso__RouteStep *st = d->route[i];
+		const Eiso__Person *by = st->by;
+
+		s = json_pack("{s:s,s:s,s:s,s:s}", "action", st->action ? st->action : "", "by",
+		    by && by->name ? by->name : "", "position", by && by->position ? by->position :
+		    "", "comment", st->comment ? st->comment : "");
+		view_set_time(s, "at", by ? by->at : 0);
+		json_array_append_new(steps, s);
+	}
+	return steps;
+}
+
 static json_t *
 view_issue_brief(const Eiso__DocIssue *d)
 {
@@ -38,6 +57,12 @@ view_issue_brief(const Eiso__DocIssue *d)
 		json_object_set_new(j, "approved_by", json_pack("{s:s,s:s}", "name",
 		    d->approved->name, "position", d->approved->position ?
 		    d->approved->position : ""));
+	if (d->checked != NULL && d->checked->name != NULL && d->checked->name[0])
+		json_object_set_new(j, "checked_by", json_pack("{s:s,s:s}", "name",
+		    d->checked->name, "position", d->checked->position ?
+		    d->checked->position : ""));
+	if (d->n_route > 0)
+		json_object_set_new(j, "route", view_route(d));
 	return j;
 }
 

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "err.h"
+#include "i18n.h"
 #include "verb.h"
 #include "wire.h"
 
@@ -64,6 +65,7 @@ static const struct cli_opt doc_opts[] = {
 	{ "status", CLI_STR, DA(status), NULL, 0, NULL },
 	{ "review-due", CLI_FLAG, DA(review_due), NULL, 0, NULL },
 	{ "to", CLI_STR, DA(to), NULL, 0, NULL },
+	{ "comment", CLI_STR, DA(r.comment), NULL, 0, NULL },
 	{ NULL, 0, 0, NULL, 0, NULL }
 };
 
@@ -123,6 +125,15 @@ doc_print(const Eiso__DocIssue *d)
 		printf("  superseded by issue %u\n", d->superseded_by);
 	if (d->withdraw_note && d->withdraw_note[0])
 		printf("  withdrawn: %s\n", d->withdraw_note);
+	for (size_t i = 0; i < d->n_route; i++) {
+		const Eiso__RouteStep *st = d->route[i];
+		char at[32];
+
+		i18n_time(at, sizeof(at), st->by ? st->by->at : 0, WEB_EN);
+		printf("  %s %s%s%s %s%s%s\n", at, st->action, st->by && st->by->name[0] ? " by " :
+		    "", st->by ? st->by->name : "", st->by ? st->by->position : "",
+		    st->comment[0] ? ": " : "", st->comment);
+	}
 	for (size_t i = 0; i < d->n_files; i++) {
 		char hex[2 * KEYS_HASH + 1];
 		keys_hex(hex, d->files[i]->sha256.data, KEYS_HASH);
@@ -331,6 +342,8 @@ static int doc_revise(int argc, char **argv) { return doc_write(DOC_REVISE, argc
 static int doc_submit(int argc, char **argv) { return doc_write(DOC_SUBMIT, argc, argv); }
 static int doc_check(int argc, char **argv) { return doc_write(DOC_CHECK, argc, argv); }
 static int doc_approve(int argc, char **argv) { return doc_write(DOC_APPROVE, argc, argv); }
+static int doc_return(int argc, char **argv) { return doc_write(DOC_RETURN, argc, argv); }
+static int doc_edit(int argc, char **argv) { return doc_write(DOC_EDIT, argc, argv); }
 static int doc_withdraw(int argc, char **argv) { return doc_write(DOC_WITHDRAW, argc, argv); }
 static int doc_show(int argc, char **argv) { return doc_read("show", argc, argv); }
 static int doc_history(int argc, char **argv) { return doc_read("history", argc, argv); }
@@ -359,17 +372,29 @@ static const struct verb doc_verb_list[] = {
 	    "--code C --note REASON [-c CONF] [--json] [--kind K] [--title T]\n" DOC_FIELDS
 	    "\nA new issue N+1 as a draft; its files carry over unless --file is given.\n"
 	    DOC_FOOT DOC_KINDS, NULL },
-	{ "submit", doc_submit, "draft -> in_review",
-	    "--code C [--by CHECKER --position P] [-c CONF] [--json]\n"
-	    "\nSends the draft to review: draft -> in_review.\n" DOC_FOOT, NULL },
-	{ "check", doc_check, "record the checker of the issue in review",
-	    "--code C --by CHECKER [--position P] [-c CONF] [--json]\n"
-	    "\nThe checker signs off the issue in review (it stays in_review until approved).\n"
+	{ "edit", doc_edit, "change the fields of a draft (a returned one too)",
+	    "--code C [--title T] [--kind K] [--note N] [-c CONF] [--json]\n" DOC_FIELDS
+	    "\nChanges the newest issue while it is a draft, before it is submitted (again).\n"
+	    DOC_FOOT DOC_KINDS, NULL },
+	{ "submit", doc_submit, "draft -> in_review, to be checked",
+	    "--code C [--by NAME --position P] [--comment TEXT] [-c CONF] [--json]\n"
+	    "\nSends the draft to review: draft -> in_review; --by names who submits it.\n"
+	    "The route: submit -> check -> approve; the checker or the approver may return it.\n"
 	    DOC_FOOT, NULL },
-	{ "approve", doc_approve, "in_review -> effective (supersedes the issue in force)",
-	    "--code C --by NAME [--position P] [--effective DATE] [-c CONF] [--json]\n"
-	    "\nApproves the issue in review: in_review -> effective; the issue in force before\n"
-	    "it becomes superseded. DATE: YYYY-MM-DD (default today).\n" DOC_FOOT, NULL },
+	{ "check", doc_check, "the checker passes the issue in review on to approval",
+	    "--code C --by CHECKER [--position P] [--comment TEXT] [-c CONF] [--json]\n"
+	    "\nThe checker passes the issue in review (it stays in_review until approved).\n"
+	    DOC_FOOT, NULL },
+	{ "return", doc_return, "in_review -> draft, back to the drafter with a comment",
+	    "--code C --by NAME [--position P] --comment REASON [-c CONF] [--json]\n"
+	    "\nThe checker (before the check) or the approver (after it) returns the issue to\n"
+	    "its drafter: in_review -> draft; it is checked again after it is resubmitted.\n"
+	    DOC_FOOT, NULL },
+	{ "approve", doc_approve, "a checked issue in review -> effective (supersedes the issue in force)",
+	    "--code C --by NAME [--position P] [--effective DATE] [--comment TEXT] [-c CONF]\n"
+	    "  [--json]\n"
+	    "\nApproves the checked issue in review: in_review -> effective; the issue in force\n"
+	    "before it becomes superseded. DATE: YYYY-MM-DD (default today).\n" DOC_FOOT, NULL },
 	{ "withdraw", doc_withdraw, "effective -> withdrawn",
 	    "--code C --note REASON [-c CONF] [--json]\n"
 	    "\nWithdraws the issue in force: effective -> withdrawn.\n" DOC_FOOT, NULL },

@@ -73,14 +73,15 @@ user_read_line(const char *prompt, FILE *f, char *buf, size_t len)
 	return 0;
 }
 
-/* The new password: from the terminal twice, or once from stdin; hashed. */
+/* The new password (pw of USER_PASSWORD_MAX + 2): from the terminal twice, or once from
+ * stdin. 0 or 1 (said on stderr). */
 static int
-user_new_hash(const char *verb, const struct user_args *a, char hash[USER_HASH_MAX])
+user_read_new(const char *verb, const struct user_args *a, char *pw)
 {
-	char *pw = sodium_malloc(USER_PASSWORD_MAX + 2), *again = sodium_malloc(USER_PASSWORD_MAX + 2);
+	char *again = sodium_malloc(USER_PASSWORD_MAX + 2);
 	int rc = 1;
 
-	if (pw == NULL || again == NULL)
+	if (again == NULL)
 		goto done;
 	if (!a->stdin_pw && !isatty(STDIN_FILENO)) {
 		fprintf(stderr, "noded %s: no terminal to ask for the password: use "
@@ -96,12 +97,25 @@ user_new_hash(const char *verb, const struct user_args *a, char hash[USER_HASH_M
 		fprintf(stderr, "noded %s: the passwords differ\n", verb);
 		goto done;
 	}
-	eiso_clearerr();
-	if ((rc = user_hash(pw, hash)) != 0)
-		rc = cli_fail(verb, rc);
+	rc = 0;
 done:
-	sodium_free(pw);
 	sodium_free(again);
+	return rc;
+}
+
+/* The new password, read and hashed. */
+static int
+user_new_hash(const char *verb, const struct user_args *a, char hash[USER_HASH_MAX])
+{
+	char *pw = sodium_malloc(USER_PASSWORD_MAX + 2);
+	int rc = 1;
+
+	if (pw != NULL && (rc = user_read_new(verb, a, pw)) == 0) {
+		eiso_clearerr();
+		if ((rc = user_hash(pw, hash)) != 0)
+			rc = cli_fail(verb, rc);
+	}
+	sodium_free(pw);
 	return rc;
 }
 
@@ -133,26 +147,32 @@ user_add_verb(int argc, char **argv)
 	return rc;
 }
 
+/* The administrator's reset: the same core function as the workspace's own-password page,
+ * without the old password. */
 static int
 user_passwd_verb(int argc, char **argv)
 {
 	struct user_args a;
 	struct node n;
-	char hash[USER_HASH_MAX];
+	char *pw;
 	int rc;
 
 	if ((rc = user_parse("user passwd", argc, argv, &a, 1)) != 0)
 		return rc;
-	if (cli_open("user passwd", a.conf, 0, &n) != 0)
+	if ((pw = sodium_malloc(USER_PASSWORD_MAX + 2)) == NULL)
 		return 1;
-	if ((rc = user_new_hash("user passwd", &a, hash)) == 0) {
+	if (cli_open("user passwd", a.conf, 0, &n) != 0) {
+		sodium_free(pw);
+		return 1;
+	}
+	if ((rc = user_read_new("user passwd", &a, pw)) == 0) {
 		eiso_clearerr();
-		if ((rc = user_set_hash(&n, a.name, hash)) != 0)
+		if ((rc = user_passwd(&n, a.name, NULL, pw)) != 0)
 			rc = cli_fail("user passwd", rc);
 		else
 			printf("password of %s changed\n", a.name);
 	}
-	sodium_memzero(hash, sizeof(hash));
+	sodium_free(pw);
 	node_close(&n);
 	return rc;
 }

@@ -107,10 +107,23 @@ int attach_lookup(MDB_txn *txn, struct node *n, const uint8_t sha[KEYS_HASH],
     Eiso__BlobRef **ref);
 
 /* document.c: documents and their issues (ISO 9001 clause 7.5) */
-/* DOC_CHECK records the checker of an issue in review (person required); the status stays. */
-enum doc_op { DOC_NEW, DOC_REVISE, DOC_SUBMIT, DOC_APPROVE, DOC_WITHDRAW, DOC_IMPORT, DOC_CHECK };
+/*
+ * The approval route of the newest issue, the same for the CLI, the API and the workspace:
+ * DOC_SUBMIT (draft -> in_review; person: who submits, optional), DOC_CHECK (the checker
+ * passes it; person required; status stays in_review), DOC_APPROVE (only a checked issue:
+ * in_review -> effective) and DOC_RETURN (the checker or the approver sends it back:
+ * in_review -> draft, person and comment required; the check is undone). Each of these
+ * appends a RouteStep (who, when, comment) to the issue. DOC_EDIT changes the fields of a
+ * draft (a returned one included) before it is submitted again.
+ */
+enum doc_op {
+	DOC_NEW, DOC_REVISE, DOC_SUBMIT, DOC_APPROVE, DOC_WITHDRAW, DOC_IMPORT, DOC_CHECK,
+	DOC_RETURN, DOC_EDIT, DOC_NOPS
+};
+#define DOC_COMMENT_MAX 2000             /* bytes of a route step's comment */
 struct doc_request {               /* NULL / -1: not given */
 	const char *code, *title, *kind, *access, *note, *owner_unit, *language;
+	const char *comment;             /* route steps: submit, check, return, approve */
 	const char *disposition, *retention, *text, *effective_date;
 	long review_months;
 	const char *person, *position;   /* drafted, checked or approved by, per op */
@@ -129,6 +142,13 @@ int document_put(MDB_txn *txn, struct node *n, const Eiso__DocIssue *d);
 int document_get(MDB_txn *txn, struct node *n, const char *code, uint32_t issue,
     Eiso__DocIssue **d);
 const char *doc_op_name(enum doc_op op);
+/*
+ * The route step the issue waits for: DOC_SUBMIT (a draft), DOC_CHECK (in review, not
+ * checked), DOC_APPROVE (in review, checked), or DOC_NOPS (effective, superseded,
+ * withdrawn). document_do refuses a route step the issue does not wait for (DOC_RETURN is
+ * taken where DOC_CHECK or DOC_APPROVE is), so callers may ask first to show the next step.
+ */
+enum doc_op document_next(const Eiso__DocIssue *d);
 /* The rows of `noded doc list` (and GET /api/v1/docs); NULL / 0: no filter. */
 struct doc_filter {
 	const char *kind, *status, *access;
@@ -253,6 +273,17 @@ int user_check(const struct user *u, const char *password);
 int user_add(struct node *n, const char *name, const char *position, uint32_t roles,
     const char *hash);
 int user_set_hash(struct node *n, const char *name, const char *hash);
+/*
+ * A password change, one rule for `noded user passwd` (old NULL: the administrator resets it)
+ * and the workspace's own-password page (old required). user_passwd_hash is the slow part
+ * (argon2id, twice with old): the password rules (EISO_INVAL "password: ..."), old checked
+ * against u (EISO_INVAL "old_password: ..."), the new hash; callers on the daemon's loop run
+ * it on the thread pool and then user_set_hash. user_passwd does all of it (EISO_NOTFOUND
+ * when there is no such user).
+ */
+int user_passwd_hash(const struct user *u, const char *old, const char *password,
+    char hash[USER_HASH_MAX]);
+int user_passwd(struct node *n, const char *name, const char *old, const char *password);
 int user_set_roles(struct node *n, const char *name, uint32_t roles);
 int user_set_disabled(struct node *n, const char *name, int disabled);
 /* EISO_NOTFOUND when there is no such user. */

@@ -6,7 +6,9 @@
  * issue in force in the same transaction; every issue stays readable with its files. Each
  * operation is one write transaction that updates the tables (versions: code\0issue -> issue;
  * docs: code -> index) and appends the full new state of every issue it touched to the
- * outbox (I1). The CLI, the local API and the scan inbox all come through document_do().
+ * outbox (I1). The CLI, the local API, the workspace and the scan inbox all come through
+ * document_do(), so the approval route (submit -> check -> approve, or return to the drafter)
+ * has its order here and nowhere else (document_next).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +35,7 @@ doc_op_name(enum doc_op op)
 	static const char *const names[] = {
 		[DOC_NEW] = "new", [DOC_REVISE] = "revise", [DOC_SUBMIT] = "submit",
 		[DOC_APPROVE] = "approve", [DOC_WITHDRAW] = "withdraw", [DOC_IMPORT] = "import",
-		[DOC_CHECK] = "check",
+		[DOC_CHECK] = "check", [DOC_RETURN] = "return", [DOC_EDIT] = "edit",
 	};
 	return names[op];
 }
@@ -327,6 +329,8 @@ document_revise_txn(MDB_txn *txn, struct doc_txn *t)
 	d.next_review = "";
 	d.superseded_by = 0;
 	d.withdraw_note = "";
+	d.route = NULL;
+	d.n_route = 0;
 	if ((rc = document_fill(&d, r, &origin)) != 0)
 		goto done;
 	document_person(&drafted, r);
@@ -337,97 +341,181 @@ done:
 	return rc;
 }
 
-/* Move the newest issue from one status to the next (submit, approve). */
+enum doc_op
+document_next(const Eiso__DocIssue *d)
+{
+	if (strcmp(d->status, "draft") == 0)
+		return DOC_SUBMIT;
+	if (strcmp(d->status, "in_review") != 0)
+		return DOC_NOPS;
+	return d->checked == NULL || d->checked->name[0] == '\0' ? DOC_CHECK : DOC_APPROVE;
+}
+
+/* EISO_INVAL naming why the newest issue does not take route step op now. */
 static int
-document_move_txn(MDB_txn *txn, struct doc_txn *t, const char *to)
+document_not_now(const Eiso__DocIssue *d, enum doc_op op)
+{
+	enum doc_op next = document_next(d);
+
+	if (op == DOC_APPROVE && next == DOC_CHECK)
+		return eiso_seterr(EISO_INVAL, "status: issue %u of %s is in review but not checked; "
+		    "the checker checks it first (doc check), then it is approved", d->issue,
+		    d->code);
+	if (op == DOC_CHECK && next == DOC_APPROVE)
+		return eiso_seterr(EISO_INVAL, "status: issue %u of %s was checked by %s; it waits "
+		    "for approval", d->issue, d->code, d->checked->name);
+	return eiso_seterr(EISO_INVAL, "status: issue %u of %s is %s; %s takes %s (draft -> "
+	    "submit -> in_review -> check -> approve -> effective, or return -> draft)",
+	    d->issue, d->code, d->status, doc_op_name(op), op == DOC_SUBMIT ? "a draft" :
+	    op == DOC_RETURN ? "an issue in review" : op == DOC_CHECK ?
+	    "an issue in review not yet checked" : "a checked issue in review");
+}
+
+/* One step more on d's route (d is a shallow copy; free *steps after storing d). */
+static int
+document_route_add(Eiso__DocIssue *d, const char *action, Eiso__Person *by,
+    const char *comment, Eiso__RouteStep *step, Eiso__RouteStep ***steps)
+{
+	Eiso__RouteStep **a;
+
+	if (d->n_route >= DOMAIN_MAX_ROUTE)
+		return eiso_seterr(EISO_TOOBIG, "route: issue %u of %s has %d steps already; start "
+		    "a new issue", d->issue, d->code, DOMAIN_MAX_ROUTE);
+	if (comment != NULL && strlen(comment) > DOC_COMMENT_MAX)
+		return eiso_seterr(EISO_TOOBIG, "comment: longer than %d bytes", DOC_COMMENT_MAX);
+	if ((a = malloc((d->n_route + 1) * sizeof(*a))) == NULL)
+		return EISO_NOMEM;
+	if (d->n_route > 0)
+		memcpy(a, d->route, d->n_route * sizeof(*a));
+	eiso__route_step__init(step);
+	step->action = (char *)action;
+	step->by = by;
+	step->comment = (char *)(comment ? comment : "");
+	a[d->n_route++] = step;
+	d->route = a;
+	*steps = a;
+	return 0;
+}
+
+static int
+document_need_person(const struct doc_request *r, const char *field, const char *who)
+{
+	if (r->person == NULL || r->person[0] == '\0')
+		return eiso_seterr(EISO_INVAL, "%s: the %s's name is required", field, who);
+	return 0;
+}
+
+/* Approving: the issue in force gives way in the same transaction. */
+static int
+document_approve(MDB_txn *txn, struct doc_txn *t, Eiso__DocIssue *d, char today[11],
+    char next[11])
 {
 	const struct doc_request *r = t->r;
-	Eiso__DocIssue *latest, *current = NULL, d, old;
+	Eiso__DocIssue *current = NULL, old;
 	Eiso__DocRecord *rec = NULL;
+	int rc;
+
+	if (r->effective_date != NULL) {
+		if (!domain_date_ok(r->effective_date))
+			return eiso_seterr(EISO_INVAL, "effective_date: '%s' is not a date "
+			    "(YYYY-MM-DD)", r->effective_date);
+		d->effective_date = (char *)r->effective_date;
+	} else {
+		domain_today(today);
+		d->effective_date = today;
+	}
+	next[0] = '\0';
+	if (d->review_months > 0)
+		domain_add_months(d->effective_date, d->review_months, next);
+	d->next_review = next;
+	if ((rc = document_index(txn, t->n, r->code, &rec)) != 0)
+		return rc;
+	if (rec->current != 0 && rec->current != d->issue &&
+	    (rc = document_get(txn, t->n, r->code, rec->current, &current)) == 0) {
+		old = *current;
+		old.status = "superseded";
+		old.superseded_by = d->issue;
+		rc = document_store(txn, t, &old);
+		eiso__doc_issue__free_unpacked(current, NULL);
+	}
+	eiso__doc_record__free_unpacked(rec, NULL);
+	return rc;
+}
+
+/* A step of the route on the newest issue: submit, check, return or approve. */
+static int
+document_route_txn(MDB_txn *txn, struct doc_txn *t)
+{
+	static const char *const actions[DOC_NOPS] = {
+		[DOC_SUBMIT] = "submit", [DOC_CHECK] = "check", [DOC_RETURN] = "return",
+		[DOC_APPROVE] = "approve",
+	};
+	const struct doc_request *r = t->r;
+	Eiso__DocIssue *latest, d;
+	Eiso__RouteStep step, **steps = NULL;
 	Eiso__Person who;
-	char today[11], next[11];
+	enum doc_op next;
+	char today[11], nextrev[11];
 	int rc;
 
 	if ((rc = document_get(txn, t->n, r->code, 0, &latest)) != 0)
 		return rc;
-	if (!domain_doc_move_ok(latest->status, to)) {
-		rc = eiso_seterr(EISO_INVAL, "status: issue %u of %s is %s and cannot become %s "
-		    "(draft -> in_review -> effective -> superseded | withdrawn)", latest->issue,
-		    r->code, latest->status, to);
+	next = document_next(latest);
+	if (t->op == DOC_RETURN ? next != DOC_CHECK && next != DOC_APPROVE : next != t->op) {
+		rc = document_not_now(latest, t->op);
 		goto done;
 	}
-	d = *latest;
-	d.status = (char *)to;
+	if ((t->op == DOC_CHECK && (rc = document_need_person(r, "checked_by", "checker"))) ||
+	    (t->op == DOC_APPROVE && (rc = document_need_person(r, "approved_by", "approver"))) ||
+	    (t->op == DOC_RETURN && (rc = document_need_person(r, "returned_by",
+	    "person returning it"))))
+		goto done;
+	if (t->op == DOC_RETURN && (r->comment == NULL || r->comment[0] == '\0')) {
+		rc = eiso_seterr(EISO_INVAL, "comment: the reason for returning it is required");
+		goto done;
+	}
+	d = *latest;                     /* a shallow copy: borrowed strings, never freed */
 	document_person(&who, r);
-	if (strcmp(to, "in_review") == 0) {
-		if (r->person != NULL)
-			d.checked = &who;
-	} else {
-		if (r->person == NULL || r->person[0] == '\0') {
-			rc = eiso_seterr(EISO_INVAL, "approved_by: the approver's name is required");
-			goto done;
-		}
+	if ((rc = document_route_add(&d, actions[t->op], &who, r->comment, &step, &steps)) != 0)
+		goto done;
+	switch (t->op) {
+	case DOC_SUBMIT: d.status = "in_review"; d.checked = NULL; break;
+	case DOC_CHECK: d.checked = &who; break;
+	case DOC_RETURN: d.status = "draft"; d.checked = NULL; break;
+	default:
+		d.status = "effective";
 		d.approved = &who;
-		if (r->effective_date != NULL) {
-			if (!domain_date_ok(r->effective_date)) {
-				rc = eiso_seterr(EISO_INVAL, "effective_date: '%s' is not a date "
-				    "(YYYY-MM-DD)", r->effective_date);
-				goto done;
-			}
-			d.effective_date = (char *)r->effective_date;
-		} else {
-			domain_today(today);
-			d.effective_date = today;
-		}
-		next[0] = '\0';
-		if (d.review_months > 0)
-			domain_add_months(d.effective_date, d.review_months, next);
-		d.next_review = next;
-		/* The issue in force gives way in the same transaction. */
-		if ((rc = document_index(txn, t->n, r->code, &rec)) != 0)
+		if ((rc = document_approve(txn, t, &d, today, nextrev)) != 0)
 			goto done;
-		if (rec->current != 0 && rec->current != latest->issue) {
-			if ((rc = document_get(txn, t->n, r->code, rec->current, &current)) != 0)
-				goto done;
-			old = *current;
-			old.status = "superseded";
-			old.superseded_by = latest->issue;
-			if ((rc = document_store(txn, t, &old)) != 0)
-				goto done;
-		}
 	}
 	rc = document_store(txn, t, &d);
 done:
-	if (current != NULL)
-		eiso__doc_issue__free_unpacked(current, NULL);
-	if (rec != NULL)
-		eiso__doc_record__free_unpacked(rec, NULL);
+	free(steps);
 	eiso__doc_issue__free_unpacked(latest, NULL);
 	return rc;
 }
 
-/* The checker of the issue in review signs off; approving is the approver's next step. */
+/* A draft's fields change before it is submitted (again). */
 static int
-document_check_txn(MDB_txn *txn, struct doc_txn *t)
+document_edit_txn(MDB_txn *txn, struct doc_txn *t)
 {
 	const struct doc_request *r = t->r;
 	Eiso__DocIssue *latest, d;
-	Eiso__Person who;
+	Eiso__Origin origin;
 	int rc;
 
-	if (r->person == NULL || r->person[0] == '\0')
-		return eiso_seterr(EISO_INVAL, "checked_by: the checker's name is required");
 	if ((rc = document_get(txn, t->n, r->code, 0, &latest)) != 0)
 		return rc;
-	if (strcmp(latest->status, "in_review") != 0) {
-		rc = eiso_seterr(EISO_INVAL, "status: issue %u of %s is %s; only an issue in "
-		    "review is checked", latest->issue, r->code, latest->status);
+	if (strcmp(latest->status, "draft") != 0) {
+		rc = eiso_seterr(EISO_INVAL, "status: issue %u of %s is %s; only a draft is edited "
+		    "(a new issue starts with revise)", latest->issue, r->code, latest->status);
 		goto done;
 	}
 	d = *latest;
-	document_person(&who, r);
-	d.checked = &who;
-	rc = document_store(txn, t, &d);
+	if (r->note != NULL)
+		d.note = (char *)r->note;
+	if ((rc = document_fill(&d, r, &origin)) == 0)
+		rc = document_store(txn, t, &d);
 done:
 	eiso__doc_issue__free_unpacked(latest, NULL);
 	return rc;
@@ -474,10 +562,13 @@ document_txn(MDB_txn *txn, void *arg)
 	case DOC_NEW:
 	case DOC_IMPORT: return document_new_txn(txn, t);
 	case DOC_REVISE: return document_revise_txn(txn, t);
-	case DOC_SUBMIT: return document_move_txn(txn, t, "in_review");
-	case DOC_APPROVE: return document_move_txn(txn, t, "effective");
+	case DOC_SUBMIT:
+	case DOC_CHECK:
+	case DOC_RETURN:
+	case DOC_APPROVE: return document_route_txn(txn, t);
+	case DOC_EDIT: return document_edit_txn(txn, t);
 	case DOC_WITHDRAW: return document_withdraw_txn(txn, t);
-	case DOC_CHECK: return document_check_txn(txn, t);
+	case DOC_NOPS: break;
 	}
 	return EISO_INVAL;
 }

@@ -118,6 +118,39 @@ user_check(const struct user *u, const char *password)
 	return crypto_pwhash_str_verify(u->hash, password, strlen(password)) == 0;
 }
 
+int
+user_passwd_hash(const struct user *u, const char *old, const char *password,
+    char hash[USER_HASH_MAX])
+{
+	if (old != NULL && !user_check(u, old))
+		return eiso_seterr(EISO_INVAL, "old_password: not the current password of %s",
+		    u->name);
+	if (old != NULL && strcmp(old, password) == 0)
+		return eiso_seterr(EISO_INVAL, "password: the new password is the old one");
+	return user_hash(password, hash);
+}
+
+int
+user_passwd(struct node *n, const char *name, const char *old, const char *password)
+{
+	struct user u;
+	MDB_txn *txn;
+	char hash[USER_HASH_MAX];
+	int rc;
+
+	if ((rc = user_password_ok(password)) != 0)
+		return rc;
+	if ((rc = store_read_begin(n->st, &txn)) != 0)
+		return rc;
+	rc = user_get(txn, n, name, &u);
+	store_read_end(&txn);
+	if (rc == 0 && (rc = user_passwd_hash(&u, old, password, hash)) == 0)
+		rc = user_set_hash(n, name, hash);
+	sodium_memzero(&u, sizeof(u));
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
 static int
 user_decode(const char *name, const MDB_val *v, struct user *u)
 {

@@ -199,9 +199,32 @@ static const char *const doc_fields_revise[] = {
 	"retention", "disposition", "origin_issuer", "origin_number", "origin_date", "text", "by",
 	"position", "files", NULL
 };
-static const char *const doc_fields_submit[] = { "by", "position", NULL };
-static const char *const doc_fields_approve[] = { "by", "position", "effective", NULL };
+static const char *const doc_fields_edit[] = {
+	"kind", "title", "access", "note", "owner_unit", "language", "review_months",
+	"retention", "disposition", "origin_issuer", "origin_number", "origin_date", "text",
+	"files", NULL
+};
+static const char *const doc_fields_step[] = { "by", "position", "comment", NULL };
+static const char *const doc_fields_approve[] = {
+	"by", "position", "effective", "comment", NULL
+};
 static const char *const doc_fields_withdraw[] = { "note", NULL };
+
+static const char *const *
+doc_fields(enum doc_op op)
+{
+	switch (op) {
+	case DOC_NEW: return doc_fields_new;
+	case DOC_IMPORT: return doc_fields_import;
+	case DOC_REVISE: return doc_fields_revise;
+	case DOC_EDIT: return doc_fields_edit;
+	case DOC_SUBMIT:
+	case DOC_CHECK:
+	case DOC_RETURN: return doc_fields_step;
+	case DOC_APPROVE: return doc_fields_approve;
+	default: return doc_fields_withdraw;
+	}
+}
 
 struct doc_files {
 	Eiso__BlobRef *refs[WIRE_MAX_FILES];
@@ -264,9 +287,7 @@ api_doc_files(struct api *a, json_t *body, struct doc_request *req, struct doc_f
 static void
 api_doc_write(struct api *a, struct http_req *r, enum doc_op op, const char *code)
 {
-	const char *const *fields = op == DOC_NEW ? doc_fields_new : op == DOC_IMPORT ?
-	    doc_fields_import : op == DOC_REVISE ? doc_fields_revise : op == DOC_SUBMIT ?
-	    doc_fields_submit : op == DOC_APPROVE ? doc_fields_approve : doc_fields_withdraw;
+	const char *const *fields = doc_fields(op);
 	struct doc_request req;
 	struct doc_files files = { .n = 0 };
 	Eiso__DocIssue *d = NULL;
@@ -292,6 +313,7 @@ api_doc_write(struct api *a, struct http_req *r, enum doc_op op, const char *cod
 	    (rc = api_str(body, "kind", &req.kind)) != 0 ||
 	    (rc = api_str(body, "access", &req.access)) != 0 ||
 	    (rc = api_str(body, "note", &req.note)) != 0 ||
+	    (rc = api_str(body, "comment", &req.comment)) != 0 ||
 	    (rc = api_str(body, "owner_unit", &req.owner_unit)) != 0 ||
 	    (rc = api_str(body, "language", &req.language)) != 0 ||
 	    (rc = api_str(body, "disposition", &req.disposition)) != 0 ||
@@ -621,7 +643,8 @@ static void
 api_route_docs(struct api *a, struct http_req *r, char **seg, int n)
 {
 	static const struct { const char *name; enum doc_op op; } ops[] = {
-		{ "revise", DOC_REVISE }, { "submit", DOC_SUBMIT }, { "approve", DOC_APPROVE },
+		{ "revise", DOC_REVISE }, { "edit", DOC_EDIT }, { "submit", DOC_SUBMIT },
+		{ "check", DOC_CHECK }, { "return", DOC_RETURN }, { "approve", DOC_APPROVE },
 		{ "withdraw", DOC_WITHDRAW },
 	};
 

@@ -39,6 +39,9 @@ void ws_login(void *arg, struct http_req *r);
 void ws_logout(void *arg, struct http_req *r);
 void ws_home(void *arg, struct http_req *r);
 void ws_docs(void *arg, struct http_req *r);
+void ws_work(void *arg, struct http_req *r);          /* ws_work.c: My work */
+void ws_passwd_page(void *arg, struct http_req *r);   /* ws_passwd.c: own password */
+void ws_passwd(void *arg, struct http_req *r);
 void ws_doc(void *arg, struct http_req *r);
 void ws_new_page(void *arg, struct http_req *r);
 void ws_new(void *arg, struct http_req *r);

@@ -26,7 +26,7 @@
 
 #define WS_COOKIE       "eiso_ws"
 #define WS_PRE_COOKIE   "eiso_pre"
-#define WS_MAX_FORM     (64 << 10)
+
 #define WS_SESSIONS     256
 #define WS_IDLE_MS      (8LL * 3600 * 1000)  /* a working day without a request */
 #define WS_USER_FAILS   5        /* failures per user name before a lockout */
@@ -38,14 +38,6 @@ extern const struct tmpl_src noded_templates[];
 struct ws_asset { const char *name; const unsigned char *data; unsigned int len; };
 extern const struct ws_asset ws_assets[];
 
-/* Per-request state of a page. */
-struct ws_page {
-	struct web *w;
-	struct http_req *r;
-	enum web_lang lang;
-	char lang_cookie[80];            /* set when ?lang= chose the language */
-	struct user u;                   /* the logged-in user (WEB_SESSION routes) */
-};
 
 /* The limiters live beside the sessions (ws.h keeps the struct web opaque to routes). */
 static struct login_limit *ws_addr_limit;
@@ -77,7 +69,7 @@ ws_close(struct web *w)
 /* ------------------------------------------------------------------------------------------ */
 /* Pages */
 
-static void
+void
 ws_page_init(struct ws_page *p, struct web *w, struct http_req *r)
 {
 	const char *cookie;
@@ -99,7 +91,7 @@ ws_page_init(struct ws_page *p, struct web *w, struct http_req *r)
 }
 
 /* The user of the session, read afresh: a disabled or removed account ends its session. */
-static int
+int
 ws_page_user(struct ws_page *p)
 {
 	MDB_txn *txn;
@@ -118,8 +110,19 @@ ws_page_user(struct ws_page *p)
 	return rc;
 }
 
+int
+ws_page_counts(struct ws_page *p)
+{
+	if (p->have_counts)
+		return 0;
+	if (p->u.name[0] == '\0' || ws_work_counts(p, &p->counts) != 0)
+		return -1;
+	p->have_counts = 1;
+	return 0;
+}
+
 /* The context every page starts from: language, the user and the session's form token. */
-static json_t *
+json_t *
 ws_ctx(struct ws_page *p, const char *title)
 {
 	json_t *ctx = json_object(), *roles = json_array();
@@ -139,6 +142,13 @@ ws_ctx(struct ws_page *p, const char *title)
 			}
 	}
 	json_object_set_new(ctx, "roles", roles);
+	if (ws_page_counts(p) == 0) {
+		const struct ws_counts *n = &p->counts;
+
+		json_object_set_new(ctx, "counts", json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "total",
+		    (int)n->total, "check", (int)n->check, "approve", (int)n->approve, "returned",
+		    (int)n->returned, "reviews", (int)n->reviews, "cases", (int)n->cases));
+	}
 	json_object_set_new(ctx, "can_draft", json_boolean(p->u.roles &
 	    (ROLE_DRAFTER | ROLE_ISO_SECRETARY)));
 	if (p->w->who != NULL)
@@ -147,7 +157,7 @@ ws_ctx(struct ws_page *p, const char *title)
 }
 
 /* Render template name from ctx (taken) and answer it with status and extra headers. */
-static void
+void
 ws_render(struct ws_page *p, int status, const char *name, json_t *ctx, const char *cookie)
 {
 	const char *headers[5] = { NULL };
@@ -175,10 +185,18 @@ ws_render(struct ws_page *p, int status, const char *name, json_t *ctx, const ch
 }
 
 /* A page that says why the request was refused (403, 404, 400 ...). */
-static void
+void
 ws_error(struct ws_page *p, int status, enum tr_key what, const char *detail)
 {
-	json_t *ctx = ws_ctx(p, tr(p->lang, what));
+	json_t *ctx;
+	char why[512];
+
+	/* detail may be the thread's last error text, which ws_ctx's store reads may reset. */
+	if (detail != NULL) {
+		snprintf(why, sizeof(why), "%s", detail);
+		detail = why;
+	}
+	ctx = ws_ctx(p, tr(p->lang, what));
 
 	json_object_set_new(ctx, "status", json_integer(status));
 	json_object_set_new(ctx, "detail", json_string(detail ? detail : ""));
@@ -195,7 +213,7 @@ ws_not_found(struct web *w, struct http_req *r, int status)
 	ws_error(&p, status, status == 405 ? TR_WS_ERR_METHOD : TR_WS_ERR_NOT_FOUND, r->path);
 }
 
-static void
+void
 ws_redirect(struct http_req *r, const char *to, const char *cookie)
 {
 	const char *headers[] = { "location", to, cookie ? "set-cookie" : NULL, cookie, NULL };
@@ -206,26 +224,131 @@ ws_redirect(struct http_req *r, const char *to, const char *cookie)
 /* ------------------------------------------------------------------------------------------ */
 /* Forms */
 
-struct ws_form {
-	char *body;                      /* NUL-terminated copy of the request body */
-};
+/* The raw (still escaped) value of field name in a form body; NULL when absent. */
+static const char *
+ws_raw(const char *body, const char *name, size_t *vlen)
+{
+	size_t nlen = strlen(name);
 
+	for (const char *q = body; q != NULL && *q != '\0'; ) {
+		size_t len = strcspn(q, "&");
+		const char *eq = memchr(q, '=', len);
+
+		if (eq != NULL && (size_t)(eq - q) == nlen && memcmp(q, name, nlen) == 0) {
+			*vlen = len - nlen - 1;
+			return eq + 1;
+		}
+		q += len;
+		if (*q == '&')
+			q++;
+	}
+	return NULL;
+}
+
+/* A form too large to take: name its largest field, so the page says what to shorten. */
 static int
+ws_form_toobig(const struct http_req *r)
+{
+	const char *body = (const char *)r->body;
+	size_t best = 0, at = 0, bat = 0, blen = 0, len;
+
+	while (at < r->body_len) {
+		const char *q = body + at, *eq;
+
+		len = 0;
+		while (at + len < r->body_len && q[len] != '&')
+			len++;
+		if (len > best && (eq = memchr(q, '=', len)) != NULL) {
+			best = len;
+			bat = at;
+			blen = (size_t)(eq - q);
+		}
+		at += len + 1;
+	}
+	if (blen == 0 || blen > 40 || strspn(body + bat, "abcdefghijklmnopqrstuvwxyz_") < blen)
+		return eiso_seterr(EISO_TOOBIG, "form: larger than %d KiB", WS_MAX_FORM >> 10);
+	return eiso_seterr(EISO_TOOBIG, "%.*s: too long (the form takes at most %d KiB)",
+	    (int)blen, body + bat, WS_MAX_FORM >> 10);
+}
+
+int
 ws_form_read(struct http_req *r, struct ws_form *f)
 {
 	f->body = NULL;
 	if (r->body_len > WS_MAX_FORM)
-		return EISO_INVAL;
+		return ws_form_toobig(r);
 	if ((f->body = malloc(r->body_len + 1)) == NULL)
 		return EISO_NOMEM;
 	if (r->body_len > 0)
 		memcpy(f->body, r->body, r->body_len);
 	f->body[r->body_len] = '\0';
+	/* A NUL in the body would end the copy early and hide what follows from every check. */
+	if (memchr(f->body, '\0', r->body_len) != NULL) {
+		free(f->body);
+		f->body = NULL;
+		return eiso_seterr(EISO_INVAL, "form: holds a NUL byte");
+	}
 	return 0;
 }
 
+int
+ws_status(int rc)
+{
+	return rc == EISO_TOOBIG ? 413 : rc == EISO_NOMEM ? 500 : 400;
+}
+
+int
+ws_input(const struct ws_form *f, const char *name, char *buf, size_t len, int multiline)
+{
+	const char *raw;
+	size_t vlen;
+
+	buf[0] = '\0';
+	if (f->body == NULL || (raw = ws_raw(f->body, name, &vlen)) == NULL)
+		return 0;
+	for (size_t i = 0; i + 2 < vlen; i++)
+		if (raw[i] == '%' && raw[i + 1] == '0' && raw[i + 2] == '0')
+			return eiso_seterr(EISO_INVAL, "%s: holds a NUL byte (%%00)", name);
+	if (!http_escaped_utf8_ok(raw, vlen))
+		return eiso_seterr(EISO_INVAL, "%s: is not valid UTF-8 text", name);
+	if (http_unescape(raw, vlen, 1, buf, len) < 0) {
+		buf[0] = '\0';
+		/* Decoding never makes text longer: a value that fits undecoded is malformed. */
+		if (vlen < len)
+			return eiso_seterr(EISO_INVAL, "%s: a broken %%-escape", name);
+		return eiso_seterr(EISO_TOOBIG, "%s: longer than %zu bytes", name, len - 1);
+	}
+	for (const unsigned char *c = (const unsigned char *)buf; *c != '\0'; c++)
+		if ((*c < 0x20 && !(multiline && (*c == '\n' || *c == '\r' || *c == '\t'))) ||
+		    *c == 0x7f) {
+			buf[0] = '\0';
+			return eiso_seterr(EISO_INVAL, "%s: holds a control character (0x%02x)", name,
+			    *c);
+		}
+	return 0;
+}
+
+int
+ws_form_begin(struct ws_page *p, struct ws_form *f)
+{
+	int rc;
+
+	eiso_clearerr();
+	if ((rc = ws_form_read(p->r, f)) != 0) {
+		log_warnx("workspace: %s %s by %s: %s", p->r->method, p->r->path, p->u.name,
+		    eiso_lasterr(rc));
+		ws_error(p, ws_status(rc), TR_WS_ERR_FORM, eiso_lasterr(rc));
+		return 0;
+	}
+	if (!ws_csrf_ok(p, f)) {
+		ws_form_free(f);
+		return 0;
+	}
+	return 1;
+}
+
 /* A field's decoded value into buf; "" when absent or not decodable. */
-static const char *
+const char *
 ws_field(const struct ws_form *f, const char *name, char *buf, size_t len)
 {
 	if (f->body == NULL || http_query(f->body, name, buf, len) != 0)
@@ -233,7 +356,7 @@ ws_field(const struct ws_form *f, const char *name, char *buf, size_t len)
 	return buf;
 }
 
-static void
+void
 ws_form_free(struct ws_form *f)
 {
 	if (f->body != NULL)
@@ -243,7 +366,7 @@ ws_form_free(struct ws_form *f)
 }
 
 /* A form that changes something: its token must be the session's. */
-static int
+int
 ws_csrf_ok(struct ws_page *p, const struct ws_form *f)
 {
 	char tok[SESSION_CSRF_HEX + 2];
@@ -252,7 +375,8 @@ ws_csrf_ok(struct ws_page *p, const struct ws_form *f)
 		return 1;
 	log_warnx("workspace: %s %s by %s: form token %s", p->r->method, p->r->path,
 	    p->u.name, tok[0] ? "wrong" : "missing");
-	ws_error(p, 403, TR_WS_ERR_CSRF, NULL);
+	ws_error(p, 403, TR_WS_ERR_CSRF, tok[0] ? "csrf: not the token of this session" :
+	    "csrf: missing");
 	return 0;
 }
 
@@ -367,7 +491,7 @@ ws_login_done(uv_work_t *req, int status)
 		log_info("workspace: %s logged in from %s", l->name, l->addr);
 		snprintf(cookie, sizeof(cookie), WS_COOKIE "=%s; Path=/; HttpOnly; "
 		    "SameSite=Strict", s->token);
-		ws_redirect(l->p.r, "/docs", cookie);
+		ws_redirect(l->p.r, "/work", cookie);
 		goto done;
 	}
 	fails = login_limit_fail(w->limit, key, store_now_ms());
@@ -425,8 +549,10 @@ ws_login(void *arg, struct http_req *r)
 	int rc;
 
 	ws_page_init(&p, w, r);
-	if (ws_form_read(r, &f) != 0) {
-		ws_error(&p, 400, TR_WS_ERR_FORM, NULL);
+	eiso_clearerr();
+	if ((rc = ws_form_read(r, &f)) != 0) {
+		log_warnx("workspace: login form refused: %s", eiso_lasterr(rc));
+		ws_error(&p, ws_status(rc), TR_WS_ERR_FORM, eiso_lasterr(rc));
 		return;
 	}
 	ws_field(&f, "csrf", tok, sizeof(tok));
@@ -435,24 +561,32 @@ ws_login(void *arg, struct http_req *r)
 	    strlen(tok) != SESSION_CSRF_HEX || strlen(pre) != SESSION_CSRF_HEX ||
 	    sodium_memcmp(tok, pre, SESSION_CSRF_HEX) != 0) {
 		log_warnx("workspace: login form without its token, refused");
-		ws_error(&p, 403, TR_WS_ERR_CSRF, NULL);
+		ws_error(&p, 403, TR_WS_ERR_CSRF, tok[0] ? "csrf: not the token of this login form" :
+		    "csrf: missing");
 		goto done;
 	}
-	/* Only a well-formed name reaches the logs and the limiter's keys. */
-	if (user_name_ok(ws_field(&f, "name", name, sizeof(name))) != 0)
-		snprintf(name, sizeof(name), "?");
-	http_peer(r, addr, sizeof(addr));
-	if (ws_login_locked(&p, name, addr))
-		goto done;
 	if ((l = calloc(1, sizeof(*l))) == NULL ||
 	    (l->password = sodium_malloc(USER_PASSWORD_MAX + 1)) == NULL) {
 		ws_error(&p, 500, TR_WS_ERR_INTERNAL, NULL);
 		goto fail;
 	}
+	/* Bytes no name or password holds are refused before they reach the logs or a hash. */
+	eiso_clearerr();
+	if ((rc = ws_input(&f, "name", name, sizeof(name), 0)) != 0 ||
+	    (rc = ws_input(&f, "password", l->password, USER_PASSWORD_MAX + 1, 0)) != 0) {
+		log_warnx("workspace: login form refused: %s", eiso_lasterr(rc));
+		ws_login_form(&p, ws_status(rc), NULL, TR_WS_ERR_FORM, eiso_lasterr(rc));
+		goto fail;
+	}
+	/* Only a well-formed name reaches the logs and the limiter's keys. */
+	if (user_name_ok(name) != 0)
+		snprintf(name, sizeof(name), "?");
+	http_peer(r, addr, sizeof(addr));
+	if (ws_login_locked(&p, name, addr))
+		goto fail;
 	l->w = w;
 	snprintf(l->name, sizeof(l->name), "%.*s", USER_NAME_MAX, name);
 	snprintf(l->addr, sizeof(l->addr), "%s", addr);
-	ws_field(&f, "password", l->password, USER_PASSWORD_MAX + 1);
 	if (user_name_ok(name) == 0 && store_read_begin(w->n->st, &txn) == 0) {
 		rc = user_get(txn, w->n, name, &l->p.u);
 		store_read_end(&txn);
@@ -494,11 +628,9 @@ ws_logout(void *arg, struct http_req *r)
 		ws_redirect(r, "/login", gone);
 		return;
 	}
-	if (ws_form_read(r, &f) != 0) {
-		ws_error(&p, 400, TR_WS_ERR_FORM, NULL);
+	if (!ws_form_begin(&p, &f))
 		return;
-	}
-	if (ws_csrf_ok(&p, &f)) {
+	{
 		log_info("workspace: %s logged out", p.u.name);
 		session_close(p.w->sessions, p.w->who->token);
 		ws_redirect(r, "/login", gone);
@@ -506,35 +638,8 @@ ws_logout(void *arg, struct http_req *r)
 	ws_form_free(&f);
 }
 
-/* ------------------------------------------------------------------------------------------ */
-/* The document list and a document */
-
-void
-ws_home(void *arg, struct http_req *r)
-{
-	(void)arg;
-	ws_redirect(r, "/docs", NULL);
-}
-
-struct ws_rows {
-	json_t *rows;
-	enum web_lang lang;
-};
-
-static int
-ws_row(const Eiso__DocIssue *d, void *arg)
-{
-	struct ws_rows *rows = arg;
-
-	json_array_append_new(rows->rows, json_pack("{s:s,s:s,s:s,s:s,s:s,s:i}", "code", d->code,
-	    "title", d->title, "kind", tr_value(rows->lang, "kind", d->kind), "status",
-	    tr_value(rows->lang, "dstatus", d->status), "status_key", d->status, "issue",
-	    (int)d->issue));
-	return 0;
-}
-
 /* Load the page's user, or send the browser to log in again. 0: go on. */
-static int
+int
 ws_begin(struct ws_page *p, struct web *w, struct http_req *r)
 {
 	ws_page_init(p, w, r);
@@ -543,329 +648,4 @@ ws_begin(struct ws_page *p, struct web *w, struct http_req *r)
 		return -1;
 	}
 	return 0;
-}
-
-void
-ws_docs(void *arg, struct http_req *r)
-{
-	struct doc_filter filter = { 0 };
-	struct ws_rows rows;
-	struct ws_page p;
-	json_t *ctx, *opts;
-	MDB_txn *txn;
-	char status[32];
-	int rc;
-
-	if (ws_begin(&p, arg, r) != 0)
-		return;
-	if (http_query(r->query, "status", status, sizeof(status)) == 0 && status[0] != '\0')
-		filter.status = status;
-	ctx = ws_ctx(&p, tr(p.lang, TR_WS_DOCS_TITLE));
-	rows.rows = json_array();
-	rows.lang = p.lang;
-	eiso_clearerr();
-	if ((rc = store_read_begin(p.w->n->st, &txn)) == 0) {
-		rc = document_list(txn, p.w->n, &filter, ws_row, &rows);
-		store_read_end(&txn);
-	}
-	if (rc != 0) {
-		json_decref(rows.rows);
-		json_decref(ctx);
-		ws_error(&p, rc == EISO_INVAL ? 400 : 500, TR_WS_ERR_FORM, eiso_lasterr(rc));
-		return;
-	}
-	opts = json_array();
-	for (int i = 0; domain_doc_statuses[i] != NULL; i++)
-		json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "value",
-		    domain_doc_statuses[i], "label", tr_value(p.lang, "dstatus",
-		    domain_doc_statuses[i]), "selected", filter.status != NULL &&
-		    strcmp(filter.status, domain_doc_statuses[i]) == 0));
-	json_object_set_new(ctx, "statuses", opts);
-	json_object_set_new(ctx, "count", json_integer((json_int_t)json_array_size(rows.rows)));
-	json_object_set_new(ctx, "rows", rows.rows);
-	ws_render(&p, 200, "docs", ctx, NULL);
-}
-
-static json_t *
-ws_person(const Eiso__Person *who, enum web_lang lang)
-{
-	char at[64];
-
-	if (who == NULL || who->name[0] == '\0')
-		return json_null();
-	i18n_time(at, sizeof(at), who->at, lang);
-	return json_pack("{s:s,s:s,s:s}", "name", who->name, "position", who->position, "at", at);
-}
-
-static json_t *
-ws_issue(const Eiso__DocIssue *d, enum web_lang lang)
-{
-	json_t *files = json_array(), *j;
-	char sha[2 * KEYS_HASH + 1], eff[32];
-
-	for (size_t i = 0; i < d->n_files; i++) {
-		const Eiso__BlobRef *f = d->files[i];
-
-		if (f->sha256.len == KEYS_HASH)
-			keys_hex(sha, f->sha256.data, KEYS_HASH);
-		else
-			sha[0] = '\0';
-		json_array_append_new(files, json_pack("{s:s,s:I,s:s}", "name", f->name, "size",
-		    (json_int_t)f->size, "sha256", sha));
-	}
-	i18n_date(eff, sizeof(eff), d->effective_date, lang);
-	j = json_pack("{s:i,s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "issue", (int)d->issue, "status",
-	    tr_value(lang, "dstatus", d->status), "status_key", d->status, "note", d->note,
-	    "drafted", ws_person(d->drafted, lang), "checked", ws_person(d->checked, lang),
-	    "approved", ws_person(d->approved, lang), "files", files);
-	json_object_set_new(j, "effective", json_string(d->effective_date[0] ? eff : ""));
-	return j;
-}
-
-/* What the route offers next on the newest issue, and who may do it. */
-enum ws_action { WS_SUBMIT, WS_CHECK, WS_APPROVE, WS_NACTIONS };
-static const struct {
-	const char *name;
-	uint32_t roles;                  /* any of them */
-	enum doc_op op;
-	enum tr_key label;
-} ws_actions[WS_NACTIONS] = {
-	[WS_SUBMIT] = { "submit", ROLE_DRAFTER | ROLE_ISO_SECRETARY, DOC_SUBMIT, TR_WS_ACT_SUBMIT },
-	[WS_CHECK] = { "check", ROLE_CHECKER, DOC_CHECK, TR_WS_ACT_CHECK },
-	[WS_APPROVE] = { "approve", ROLE_APPROVER, DOC_APPROVE, TR_WS_ACT_APPROVE },
-};
-
-/* The action the issue's state is ready for, or WS_NACTIONS. */
-static enum ws_action
-ws_next(const Eiso__DocIssue *d)
-{
-	if (strcmp(d->status, "draft") == 0)
-		return WS_SUBMIT;
-	if (strcmp(d->status, "in_review") != 0)
-		return WS_NACTIONS;
-	return d->checked == NULL || d->checked->name[0] == '\0' ? WS_CHECK : WS_APPROVE;
-}
-
-static void
-ws_doc_page(struct ws_page *p, const char *code, int status, const char *error)
-{
-	Eiso__DocRecord *rec = NULL;
-	Eiso__DocIssue *d;
-	json_t *ctx, *issues = json_array();
-	enum ws_action next = WS_NACTIONS;
-	MDB_txn *txn;
-	int rc;
-
-	eiso_clearerr();
-	if ((rc = store_read_begin(p->w->n->st, &txn)) != 0 ||
-	    (rc = document_index(txn, p->w->n, code, &rec)) != 0) {
-		store_read_end(&txn);
-		json_decref(issues);
-		ws_error(p, rc == EISO_NOTFOUND || rc == EISO_INVAL ? 404 : 500,
-		    TR_WS_ERR_NOT_FOUND, eiso_lasterr(rc));
-		return;
-	}
-	ctx = ws_ctx(p, code);
-	for (uint32_t i = rec->latest; i >= 1; i--) {
-		if (document_get(txn, p->w->n, code, i, &d) != 0)
-			continue;
-		if (i == rec->latest) {
-			json_object_set_new(ctx, "doc_title", json_string(d->title));
-			json_object_set_new(ctx, "kind", json_string(tr_value(p->lang, "kind",
-			    d->kind)));
-			next = ws_next(d);
-		}
-		json_array_append_new(issues, ws_issue(d, p->lang));
-		eiso__doc_issue__free_unpacked(d, NULL);
-	}
-	store_read_end(&txn);
-	json_object_set_new(ctx, "code", json_string(code));
-	json_object_set_new(ctx, "issues", issues);
-	if (next != WS_NACTIONS && (p->u.roles & ws_actions[next].roles))
-		json_object_set_new(ctx, "action", json_pack("{s:s,s:s}", "name",
-		    ws_actions[next].name, "label", tr(p->lang, ws_actions[next].label)));
-	else if (next != WS_NACTIONS)
-		json_object_set_new(ctx, "waiting", json_string(tr(p->lang,
-		    ws_actions[next].label)));
-	if (error != NULL)
-		json_object_set_new(ctx, "error", json_string(error));
-	eiso__doc_record__free_unpacked(rec, NULL);
-	ws_render(p, status, "doc", ctx, NULL);
-}
-
-/* POST /docs/CODE/ACTION: the role on the server, the state, then document_do. */
-static void
-ws_doc_act(struct ws_page *p, const char *code, const char *action)
-{
-	struct doc_request req;
-	Eiso__DocIssue *d = NULL, *cur = NULL;
-	struct ws_form f;
-	MDB_txn *txn;
-	char where[160];
-	int a, rc;
-
-	for (a = 0; a < WS_NACTIONS && strcmp(ws_actions[a].name, action) != 0; a++)
-		;
-	if (a == WS_NACTIONS || !domain_code_ok(code)) {
-		ws_error(p, 404, TR_WS_ERR_NOT_FOUND, p->r->path);
-		return;
-	}
-	if (ws_form_read(p->r, &f) != 0) {
-		ws_error(p, 400, TR_WS_ERR_FORM, NULL);
-		return;
-	}
-	if (!ws_csrf_ok(p, &f))
-		goto done;
-	if (!(p->u.roles & ws_actions[a].roles)) {
-		log_warnx("workspace: %s may not %s %s (roles)", p->u.name, action, code);
-		ws_error(p, 403, TR_WS_ERR_FORBIDDEN, tr(p->lang, ws_actions[a].label));
-		goto done;
-	}
-	/* The route's order: an issue in review is checked before it is approved. */
-	if ((rc = store_read_begin(p->w->n->st, &txn)) == 0) {
-		rc = document_get(txn, p->w->n, code, 0, &cur);
-		store_read_end(&txn);
-	}
-	if (rc == 0 && (int)ws_next(cur) != a) {
-		eiso__doc_issue__free_unpacked(cur, NULL);
-		ws_doc_page(p, code, 409, tr(p->lang, TR_WS_ERR_STATE));
-		goto done;
-	}
-	if (cur != NULL)
-		eiso__doc_issue__free_unpacked(cur, NULL);
-	memset(&req, 0, sizeof(req));
-	req.code = code;
-	req.review_months = -1;
-	if (a != WS_SUBMIT) {
-		req.person = p->u.name;
-		req.position = p->u.position;
-	}
-	eiso_clearerr();
-	if ((rc = document_do(p->w->n, ws_actions[a].op, &req, &d)) != 0) {
-		ws_doc_page(p, code, rc == EISO_NOTFOUND ? 404 : 400, eiso_lasterr(rc));
-		goto done;
-	}
-	log_info("workspace: %s: doc %s %s issue %u (%s)", p->u.name, action, d->code, d->issue,
-	    d->status);
-	eiso__doc_issue__free_unpacked(d, NULL);
-	snprintf(where, sizeof(where), "/docs/%s", code);
-	{
-		struct html url = { 0 };
-
-		html_raw(&url, "/docs/");
-		html_seg(&url, code);
-		ws_redirect(p->r, url.oom ? where : url.buf, NULL);
-		html_free(&url);
-	}
-done:
-	ws_form_free(&f);
-}
-
-void
-ws_doc(void *arg, struct http_req *r)
-{
-	char buf[256], *seg[2];
-	struct ws_page p;
-	int n;
-
-	if (ws_begin(&p, arg, r) != 0)
-		return;
-	n = http_path_split(r->path, "/docs/", seg, 2, buf, sizeof(buf));
-	if (n == 1 && strcmp(r->method, "GET") == 0)
-		ws_doc_page(&p, seg[0], 200, NULL);
-	else if (n == 2 && strcmp(r->method, "POST") == 0)
-		ws_doc_act(&p, seg[0], seg[1]);
-	else if (n == 1 || n == 2)
-		ws_error(&p, 405, TR_WS_ERR_METHOD, r->path);
-	else
-		ws_error(&p, 404, TR_WS_ERR_NOT_FOUND, r->path);
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* A new draft */
-
-static void
-ws_new_form(struct ws_page *p, int status, const struct ws_form *f, const char *error)
-{
-	json_t *ctx = ws_ctx(p, tr(p->lang, TR_WS_NEW_TITLE)), *kinds = json_array();
-	char code[DOMAIN_MAX_CODE + 2], title[512], kind[32];
-
-	code[0] = title[0] = kind[0] = '\0';
-	if (f != NULL) {
-		ws_field(f, "code", code, sizeof(code));
-		ws_field(f, "title", title, sizeof(title));
-		ws_field(f, "kind", kind, sizeof(kind));
-	}
-	for (int i = 0; domain_doc_kinds[i] != NULL; i++)
-		json_array_append_new(kinds, json_pack("{s:s,s:s,s:b}", "value", domain_doc_kinds[i],
-		    "label", tr_value(p->lang, "kind", domain_doc_kinds[i]), "selected",
-		    strcmp(kind, domain_doc_kinds[i]) == 0));
-	json_object_set_new(ctx, "kinds", kinds);
-	json_object_set_new(ctx, "code", json_string(code));
-	json_object_set_new(ctx, "doc_title", json_string(title));
-	if (error != NULL)
-		json_object_set_new(ctx, "error", json_string(error));
-	ws_render(p, status, "new", ctx, NULL);
-}
-
-void
-ws_new_page(void *arg, struct http_req *r)
-{
-	struct ws_page p;
-
-	if (ws_begin(&p, arg, r) != 0)
-		return;
-	if (!(p.u.roles & (ROLE_DRAFTER | ROLE_ISO_SECRETARY))) {
-		ws_error(&p, 403, TR_WS_ERR_FORBIDDEN, tr(p.lang, TR_WS_NEW_TITLE));
-		return;
-	}
-	ws_new_form(&p, 200, NULL, NULL);
-}
-
-void
-ws_new(void *arg, struct http_req *r)
-{
-	struct doc_request req;
-	Eiso__DocIssue *d = NULL;
-	struct ws_page p;
-	struct ws_form f;
-	char code[DOMAIN_MAX_CODE + 2], title[512], kind[32], note[1024];
-	struct html url = { 0 };
-	int rc;
-
-	if (ws_begin(&p, arg, r) != 0)
-		return;
-	if (ws_form_read(r, &f) != 0) {
-		ws_error(&p, 400, TR_WS_ERR_FORM, NULL);
-		return;
-	}
-	if (!ws_csrf_ok(&p, &f))
-		goto done;
-	if (!(p.u.roles & (ROLE_DRAFTER | ROLE_ISO_SECRETARY))) {
-		log_warnx("workspace: %s may not draft (roles)", p.u.name);
-		ws_error(&p, 403, TR_WS_ERR_FORBIDDEN, tr(p.lang, TR_WS_NEW_TITLE));
-		goto done;
-	}
-	memset(&req, 0, sizeof(req));
-	req.review_months = -1;
-	req.code = ws_field(&f, "code", code, sizeof(code));
-	req.title = ws_field(&f, "title", title, sizeof(title));
-	req.kind = ws_field(&f, "kind", kind, sizeof(kind));
-	if (ws_field(&f, "note", note, sizeof(note))[0] != '\0')
-		req.note = note;
-	req.person = p.u.name;
-	req.position = p.u.position;
-	eiso_clearerr();
-	if ((rc = document_do(p.w->n, DOC_NEW, &req, &d)) != 0) {
-		ws_new_form(&p, rc == EISO_EXISTS ? 409 : 400, &f, eiso_lasterr(rc));
-		goto done;
-	}
-	log_info("workspace: %s: doc new %s issue %u", p.u.name, d->code, d->issue);
-	eiso__doc_issue__free_unpacked(d, NULL);
-	html_raw(&url, "/docs/");
-	html_seg(&url, code);
-	ws_redirect(r, url.oom ? "/docs" : url.buf, NULL);
-	html_free(&url);
-done:
-	ws_form_free(&f);
 }

@@ -33,13 +33,13 @@ export function steps(name) {
 
 // A page in a new context (Vietnamese, Vietnam's time zone) whose problems array collects
 // every request outside url's origin ("pages must load nothing from outside the SERVER"),
-// script error, console error (but those quiet matches) and 5xx answer.
-export async function watchedPage(browser, { url, server, viewport, quiet }) {
+// script error, console error (but those quiet matches) and 5xx answer; pass problems to
+// collect a second page's into the same array.
+export async function watchedPage(browser, { url, server, viewport, quiet, problems = [] }) {
 	const context = await browser.newContext({ viewport, locale: "vi-VN",
 		timezoneId: "Asia/Ho_Chi_Minh" });
 	const page = await context.newPage();
 	const origin = new URL(url).origin;
-	const problems = [];
 
 	page.on("request", (r) => {
 		if (!r.url().startsWith(origin) && !r.url().startsWith("data:"))

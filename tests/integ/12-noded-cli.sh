@@ -110,17 +110,40 @@ refused "text.*$TEST_DIR/no-such.txt" doc new --code QT-02 --title t --kind form
     --text "$TEST_DIR/no-such.txt"
 refused 'unexpected argument' doc new --code QT-02 --title t --kind form extra
 
-# submit / approve: the moves, and the ones the lifecycle forbids.
-refused 'status.*draft.*effective' doc approve --code QT-01 --by "Nguyễn Văn A"
+# submit / check / return / approve: the route, and the moves it forbids.
+refused 'status.*draft.*checked issue in review' doc approve --code QT-01 --by "Nguyễn Văn A"
 refused 'status.*no effective issue' doc withdraw --code QT-01 --note "lỗi"
 refused 'status.*draft' doc revise --code QT-01 --note "sửa"
 refused 'code.*QT-99' doc submit --code QT-99
 refused 'code' doc submit
-out=$(nd doc submit --code QT-01 --by "Lê Văn C" --position "Trưởng phòng" --json)
-[[ $(json_get status checked.name <<<"$out" | paste -sd' ') == "in_review Lê Văn C" ]] ||
-    fail "doc submit: $out"
+out=$(nd doc submit --code QT-01 --by "Trần Thị B" --position "Chuyên viên" --json)
+[[ $(json_get status route.0.action route.0.by.name <<<"$out" | paste -sd'|') == \
+    "in_review|submit|Trần Thị B" ]] || fail "doc submit: $out"
+grep -q '"checked"' <<<"$out" && fail "doc submit recorded a checker: $out"
 pending_is 3
 refused 'status.*in_review' doc submit --code QT-01
+# Approving what nobody checked is refused, as in the workspace (one rule in core).
+refused 'status: issue 1 of QT-01 is in review but not checked' doc approve --code QT-01 \
+    --by "Nguyễn Văn A"
+refused 'comment: the reason' doc return --code QT-01 --by "Lê Văn C"
+refused 'returned_by' doc return --code QT-01 --comment "thiếu biểu mẫu"
+out=$(nd doc return --code QT-01 --by "Lê Văn C" --position "Trưởng phòng" \
+    --comment "Mục 3 thiếu biểu mẫu" --json)
+[[ $(json_get status route.1.action route.1.by.name route.1.comment <<<"$out" |
+    paste -sd'|') == "draft|return|Lê Văn C|Mục 3 thiếu biểu mẫu" ]] || fail "doc return: $out"
+nd doc show --code QT-01 | grep -q 'return by Lê Văn C Trưởng phòng: Mục 3 thiếu biểu mẫu' ||
+    fail "doc show does not show the return: $(nd doc show --code QT-01)"
+refused 'status.*draft' doc check --code QT-01 --by "Lê Văn C"
+out=$(nd doc edit --code QT-01 --title "Quy trình kiểm soát tài liệu" --json)
+[[ $(json_get status title <<<"$out" | paste -sd'|') == "draft|Quy trình kiểm soát tài liệu" ]] ||
+    fail "doc edit: $out"
+nd doc submit --code QT-01 --by "Trần Thị B" >/dev/null
+refused 'checked_by' doc check --code QT-01
+out=$(nd doc check --code QT-01 --by "Lê Văn C" --position "Trưởng phòng" --json)
+[[ $(json_get status checked.name <<<"$out" | paste -sd' ') == "in_review Lê Văn C" ]] ||
+    fail "doc check: $out"
+refused 'status.*checked by Lê Văn C' doc check --code QT-01 --by "Lê Văn C"
+pending_is 7
 refused 'approved_by' doc approve --code QT-01
 refused 'effective_date.*2024-02-30' doc approve --code QT-01 --by "Nguyễn Văn A" \
     --effective 2024-02-30
@@ -129,7 +152,7 @@ out=$(nd doc approve --code QT-01 --by "Nguyễn Văn A" --position "Giám đố
 [[ $(json_get status effective_date next_review approved.name approved.position <<<"$out" |
     paste -sd'|') == "effective|2024-01-31|2024-07-31|Nguyễn Văn A|Giám đốc" ]] ||
     fail "doc approve: $out"
-pending_is 4
+pending_is 8
 refused 'status.*effective' doc approve --code QT-01 --by "Nguyễn Văn A"
 
 # revise: a note is required; the new issue carries the files over unless --file is given.
@@ -140,12 +163,13 @@ out=$(nd doc revise --code QT-01 --note "Cập nhật theo Nghị định 30/202
 [[ $(json_get issue status note files.0.sha256 <<<"$out" | paste -sd'|') == \
     "2|draft|Cập nhật theo Nghị định 30/2020|$(sha256 "$TEST_DIR/qt-01-v2.bin")" ]] ||
     fail "doc revise: $out"
-pending_is 5
+pending_is 9
 nd doc submit --code QT-01 >/dev/null
+nd doc check --code QT-01 --by "Lê Văn C" >/dev/null
 out=$(nd doc approve --code QT-01 --by "Nguyễn Văn A" --json)
 [[ $(json_get issue status effective_date <<<"$out" | paste -sd' ') == "2 effective $today" ]] ||
     fail "doc approve of issue 2: $out"
-pending_is 8       # submit 1, approve 2 (issue 1 superseded in the same write)
+pending_is 13      # submit 1, check 1, approve 2 (issue 1 superseded in the same write)
 
 # show / history
 out=$(nd doc show --code QT-01 --issue 1 --json)
@@ -167,12 +191,12 @@ refused 'code.*QT-99' doc history --code QT-99
 # withdraw: a note is required; only an issue in force can be withdrawn.
 nd doc import --code HD-01 --title "Hướng dẫn cũ" --kind instruction --by "Nguyễn Văn A" \
     --effective 2020-01-15 >/dev/null
-pending_is 9
+pending_is 14
 refused 'note' doc withdraw --code HD-01
 out=$(nd doc withdraw --code HD-01 --note "Hết hiệu lực" --json)
 [[ $(json_get status withdraw_note <<<"$out" | paste -sd'|') == "withdrawn|Hết hiệu lực" ]] ||
     fail "doc withdraw: $out"
-pending_is 10
+pending_is 15
 refused 'status.*no effective issue' doc withdraw --code HD-01 --note "again"
 refused 'approved_by' doc import --code HD-02 --title t --kind instruction
 refused 'effective_date' doc import --code HD-02 --title t --kind instruction --by A \
@@ -181,7 +205,7 @@ refused 'effective_date' doc import --code HD-02 --title t --kind instruction --
 # list and its filters
 nd doc import --code CS-01 --title "Chính sách chất lượng" --kind policy --access public \
     --by "Nguyễn Văn A" --effective 2020-01-01 >/dev/null      # next review 2021: due
-pending_is 11
+pending_is 16
 codes() { json_py '" ".join(sorted(x["code"] + ":" + str(x["issue"]) for x in d["documents"]))'; }
 [[ $(nd doc list --json | codes) == "BM-01:1 CS-01:1 HD-01:1 QT-01:2 QT-90:1 QT-91:1" ]] ||
     fail "doc list: $(nd doc list --json)"
@@ -226,7 +250,7 @@ out=$(nd file new --organ-id 000.00.15.H55 --catalog 01 --notation HS-2024 \
     --title "Hồ sơ ISO năm 2024" --retention permanent --creator "Trần Thị B" --start 2024-01-02 --json)
 [[ $(json_get code status doc_total page_total retention_permanent start_date <<<"$out" | paste -sd' ') == \
     "$FC open 0 0 true 2024-01-02" ]] || fail "file new: $out"
-pending_is 12
+pending_is 17
 refused 'file_code.*exists' file new --organ-id 000.00.15.H55 --catalog 01 --notation HS-2024 \
     --title t --retention 5
 refused 'retention' file new --organ-id 000.00.15.H55 --catalog 01 --notation HS-X --title t
@@ -247,7 +271,7 @@ out=$(nd file add --file-code "$FC" --doc QT-01 --issue 1 --json)
 out=$(nd file add --file-code "$FC" --doc QT-01 --json)
 [[ $(json_get doc_total page_total entries.2.issue <<<"$out" | paste -sd' ') == "3 3 2" ]] ||
     fail "file add QT-01 (in force): $out"
-pending_is 15
+pending_is 20
 refused 'doc.*already filed' file add --file-code "$FC" --doc QT-01 --issue 2
 refused 'code.*QT-99' file add --file-code "$FC" --doc QT-99
 refused 'issue.*9' file add --file-code "$FC" --doc QT-01 --issue 9
@@ -257,7 +281,7 @@ refused 'file_code' file add --doc QT-01
 nd file add --file-code "$FC" --doc CS-01 >/dev/null
 out=$(nd file remove --file-code "$FC" --doc CS-01 --json)
 [[ $(json_get doc_total <<<"$out") == 3 ]] || fail "file remove: $out"
-pending_is 17
+pending_is 22
 refused 'doc.*not filed' file remove --file-code "$FC" --doc CS-01
 
 out=$(nd file show --file-code "$FC")
@@ -288,7 +312,7 @@ refused 'end_date' file close --file-code "$FC" --end 2023-12-31
 refused 'end_date' file close --file-code "$FC" --end 2024-13-01
 out=$(nd file close --file-code "$FC" --end 2024-12-31 --json)
 [[ $(json_get status end_date <<<"$out" | paste -sd' ') == "closed 2024-12-31" ]] || fail "file close: $out"
-pending_is 18
+pending_is 23
 refused 'status.*closed' file add --file-code "$FC" --doc CS-01
 refused 'status.*closed' file close --file-code "$FC"
 
@@ -303,7 +327,7 @@ out=$(nd case receive --code H55-0001 --procedure 1.004227 --unit "Phòng Tư ph
 for s in "Nguyễn Thị Hoa" 001190012345 "Số 12 Kim Ngọc" 0912345678; do
 	grep -qF "$s" <<<"$out" && fail "case receive --json printed applicant data '$s': $out"
 done
-pending_is 19
+pending_is 24
 refused 'code.*H55-0001.*exists' case receive --code H55-0001 --procedure p --due 2024-03-15 \
     --applicant-name X
 refused 'due.*2024-13-01' case receive --code H55-0002 --procedure p --due 2024-13-01 --applicant-name X
@@ -319,7 +343,7 @@ refused 'file_code.*HS-1999' case receive --code H55-0002 --procedure p --due 20
 
 out=$(nd case update --code H55-0001 --status supplement --note "thiếu bản sao" --json)
 [[ $(json_get status note <<<"$out" | paste -sd'|') == "supplement|thiếu bản sao" ]] || fail "case update: $out"
-pending_is 20
+pending_is 25
 refused 'status.*completed' case update --code H55-0001 --status completed
 refused 'status.*done' case update --code H55-0001 --status done
 refused 'code.*H55-0099' case update --code H55-0099 --status processing
@@ -329,7 +353,7 @@ refused 'completed.*before received' case complete --code H55-0001 --at 2024-02-
 out=$(nd case complete --code H55-0001 --at "2024-03-14 16:00" --json)
 [[ $(json_get status completed <<<"$out" | paste -sd' ') == "completed 1710406800000" ]] ||
     fail "case complete: $out"
-pending_is 21
+pending_is 26
 refused 'status.*already completed' case update --code H55-0001 --status processing
 refused 'status.*already completed' case complete --code H55-0001
 
@@ -343,7 +367,7 @@ refused 'code.*H55-0099' case show --code H55-0099
 nd case receive --code H55-0002 --procedure 1.004227 --received 2024-01-02 --due 2024-01-05 \
     --applicant-name "Lê Văn D" >/dev/null
 nd case receive --code H55-0003 --procedure 1.004227 --due 2099-01-05 --applicant-name "Phạm E" >/dev/null
-pending_is 23
+pending_is 28
 ccodes() { json_py '" ".join(sorted(x["code"] for x in d["cases"]))'; }
 [[ $(nd case list --json | ccodes) == "H55-0001 H55-0002 H55-0003" ]] || fail "case list"
 [[ $(nd case list --open --json | ccodes) == "H55-0002 H55-0003" ]] || fail "case list --open"

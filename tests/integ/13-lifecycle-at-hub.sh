@@ -30,10 +30,12 @@ random_file "$TEST_DIR/phu-luc.bin" 40000
 nd doc new --code QT-01 --title "Quy trình tiếp nhận hồ sơ" --kind procedure --access public \
     --by "Trần Thị B" --position "Chuyên viên" --file "$TEST_DIR/qt-01-ban-1.pdf" >/dev/null
 nd doc submit --code QT-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
+nd doc check --code QT-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
 nd doc approve --code QT-01 --by "Nguyễn Văn A" --position "Chủ tịch" --effective 2024-01-15 >/dev/null
 nd doc revise --code QT-01 --note "Sửa đổi theo Nghị định 107/2021" --by "Trần Thị B" \
     --file "$TEST_DIR/qt-01-ban-2.bin" --file "$TEST_DIR/phu-luc.bin" >/dev/null
 nd doc submit --code QT-01 >/dev/null
+nd doc check --code QT-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
 nd doc approve --code QT-01 --by "Nguyễn Văn A" --position "Chủ tịch" >/dev/null
 
 # Other documents, for the figures: a form in draft, a policy in force whose review is
@@ -250,6 +252,7 @@ check_in_force "as filed" 2 1
 # in force since long ago: each moves the counters and the index.
 nd doc revise --code CS-01 --note "Rà soát định kỳ" --by "Trần Thị B" >/dev/null
 nd doc submit --code CS-01 >/dev/null
+nd doc check --code CS-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
 nd doc approve --code CS-01 --by "Nguyễn Văn A" --position "Chủ tịch" >/dev/null
 nd doc withdraw --code QT-01 --note "Thay bằng quy trình mới" >/dev/null
 wait_synced n1 60
@@ -263,6 +266,7 @@ check_in_force "after an old import" 2 1
 # so the chart must not count both (issue 14, defect 2); its review moves a year ahead.
 nd doc revise --code QT-09 --note "Cập nhật" --by "Trần Thị B" >/dev/null
 nd doc submit --code QT-09 >/dev/null
+nd doc check --code QT-09 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
 nd doc approve --code QT-09 --by "Nguyễn Văn A" --position "Chủ tịch" \
     --effective "$(TZ=Asia/Ho_Chi_Minh date -d '-40 days' +%F)" >/dev/null
 wait_synced n1 60

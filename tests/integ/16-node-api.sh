@@ -134,13 +134,24 @@ err 400 invalid "^issue: 'x' is not a number" GET '/docs/QT-01?issue=x'
 err 400 invalid "^code: 'QT 01' is not a document code" GET /docs/QT%2001
 
 # The lifecycle: unknown moves refused, then draft -> in_review -> effective -> revised.
-err 400 invalid '^status: issue 1 of QT-01 is draft and cannot become effective' \
+err 400 invalid '^status: issue 1 of QT-01 is draft; approve takes a checked issue in review' \
     POST /docs/QT-01/approve '{"by":"Nguyễn Văn A"}'
 err 400 invalid '^status: issue 1 of QT-01 is draft; a new issue starts' \
     POST /docs/QT-01/revise '{"note":"too early"}'
 err 400 invalid '^note: unknown field' POST /docs/QT-01/submit '{"note":"x"}'
-ok 200 POST /docs/QT-01/submit '{"by":"Lê Văn C","position":"Chánh Văn phòng"}'
-[[ $(get status) == in_review && $(get checked.name) == "Lê Văn C" ]] || fail "submit: $RESP"
+ok 200 POST /docs/QT-01/submit '{"by":"Trần Thị B","position":"Chuyên viên"}'
+[[ $(get status) == in_review && $(get route.0.by.name) == "Trần Thị B" ]] || fail "submit: $RESP"
+# The same route as the CLI and the workspace: checked before approved, or returned.
+err 400 invalid '^status: issue 1 of QT-01 is in review but not checked' \
+    POST /docs/QT-01/approve '{"by":"Nguyễn Văn A"}'
+err 400 invalid '^comment: the reason' POST /docs/QT-01/return '{"by":"Lê Văn C"}'
+ok 200 POST /docs/QT-01/return '{"by":"Lê Văn C","comment":"Thiếu lưu đồ"}'
+[[ $(get status) == draft && $(get route.1.comment) == "Thiếu lưu đồ" ]] || fail "return: $RESP"
+ok 200 POST /docs/QT-01/edit '{"note":"Bổ sung lưu đồ"}'
+[[ $(get status) == draft && $(get note) == "Bổ sung lưu đồ" ]] || fail "edit: $RESP"
+ok 200 POST /docs/QT-01/submit '{}'
+ok 200 POST /docs/QT-01/check '{"by":"Lê Văn C","position":"Chánh Văn phòng"}'
+[[ $(get status) == in_review && $(get checked.name) == "Lê Văn C" ]] || fail "check: $RESP"
 err 400 invalid '^approved_by: ' POST /docs/QT-01/approve '{}'
 err 400 invalid "^effective_date: '2024-13-01' is not a date" POST /docs/QT-01/approve \
     '{"by":"Nguyễn Văn A","effective":"2024-13-01"}'

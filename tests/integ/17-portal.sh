@@ -64,10 +64,12 @@ printf 'Nội dung: tiếp nhận, kiểm tra, luân chuyển hồ sơ; đăng k
 nd doc new --code QT-01 --title "Quy trình tiếp nhận hồ sơ" --kind procedure --access public \
     --by "Trần Thị B" --position "Chuyên viên" --text "$F/qt01.text" --file "$F/qt01-v1.pdf" >/dev/null
 nd doc submit --code QT-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
+nd doc check --code QT-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
 nd doc approve --code QT-01 --by "Nguyễn Văn An" --position "Chủ tịch" --effective 2024-01-15 >/dev/null
 nd doc revise --code QT-01 --note "Sửa đổi theo Nghị định 107/2021" --file "$F/qt01-v2.pdf" \
     --file "$F/phu-luc.txt" >/dev/null
 nd doc submit --code QT-01 >/dev/null
+nd doc check --code QT-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
 nd doc approve --code QT-01 --by "Nguyễn Văn An" --position "Chủ tịch" --effective 2025-03-01 >/dev/null
 # CS-01: public policy in force. QT/03: a code with a slash.
 nd doc import --code CS-01 --title "Chính sách chất lượng" --kind policy --access public \

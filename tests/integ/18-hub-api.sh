@@ -58,9 +58,11 @@ nd() { "$NODED" "$@" -c "$(node_conf na)"; }
 nd doc new --code QT-01 --title "Quy trình kiểm soát tài liệu" --kind procedure --access public \
     --by "Trần Thị B" --position "Chuyên viên" >/dev/null
 nd doc submit --code QT-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
+nd doc check --code QT-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
 nd doc approve --code QT-01 --by "Nguyễn Văn A" --position "Giám đốc" --effective 2025-01-15 >/dev/null
 nd doc revise --code QT-01 --note "Sửa đổi theo Nghị định 107/2021" --by "Trần Thị B" >/dev/null
 nd doc submit --code QT-01 >/dev/null
+nd doc check --code QT-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
 nd doc approve --code QT-01 --by "Nguyễn Văn A" --position "Giám đốc" >/dev/null
 nd doc import --code CS-01 --title "Chính sách chất lượng" --kind policy --by "Nguyễn Văn A" \
     --effective 2020-01-01 >/dev/null

@@ -45,11 +45,13 @@ nd doc import --code CS-01 --title "Chính sách chất lượng" --kind policy 
 printf 'Chinh sach chat luong, ban hanh lan 2\n' >"$F/cs-01-v2.txt"
 nd doc revise --code CS-01 --note "Cập nhật theo TCVN ISO 9001:2015" --file "$F/cs-01-v2.txt" >/dev/null
 nd doc submit --code CS-01 >/dev/null
+nd doc check --code CS-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
 nd doc approve --code CS-01 --by "Nguyễn Văn An" --position "Chủ tịch" --effective 2026-01-01 >/dev/null
 nd doc new --code QT-01 --title "Quy trình tiếp nhận hồ sơ" --kind procedure --access public \
     --by "Trần Thị B" --position "Chuyên viên" --owner-unit "Văn phòng HĐND và UBND" \
     --file "$F/qt-01.pdf" >/dev/null
 nd doc submit --code QT-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
+nd doc check --code QT-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
 nd doc approve --code QT-01 --by "Nguyễn Văn An" --position "Chủ tịch" --effective 2026-01-15 >/dev/null
 nd doc import --code BM-01 --title "Phiếu theo dõi quá trình giải quyết hồ sơ" --kind form \
     --access public --by "Nguyễn Văn An" --effective 2026-01-15 --file "$F/bm-01.txt" >/dev/null

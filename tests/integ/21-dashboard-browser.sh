@@ -83,6 +83,7 @@ C=$(node_conf vp-skhcn)
     --title "Quy trình kiểm soát tài liệu" --effective "$(month_ago 8)" >/dev/null
 "$NODED" doc revise -c "$C" --code QT-01 --note "Sửa đổi theo Nghị định 107/2021" --by "Chuyên viên" >/dev/null
 "$NODED" doc submit -c "$C" --code QT-01 >/dev/null
+"$NODED" doc check -c "$C" --code QT-01 --by "Trưởng phòng" >/dev/null
 "$NODED" doc approve -c "$C" --code QT-01 --by "Giám đốc" --position "Giám đốc Sở" >/dev/null
 "$NODED" doc import -c "$C" --code ST-01 --kind manual --title "Sổ tay chất lượng" --by "Giám đốc" \
     --effective 2020-01-01 >/dev/null

@@ -23,9 +23,11 @@ random_file "$TEST_DIR/bm-01.bin" 1000
 nd doc new --code QT-01 --title "Quy trình kiểm soát tài liệu" --kind procedure \
     --file "$TEST_DIR/qt-01.pdf" >/dev/null
 nd doc submit --code QT-01 --by "Lê Văn C" >/dev/null
+nd doc check --code QT-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
 nd doc approve --code QT-01 --by "Nguyễn Văn A" --effective 2024-01-31 >/dev/null
 nd doc revise --code QT-01 --note "Cập nhật theo Nghị định 30/2020" --file "$TEST_DIR/qt-01-v2.bin" >/dev/null
 nd doc submit --code QT-01 >/dev/null
+nd doc check --code QT-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
 nd doc approve --code QT-01 --by "Nguyễn Văn A" >/dev/null
 nd doc new --code BM-01 --title "Phiếu đề nghị" --kind form --file "$TEST_DIR/bm-01.bin" >/dev/null
 for i in $(seq 1 30); do put n1 "HD-$i" >/dev/null; done

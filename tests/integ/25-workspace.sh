@@ -3,11 +3,14 @@
 # curl as the browser: accounts made by `noded user`, a wrong password 401, a login form
 # without its token 403, a lockout after repeated failures (429, logged), a drafter who
 # posts the approve form 403 (the role is checked on the server), a form without the
-# session's token 403, then the whole route draft -> submit -> check -> approve by three
-# people, each recorded by name (approving before the check is refused, 409), and the approved issue at the hub with all three names.
+# session's token 403, then the whole route by three people: draft -> submit -> returned by
+# the checker with a comment (which the drafter sees) -> edited -> resubmitted -> check ->
+# approve, each recorded by name (approving before the check is refused, 409), and the
+# approved issue at the hub with all three names and its route, the return's comment too.
 # The JSON API beside it still wants its bearer token.
 # timeout: 180
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-ws.sh"
 
 AG=so-noi-vu
 hub_init
@@ -15,14 +18,10 @@ hub_web_port
 node_init n1 "$AG"
 C=$(node_conf n1)
 
-useradd() {   # NAME ROLES POSITION PASSWORD
-	printf '%s\n' "$4" | "$NODED" user add -c "$C" "$1" --roles "$2" --position "$3" \
-	    --password-stdin >/dev/null || fail "noded user add $1"
-}
-useradd lan drafter "Chuyên viên" "lan-password-1"
-useradd minh checker "Trưởng phòng" "minh-password-1"
-useradd hoa approver,iso_secretary "Giám đốc" "hoa-password-1"
-useradd khoa drafter "Chuyên viên" "khoa-password-1"
+ws_useradd lan drafter "Chuyên viên" "lan-password-1"
+ws_useradd minh checker "Trưởng phòng" "minh-password-1"
+ws_useradd hoa approver,iso_secretary "Giám đốc" "hoa-password-1"
+ws_useradd khoa drafter "Chuyên viên" "khoa-password-1"
 must_fail "roles: 'boss' is not a role" bash -c "printf 'xxxxxxxx\n' | '$NODED' user add \
     -c '$C' bad --roles boss --password-stdin"
 must_fail "user ghost" "$NODED" user role -c "$C" ghost --roles drafter
@@ -44,31 +43,8 @@ code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN"
 [[ $code == 200 ]] || fail "API with token: $code"
 curl -sS -D "$TEST_DIR/h" -o /dev/null "$BASE/docs"
 grep -qi '^location: /login' "$TEST_DIR/h" || fail "/docs without a session: $(cat "$TEST_DIR/h")"
-curl -sS "$BASE/static/ws.css" | grep -q 'ws.css: the agency workspace' || fail "no ws.css"
-
-# jar NAME: the cookie file of one browser.
-jar() { echo "$TEST_DIR/jar.$1"; }
-# page NAME PATH: GET with NAME's cookies; sets STATUS, body in $TEST_DIR/page.
-page() {
-	STATUS=$(curl -sS -b "$(jar "$1")" -c "$(jar "$1")" -o "$TEST_DIR/page" -w '%{http_code}' \
-	    "$BASE$2")
-}
-# form NAME PATH FIELDS...: POST the fields (already encoded) with NAME's cookies.
-form() {
-	local who=$1 path=$2
-	shift 2
-	local -a d=(--data-raw "")
-	for f in "$@"; do d+=(--data-urlencode "$f"); done
-	STATUS=$(curl -sS -b "$(jar "$who")" -c "$(jar "$who")" -o "$TEST_DIR/page" \
-	    -D "$TEST_DIR/head" -w '%{http_code}' "${d[@]}" "$BASE$path")
-}
-# token: the form token in the page last fetched.
-token() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TEST_DIR/page" | head -1; }
-# login NAME PASSWORD: fetch the login page, post it; sets STATUS.
-login() {
-	page "$1" /login
-	form "$1" /login "csrf=$(token)" "name=$1" "password=$2"
-}
+css=$(curl -sS "$BASE/static/ws.css")
+grep -q "ws.css: the agency workspace" <<<"$css" || fail "no ws.css"
 
 login lan wrong-password
 [[ $STATUS == 401 ]] || fail "a wrong password: $STATUS"
@@ -77,7 +53,7 @@ page lan /login
 form lan /login "name=lan" "password=lan-password-1"
 [[ $STATUS == 403 ]] || fail "a login form without its token: $STATUS"
 login lan lan-password-1
-[[ $STATUS == 303 ]] && grep -qi '^location: /docs' "$TEST_DIR/head" || fail "login: $STATUS"
+[[ $STATUS == 303 ]] && grep -qi "^location: /work" "$TEST_DIR/head" || fail "login: $STATUS"
 grep -qi '^set-cookie: eiso_ws=[0-9a-f]*; Path=/; HttpOnly; SameSite=Strict' "$TEST_DIR/head" ||
     fail "session cookie: $(cat "$TEST_DIR/head")"
 log_has n1 "workspace: lan logged in from 127.0.0.1" || fail "login not logged"
@@ -128,6 +104,23 @@ form hoa /docs/QT-08/approve "csrf=$(token)"
 [[ $STATUS == 409 ]] || fail "approve before the check: $STATUS"
 grep -q 'không ở bước cho phép' "$TEST_DIR/page" || fail "the 409 page does not say why"
 login minh minh-password-1
+# The checker returns it: a comment is required; the drafter sees it, edits and resubmits.
+act minh QT-08 return "comment="
+[[ $STATUS == 400 ]] && grep -q 'comment: the reason' "$TEST_DIR/page" ||
+    fail "a return without a comment: $STATUS $(sed -n "/<main>/,\$p" "$TEST_DIR/page" | head -12)"
+act minh QT-08 return "comment=Mục 3 thiếu biểu mẫu BM-02"
+[[ $STATUS == 303 ]] || fail "return: $STATUS $(cat "$TEST_DIR/page")"
+[[ $("$NODED" doc show -c "$C" --code QT-08 --json | json_get status) == draft ]] ||
+    fail "a returned issue is not a draft"
+page lan /docs/QT-08
+grep -q 'Bị trả lại bởi minh' "$TEST_DIR/page" && grep -q 'Mục 3 thiếu biểu mẫu BM-02' \
+    "$TEST_DIR/page" || fail "the drafter does not see the return and its comment"
+act minh QT-08 check
+[[ $STATUS == 409 ]] || fail "checking a returned draft: $STATUS"
+act lan QT-08 edit "title=Quy trình tiếp nhận và trả hồ sơ" "note=Bổ sung biểu mẫu BM-02"
+[[ $STATUS == 303 ]] || fail "edit: $STATUS $(cat "$TEST_DIR/page")"
+act lan QT-08 submit
+[[ $STATUS == 303 ]] || fail "resubmit: $STATUS $(cat "$TEST_DIR/page")"
 page minh /docs/QT-08
 form minh /docs/QT-08/approve "csrf=$(token)"
 [[ $STATUS == 403 ]] || fail "a checker approving: $STATUS"
@@ -149,6 +142,10 @@ assert d["status"] == "effective", d
 assert d["drafted"]["name"] == "lan" and d["drafted"]["position"] == "Chuyên viên", d
 assert d["checked"]["name"] == "minh" and d["checked"]["position"] == "Trưởng phòng", d
 assert d["approved"]["name"] == "hoa" and d["approved"]["position"] == "Giám đốc", d
+assert d["title"] == "Quy trình tiếp nhận và trả hồ sơ", d
+steps = [(s["action"], s["by"]["name"], s.get("comment", "")) for s in d["route"]]
+assert steps == [("submit", "lan", ""), ("return", "minh", "Mục 3 thiếu biểu mẫu BM-02"),
+    ("submit", "lan", ""), ("check", "minh", ""), ("approve", "hoa", "")], steps
 PYEOF
 
 # Logout by POST ends the session.
@@ -167,5 +164,19 @@ d = json.load(open(sys.argv[1]))
 i = d["issues"][0]
 assert d["current"] == 1 and i["status"] == "effective", d
 assert (i["drafted"]["name"], i["checked"]["name"], i["approved"]["name"]) == ("lan", "minh", "hoa"), i
+r = i["route"][1]
+assert (r["action"], r["by"]["name"], r["by"]["position"], r["comment"]) == \
+    ("return", "minh", "Trưởng phòng", "Mục 3 thiếu biểu mẫu BM-02"), i["route"]
+assert r["by"]["at"], r
+PYEOF
+# The hub's document list carries the checker and the route, the return's comment too.
+hub_api "/api/v1/agencies/$AG/documents" | head -n -1 >"$TEST_DIR/hub-list.json"
+"$PY" - "$TEST_DIR/hub-list.json" <<'PYEOF' || fail "the hub's list: $(cat "$TEST_DIR/hub-list.json")"
+import json, sys
+d = [x for x in json.load(open(sys.argv[1]))["documents"] if x["code"] == "QT-08"][0]
+i = d["issues"][0]
+assert i["checked_by"]["name"] == "minh", i
+assert [s["action"] for s in i["route"]] == ["submit", "return", "submit", "check", "approve"], i
+assert i["route"][1]["comment"] == "Mục 3 thiếu biểu mẫu BM-02" and i["route"][1]["at_iso"], i
 PYEOF
 note "workspace route passed: QT-08 effective at the hub"

@@ -288,8 +288,12 @@ test_lifecycle_supersede(void **state)
 	r.position = "Truong phong";
 	d = doc_do(f, DOC_SUBMIT, &r, 1);
 	assert_string_equal(d->status, "in_review");
-	assert_string_equal(d->checked->name, "Le Van C");
+	assert_null(d->checked);                          /* submitting is not checking */
+	assert_int_equal(d->n_route, 1);
+	assert_string_equal(d->route[0]->action, "submit");
+	assert_string_equal(d->route[0]->by->name, "Le Van C");
 	eiso__doc_issue__free_unpacked(d, NULL);
+	doc_step(f, DOC_CHECK, "QT-01", "Le Van C", 1);
 
 	r = dreq("QT-01");
 	r.person = "Nguyen Van A";
@@ -302,7 +306,7 @@ test_lifecycle_supersede(void **state)
 	assert_true(d->approved->at > 0);
 	assert_string_equal(d->effective_date, "2024-01-31");
 	assert_string_equal(d->next_review, "2025-01-31");
-	assert_string_equal(d->checked->name, "Le Van C");   /* kept from submit */
+	assert_string_equal(d->checked->name, "Le Van C");   /* kept from the check */
 	eiso__doc_issue__free_unpacked(d, NULL);
 	get_index(f, "QT-01", &latest, &current);
 	assert_int_equal(latest, 1);
@@ -332,6 +336,7 @@ test_lifecycle_supersede(void **state)
 	eiso__doc_issue__free_unpacked(one, NULL);
 
 	doc_step(f, DOC_SUBMIT, "QT-01", NULL, 1);
+	doc_step(f, DOC_CHECK, "QT-01", "Le Van C", 1);
 
 	/* Approving issue 2 supersedes issue 1: two changes from one write. */
 	mark = next_change(f) - 1;
@@ -375,6 +380,7 @@ test_lifecycle_supersede(void **state)
 	/* A third issue, approved, supersedes the second; the first stays superseded by 2. */
 	doc_step(f, DOC_REVISE, "QT-01", "Tran Thi B", 1);
 	doc_step(f, DOC_SUBMIT, "QT-01", NULL, 1);
+	doc_step(f, DOC_CHECK, "QT-01", "Le Van C", 1);
 	doc_step(f, DOC_APPROVE, "QT-01", "Nguyen Van A", 2);
 	one = get_issue(f, "QT-01", 1);
 	two = get_issue(f, "QT-01", 2);
@@ -386,9 +392,9 @@ test_lifecycle_supersede(void **state)
 	get_index(f, "QT-01", &latest, &current);
 	assert_int_equal(latest, 3);
 	assert_int_equal(current, 3);
-	/* 1 new + 1 submit + 1 approve + (1 + 1 + 2) * 2 issues more */
-	assert_int_equal(pending(f), 3 + 8);
-	assert_int_equal(next_change(f), 3 + 8 + 1);
+	/* 1 new + 1 submit + 1 check + 1 approve + (1 + 1 + 1 + 2) * 2 issues more */
+	assert_int_equal(pending(f), 4 + 10);
+	assert_int_equal(next_change(f), 4 + 10 + 1);
 }
 
 /* Every move the lifecycle forbids, from every status, and every missing field. */
@@ -424,6 +430,97 @@ test_check(void **state)
 	REFUSED(f, EISO_INVAL, "status", document_do(&f->n, DOC_CHECK, &r, &d));
 }
 
+/*
+ * The route with a return: the checker returns before the check, the approver after it;
+ * each return needs a name and a comment, sends the issue back to draft and undoes the
+ * check; the drafter edits and resubmits; every step is on the issue's route, replicated.
+ */
+static void
+test_return(void **state)
+{
+	struct fx *f = *state;
+	struct doc_request r;
+	Eiso__DocIssue *d;
+
+	doc_step(f, DOC_NEW, "QT-20", "Tran Thi B", 1);
+	r = dreq("QT-20");
+	r.person = "Le Van C";
+	r.comment = "why";
+	REFUSED(f, EISO_INVAL, "status", document_do(&f->n, DOC_RETURN, &r, &d));
+	doc_step(f, DOC_SUBMIT, "QT-20", "Tran Thi B", 1);
+	r.comment = NULL;
+	REFUSED(f, EISO_INVAL, "comment", document_do(&f->n, DOC_RETURN, &r, &d));
+	r.comment = "";
+	REFUSED(f, EISO_INVAL, "comment", document_do(&f->n, DOC_RETURN, &r, &d));
+	r.person = NULL;
+	r.comment = "why";
+	REFUSED(f, EISO_INVAL, "returned_by", document_do(&f->n, DOC_RETURN, &r, &d));
+	r.person = "Le Van C";
+	r.position = "Truong phong";
+	r.comment = "Muc 3 thieu bieu mau";
+	d = doc_do(f, DOC_RETURN, &r, 1);
+	assert_string_equal(d->status, "draft");
+	assert_null(d->checked);
+	assert_int_equal(d->n_route, 2);
+	assert_string_equal(d->route[1]->action, "return");
+	assert_string_equal(d->route[1]->by->name, "Le Van C");
+	assert_string_equal(d->route[1]->by->position, "Truong phong");
+	assert_string_equal(d->route[1]->comment, "Muc 3 thieu bieu mau");
+	assert_true(d->route[1]->by->at > 0);
+	eiso__doc_issue__free_unpacked(d, NULL);
+
+	/* The drafter edits the returned draft and submits it again. */
+	r = dreq("QT-20");
+	r.title = "title, fixed";
+	r.note = "added the form";
+	d = doc_do(f, DOC_EDIT, &r, 1);
+	assert_string_equal(d->title, "title, fixed");
+	assert_string_equal(d->status, "draft");
+	assert_int_equal(d->n_route, 2);
+	eiso__doc_issue__free_unpacked(d, NULL);
+	doc_step(f, DOC_SUBMIT, "QT-20", "Tran Thi B", 1);
+	doc_step(f, DOC_CHECK, "QT-20", "Le Van C", 1);
+	/* Checked: only the approver's return is left, and the check is undone by it. */
+	r = dreq("QT-20");
+	r.person = "Nguyen Van A";
+	r.comment = "Sai can cu phap ly";
+	d = doc_do(f, DOC_RETURN, &r, 1);
+	assert_string_equal(d->status, "draft");
+	assert_null(d->checked);
+	eiso__doc_issue__free_unpacked(d, NULL);
+	r = dreq("QT-20");
+	r.person = "Nguyen Van A";
+	REFUSED(f, EISO_INVAL, "status", document_do(&f->n, DOC_APPROVE, &r, &d));
+	doc_step(f, DOC_SUBMIT, "QT-20", NULL, 1);
+	REFUSED(f, EISO_INVAL, "status", document_do(&f->n, DOC_APPROVE, &r, &d));
+	doc_step(f, DOC_CHECK, "QT-20", "Le Van C", 1);
+	doc_step(f, DOC_APPROVE, "QT-20", "Nguyen Van A", 1);
+	d = get_issue(f, "QT-20", 1);
+	assert_string_equal(d->status, "effective");
+	assert_int_equal(d->n_route, 8);
+	{
+		static const char *const want[] = { "submit", "return", "submit", "check",
+		    "return", "submit", "check", "approve" };
+
+		for (int i = 0; i < 8; i++)
+			assert_string_equal(d->route[i]->action, want[i]);
+	}
+	assert_string_equal(d->route[2]->by->name, "Tran Thi B");
+	assert_string_equal(d->route[5]->by->name, "");         /* submitted with no name */
+	eiso__doc_issue__free_unpacked(d, NULL);
+	/* Not a draft any more: no edit; a new issue starts with an empty route. */
+	r = dreq("QT-20");
+	r.title = "x";
+	REFUSED(f, EISO_INVAL, "status", document_do(&f->n, DOC_EDIT, &r, &d));
+	doc_step(f, DOC_REVISE, "QT-20", "Tran Thi B", 1);
+	d = get_issue(f, "QT-20", 2);
+	assert_int_equal(d->n_route, 0);
+	eiso__doc_issue__free_unpacked(d, NULL);
+	r = dreq("QT-20");
+	r.title = "";
+	REFUSED(f, EISO_INVAL, "title", document_do(&f->n, DOC_EDIT, &r, &d));
+}
+
 static void
 test_refused_moves(void **state)
 {
@@ -447,8 +544,15 @@ test_refused_moves(void **state)
 	r.note = "reason";
 	REFUSED(f, EISO_INVAL, "status", document_do(&f->n, DOC_REVISE, &r, &d));
 	REFUSED(f, EISO_INVAL, "status", document_do(&f->n, DOC_WITHDRAW, &r, &d));
-	/* approve needs an approver and a real date */
+	/* approve needs the check first, then an approver and a real date */
 	r = dreq("QT-02");
+	r.person = "Nguyen Van A";
+	REFUSED(f, EISO_INVAL, "status", document_do(&f->n, DOC_APPROVE, &r, &d));
+	doc_step(f, DOC_CHECK, "QT-02", "Le Van C", 1);
+	r = dreq("QT-02");
+	r.person = "Le Van C";
+	REFUSED(f, EISO_INVAL, "status", document_do(&f->n, DOC_CHECK, &r, &d));
+	r.person = NULL;
 	REFUSED(f, EISO_INVAL, "approved_by", document_do(&f->n, DOC_APPROVE, &r, &d));
 	r.person = "";
 	REFUSED(f, EISO_INVAL, "approved_by", document_do(&f->n, DOC_APPROVE, &r, &d));
@@ -483,9 +587,11 @@ test_refused_moves(void **state)
 	/* superseded: an old issue is never moved again (moves act on the newest) */
 	doc_step(f, DOC_NEW, "QT-03", "Tran Thi B", 1);
 	doc_step(f, DOC_SUBMIT, "QT-03", NULL, 1);
+	doc_step(f, DOC_CHECK, "QT-03", "Le Van C", 1);
 	doc_step(f, DOC_APPROVE, "QT-03", "Nguyen Van A", 1);
 	doc_step(f, DOC_REVISE, "QT-03", NULL, 1);
 	doc_step(f, DOC_SUBMIT, "QT-03", NULL, 1);
+	doc_step(f, DOC_CHECK, "QT-03", "Le Van C", 1);
 	doc_step(f, DOC_APPROVE, "QT-03", "Nguyen Van A", 2);
 	r = dreq("QT-03");
 	r.person = "Nguyen Van A";
@@ -584,6 +690,7 @@ test_new_fields(void **state)
 
 	/* With review_months 0, approval sets no next review. */
 	doc_step(f, DOC_SUBMIT, "TL-01", NULL, 1);
+	doc_step(f, DOC_CHECK, "TL-01", "Le Van C", 1);
 	doc_step(f, DOC_APPROVE, "TL-01", "Nguyen Van A", 1);
 	d = get_issue(f, "TL-01", 0);
 	assert_string_equal(d->next_review, "");
@@ -606,9 +713,10 @@ test_duplicate_code(void **state)
 	REFUSED(f, EISO_EXISTS, "code", document_do(&f->n, DOC_IMPORT, &r, &d));
 	/* ...still so once the first is in force. */
 	doc_step(f, DOC_SUBMIT, "QT-01", NULL, 1);
+	doc_step(f, DOC_CHECK, "QT-01", "Le Van C", 1);
 	doc_step(f, DOC_APPROVE, "QT-01", "Nguyen Van A", 1);
 	REFUSED(f, EISO_EXISTS, "code", document_do(&f->n, DOC_NEW, &r, &d));
-	assert_int_equal(pending(f), 3);
+	assert_int_equal(pending(f), 4);
 	d = get_issue(f, "QT-01", 1);
 	assert_string_equal(d->title, "title");
 	eiso__doc_issue__free_unpacked(d, NULL);
@@ -624,6 +732,7 @@ test_withdraw(void **state)
 
 	doc_step(f, DOC_NEW, "QT-04", "Tran Thi B", 1);
 	doc_step(f, DOC_SUBMIT, "QT-04", NULL, 1);
+	doc_step(f, DOC_CHECK, "QT-04", "Le Van C", 1);
 	doc_step(f, DOC_APPROVE, "QT-04", "Nguyen Van A", 1);
 	r = dreq("QT-04");
 	r.note = "Quy trinh bi bai bo";
@@ -639,6 +748,7 @@ test_withdraw(void **state)
 	/* A withdrawn document may come back as a new issue, which supersedes nothing. */
 	doc_step(f, DOC_REVISE, "QT-04", "Tran Thi B", 1);
 	doc_step(f, DOC_SUBMIT, "QT-04", NULL, 1);
+	doc_step(f, DOC_CHECK, "QT-04", "Le Van C", 1);
 	doc_step(f, DOC_APPROVE, "QT-04", "Nguyen Van A", 1);
 	d = get_issue(f, "QT-04", 1);
 	assert_string_equal(d->status, "withdrawn");
@@ -768,6 +878,7 @@ new_doc_with_file(struct fx *f, const char *code, const char *fname, const char 
 	eiso__doc_issue__free_unpacked(doc_do(f, DOC_NEW, &r, 1), NULL);
 	if (approve) {
 		doc_step(f, DOC_SUBMIT, code, NULL, 1);
+		doc_step(f, DOC_CHECK, code, "Le Van C", 1);
 		doc_step(f, DOC_APPROVE, code, "Nguyen Van A", 1);
 	}
 }
@@ -1223,6 +1334,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_case_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_codes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_return, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("document", tests, NULL, NULL);

@@ -38,16 +38,17 @@ test_moves_allowed(void **state)
 	(void)state;
 	assert_true(domain_doc_move_ok("draft", "in_review"));
 	assert_true(domain_doc_move_ok("in_review", "effective"));
+	assert_true(domain_doc_move_ok("in_review", "draft"));      /* returned */
 	assert_true(domain_doc_move_ok("effective", "superseded"));
 	assert_true(domain_doc_move_ok("effective", "withdrawn"));
 }
 
-/* Every ordered pair of statuses that is not one of the four moves is refused. */
+/* Every ordered pair of statuses that is not one of the five moves is refused. */
 static void
 test_moves_refused_table(void **state)
 {
 	static const char *const allowed[][2] = {
-		{ "draft", "in_review" }, { "in_review", "effective" },
+		{ "draft", "in_review" }, { "in_review", "effective" }, { "in_review", "draft" },
 		{ "effective", "superseded" }, { "effective", "withdrawn" },
 	};
 	const char *const *s = domain_doc_statuses;
@@ -57,7 +58,7 @@ test_moves_refused_table(void **state)
 	for (int i = 0; s[i] != NULL; i++) {
 		for (int j = 0; s[j] != NULL; j++) {
 			int want = 0;
-			for (size_t a = 0; a < 4; a++)
+			for (size_t a = 0; a < 5; a++)
 				if (strcmp(allowed[a][0], s[i]) == 0 && strcmp(allowed[a][1], s[j]) == 0)
 					want = 1;
 			if (domain_doc_move_ok(s[i], s[j]) != want)
@@ -66,7 +67,7 @@ test_moves_refused_table(void **state)
 			refused += !want;
 		}
 	}
-	assert_int_equal(refused, 5 * 5 - 4);
+	assert_int_equal(refused, 5 * 5 - 5);
 }
 
 static void
@@ -75,7 +76,7 @@ test_moves_refused_named(void **state)
 	/* The moves people try: skipping review, reviving, going back, unknown words. */
 	static const char *const refused[][2] = {
 		{ "draft", "effective" }, { "draft", "superseded" }, { "draft", "withdrawn" },
-		{ "draft", "draft" }, { "in_review", "draft" }, { "in_review", "superseded" },
+		{ "draft", "draft" }, { "in_review", "superseded" },
 		{ "in_review", "withdrawn" }, { "in_review", "in_review" },
 		{ "effective", "draft" }, { "effective", "in_review" }, { "effective", "effective" },
 		{ "superseded", "effective" }, { "superseded", "withdrawn" },
@@ -421,6 +422,55 @@ test_doc_good(void **state)
 	}
 }
 
+/* The route steps a node sends, as the hub checks them. */
+static void
+test_doc_route(void **state)
+{
+	struct doc_fixture f;
+	Eiso__Person who = EISO__PERSON__INIT, nobody = EISO__PERSON__INIT;
+	Eiso__RouteStep s[DOMAIN_MAX_ROUTE + 1], *p[DOMAIN_MAX_ROUTE + 1];
+
+	(void)state;
+	good_doc(&f);
+	who.name = "Le Van C";
+	who.position = "";
+	nobody.name = "";
+	nobody.position = "";
+	for (int i = 0; i <= DOMAIN_MAX_ROUTE; i++) {
+		eiso__route_step__init(&s[i]);
+		s[i].action = "check";
+		s[i].by = &who;
+		s[i].comment = "";
+		p[i] = &s[i];
+	}
+	f.d.route = p;
+	f.d.n_route = 4;
+	s[0].action = "submit";
+	s[0].by = &nobody;                               /* a submit may name nobody */
+	s[1].action = "return";
+	s[1].comment = "thiếu lưu đồ";
+	s[3].action = "approve";
+	assert_int_equal(domain_check_doc(&f.d), 0);
+	s[1].comment = "";
+	assert_int_equal(domain_check_doc(&f.d), EISO_INVAL);
+	assert_non_null(strstr(eiso_lasterr(EISO_INVAL), "route: step 2 (return) has no comment"));
+	s[1].comment = "thiếu lưu đồ";
+	s[2].action = "publish";
+	assert_int_equal(domain_check_doc(&f.d), EISO_INVAL);
+	assert_non_null(strstr(eiso_lasterr(EISO_INVAL), "route.action"));
+	s[2].action = "check";
+	s[2].by = &nobody;
+	assert_int_equal(domain_check_doc(&f.d), EISO_INVAL);
+	assert_non_null(strstr(eiso_lasterr(EISO_INVAL), "route: step 3 (check) names nobody"));
+	s[2].by = NULL;
+	assert_int_equal(domain_check_doc(&f.d), EISO_INVAL);
+	s[2].by = &who;
+	f.d.n_route = DOMAIN_MAX_ROUTE;
+	assert_int_equal(domain_check_doc(&f.d), 0);
+	f.d.n_route = DOMAIN_MAX_ROUTE + 1;
+	assert_int_equal(domain_check_doc(&f.d), EISO_TOOBIG);
+}
+
 static void
 test_doc_fields(void **state)
 {
@@ -648,6 +698,7 @@ main(void)
 		cmocka_unit_test(test_parse_deadline),
 		cmocka_unit_test(test_doc_good),
 		cmocka_unit_test(test_doc_fields),
+		cmocka_unit_test(test_doc_route),
 		cmocka_unit_test(test_doc_bounds),
 		cmocka_unit_test(test_file_fields),
 		cmocka_unit_test(test_case_fields),

@@ -90,6 +90,40 @@ test_add_and_check(void **state)
 	get(f, "nobody", &u, EISO_NOTFOUND);
 }
 
+/* One rule for a password change: the CLI's reset (no old password) and the user's own. */
+static void
+test_passwd(void **state)
+{
+	struct fx *f = *state;
+	char hash[USER_HASH_MAX];
+	struct user u;
+
+	assert_int_equal(user_hash("first password", hash), 0);
+	assert_int_equal(user_add(&f->n, "lan", "", ROLE_DRAFTER, hash), 0);
+	assert_int_equal(user_passwd(&f->n, "lan", "wrong password", "second password"),
+	    EISO_INVAL);
+	assert_non_null(strstr(eiso_lasterr(EISO_INVAL), "old_password"));
+	assert_int_equal(user_passwd(&f->n, "lan", "first password", "first password"),
+	    EISO_INVAL);
+	assert_non_null(strstr(eiso_lasterr(EISO_INVAL), "password: the new password is the old"));
+	assert_int_equal(user_passwd(&f->n, "lan", "first password", "short"), EISO_INVAL);
+	assert_non_null(strstr(eiso_lasterr(EISO_INVAL), "password: 8 to"));
+	assert_int_equal(user_passwd(&f->n, "nobody", NULL, "second password"), EISO_NOTFOUND);
+	get(f, "lan", &u, 0);
+	assert_true(user_check(&u, "first password"));       /* nothing refused was written */
+	assert_int_equal(user_passwd(&f->n, "lan", "first password", "second password"), 0);
+	get(f, "lan", &u, 0);
+	assert_true(user_check(&u, "second password"));
+	assert_false(user_check(&u, "first password"));
+	assert_int_equal(user_passwd(&f->n, "lan", NULL, "third password"), 0);   /* reset */
+	get(f, "lan", &u, 0);
+	assert_true(user_check(&u, "third password"));
+	/* A disabled account's old password never matches. */
+	assert_int_equal(user_set_disabled(&f->n, "lan", 1), 0);
+	assert_int_equal(user_passwd(&f->n, "lan", "third password", "fourth password"),
+	    EISO_INVAL);
+}
+
 static void
 test_disable_and_roles(void **state)
 {
@@ -185,6 +219,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_add_and_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disable_and_roles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_passwd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_and_roles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_from_2, setup, teardown),
 	};
