@@ -237,8 +237,8 @@ daemon_backup_fail(int rc, const char *what)
 	return eiso_seterr(rc, "%s: %s", what, why);
 }
 
-int
-daemon_backup(const struct daemon_backup *b, void *ctx, int argc, char **argv,
+static int
+daemon_backup_run(const struct daemon_backup *b, void *ctx, int argc, char **argv,
     struct daemon_backup_made *m)
 {
 	static const struct option opts[] = {
@@ -296,4 +296,17 @@ daemon_backup(const struct daemon_backup *b, void *ctx, int argc, char **argv,
 	if (fclose(f) != 0 && rc == 0)
 		rc = eiso_seterr(EISO_IO, "writing %s failed", what);
 	return rc;
+}
+
+int
+daemon_backup(const struct daemon_backup *b, void *ctx, int argc, char **argv)
+{
+	struct daemon_backup_made m;
+	int rc = daemon_backup_run(b, ctx, argc, argv, &m);
+
+	b->done(ctx, rc == 0 ? &m : NULL);
+	if (rc == 0 || rc == 2)
+		return rc;
+	fprintf(stderr, "%s backup: %s\n", b->prog, eiso_lasterr(rc));
+	return 1;
 }

@@ -111,6 +111,8 @@ int daemon_conf_check(const char *path, const struct conf_directive *tab, void *
  *   inspect  open the copy in storedir as the daemon would and read what it holds
  *   report   write the head of BACKUP.txt to f from what inspect read and m; the how-to
  *            restore (systemctl stop eiso-PROG, ...) and restore_note follow it
+ *   done     always called last: print the one-line summary when m is not NULL (made), and
+ *            release what the steps held
  * Each returns 0 or a negative EISO_* code with its detail.
  */
 struct daemon_backup_made {
@@ -127,16 +129,16 @@ struct daemon_backup {
 	int (*open)(void *ctx, const char *conf, store_t **st, const char **data);
 	int (*inspect)(void *ctx, const char *storedir);
 	int (*report)(void *ctx, FILE *f, const struct daemon_backup_made *m);
+	void (*done)(void *ctx, const struct daemon_backup_made *m);
 	const char *restore_note;        /* what a restore from the copy means, for BACKUP.txt */
 };
 
 /*
- * Run it with the verb's arguments. Returns 0 (m says what was made), 2 on a usage error
- * (nothing done), or a negative EISO_* code whose detail names the step that failed: EISO_IO
- * (DIR, the copy that does not open, BACKUP.txt, the keys), EISO_EXISTS (DIR holds a backup
- * already), or what open returned.
+ * Run it with the verb's arguments. Returns 0 (done printed what was made), 2 on a usage error
+ * (nothing done), or 1 after printing "PROG backup: " and what failed: DIR, the copy that
+ * does not open, BACKUP.txt, the keys (a DIR holding a backup already is refused), or what
+ * open said.
  */
-int daemon_backup(const struct daemon_backup *b, void *ctx, int argc, char **argv,
-    struct daemon_backup_made *m);
+int daemon_backup(const struct daemon_backup *b, void *ctx, int argc, char **argv);
 
 #endif

@@ -323,6 +323,16 @@ fail:
 	return rc;
 }
 
+void
+http_serve_apply(struct http_config *cfg, const struct http_serve *s)
+{
+	cfg->tls_cert = s->tls_cert;
+	cfg->tls_key = s->tls_key;
+	cfg->body_budget = s->body_budget;
+	cfg->conns_per_addr = (unsigned)s->conns_per_addr;
+	cfg->read_timeout_s = (unsigned)s->read_timeout_s;
+}
+
 int
 http_start(uv_loop_t *loop, const struct http_config *cfg, struct http_server **out)
 {

@@ -23,6 +23,8 @@
 #include <jansson.h>
 #include <uv.h>
 
+#include "conf.h"
+
 #define HTTP_MAX_CONNS 256     /* open connections at most; more are closed at once */
 #define HTTP_BUDGET_WAIT_MS 3000   /* an upload paused by the body budget this long: 503 */
 #define HTTP_TOKEN_HASH 32
@@ -61,6 +63,39 @@ struct http_config {
 	http_handler_fn handler;
 	void *arg;
 };
+
+/*
+ * What a daemon's config says about its web side besides the address, the same for both
+ * daemons ([web] of hubd, [api] of noded): HTTPS and the resource limits. A daemon's config
+ * struct holds one, its directive table lists HTTP_SERVE_DIRECTIVES for it, and
+ * http_serve_apply copies it into the server's http_config.
+ */
+struct http_serve {
+	char tls_cert[256];
+	char tls_key[256];
+	uint64_t body_budget;
+	uint64_t conns_per_addr;
+	uint64_t read_timeout_s;
+};
+
+#define HTTP_SERVE_ROW_(sec, T, m, f, type, lo, hi, def, help) \
+	{ sec, #f, type, offsetof(T, m.f), sizeof(((T *)0)->m.f), lo, hi, def, help }
+#define HTTP_SERVE_DIRECTIVES(sec, T, m) \
+	HTTP_SERVE_ROW_(sec, T, m, tls_cert, CONF_STRING, 0, 0, "", \
+	    "PEM certificate chain; with tls_key the web side speaks HTTPS only (TLS 1.2+)"), \
+	HTTP_SERVE_ROW_(sec, T, m, tls_key, CONF_STRING, 0, 0, "", \
+	    "PEM private key of tls_cert (keep it 0600, readable by the daemon's user only)"), \
+	HTTP_SERVE_ROW_(sec, T, m, body_budget, CONF_UINT, 1048576, 68719476736, "67108864", \
+	    "bytes of requests held in memory at once, all clients together; uploads past it " \
+	    "wait, then get 503"), \
+	HTTP_SERVE_ROW_(sec, T, m, conns_per_addr, CONF_UINT, 0, 100000, "64", \
+	    "open connections one client address may hold (0: no limit; behind a reverse " \
+	    "proxy every client has the proxy's address)"), \
+	HTTP_SERVE_ROW_(sec, T, m, read_timeout_s, CONF_UINT, 1, 3600, "60", \
+	    "seconds a client has to send a whole request, head and body")
+
+/* Copy s into cfg's TLS and limit members (cfg points into s: keep s alive). */
+void http_serve_apply(struct http_config *cfg, const struct http_serve *s);
 
 struct http_server;
 

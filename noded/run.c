@@ -43,7 +43,7 @@ run_check_node(const char *path, void *ctx, const char **data)
 		snprintf(why, sizeof(why), "%s", eiso_lasterr(EISO_CONF));
 		return eiso_seterr(EISO_CONF, "%s: api.%s", path, why);
 	}
-	if ((rc = http_tls_check("api", n->conf.api_tls_cert, n->conf.api_tls_key)) != 0) {
+	if ((rc = http_tls_check("api", n->conf.api_serve.tls_cert, n->conf.api_serve.tls_key)) != 0) {
 		snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
 		return eiso_seterr(EISO_CONF, "%s: %s", path, why);
 	}

@@ -125,8 +125,21 @@ backup_report(void *ctx, FILE *f, const struct daemon_backup_made *m)
 	return 0;
 }
 
+static void
+backup_done(void *ctx, const struct daemon_backup_made *m)
+{
+	struct backup_ctx *c = ctx;
+
+	if (c->heads != NULL)
+		fclose(c->heads);
+	if (m != NULL)
+		printf("backup of the hub: %zu agencies, %llu change sets, %llu bytes in %s\n",
+		    c->nagencies, (unsigned long long)c->nsets, (unsigned long long)m->bytes,
+		    m->storedir);
+}
+
 static const struct daemon_backup hubd_backup = {
-	"hubd", HUBD_DEFAULT_CONF, backup_open, backup_check, backup_report,
+	"hubd", HUBD_DEFAULT_CONF, backup_open, backup_check, backup_report, backup_done,
 	"Each node resends from its outbox what this copy lacks.\n",
 };
 
@@ -134,20 +147,7 @@ int
 cmd_backup(int argc, char **argv)
 {
 	struct backup_ctx c;
-	struct daemon_backup_made m;
-	int rc;
 
 	memset(&c, 0, sizeof(c));
-	rc = daemon_backup(&hubd_backup, &c, argc, argv, &m);
-	if (c.heads != NULL)
-		fclose(c.heads);
-	if (rc == 2)
-		return 2;
-	if (rc != 0) {
-		fprintf(stderr, "hubd backup: %s\n", eiso_lasterr(rc));
-		return 1;
-	}
-	printf("backup of the hub: %zu agencies, %llu change sets, %llu bytes in %s\n",
-	    c.nagencies, (unsigned long long)c.nsets, (unsigned long long)m.bytes, m.storedir);
-	return 0;
+	return daemon_backup(&hubd_backup, &c, argc, argv);
 }

@@ -12,6 +12,7 @@
 
 #include "blob.h"
 #include "conf.h"
+#include "http.h"
 #include "eiso.pb-c.h"
 #include "store.h"
 #include "tmpl.h"
@@ -41,11 +42,7 @@ struct hubd_conf {
 	char web_targets[160];
 	uint64_t web_max_upload;
 	uint64_t web_session_s;
-	char web_tls_cert[256];
-	char web_tls_key[256];
-	uint64_t web_body_budget;
-	uint64_t web_conns_per_addr;
-	uint64_t web_read_timeout_s;
+	struct http_serve web_serve;     /* [web] tls_cert ... read_timeout_s */
 };
 
 /* Sub-databases of the hub's environment, in store_open order. */

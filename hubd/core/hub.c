@@ -52,18 +52,7 @@ const struct conf_directive hubd_directives[] = {
 	    "largest file the portal's verify page takes, in bytes (h2o holds it whole)" },
 	{ "web", "session_s", CONF_UINT, HC(web_session_s), 60, 604800, "28800",
 	    "a dashboard session ends after this many idle seconds" },
-	{ "web", "tls_cert", CONF_STRING, HC(web_tls_cert), 0, 0, "",
-	    "PEM certificate chain; with tls_key the web side speaks HTTPS only (TLS 1.2+)" },
-	{ "web", "tls_key", CONF_STRING, HC(web_tls_key), 0, 0, "",
-	    "PEM private key of tls_cert (keep it 0600, readable by the daemon's user only)" },
-	{ "web", "body_budget", CONF_UINT, HC(web_body_budget), 1048576, 68719476736,
-	    "67108864", "bytes of requests held in memory at once, all clients together; "
-	    "uploads past it wait, then get 503" },
-	{ "web", "conns_per_addr", CONF_UINT, HC(web_conns_per_addr), 0, 100000, "64",
-	    "open connections one client address may hold (0: no limit; behind a reverse "
-	    "proxy every client has the proxy's address)" },
-	{ "web", "read_timeout_s", CONF_UINT, HC(web_read_timeout_s), 1, 3600, "60",
-	    "seconds a client has to send a whole request, head and body" },
+	HTTP_SERVE_DIRECTIVES("web", struct hubd_conf, web_serve),
 	CONF_END
 };
 

@@ -480,11 +480,7 @@ web_thread(void *arg)
 	cfg.listen = w->h.conf.web_listen;
 	cfg.auth = HTTP_AUTH_NONE;
 	cfg.max_body = w->h.conf.web_max_upload;     /* the portal's verify upload */
-	cfg.tls_cert = w->h.conf.web_tls_cert;
-	cfg.tls_key = w->h.conf.web_tls_key;
-	cfg.body_budget = w->h.conf.web_body_budget;
-	cfg.conns_per_addr = (unsigned)w->h.conf.web_conns_per_addr;
-	cfg.read_timeout_s = (unsigned)w->h.conf.web_read_timeout_s;
+	http_serve_apply(&cfg, &w->h.conf.web_serve);
 	cfg.handler = web_on_request;
 	cfg.arg = w;
 	eiso_clearerr();
@@ -598,7 +594,7 @@ web_start(struct hub *h, const char *conf_path, const struct http_route *routes,
 			eiso_seterr(rc, "%s", w->start_err);
 		goto fail;
 	}
-	log_info("web: dashboard, API and metrics on %s://%s/", h->conf.web_tls_cert[0] != '\0' ?
+	log_info("web: dashboard, API and metrics on %s://%s/", h->conf.web_serve.tls_cert[0] != '\0' ?
 	    "https" : "http", h->conf.web_listen);
 	*out = w;
 	return 0;
@@ -641,7 +637,7 @@ web_check_conf(const char *path, const struct hubd_conf *c)
 		snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
 		return eiso_seterr(EISO_CONF, "%s: web.%s", path, why);
 	}
-	if ((rc = http_tls_check("web", c->web_tls_cert, c->web_tls_key)) != 0) {
+	if ((rc = http_tls_check("web", c->web_serve.tls_cert, c->web_serve.tls_key)) != 0) {
 		snprintf(why, sizeof(why), "%s", eiso_lasterr(rc));
 		return eiso_seterr(EISO_CONF, "%s: %s", path, why);
 	}

@@ -48,24 +48,24 @@ struct backup_ctx {
 	uint64_t acked, pending, schema;
 };
 
-/* The store to copy, handed to daemon_backup (which closes it), and the data directory. */
-static int
-backup_open(void *ctx, const char *conf, store_t **st, const char **data)
-{
-	struct node *n = &((struct backup_ctx *)ctx)->n;
-	int rc = node_open(conf, 1, n);
-
-	*st = n->st;
-	*data = n->conf.data;
-	return rc;
-}
-
+/* daemon_backup's steps for a node: open the store read-only, inspect the copy, report. */
 static int
 backup_check(void *ctx, const char *storedir)
 {
 	struct backup_ctx *c = ctx;
 
 	return backup_inspect(storedir, &c->head, &c->acked, &c->pending, &c->schema);
+}
+
+static int
+backup_open(void *ctx, const char *conf, store_t **st, const char **data)
+{
+	struct backup_ctx *c = ctx;
+	int rc = node_open(conf, 1, &c->n);
+
+	*data = c->n.conf.data;
+	*st = c->n.st;         /* daemon_backup closes it, also when rc is an error */
+	return rc;
 }
 
 static int
@@ -95,8 +95,19 @@ backup_report(void *ctx, FILE *f, const struct daemon_backup_made *m)
 	return 0;
 }
 
+static void
+backup_done(void *ctx, const struct daemon_backup_made *m)
+{
+	struct backup_ctx *c = ctx;
+
+	if (m != NULL)
+		printf("backup of %s: head %llu, acknowledged %llu, %llu bytes in %s\n",
+		    c->n.conf.agency, (unsigned long long)c->head.seq,
+		    (unsigned long long)c->acked, (unsigned long long)m->bytes, m->storedir);
+}
+
 static const struct daemon_backup noded_backup = {
-	"noded", NODED_DEFAULT_CONF, backup_open, backup_check, backup_report,
+	"noded", NODED_DEFAULT_CONF, backup_open, backup_check, backup_report, backup_done,
 	"Changes written after this backup are lost from the node; the hub keeps every\n"
 	"change set it acknowledged. Pending changes are sealed after the restore.\n",
 };
@@ -105,18 +116,7 @@ int
 cmd_backup(int argc, char **argv)
 {
 	struct backup_ctx c;
-	struct daemon_backup_made m;
-	int rc;
 
 	memset(&c, 0, sizeof(c));
-	if ((rc = daemon_backup(&noded_backup, &c, argc, argv, &m)) == 2)
-		return 2;
-	if (rc != 0) {
-		fprintf(stderr, "noded backup: %s\n", eiso_lasterr(rc));
-		return 1;
-	}
-	printf("backup of %s: head %llu, acknowledged %llu, %llu bytes in %s\n", c.n.conf.agency,
-	    (unsigned long long)c.head.seq, (unsigned long long)c.acked,
-	    (unsigned long long)m.bytes, m.storedir);
-	return 0;
+	return daemon_backup(&noded_backup, &c, argc, argv);
 }

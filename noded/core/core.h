@@ -15,6 +15,7 @@
 #include "blob.h"
 #include "chain.h"
 #include "conf.h"
+#include "http.h"
 #include "eiso.pb-c.h"
 #include "store.h"
 
@@ -43,11 +44,7 @@ struct noded_conf {
 	char api_listen[128];
 	char api_token[136];
 	uint64_t api_max_body;
-	char api_tls_cert[256];
-	char api_tls_key[256];
-	uint64_t api_body_budget;
-	uint64_t api_conns_per_addr;
-	uint64_t api_read_timeout_s;
+	struct http_serve api_serve;     /* [api] tls_cert ... read_timeout_s */
 };
 
 /* Sub-databases of the node's environment, in store_open order. */

@@ -61,17 +61,7 @@ const struct conf_directive noded_directives[] = {
 	    "bearer token API clients send (noded init makes one); empty: every request gets 401" },
 	{ "api", "max_body", CONF_UINT, NC(api_max_body), 1024, 1073741824, "1048576",
 	    "bytes of a request body at most, so of a file uploaded through the API" },
-	{ "api", "tls_cert", CONF_STRING, NC(api_tls_cert), 0, 0, "",
-	    "PEM certificate chain; with tls_key the API and workspace speak HTTPS only (TLS 1.2+)" },
-	{ "api", "tls_key", CONF_STRING, NC(api_tls_key), 0, 0, "",
-	    "PEM private key of tls_cert (keep it 0600, readable by the daemon's user only)" },
-	{ "api", "body_budget", CONF_UINT, NC(api_body_budget), 1048576, 68719476736,
-	    "67108864", "bytes of requests held in memory at once, all clients together; "
-	    "uploads past it wait, then get 503" },
-	{ "api", "conns_per_addr", CONF_UINT, NC(api_conns_per_addr), 0, 100000, "64",
-	    "open connections one client address may hold (0: no limit)" },
-	{ "api", "read_timeout_s", CONF_UINT, NC(api_read_timeout_s), 1, 3600, "60",
-	    "seconds a client has to send a whole request, head and body" },
+	HTTP_SERVE_DIRECTIVES("api", struct noded_conf, api_serve),
 	CONF_END
 };
 

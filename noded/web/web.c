@@ -91,11 +91,7 @@ web_start(uv_loop_t *loop, struct node *n, const char *conf_path,
 	cfg.listen = n->conf.api_listen;
 	cfg.auth = HTTP_AUTH_NONE;
 	cfg.max_body = n->conf.api_max_body;
-	cfg.tls_cert = n->conf.api_tls_cert;
-	cfg.tls_key = n->conf.api_tls_key;
-	cfg.body_budget = n->conf.api_body_budget;
-	cfg.conns_per_addr = (unsigned)n->conf.api_conns_per_addr;
-	cfg.read_timeout_s = (unsigned)n->conf.api_read_timeout_s;
+	http_serve_apply(&cfg, &n->conf.api_serve);
 	cfg.handler = web_handle;
 	cfg.arg = w;
 	/*
@@ -115,7 +111,7 @@ web_start(uv_loop_t *loop, struct node *n, const char *conf_path,
 		log_warnx("api: api.token is empty: every request will be refused with 401 (set a "
 		    "token in %s)", conf_path);
 	log_info("api: listening on %s (port %d); workspace at %s://%s/", n->conf.api_listen,
-	    http_port(w->srv), n->conf.api_tls_cert[0] != '\0' ? "https" : "http",
+	    http_port(w->srv), n->conf.api_serve.tls_cert[0] != '\0' ? "https" : "http",
 	    n->conf.api_listen);
 	*out = w;
 	return 0;
