@@ -271,7 +271,7 @@ listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 	Eiso__DocIssue *d = NULL;
 	Eiso__AgencyRecord *a = NULL;
 	uint8_t h[KEYS_HASH];
-	char hex[2 * KEYS_HASH + 1], date[64];
+	char hex[2 * KEYS_HASH + 1], date[64], when[11];
 	json_t *ctx, *files;
 
 	if ((rec = portal_docrec(c, agency, code)) == NULL ||
@@ -284,7 +284,7 @@ listing_doc(const struct portal_ctx *c, struct portal_reply *r, const char *agen
 	published_hash(agency, d, h);
 	keys_hex(hex, h, sizeof(h));
 	if ((ctx = portal_tctx(c, d->title)) != NULL) {
-		portal_set(ctx, "state", portal_state(d));
+		portal_set(ctx, "state", portal_state(c, agency, d, when));
 		portal_set(ctx, "agency_id", agency);
 		portal_set(ctx, "code", d->code);
 		json_object_set_new(ctx, "issue", json_integer(d->issue));

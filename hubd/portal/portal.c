@@ -254,15 +254,27 @@ portal_file_json(const Eiso__BlobRef *f, int sep)
 	return o;
 }
 
-/* What the public reads of an issue's status: in_force, superseded, withdrawn. */
 const char *
-portal_state(const Eiso__DocIssue *d)
+portal_state(const struct portal_ctx *c, const char *agency, const Eiso__DocIssue *d,
+    char when[11])
 {
-	if (strcmp(d->status, "effective") == 0)
-		return "in_force";
-	if (strcmp(d->status, "superseded") == 0)
-		return "superseded";
-	return "withdrawn";
+	const char *gone = strcmp(d->status, "withdrawn") == 0 ? "withdrawn" : "superseded";
+	char from[11], until[11], today[11];
+
+	when[0] = '\0';
+	domain_today(today);
+	if (apply_in_force_span(c->txn, c->h, agency, d, from, until) != 0 || from[0] == '\0')
+		return strcmp(d->status, "effective") == 0 ? "in_force" : gone;
+	if (strcmp(from, today) > 0) {
+		if (strcmp(d->status, "effective") != 0)
+			return gone;
+		memcpy(when, from, 11);
+		return "upcoming";
+	}
+	if (until[0] != '\0' && strcmp(until, today) <= 0)
+		return gone;
+	memcpy(when, until, 11);
+	return "in_force";
 }
 
 /*
@@ -273,19 +285,23 @@ portal_state(const Eiso__DocIssue *d)
 json_t *
 portal_status_json(const struct portal_ctx *c, const char *agency, const Eiso__DocIssue *d)
 {
-	const char *s = portal_state(d);
+	char when[11], day[32];
+	const char *s = portal_state(c, agency, d, when);
 	json_t *o = json_object();
 	Eiso__DocIssue *n = NULL;
 
 	if (o == NULL)
 		return NULL;
-	if (strcmp(s, "superseded") == 0 && d->superseded_by != 0)
+	if (d->superseded_by != 0)
 		n = portal_issue(c, agency, d->code, d->superseded_by);
 	json_object_set_new(o, "in_force", json_boolean(strcmp(s, "in_force") == 0));
+	json_object_set_new(o, "upcoming", json_boolean(strcmp(s, "upcoming") == 0));
+	i18n_date(day, sizeof(day), when, c->lang);
+	portal_set(o, "when", when[0] != '\0' ? day : "");
 	json_object_set_new(o, "superseded", json_boolean(strcmp(s, "superseded") == 0));
 	json_object_set_new(o, "withdrawn", json_boolean(strcmp(s, "withdrawn") == 0));
-	json_object_set_new(o, "by", json_integer(strcmp(s, "superseded") == 0 ?
-	    d->superseded_by : 0));
+	json_object_set_new(o, "by", json_integer(strcmp(s, "superseded") == 0 ||
+	    (strcmp(s, "in_force") == 0 && when[0] != '\0') ? d->superseded_by : 0));
 	json_object_set_new(o, "by_pub", json_boolean(n != NULL));
 	portal_set(o, "agency_id", agency);
 	portal_set(o, "code", d->code);

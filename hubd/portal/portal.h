@@ -78,7 +78,13 @@ size_t portal_issue_list(const struct portal_ctx *c, const char *agency, const c
     uint32_t *out, size_t max);
 Eiso__DocIssue *portal_issue_best(const struct portal_ctx *c, const char *agency,
     const Eiso__DocRecord *rec);
-const char *portal_state(const Eiso__DocIssue *d);
+/*
+ * What the public reads of an issue's status today: in_force, upcoming (approved, in force
+ * from its effective date, into when), superseded or withdrawn. An issue stays in force until
+ * its successor takes effect (apply_in_force_span): when that day is ahead, when holds it.
+ */
+const char *portal_state(const struct portal_ctx *c, const char *agency,
+    const Eiso__DocIssue *d, char when[11]);
 /* portal_status.html's st: the issue's state and successor; NULL without memory. */
 json_t *portal_status_json(const struct portal_ctx *c, const char *agency,
     const Eiso__DocIssue *d);

@@ -91,7 +91,8 @@ static void
 q_verdict(const struct portal_ctx *c, json_t *ctx, const char *agency,
     const Eiso__DocRecord *rec, const Eiso__DocIssue *d)
 {
-	const char *verdict = portal_state(d);
+	char when[11];
+	const char *verdict = portal_state(c, agency, d, when);
 	Eiso__DocIssue *cur = NULL;
 	uint32_t current = 0;
 
@@ -101,7 +102,7 @@ q_verdict(const struct portal_ctx *c, json_t *ctx, const char *agency,
 		current = cur->issue;
 	portal_set(ctx, "verdict", verdict);
 	portal_set(ctx, "verdict_class", strcmp(verdict, "in_force") == 0 ? "v-ok" :
-	    strcmp(verdict, "superseded") == 0 ? "v-old" : "v-bad");
+	    strcmp(verdict, "withdrawn") == 0 ? "v-bad" : "v-old");
 	json_object_set_new(ctx, "current", json_integer(current));
 	if (cur != NULL)
 		eiso__doc_issue__free_unpacked(cur, NULL);
@@ -364,15 +365,17 @@ verify_match(const char *agency, const char *code, uint32_t issue, void *arg)
 	struct match_list *m = arg;
 	Eiso__DocIssue *d = portal_issue(m->c, agency, code, issue);
 	Eiso__AgencyRecord *a;
-	char date[32];
+	char date[32], when[11];
+	const char *state;
 	json_t *row;
 
 	if (d == NULL)
 		return 0;
+	state = portal_state(m->c, agency, d, when);
 	a = portal_agency(m->c, agency);
 	i18n_date(date, sizeof(date), d->effective_date, m->c->lang);
 	if ((row = json_object()) != NULL) {
-		portal_set(row, "state", portal_state(d));
+		portal_set(row, "state", state);
 		portal_set(row, "agency", a ? portal_agency_name(m->c, a) : agency);
 		portal_set(row, "agency_id", agency);
 		/* The link names the code the file index gave; the text, the issue's own. */
@@ -384,7 +387,7 @@ verify_match(const char *agency, const char *code, uint32_t issue, void *arg)
 		json_object_set_new(row, "st", portal_status_json(m->c, agency, d));
 		json_array_append_new(m->rows, row);
 	}
-	m->in_force |= strcmp(d->status, "effective") == 0;
+	m->in_force |= strcmp(state, "in_force") == 0;
 	if (a != NULL)
 		eiso__agency_record__free_unpacked(a, NULL);
 	eiso__doc_issue__free_unpacked(d, NULL);

@@ -71,6 +71,13 @@ nd doc revise --code QT-01 --note "Sửa đổi theo Nghị định 107/2021" --
 nd doc submit --code QT-01 >/dev/null
 nd doc check --code QT-01 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
 nd doc approve --code QT-01 --by "Nguyễn Văn An" --position "Chủ tịch" --effective 2025-03-01 >/dev/null
+# QT-04: issue 2 approved today but in force only from 2199: issue 1 stays in force until then.
+nd doc import --code QT-04 --title "Lịch tiếp công dân" --kind form --access public \
+    --by "Nguyễn Văn An" --effective 2024-01-01 >/dev/null
+nd doc revise --code QT-04 --note "Áp dụng từ năm 2199" >/dev/null
+nd doc submit --code QT-04 >/dev/null
+nd doc check --code QT-04 --by "Lê Văn C" --position "Chánh Văn phòng" >/dev/null
+nd doc approve --code QT-04 --by "Nguyễn Văn An" --position "Chủ tịch" --effective 2199-01-01 >/dev/null
 # CS-01: public policy in force. QT/03: a code with a slash.
 nd doc import --code CS-01 --title "Chính sách chất lượng" --kind policy --access public \
     --by "Nguyễn Văn An" --effective 2024-01-01 --file "$F/cs01.txt" --file "$F/big.bin" >/dev/null
@@ -254,6 +261,8 @@ URL2=$(qr_check "$AG" QT-01 2)
 URL1=$(qr_check "$AG" QT-01 1)
 URL3=$(qr_check "$AG" QT/03 1)
 URLW=$(qr_check "$AG" HD-01 1)
+URL41=$(qr_check "$AG" QT-04 1)
+URL42=$(qr_check "$AG" QT-04 2)
 # The sheet prints the same URL.
 page "/portal/sheet/$AG/QT-01/2"
 has '<link rel="stylesheet" href="/static/sheet.css">' "the sheet"
@@ -275,6 +284,15 @@ page "${URLW#"$BASE"}"
 has 'data-verdict="withdrawn"'
 page "${URL3#"$BASE"}"
 has 'data-verdict="in_force"' "QT/03 landing page"
+# An issue stays in force until its successor takes effect (issue 14, defect 2): QT-04's issue 2
+# is approved but upcoming, its issue 1 still in force and says when it is replaced.
+page "${URL41#"$BASE"}"
+has 'data-verdict="in_force"' "QT-04 issue 1 landing page"
+has 'data-replaced="01/01/2199"' "QT-04 issue 1 landing page"
+page "${URL42#"$BASE"}"
+has 'data-verdict="upcoming"' "QT-04 issue 2 landing page"
+has "ĐÃ PHÊ DUYỆT" "QT-04 issue 2 landing page"
+hasnt 'data-verdict="in_force"' "QT-04 issue 2 landing page"
 # A forged hash: the issue exists but the code is not its own.
 page "/q/$AG/QT-01/2/000000000000"
 has 'data-verdict="mismatch"'
