@@ -383,8 +383,8 @@ out=$(page "/agency/$A")
     $out != *"case TD-"* && $out != *"doc BM-"* ]] ||
     fail "the agency page describes change sets in English: $(grep -o 'id="changesets".\{0,600\}' <<<"$out")"
 out=$(page /)
-[[ $out == *"class=\"parent\"><a href=\"/agency/$A\">Sở Khoa học và Công nghệ</a>"* ]] ||
-    fail "the parent column does not name the parent: $(grep -o 'class="parent">.\{0,80\}' <<<"$out")"
+[[ $out == *"class=\"parent fold\"><a href=\"/agency/$A\">Sở Khoa học và Công nghệ</a>"* ]] ||
+    fail "the parent column does not name the parent: $(grep -o 'class="parent[^"]*">.\{0,80\}' <<<"$out")"
 out=$(page /alerts)
 [[ $out == *"<a href=\"/agency/$A\">Sở Khoa học và Công nghệ</a>"* ]] ||
     fail "the alerts page does not name the agency"
