@@ -84,7 +84,8 @@ try {
 	if (checker) {
 		say("the checker finds it in My work and returns it with a comment");
 		const mine = page;
-		({ page } = await watched({ width: 1366, height: 768 }));
+		const second = await watched({ width: 1366, height: 768 });
+		page = second.page;
 		await page.goto(url + "/login");
 		await page.fill("#name", checker);
 		await page.fill("#password", checkerPassword);
@@ -100,7 +101,7 @@ try {
 			page.click("form[action$='/return'] button")]);
 		check(await page.locator(".st-draft").first().isVisible(), "not back to draft");
 		await both("doc-route");
-		await ctx2.close();
+		await second.context.close();
 		page = mine;
 
 		say("the drafter sees the comment in My work, edits and submits again");
