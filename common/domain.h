@@ -48,6 +48,8 @@ int domain_parse_time(const char *s, int64_t *ms);
 /* The same for a deadline: a date alone means the end of that day (23:59:59.999, UTC+7),
  * so a case due today and completed this afternoon is on time. */
 int domain_parse_deadline(const char *s, int64_t *ms);
+/* Between a person's name and position when written out: "Nguyễn Văn A, Giám đốc". */
+#define PERSON_SEP(p) ((p)->position != NULL && (p)->position[0] != '\0' ? ", " : "")
 
 /*
  * Validate a record as it would be replicated. Returns 0, EISO_INVAL or EISO_TOOBIG with a

@@ -57,8 +57,8 @@ show_print_issue(const Eiso__DocIssue *d, void *arg)
 	printf("%s %s issue %u  %s%s  [%s, %s]\n  %s\n", sd->agency, d->code, d->issue, d->status,
 	    d->issue == sd->current ? " (in force)" : "", d->kind, d->access, d->title);
 	if (d->approved != NULL)
-		printf("  approved by %s %s, effective %s\n", d->approved->name,
-		    d->approved->position, d->effective_date);
+		printf("  approved by %s%s%s, effective %s\n", d->approved->name,
+		    PERSON_SEP(d->approved), d->approved->position, d->effective_date);
 	for (size_t f = 0; f < d->n_files; f++) {
 		keys_hex(hex, d->files[f]->sha256.data, KEYS_HASH);
 		printf("  file %s %s %llu\n", d->files[f]->name, hex,
@@ -346,6 +346,6 @@ cmd_search(int argc, char **argv)
 		return pbjson_print(json_pack("{s:s,s:I,s:o}", "query", query, "total",
 		    (json_int_t)total, "results", o.list)) != 0;
 	json_decref(o.list);
-	printf("%zu documents match\n", total);
+	printf("%zu %s\n", total, total == 1 ? "document matches" : "documents match");
 	return 0;
 }

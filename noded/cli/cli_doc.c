@@ -114,12 +114,14 @@ doc_print(const Eiso__DocIssue *d)
 	if (d->note && d->note[0])
 		printf("  note: %s\n", d->note);
 	if (d->drafted && d->drafted->name[0])
-		printf("  drafted by %s %s\n", d->drafted->name, d->drafted->position);
+		printf("  drafted by %s%s%s\n", d->drafted->name, PERSON_SEP(d->drafted),
+		    d->drafted->position);
 	if (d->checked && d->checked->name[0])
-		printf("  checked by %s %s\n", d->checked->name, d->checked->position);
+		printf("  checked by %s%s%s\n", d->checked->name, PERSON_SEP(d->checked),
+		    d->checked->position);
 	if (d->approved && d->approved->name[0])
-		printf("  approved by %s %s, effective %s, next review %s\n", d->approved->name,
-		    d->approved->position, d->effective_date,
+		printf("  approved by %s%s%s, effective %s, next review %s\n", d->approved->name,
+		    PERSON_SEP(d->approved), d->approved->position, d->effective_date,
 		    d->next_review[0] ? d->next_review : "none");
 	if (d->superseded_by)
 		printf("  superseded by issue %u\n", d->superseded_by);
@@ -252,7 +254,7 @@ doc_list(int argc, char **argv)
 	node_close(&n);
 	if (a.json)
 		return pbjson_print(json_pack("{s:o}", "documents", o.arr)) == 0 ? 0 : 1;
-	printf("%d %s\n", o.count, a.status ? "issues" : "documents");
+	printf("%d %s%s\n", o.count, a.status ? "issue" : "document", o.count == 1 ? "" : "s");
 	return 0;
 }
 
@@ -358,7 +360,10 @@ static int doc_export(int argc, char **argv) { return doc_read("export", argc, a
     "  --json    print the result as JSON\n"
 #define DOC_KINDS \
     "kinds: policy objective manual procedure instruction form external record\n" \
-    "access: public internal restricted; dates: YYYY-MM-DD\n"
+    "access: public internal restricted; dates: YYYY-MM-DD\n" \
+    "language: a language code: vi, en, fr, zh ... (ISO 639-1; default vi)\n" \
+    "disposition: what happens when retention ends, in words, e.g. 'hủy' (destroy) or\n" \
+    "  'nộp lưu' (transfer to the historical archive)\n"
 
 static const struct verb doc_verb_list[] = {
 	{ "new", doc_new, "a new document, issue 1, draft",

@@ -176,6 +176,20 @@ document_retention(const char *s, Eiso__DocIssue *d)
 	return 0;
 }
 
+/* A language code as ISO 639-1 writes it, with a region perhaps: vi, en, fr, en-GB. */
+static int
+document_language_ok(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz");
+
+	if (n < 2 || n > 3)
+		return 0;
+	if (s[n] == '\0')
+		return 1;
+	return s[n] == '-' && strlen(s + n + 1) == 2 &&
+	    strspn(s + n + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 2;
+}
+
 /* Fields a request may set on a new issue (new or revise). */
 static int
 document_fill(Eiso__DocIssue *d, const struct doc_request *r, Eiso__Origin *origin)
@@ -186,7 +200,12 @@ document_fill(Eiso__DocIssue *d, const struct doc_request *r, Eiso__Origin *orig
 	if (r->kind) d->kind = (char *)r->kind;
 	if (r->access) d->access = (char *)r->access;
 	if (r->owner_unit) d->owner_unit = (char *)r->owner_unit;
-	if (r->language) d->language = (char *)r->language;
+	if (r->language) {
+		if (!document_language_ok(r->language))
+			return eiso_seterr(EISO_INVAL, "language: '%s' is not a language code (vi, "
+			    "en, fr, zh ...: two letters, ISO 639-1)", r->language);
+		d->language = (char *)r->language;
+	}
 	if (r->disposition) d->disposition = (char *)r->disposition;
 	if (r->text) d->text = (char *)r->text;
 	if (r->review_months >= 0) {

@@ -5,7 +5,7 @@
 # nothing written by a command that fails: noded status (head_seq, pending_changes) and a dump
 # of every table of the store are unchanged. Exports pass `sha256sum -c`; a record file
 # exports in filing order.
-# timeout: 300
+# timeout: 600
 . "$(dirname "$0")/lib.sh"
 
 hub_init
@@ -101,6 +101,10 @@ after=$(snap)
 [[ ${after% *} == "${before% *}" ]] || fail "refused doc new --file changed the document tables"
 [[ ${after##* } == "${before##* }" ]] || fail "refused doc new --file left its file in the blob tables"
 refused 'review_months' doc new --code QT-02 --title t --kind form --review-months 121
+refused 'language.*tiếng Việt.*vi' doc new --code QT-02 --title t --kind form --language "tiếng Việt"
+out=$("$NODED" doc new --help)
+grep -q "language code: vi, en" <<<"$out" && grep -q "^disposition: " <<<"$out" && grep -q "nộp lưu" <<<"$out" ||
+    fail "doc new --help does not say what --language and --disposition take: $out"
 refused 'retention' doc new --code QT-02 --title t --kind form --retention forever
 refused 'origin_date' doc new --code QT-02 --title t --kind external --origin-issuer ISO \
     --origin-date 2015-9-15
@@ -220,6 +224,11 @@ codes() { json_py '" ".join(sorted(x["code"] + ":" + str(x["issue"]) for x in d[
 [[ $(nd doc list --review-due --json | codes) == "CS-01:1" ]] ||
     fail "doc list --review-due: $(nd doc list --review-due --json)"
 grep -q "^6 documents$" <<<"$(nd doc list)" || fail "doc list text: $(nd doc list)"
+# Small text glitches (issue 14): one of a thing is singular; a person is "name, position".
+grep -q "^1 document$" <<<"$(nd doc list --kind policy)" || fail "doc list of one: $(nd doc list --kind policy)"
+grep -q "^1 issue$" <<<"$(nd doc list --status superseded)" || fail "issue list of one: $(nd doc list --status superseded)"
+grep -qE "approved by [^,]+, [^,]+, effective" <<<"$(nd doc show --code QT-01 --issue 1)" ||
+    fail "doc show: no comma between the approver and the position: $(nd doc show --code QT-01 --issue 1)"
 refused 'kind.*memo' doc list --kind memo
 refused 'status.*published' doc list --status published
 
