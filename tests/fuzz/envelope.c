@@ -18,13 +18,9 @@ static uint8_t pub[KEYS_SIGN_PUB], sec[crypto_sign_SECRETKEYBYTES];
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	uint8_t seed[crypto_sign_SEEDBYTES] = { 1 };
-
 	(void)argc;
 	(void)argv;
-	if (sodium_init() < 0)
-		abort();
-	crypto_sign_seed_keypair(pub, sec, seed);
+	FUZZ_TEST_KEY(1, pub, sec);
 	return 0;
 }
 

@@ -10,8 +10,17 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* A fixed Ed25519 test key pair from one seed byte, for harnesses that sign (sodium set up). */
+#define FUZZ_TEST_KEY(seed_byte, pub, sec) do {                                       \
+		uint8_t seed_[crypto_sign_SEEDBYTES] = { (seed_byte) };                \
+		if (sodium_init() < 0)                                                 \
+			abort();                                                       \
+		crypto_sign_seed_keypair((pub), (sec), seed_);                         \
+	} while (0)
 
 #endif
